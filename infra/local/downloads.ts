@@ -1,0 +1,117 @@
+// Fetches the pinned components into the cache directory (outside the clone), once.
+// Kafka and Debezium come from Maven Central through Maven; FerretDB is built from its Go module.
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { ComponentError, commandExists, run } from './processes.ts';
+import { projectRoot, type StackSettings } from './settings.ts';
+import type { Versions } from './versions.ts';
+
+function sha1(file: string): string {
+  return createHash('sha1').update(readFileSync(file)).digest('hex');
+}
+
+function verifySha1(component: string, dir: string, expected: Record<string, string>): void {
+  for (const [jar, sum] of Object.entries(expected)) {
+    const file = join(dir, jar);
+    if (!existsSync(file)) throw new ComponentError(component, `pinned jar ${jar} is missing from ${dir}`);
+    const actual = sha1(file);
+    if (actual !== sum) {
+      throw new ComponentError(component, `checksum mismatch for ${jar}: expected sha1 ${sum}, got ${actual}`);
+    }
+  }
+}
+
+/** A directory is complete when its marker names exactly the pinned version. */
+function isComplete(dir: string, stamp: string): boolean {
+  const marker = join(dir, '.complete');
+  return existsSync(marker) && readFileSync(marker, 'utf8') === stamp;
+}
+
+function mavenCopy(component: string, pom: string, outDir: string, props: Record<string, string>, log: (m: string) => void) {
+  if (!commandExists('mvn')) throw new ComponentError(component, 'Maven (mvn) is not on the PATH; install it (apt-get install maven)');
+  log(`${component}: resolving jars from Maven Central into ${outDir}`);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  run(component, 'mvn', [
+    '-B',
+    '-q',
+    '--strict-checksums',
+    '-f',
+    join(projectRoot, 'infra/local/maven', pom),
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${outDir}`,
+    '-DincludeScope=runtime',
+    ...Object.entries(props).map(([k, v]) => `-D${k}=${v}`),
+  ]);
+}
+
+/** Kafka broker, tools and Connect runtime jars: one classpath directory. */
+export function ensureKafkaJars(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  const dir = join(s.cache, `kafka-${v.kafka.scala}-${v.kafka.version}`);
+  const lib = join(dir, 'lib');
+  const stamp = JSON.stringify(v.kafka);
+  if (isComplete(dir, stamp)) return lib;
+  mavenCopy('kafka', 'kafka-runtime.pom.xml', lib, {
+    'kafka.version': v.kafka.version,
+    'scala.version': v.kafka.scala,
+    'slf4j.version': v.kafka.slf4jReload4j,
+  }, log);
+  verifySha1('kafka', lib, v.kafka.sha1);
+  writeFileSync(join(dir, '.complete'), stamp);
+  return lib;
+}
+
+/** The Debezium PostgreSQL connector as a Connect plugin directory (plugin.path points at its parent). */
+export function ensureDebeziumPlugin(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  const pluginPath = join(s.cache, `connect-plugins-debezium-${v.debezium.version}`);
+  const pluginDir = join(pluginPath, 'debezium-connector-postgres');
+  const stamp = JSON.stringify(v.debezium);
+  if (isComplete(pluginPath, stamp)) return pluginPath;
+  mavenCopy('kafka-connect', 'debezium-postgres.pom.xml', pluginDir, { 'debezium.version': v.debezium.version }, log);
+  // The plugin must not carry its own copy of the Connect API: Connect supplies it.
+  for (const jar of readdirSync(pluginDir)) {
+    if (/^(connect-api|kafka-clients)-/.test(jar)) rmSync(join(pluginDir, jar));
+  }
+  verifySha1('kafka-connect', pluginDir, v.debezium.sha1);
+  writeFileSync(join(pluginPath, '.complete'), stamp);
+  return pluginPath;
+}
+
+/**
+ * FerretDB 1.x from the Go module proxy. `go install module@version` cannot be used as is: it asks the
+ * proxy for the module's version list (refused with 403 for this module) and the module zip lacks the
+ * generated build/version/version.txt that FerretDB's init() requires. So: download the exact module
+ * (its go.sum hash checked against the pin), copy it, write version.txt, and `go build` it.
+ */
+export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  const dir = join(s.cache, `ferretdb-${v.ferretdb.version}`);
+  const binary = join(dir, 'ferretdb');
+  const stamp = JSON.stringify(v.ferretdb);
+  if (isComplete(dir, stamp) && existsSync(binary)) return binary;
+  if (!commandExists('go')) {
+    throw new ComponentError('cold-store', 'neither mongod nor go is on the PATH; install Go to build FerretDB, or put mongod on the PATH');
+  }
+  log(`cold-store: building FerretDB ${v.ferretdb.version} from the Go module proxy (about 2 minutes the first time)`);
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+  const info = JSON.parse(
+    run('cold-store', 'go', ['mod', 'download', '-json', `${v.ferretdb.module}@${v.ferretdb.version}`], { env }),
+  ) as { Dir?: string; Sum?: string; Error?: string };
+  if (info.Error || !info.Dir) throw new ComponentError('cold-store', `go mod download failed: ${info.Error ?? 'no directory'}`);
+  if (info.Sum !== v.ferretdb.goSum) {
+    throw new ComponentError('cold-store', `FerretDB module checksum ${info.Sum} does not match the pinned ${v.ferretdb.goSum}`);
+  }
+  const src = join(dir, 'src');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(info.Dir, src, { recursive: true });
+  run('cold-store', 'chmod', ['-R', 'u+w', src]);
+  writeFileSync(join(src, 'build/version/version.txt'), `${v.ferretdb.version}\n`);
+  writeFileSync(join(src, 'build/version/commit.txt'), `${v.ferretdb.commit}\n`);
+  writeFileSync(join(src, 'build/version/package.txt'), 'ticket-archiver\n');
+  run('cold-store', 'go', ['build', '-trimpath', '-o', binary, './cmd/ferretdb'], { cwd: src, env });
+  chmodSync(binary, 0o755);
+  rmSync(src, { recursive: true, force: true });
+  writeFileSync(join(dir, '.complete'), stamp);
+  return binary;
+}

@@ -1,0 +1,54 @@
+// Where the local stack lives and which loopback ports it uses. Every value can be overridden by an
+// environment variable; defaults avoid the standard ports so a developer's own servers keep working.
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
+
+const stackEnvSchema = z.object({
+  STACK_DIR: z.string().min(1).default(join(projectRoot, '.stack')),
+  STACK_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ticket-archiver')),
+  STACK_PG_PORT: port(55432),
+  STACK_KAFKA_PORT: port(59092),
+  STACK_KAFKA_CONTROLLER_PORT: port(59093),
+  STACK_CONNECT_PORT: port(58083),
+  STACK_COLDSTORE_PORT: port(57017),
+  STACK_COLDSTORE_DEBUG_PORT: port(57018),
+  // PostgreSQL refuses to run as root; when we are root the server runs as this OS user.
+  STACK_PG_OS_USER: z.string().min(1).default('postgres'),
+  // Seconds each component may take to become healthy.
+  STACK_START_TIMEOUT: z.coerce.number().int().positive().default(180),
+});
+
+export type StackSettings = ReturnType<typeof stackSettings>;
+
+export function stackSettings(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = stackEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid local stack setting:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  const dir = resolve(s.STACK_DIR);
+  const cache = resolve(s.STACK_CACHE_DIR);
+  return {
+    ...s,
+    dir,
+    cache,
+    dataDir: join(dir, 'data'),
+    logDir: join(dir, 'logs'),
+    runDir: join(dir, 'run'),
+    confDir: join(dir, 'conf'),
+    secretsFile: join(dir, 'secrets.json'),
+    databaseName: 'tickets',
+    topicPrefix: 'ticketdb',
+    connectorName: 'tickets-cdc',
+  };
+}

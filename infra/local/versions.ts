@@ -1,0 +1,31 @@
+// Typed view of infra/local/versions.json, the single place where downloaded versions are pinned.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './settings.ts';
+
+const versionsSchema = z.object({
+  kafka: z.object({
+    version: z.string(),
+    scala: z.string(),
+    slf4jReload4j: z.string(),
+    sha1: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)),
+  }),
+  debezium: z.object({
+    version: z.string(),
+    sha1: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)),
+  }),
+  ferretdb: z.object({
+    module: z.string(),
+    version: z.string(),
+    goSum: z.string().startsWith('h1:'),
+    commit: z.string(),
+  }),
+  postgres: z.object({ major: z.number().int(), debianPackage: z.string() }),
+});
+
+export type Versions = z.infer<typeof versionsSchema>;
+
+export function loadVersions(): Versions {
+  return versionsSchema.parse(JSON.parse(readFileSync(join(projectRoot, 'infra/local/versions.json'), 'utf8')));
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// ticket-archiver: one program, a subcommand per job.
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig, ConfigError, configSchema } from '../shared/config.ts';
+import { migrate } from '../shared/migrations.ts';
+import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../shared/kafkaConnect.ts';
+import { runDemo } from './demo.ts';
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+};
+
+const program = new Command()
+  .name('ticket-archiver')
+  .description('Moves cold tickets from the hot PostgreSQL table to the MongoDB cold store, driven by Debezium change events.')
+  .showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply the hot-schema migrations to DATABASE_URL (re-runnable)')
+  .action(async () => {
+    const { DATABASE_URL } = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true }));
+    const applied = await migrate(DATABASE_URL, (m) => console.log(m));
+    console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
+  });
+
+program
+  .command('register-connector')
+  .description('create or update the Debezium tickets connector at KAFKA_CONNECT_URL (idempotent PUT) and wait until it runs')
+  .option('--file <path>', 'connector JSON', undefined)
+  .action(async (opts: { file?: string }) => {
+    const { KAFKA_CONNECT_URL } = loadConfig(process.env, configSchema.pick({ KAFKA_CONNECT_URL: true }));
+    if (!KAFKA_CONNECT_URL) throw new ConfigError(['KAFKA_CONNECT_URL: required: a URL such as http://host:8083']);
+    const def = loadConnectorDefinition(opts.file);
+    await registerConnector(KAFKA_CONNECT_URL, def);
+    const status = await waitForConnectorRunning(KAFKA_CONNECT_URL, def.name, 120_000);
+    console.log(`connector ${def.name}: ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',')}`);
+  });
+
+program
+  .command('demo')
+  .description('start the local stack, insert sample tickets and show their change events arriving')
+  .option('--tickets <n>', 'how many tickets to insert', positiveInt, 1000)
+  .option('--cold-after <duration>', 'the cold rule age used to shape the sample (e.g. 30d)', '30d')
+  .option('--seed <n>', 'random seed of the sample data', positiveInt, 42)
+  .option('--timeout <seconds>', 'how long to wait for the events', positiveInt, 120)
+  .action(async (opts: { tickets: number; coldAfter: string; seed: number; timeout: number }) => {
+    process.exitCode = await runDemo({ tickets: opts.tickets, coldAfter: opts.coldAfter, seed: opts.seed, timeoutSeconds: opts.timeout });
+  });
+
+program.parseAsync().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(`ticket-archiver: ${err.message}`);
+    else console.error(`ticket-archiver: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,26 @@
+// Integration tests run against the real local stack, started here when it is not running.
+// With TICKET_ARCHIVER_EXTERNAL_STACK=1 they use DATABASE_URL, KAFKA_BROKERS, MONGODB_URL and KAFKA_CONNECT_URL
+// from the environment instead (servers you run yourself); a missing variable fails the test loudly.
+import { stackUp, type StackEnv } from '../../infra/local/stack.ts';
+
+let started: Promise<StackEnv> | undefined;
+
+export function ensureStack(): Promise<StackEnv> {
+  if (process.env.TICKET_ARCHIVER_EXTERNAL_STACK === '1') {
+    const need = (name: string) => {
+      const value = process.env[name];
+      if (!value) throw new Error(`TICKET_ARCHIVER_EXTERNAL_STACK=1 but ${name} is not set`);
+      return value;
+    };
+    return Promise.resolve({
+      DATABASE_URL: need('DATABASE_URL'),
+      KAFKA_BROKERS: need('KAFKA_BROKERS'),
+      KAFKA_CONNECT_URL: need('KAFKA_CONNECT_URL'),
+      MONGODB_URL: need('MONGODB_URL'),
+      TICKETS_TOPIC: process.env.TICKETS_TOPIC ?? 'ticketdb.public.tickets',
+      STACK_PG_SUPERUSER_URL: need('STACK_PG_SUPERUSER_URL'),
+    });
+  }
+  started ??= stackUp((m) => process.stderr.write(`[stack] ${m}\n`));
+  return started;
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../services/shared/config.ts';
+
+const good = {
+  DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/tickets',
+  KAFKA_BROKERS: '127.0.0.1:9092, kafka-1:9092',
+  MONGODB_URL: 'mongodb://127.0.0.1:27017/',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts a valid environment and applies defaults', () => {
+    const c = loadConfig(good);
+    assert.deepEqual(c.KAFKA_BROKERS, ['127.0.0.1:9092', 'kafka-1:9092']);
+    assert.equal(c.COLD_AFTER, 30 * 86_400_000);
+    assert.equal(c.TICKETS_TOPIC, 'ticketdb.public.tickets');
+  });
+  it('names COLD_AFTER and the expected form when it is not a duration', () => {
+    const p = problems({ ...good, COLD_AFTER: 'soon' });
+    assert.equal(p.length, 1);
+    assert.match(p[0] ?? '', /^COLD_AFTER: expected a whole number followed by ms, s, m, h or d .*"soon"/);
+  });
+  it('reports every bad variable at once, each by name', () => {
+    const p = problems({ DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'no-port', COLD_AFTER: '0s' });
+    const names = p.map((x) => x.split(':')[0]).sort();
+    assert.deepEqual(names, ['COLD_AFTER', 'DATABASE_URL', 'KAFKA_BROKERS', 'MONGODB_URL']);
+  });
+  it('accepts short ages for tests', () => {
+    assert.equal(loadConfig({ ...good, COLD_AFTER: '10s' }).COLD_AFTER, 10_000);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MalformedEventError, parseTicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
+
+// Shapes captured from the local stack's connector (Debezium 3.0.8, JsonConverter without schemas).
+const source = {
+  version: '3.0.8.Final', connector: 'postgresql', name: 'ticketdb', ts_ms: 1795289683480, snapshot: 'false', db: 'tickets',
+  sequence: '["26459104","26461528"]', ts_us: 1795289683480650, ts_ns: 1795289683480650000, schema: 'public', table: 'tickets',
+  txId: 753, lsn: 26461528, xmin: null,
+};
+const row = {
+  id: 1, customer_id: 7, status: 'closed', subject: 'hi', body: 'body 你好 😀', created_at: '2026-11-21T19:34:43.479004Z',
+  last_operated_at: '2026-11-21T19:34:43.479004Z', last_operator_id: null, last_operator_group_id: null, version: 2,
+};
+const deleteBefore = {
+  id: 1, customer_id: 0, status: '', subject: null, body: null, created_at: '1970-01-01T00:00:00.000000Z',
+  last_operated_at: '1970-01-01T00:00:00.000000Z', last_operator_id: null, last_operator_group_id: null, version: 1,
+};
+const buf = (x: unknown) => Buffer.from(JSON.stringify(x));
+const key = buf({ id: 1 });
+
+describe('parseTicketEvent', () => {
+  it('parses an update into the row, its version and the LSN', () => {
+    const e = parseTicketEvent(key, buf({ before: null, after: row, source, op: 'u', ts_ms: 1 }));
+    assert.equal(e.kind, 'upsert');
+    if (e.kind !== 'upsert') return;
+    assert.equal(e.op, 'u');
+    assert.equal(e.row.version, 2);
+    assert.equal(e.row.status, 'closed');
+    assert.equal(e.source.lsn, 26461528);
+    assert.equal(e.snapshot, false);
+  });
+  it('keeps columns it does not know (added later with ALTER TABLE)', () => {
+    const e = parseTicketEvent(key, buf({ before: null, after: { ...row, priority: 3 }, source, op: 'c', ts_ms: 1 }));
+    assert.ok(e.kind === 'upsert' && (e.row as Record<string, unknown>).priority === 3);
+  });
+  it('marks snapshot reads as snapshot', () => {
+    const e = parseTicketEvent(key, buf({ before: null, after: row, source: { ...source, snapshot: 'true' }, op: 'r', ts_ms: 1 }));
+    assert.ok(e.kind === 'upsert' && e.snapshot && e.op === 'r');
+  });
+  it('reads only the id from a delete (REPLICA IDENTITY DEFAULT placeholders are ignored)', () => {
+    const e = parseTicketEvent(key, buf({ before: deleteBefore, after: null, source, op: 'd', ts_ms: 1 }));
+    assert.deepEqual(e.kind === 'delete' ? e.id : undefined, 1);
+  });
+  it('parses a tombstone and a truncate', () => {
+    assert.deepEqual(parseTicketEvent(key, null), { kind: 'tombstone', id: 1 });
+    assert.equal(parseTicketEvent(null, buf({ before: null, after: null, source, op: 't', ts_ms: 1 })).kind, 'truncate');
+  });
+  it('refuses malformed messages with the reason', () => {
+    const cases: Array<[Buffer | null, Buffer | null, RegExp]> = [
+      [key, Buffer.from('{not json'), /message value is not JSON/],
+      [key, buf({ hello: 'world' }), /not a Debezium change event/],
+      [key, buf({ before: null, after: { ...row, status: 'archived' }, source, op: 'u', ts_ms: 1 }), /after.*status/],
+      [key, buf({ before: null, after: { ...row, last_operated_at: 'yesterday' }, source, op: 'u', ts_ms: 1 }), /last_operated_at/],
+      [buf({ id: 2 }), buf({ before: null, after: row, source, op: 'c', ts_ms: 1 }), /key id 2 differs/],
+      [key, buf({ before: null, after: { ...row, id: 2 ** 60 }, source, op: 'c', ts_ms: 1 }), /beyond 2\^53/],
+      [null, null, /tombstone without a ticket id/],
+    ];
+    for (const [k, v, reason] of cases) {
+      assert.throws(() => parseTicketEvent(k, v), (err: unknown) => err instanceof MalformedEventError && reason.test(err.message));
+    }
+  });
+});
