@@ -9,15 +9,21 @@ const secretsSchema = z.object({
   postgresSuperuser: z.string().min(16),
   archiver: z.string().min(16),
   debezium: z.string().min(16),
+  coldStoreSuperuser: z.string().min(16),
+  ferretdb: z.string().min(16),
 });
 
 export type StackSecrets = z.infer<typeof secretsSchema>;
 
 export function loadOrCreateSecrets(file: string): StackSecrets {
-  if (existsSync(file)) return secretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const fresh = () => randomBytes(18).toString('base64url');
-  const secrets: StackSecrets = { postgresSuperuser: fresh(), archiver: fresh(), debezium: fresh() };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  // Missing entries (a stack created by an older version) are generated and kept; existing ones never change.
+  const filled = Object.fromEntries(Object.keys(secretsSchema.shape).map((k) => [k, existing[k] ?? fresh()]));
+  const secrets = secretsSchema.parse(filled);
+  if (Object.keys(secretsSchema.shape).some((k) => existing[k] === undefined)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }

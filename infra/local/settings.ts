@@ -21,6 +21,8 @@ const stackEnvSchema = z.object({
   STACK_CONNECT_PORT: port(58083),
   STACK_COLDSTORE_PORT: port(57017),
   STACK_COLDSTORE_DEBUG_PORT: port(57018),
+  // FerretDB's PostgreSQL backend: a second cluster, so the cold store never shares a server with the hot table.
+  STACK_COLDSTORE_PG_PORT: port(55433),
   // PostgreSQL refuses to run as root; when we are root the server runs as this OS user.
   STACK_PG_OS_USER: z.string().min(1).default('postgres'),
   // Seconds each component may take to become healthy.

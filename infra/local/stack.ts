@@ -9,7 +9,7 @@ import { loadVersions } from './versions.ts';
 import { postgresEndpoints, postgresRunning, startPostgres, stopPostgres } from './components/postgres.ts';
 import { kafkaBrokers, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
-import { coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
+import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
 import { connectorStatus, loadConnectorDefinition } from '../../services/shared/kafkaConnect.ts';
 
 /** Connection settings of the running stack, named as the services read them. */
@@ -48,7 +48,7 @@ export async function stackUp(log: (m: string) => void = stderrLog, env: NodeJS.
   const lib = ensureKafkaJars(s, v, log);
   const pluginPath = ensureDebeziumPlugin(s, v, log);
   await startPostgres(s, v, secrets, log);
-  await startColdStore(s, () => ensureFerretDb(s, v, log), log);
+  await startColdStore(s, v, secrets, () => ensureFerretDb(s, v, log), log);
   await startKafka(s, lib, log);
   await startConnect(s, lib, pluginPath, secrets, log);
   log(`all components healthy after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -61,7 +61,7 @@ export async function stackDown(log: (m: string) => void = stderrLog, env: NodeJ
   const v = loadVersions();
   if (await stopConnect(s)) log('kafka-connect stopped');
   if (await stopKafka(s)) log('kafka stopped');
-  if (await stopColdStore(s)) log('cold-store stopped');
+  if (await stopColdStore(s, v)) log('cold-store stopped');
   if (existsSync(s.dataDir) && stopPostgres(s, v)) log('postgres stopped');
 }
 
@@ -80,6 +80,9 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
   const pgUp = existsSync(s.dataDir) && postgresRunning(s, v);
   const rows: ComponentStatus[] = [
     { component: 'postgres', running: pgUp, healthy: pgUp, where: `127.0.0.1:${s.STACK_PG_PORT} db ${s.databaseName}` },
+    ...(coldStoreKind() === 'ferretdb'
+      ? [{ component: 'cold-store-postgres', running: coldBackendRunning(s, v), healthy: coldBackendRunning(s, v), where: `127.0.0.1:${s.STACK_COLDSTORE_PG_PORT} db ferretdb` }]
+      : []),
     {
       component: `cold-store (${coldStoreKind()})`,
       running: daemonPid(coldStoreDaemon(s)) !== undefined,

@@ -5,6 +5,8 @@ import { loadConfig, ConfigError, configSchema } from '../shared/config.ts';
 import { migrate } from '../shared/migrations.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../shared/kafkaConnect.ts';
 import { runDemo } from './demo.ts';
+import { runArchive } from './archive.ts';
+import { runRestore } from './restore.ts';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -37,6 +39,22 @@ program
     await registerConnector(KAFKA_CONNECT_URL, def);
     const status = await waitForConnectorRunning(KAFKA_CONNECT_URL, def.name, 120_000);
     console.log(`connector ${def.name}: ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',')}`);
+  });
+
+program
+  .command('archive')
+  .description('run the archiver: consume the tickets topic and move cold tickets to the cold store (until SIGTERM)')
+  .action(async () => {
+    process.exitCode = await runArchive();
+  });
+
+program
+  .command('restore')
+  .description('put an archived ticket back into the hot table exactly as it was, and remove it from the cold store')
+  .argument('<id>', 'ticket id')
+  .option('--hold <duration>', 'keep the restored ticket hot at least this long', '1h')
+  .action(async (id: string, opts: { hold: string }) => {
+    process.exitCode = await runRestore(id, opts.hold);
   });
 
 program

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DURATION_FORMAT, parseDuration } from './duration.ts';
 
-const duration = (fallback: string) =>
+export const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
@@ -16,7 +16,7 @@ const duration = (fallback: string) =>
       return ms;
     });
 
-const url = (protocols: string[], example: string) =>
+export const url = (protocols: string[], example: string) =>
   z
     .string({ error: `required: a URL such as ${example}` })
     .min(1, `required: a URL such as ${example}`)

@@ -37,7 +37,7 @@ describe('local stack', () => {
     await stackUp(() => undefined);
     const rows = await stackStatus();
     assert.deepEqual(rows.filter((r) => !r.healthy).map((r) => r.component), []);
-    assert.equal(rows.length, 5);
+    assert.ok(rows.length >= 5, `${rows.length} status rows`);
   });
 
   it('has the tickets topic with at least 6 partitions', async () => {

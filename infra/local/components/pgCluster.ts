@@ -1,0 +1,154 @@
+// A PostgreSQL cluster from the Debian binaries in a data directory of the stack's own. The stack runs two: the hot
+// database (logical decoding on, for Debezium) and the cold store's backend (FerretDB's PostgreSQL handler).
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ComponentError, assertPortFree, commandExists, run, waitUntil } from '../processes.ts';
+import type { StackSettings } from '../settings.ts';
+import type { Versions } from '../versions.ts';
+
+export interface ClusterSpec {
+  /** Component name in messages and the log file name. */
+  name: string;
+  port: number;
+  portVariable: string;
+  /** Directory under <stack>/data. */
+  dirName: string;
+  superuserPassword: string;
+  /** Extra postgresql.conf lines, each with its reason. */
+  settings: string[];
+}
+
+function binDir(v: Versions): string {
+  return `/usr/lib/postgresql/${v.postgres.major}/bin`;
+}
+
+export function ensurePostgresBinaries(v: Versions, log: (m: string) => void): void {
+  if (existsSync(join(binDir(v), 'pg_ctl'))) return;
+  if (process.getuid?.() !== 0) {
+    throw new ComponentError('postgres', `${binDir(v)}/pg_ctl not found; install the Debian package ${v.postgres.debianPackage}`);
+  }
+  log(`postgres: installing the Debian package ${v.postgres.debianPackage}`);
+  run('postgres', 'apt-get', ['update', '-q']);
+  run('postgres', 'apt-get', ['install', '-y', '-q', '--no-install-recommends', v.postgres.debianPackage], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+/** argv that runs a PostgreSQL binary as the unprivileged OS user when we are root (the server and pg_ctl refuse root). */
+function serverUserArgv(s: StackSettings, v: Versions, tool: string, args: string[]): [string, string[]] {
+  const bin = join(binDir(v), tool);
+  if (process.getuid?.() === 0) return ['runuser', ['-u', s.STACK_PG_OS_USER, '--', bin, ...args]];
+  return [bin, args];
+}
+
+function asServerUser(name: string, s: StackSettings, v: Versions, tool: string, args: string[]): string {
+  const [cmd, argv] = serverUserArgv(s, v, tool, args);
+  return run(name, cmd, argv, { cwd: '/' });
+}
+
+function ensureOsUser(s: StackSettings): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const lookup = () => spawnSync('id', ['-u', s.STACK_PG_OS_USER], { encoding: 'utf8' });
+  if (lookup().status !== 0) {
+    if (!commandExists('useradd')) throw new ComponentError('postgres', `OS user ${s.STACK_PG_OS_USER} is missing and useradd is unavailable`);
+    run('postgres', 'useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', s.STACK_PG_OS_USER]);
+  }
+  const uid = Number(lookup().stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', s.STACK_PG_OS_USER], { encoding: 'utf8' }).stdout.trim());
+  return { uid, gid };
+}
+
+function paths(s: StackSettings, spec: Pick<ClusterSpec, 'name' | 'dirName'>) {
+  const base = join(s.dataDir, spec.dirName);
+  return {
+    base,
+    data: join(base, 'pgdata'),
+    socketDir: join(base, 'socket'),
+    logFile: join(s.logDir, `${spec.name}.log`),
+    pwFile: join(base, 'pwfile'),
+  };
+}
+
+export function superuserUrl(spec: Pick<ClusterSpec, 'port' | 'superuserPassword'>, database: string): string {
+  return `postgres://postgres:${spec.superuserPassword}@127.0.0.1:${spec.port}/${database}`;
+}
+
+async function accepts(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function clusterRunning(s: StackSettings, v: Versions, spec: Pick<ClusterSpec, 'name' | 'dirName'>): boolean {
+  const p = paths(s, spec);
+  if (!existsSync(join(p.data, 'PG_VERSION'))) return false;
+  const [cmd, argv] = serverUserArgv(s, v, 'pg_ctl', ['-D', p.data, 'status']);
+  return spawnSync(cmd, argv, { stdio: 'ignore', cwd: '/' }).status === 0;
+}
+
+/** Initialises the cluster on first use, starts it, and waits until it accepts connections. */
+export async function startCluster(s: StackSettings, v: Versions, spec: ClusterSpec, log: (m: string) => void): Promise<void> {
+  ensurePostgresBinaries(v, log);
+  const p = paths(s, spec);
+  const owner = ensureOsUser(s);
+  for (const dir of [p.base, p.socketDir, s.logDir]) mkdirSync(dir, { recursive: true });
+  if (owner) {
+    chownSync(p.base, owner.uid, owner.gid);
+    chownSync(p.socketDir, owner.uid, owner.gid);
+  }
+  if (!existsSync(join(p.data, 'PG_VERSION'))) {
+    log(`${spec.name}: initialising a cluster in ${p.data}`);
+    writeFileSync(p.pwFile, `${spec.superuserPassword}\n`, { mode: 0o600 });
+    if (owner) chownSync(p.pwFile, owner.uid, owner.gid);
+    asServerUser(spec.name, s, v, 'initdb', [
+      '-D', p.data, '-U', 'postgres', '--pwfile', p.pwFile, '--auth-local=peer', '--auth-host=scram-sha-256',
+      '--encoding=UTF8', '--locale=C.UTF-8',
+    ]);
+    // Our settings go last in postgresql.conf so they win.
+    appendFileSync(
+      join(p.data, 'postgresql.conf'),
+      ['', '# --- ticket-archiver local stack ---', "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${p.socketDir}'`,
+        "log_line_prefix = '%m [%p] %q%u@%d '", ...spec.settings, ''].join('\n'),
+    );
+  }
+  if (!clusterRunning(s, v, spec)) {
+    await assertPortFree(spec.name, spec.port, spec.portVariable);
+    if (!existsSync(p.logFile)) writeFileSync(p.logFile, '');
+    if (owner) chownSync(p.logFile, owner.uid, owner.gid);
+    log(`${spec.name}: starting on 127.0.0.1:${spec.port}`);
+    try {
+      asServerUser(spec.name, s, v, 'pg_ctl', ['-D', p.data, '-l', p.logFile, '-o', `-p ${spec.port}`, '-w', '-t', '60', 'start']);
+    } catch (err) {
+      throw new ComponentError(spec.name, `pg_ctl start failed: ${(err as Error).message}`, p.logFile);
+    }
+  }
+  await waitUntil(spec.name, () => accepts(superuserUrl(spec, 'postgres')), {
+    timeoutMs: s.STACK_START_TIMEOUT * 1000,
+    logFile: p.logFile,
+    what: 'accepting connections',
+  });
+}
+
+export function stopCluster(s: StackSettings, v: Versions, spec: Pick<ClusterSpec, 'name' | 'dirName'>): boolean {
+  if (!clusterRunning(s, v, spec)) return false;
+  asServerUser(spec.name, s, v, 'pg_ctl', ['-D', paths(s, spec).data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  return true;
+}
+
+/** Runs SQL as the superuser on one database of the cluster. */
+export async function asSuperuser<T>(spec: ClusterSpec, database: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: superuserUrl(spec, database) });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,29 @@
+// The archiver's Prometheus metrics. Lag per partition is what operators watch and what the autoscaler scales on.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createArchiverMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ticket_archiver_process_' });
+  return {
+    registry,
+    moves: new Counter({ name: 'ticket_archiver_moves_total', help: 'Tickets by move outcome', labelNames: ['outcome'], registers: [registry] }),
+    batchDuration: new Histogram({
+      name: 'ticket_archiver_batch_duration_seconds',
+      help: 'Duration of one move (re-read, copy, delete, settle)',
+      labelNames: ['source'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    stuckRecorded: new Counter({ name: 'ticket_archiver_stuck_deletions_recorded_total', help: 'Deletions that could not complete and were recorded for the reconciler', registers: [registry] }),
+    stuckOpen: new Gauge({ name: 'ticket_archiver_stuck_deletions', help: 'Stuck deletion records currently open (escalated included)', registers: [registry] }),
+    deadLettered: new Counter({ name: 'ticket_archiver_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
+    events: new Counter({ name: 'ticket_archiver_events_total', help: 'Change events consumed, by kind', labelNames: ['kind'], registers: [registry] }),
+    retries: new Counter({ name: 'ticket_archiver_retries_total', help: 'Retries of work that failed transiently', labelNames: ['stage'], registers: [registry] }),
+    lag: new Gauge({ name: 'ticket_archiver_consumer_lag', help: 'Messages not yet committed, per partition', labelNames: ['topic', 'partition'], registers: [registry] }),
+    timersDue: new Gauge({ name: 'ticket_archiver_timers_due', help: 'Timers due and not yet handled, in owned partitions', registers: [registry] }),
+    lateMoves: new Counter({ name: 'ticket_archiver_freshness_missed_total', help: 'Tickets archived later than due + FRESHNESS_TARGET', registers: [registry] }),
+    assignedPartitions: new Gauge({ name: 'ticket_archiver_assigned_partitions', help: 'Partitions of the tickets topic owned by this instance', registers: [registry] }),
+  };
+}
+
+export type ArchiverMetrics = ReturnType<typeof createArchiverMetrics>;

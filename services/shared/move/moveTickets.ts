@@ -1,0 +1,114 @@
+// One move of a batch of candidate tickets: re-read, copy, delete what is unchanged, settle every other case.
+// The archiver (from events and timers) and the reconciler (stuck deletions, sweep) both move through here.
+import type { Logger } from 'pino';
+import { toColdDocument } from './coldDocument.ts';
+import type { ColdTickets } from './coldTickets.ts';
+import { classifyFailure } from './failureClass.ts';
+import type { HotTickets, TicketVersion } from './hotTickets.ts';
+import { classifyUndeleted, classifyUnread, type TicketOutcome } from './outcome.ts';
+
+export interface MoveDeps {
+  hot: HotTickets;
+  cold: ColdTickets;
+  /** Who moves (instance name), recorded in the ledger and the cold document. */
+  mover: string;
+  lockTimeoutMs: number;
+  coldAfterMs: number;
+  dryRun: boolean;
+  now: () => Date;
+  log: Logger;
+  /** The partition a ticket's timer belongs to. */
+  partitionOf: (id: string) => number;
+  /** When a stuck deletion should be tried again, given its failure class. */
+  nextAttemptAt: (failureClass: 'transient' | 'permanent', now: Date) => Date;
+}
+
+export interface Candidate {
+  id: string;
+}
+
+/**
+ * Moves the candidates. Throws only when a store is unreachable before anything irreversible happened for the
+ * batch (the caller retries the whole batch; every step is idempotent). Per-ticket problems become outcomes.
+ */
+export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise<TicketOutcome[]> {
+  const ids = [...new Set(candidates.map((c) => c.id))];
+  if (ids.length === 0) return [];
+  const { rows, columns } = await d.hot.readColdRows(ids);
+  const readIds = new Set(rows.map((r) => r.id as string));
+  const unread = ids.filter((id) => !readIds.has(id));
+  const outcomes: TicketOutcome[] = [];
+
+  if (unread.length > 0) {
+    const [states, ledger] = await Promise.all([d.hot.readStates(unread), d.hot.readLedger(unread)]);
+    outcomes.push(...unread.map((id) => classifyUnread(id, states.get(id), ledger.get(id), d.coldAfterMs)));
+  }
+
+  if (d.dryRun) {
+    outcomes.push(...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })));
+    return outcomes;
+  }
+
+  if (rows.length > 0) {
+    const now = d.now();
+    // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern).
+    const docs = rows.map((r) => toColdDocument(r, columns, d.mover, now));
+    await d.cold.writeCopies(docs);
+    const copied: TicketVersion[] = rows.map((r) => ({ id: r.id as string, version: r.version as string }));
+
+    // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
+    const { deleted, failed } = await d.hot.deleteUnchanged(copied, d.mover, d.lockTimeoutMs);
+    const deletedIds = new Set(deleted.map((t) => t.id));
+    outcomes.push(...deleted.map((t) => ({ ...t, outcome: 'archived' as const })));
+
+    // 3. Everything copied but not deleted: find out why, at this moment.
+    const undeleted = copied.filter((c) => !deletedIds.has(c.id));
+    if (undeleted.length > 0) {
+      const uids = undeleted.map((c) => c.id);
+      const [states, ledger] = await Promise.all([d.hot.readStates(uids), d.hot.readLedger(uids)]);
+      const failures = new Map(failed.map((f) => [f.id, f]));
+      outcomes.push(...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))));
+    }
+  }
+  await settle(d, outcomes);
+  return outcomes;
+}
+
+/** Applies what each outcome requires in the cold store. Every step is idempotent. */
+async function settle(d: MoveDeps, outcomes: TicketOutcome[]): Promise<void> {
+  const now = d.now();
+  const pick = (...kinds: TicketOutcome['outcome'][]) => outcomes.filter((o) => kinds.includes(o.outcome));
+  const tv = (o: TicketOutcome): TicketVersion => ({ id: o.id, version: o.version ?? '0' });
+
+  const confirmed = [
+    ...pick('archived', 'alreadyArchived').map(tv),
+    ...pick('gone').filter((o) => o.archivedVersion).map((o) => ({ id: o.id, version: o.archivedVersion as string })),
+  ];
+  await d.cold.markArchived(confirmed, now);
+  await d.cold.removeCopies([...pick('changed', 'deletedByBusiness').map(tv)]);
+
+  const stuck = pick('stuck');
+  await d.cold.recordStuck(
+    stuck.map((o) => {
+      const failureClass = classifyFailure(o.code, o.reason);
+      return { ...tv(o), reason: o.reason ?? 'unknown', code: o.code ?? null, failureClass, nextAttemptAt: d.nextAttemptAt(failureClass, now) };
+    }),
+    now,
+  );
+  await d.cold.clearStuck(pick('archived', 'alreadyArchived', 'changed', 'deletedByBusiness', 'notCold', 'gone').map((o) => o.id));
+
+  const later = pick('notDue', 'held');
+  await d.cold.setTimers(
+    later.map((o) => ({ id: o.id, version: o.version ?? '0', dueAt: new Date(Date.parse(o.retryAfter ?? '') || now.getTime()), partition: d.partitionOf(o.id) })),
+    now,
+  );
+  // Timers end here for every final outcome (a stuck deletion is the reconciler's from now on).
+  await d.cold.clearTimers(pick('archived', 'alreadyArchived', 'changed', 'deletedByBusiness', 'stuck', 'notCold').map(tv));
+  await d.cold.clearTimersOf(pick('gone').map((o) => o.id));
+
+  for (const o of outcomes) {
+    const entry = { ticketId: o.id, ticketVersion: o.version ?? o.archivedVersion, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) };
+    if (o.outcome === 'stuck') d.log.warn(entry, 'deletion stuck; recorded for the reconciler');
+    else d.log.debug(entry, 'move outcome');
+  }
+}

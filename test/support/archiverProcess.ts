@@ -1,0 +1,158 @@
+// Starts `ticket-archiver archive` as a real child process, as production runs it, for integration tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { projectRoot } from '../../infra/local/settings.ts';
+import type { StackEnv } from '../../infra/local/stack.ts';
+import { createKafka } from '../../services/shared/kafka.ts';
+
+export interface ArchiverProcess {
+  proc: ChildProcess;
+  name: string;
+  lines: string[];
+  port(): Promise<number>;
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  kill9(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+let counter = 0;
+
+export function archiverEnv(env: StackEnv, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: env.DATABASE_URL,
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    MONGODB_URL: env.MONGODB_URL,
+    KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL,
+    TICKETS_TOPIC: env.TICKETS_TOPIC,
+    HTTP_PORT: '0',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
+}
+
+/** Runs the CLI once to completion (for commands like restore), returning exit code and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...args], { cwd: projectRoot, env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`ticket-archiver ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function startArchiverProcess(env: StackEnv, overrides: Record<string, string>): ArchiverProcess {
+  const name = overrides.INSTANCE_NAME ?? `test-archiver-${process.pid}-${++counter}`;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', 'archive'], {
+    cwd: projectRoot,
+    env: archiverEnv(env, { INSTANCE_NAME: name, ...overrides }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean));
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const port = async () => {
+    for (let i = 0; i < 600; i++) {
+      for (const line of lines) {
+        if (line.includes('"archiver started"')) return (JSON.parse(line) as { port: number }).port;
+      }
+      if (proc.exitCode !== null) throw new Error(`archiver ${name} exited with ${proc.exitCode}:\n${lines.slice(-20).join('\n')}`);
+      await sleep(100);
+    }
+    throw new Error(`archiver ${name} did not start:\n${lines.slice(-20).join('\n')}`);
+  };
+  return {
+    proc,
+    name,
+    lines,
+    port,
+    async metric(metricName, labels = {}) {
+      const res = await fetch(`http://127.0.0.1:${await port()}/metrics`);
+      const text = await res.text();
+      let sum = 0;
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${metricName}{`) && !line.startsWith(`${metricName} `)) continue;
+        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
+      }
+      return sum;
+    },
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    async kill9() {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+    exited,
+  };
+}
+
+/** Waits until the archiver answers /readyz with 200 (joined the group, stores reachable). */
+export async function waitReady(a: ArchiverProcess, timeoutMs = 60_000): Promise<void> {
+  const port = await a.port();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    await sleep(200);
+  }
+  throw new Error(`archiver ${a.name} not ready after ${timeoutMs} ms:\n${a.lines.slice(-20).join('\n')}`);
+}
+
+/** A new consumer group positioned at the current end of the topic, so a test's archiver sees only what comes next. */
+export async function groupAtEnd(env: StackEnv, prefix: string): Promise<string> {
+  const groupId = `${prefix}-${process.pid}-${Date.now()}`;
+  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-setup', quiet: true }).admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
+    await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+  } finally {
+    await admin.disconnect();
+  }
+  return groupId;
+}
+
+/** Total lag of a group on the tickets topic (messages not yet committed). */
+export async function groupLag(env: StackEnv, groupId: string): Promise<number> {
+  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-lag', quiet: true }).admin();
+  await admin.connect();
+  try {
+    const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] }), admin.fetchTopicOffsets(env.TICKETS_TOPIC)]);
+    const c = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends.reduce((sum, e) => sum + Math.max(0, Number(e.high) - Math.max(c.get(e.partition) ?? 0, Number(e.low))), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await sleep(intervalMs);
+  }
+}

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { contentHash, pgTimestampToDate, restoreRecordJson, RowShapeError, toColdDocument } from '../../services/shared/move/coldDocument.ts';
+
+const row = {
+  id: '9007199254740993', customer_id: '7', status: 'closed', subject: null, body: '你好 😀', created_at: '2020-02-29 15:59:59.123456+00',
+  last_operated_at: '2026-11-21 17:09:01.749432+00', last_operator_id: '1', last_operator_group_id: null, version: '12',
+  x_payload: '{"big": 123456789012345678901234567890}', x_tags: '{"a,b",NULL}',
+};
+const columns = { ...Object.fromEntries(Object.keys(row).map((k) => [k, 'text'])), id: 'bigint', version: 'bigint', x_payload: 'jsonb', x_tags: 'text[]' };
+
+describe('cold document', () => {
+  it('keeps the row as exact text and adds typed fields for queries', () => {
+    const doc = toColdDocument(row, columns, 'me', new Date(0));
+    assert.equal(doc._id.toString(), '9007199254740993');
+    assert.equal(doc.version.toString(), '12');
+    assert.deepEqual(doc.row, row);
+    assert.equal(doc.last_operated_at?.toISOString(), '2026-11-21T17:09:01.749Z');
+    assert.equal(doc.archive.state, 'copied');
+    assert.equal(doc.archive.contentHash, contentHash(row));
+  });
+  it('hashes every column, null distinct from empty, independent of key order', () => {
+    assert.notEqual(contentHash({ a: null }), contentHash({ a: '' }));
+    assert.equal(contentHash({ a: '1', b: '2' }), contentHash({ b: '2', a: '1' }));
+    assert.notEqual(contentHash({ a: '1', b: '2' }), contentHash({ a: '1', b: '3' }));
+  });
+  it('restores json columns as JSON (digits intact) and everything else as input text', () => {
+    const doc = toColdDocument(row, columns, 'me', new Date(0));
+    const json = restoreRecordJson(doc);
+    assert.match(json, /"x_payload":\{"big": 123456789012345678901234567890\}/);
+    assert.match(json, /"x_tags":"\{\\"a,b\\",NULL\}"/);
+    assert.match(json, /"subject":null/);
+  });
+  it('refuses to restore a copy whose content no longer matches its hash', () => {
+    const doc = toColdDocument(row, columns, 'me', new Date(0));
+    doc.row = { ...doc.row, body: 'tampered' };
+    assert.throws(() => restoreRecordJson(doc), RowShapeError);
+  });
+  it('reads PostgreSQL ISO UTC timestamps', () => {
+    assert.equal(pgTimestampToDate('2026-01-02 03:04:05.678901+00')?.toISOString(), '2026-01-02T03:04:05.678Z');
+    assert.equal(pgTimestampToDate(null), null);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { planEvents, type ReceivedEvent } from '../../services/archiver/eventPlan.ts';
+import { coldAt, isCold } from '../../services/shared/coldRule.ts';
+import type { TicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
+
+const source = { version: '3.0.8.Final', connector: 'postgresql' as const, name: 't', ts_ms: 0, db: 'd', schema: 'public', table: 'tickets' };
+const NOW = Date.parse('2026-11-21T12:00:00Z');
+const COLD_AFTER = 30 * 86_400_000;
+function upsert(id: number, status: 'closed' | 'in_progress', lastOperatedAt: string, version = 1, snapshot = false): ReceivedEvent {
+  const row = { id, customer_id: 1, status, subject: null, body: null, created_at: lastOperatedAt, last_operated_at: lastOperatedAt, last_operator_id: null, last_operator_group_id: null, version };
+  const event: TicketEvent = { kind: 'upsert', op: snapshot ? 'r' : 'u', id, row, source, snapshot };
+  return { partition: 2, offset: String(id), event };
+}
+
+describe('cold rule', () => {
+  it('is closed and older than COLD_AFTER, at the injected clock', () => {
+    const t = { status: 'closed', lastOperatedAtMs: NOW - COLD_AFTER };
+    assert.equal(isCold(t, COLD_AFTER, NOW), true);
+    assert.equal(isCold(t, COLD_AFTER, NOW - 1), false);
+    assert.equal(isCold({ ...t, status: 'in_progress' }, COLD_AFTER, NOW + COLD_AFTER * 10), false);
+    assert.equal(coldAt(t, COLD_AFTER), NOW);
+    assert.equal(coldAt({ ...t, status: 'unassigned' }, COLD_AFTER), undefined);
+  });
+});
+
+describe('planEvents', () => {
+  it('moves cold tickets now, sets timers for closed ones, cancels reopened ones', () => {
+    const plan = planEvents([
+      upsert(1, 'closed', '2026-01-01T00:00:00Z'),
+      upsert(2, 'closed', '2026-11-20T00:00:00.123456Z', 3),
+      upsert(3, 'in_progress', '2026-11-20T00:00:00Z'),
+    ], COLD_AFTER, NOW);
+    assert.deepEqual(plan.moveNow, [{ id: '1', version: '1' }]);
+    assert.deepEqual(plan.timers, [{ id: '2', version: '3', dueAt: new Date(Date.parse('2026-11-20T00:00:00.123Z') + COLD_AFTER), partition: 2 }]);
+    assert.deepEqual(plan.cancel, ['3']);
+  });
+  it('lets the latest event of a ticket decide', () => {
+    const reopened = planEvents([upsert(1, 'closed', '2026-01-01T00:00:00Z', 1), upsert(1, 'in_progress', '2026-11-21T00:00:00Z', 2)], COLD_AFTER, NOW);
+    assert.deepEqual([reopened.moveNow, reopened.cancel], [[], ['1']]);
+    const deleted = planEvents([
+      upsert(1, 'closed', '2026-01-01T00:00:00Z'),
+      { partition: 2, offset: '9', event: { kind: 'delete', id: 1, source } },
+      { partition: 2, offset: '10', event: { kind: 'tombstone', id: 1 } },
+    ], COLD_AFTER, NOW);
+    assert.deepEqual([deleted.moveNow, deleted.deleted], [[], ['1']]);
+  });
+  it('counts truncates and snapshot reads and never turns a truncate into deletes', () => {
+    const plan = planEvents([{ partition: 0, offset: '1', event: { kind: 'truncate', source } }, upsert(5, 'closed', '2026-01-01T00:00:00Z', 1, true)], COLD_AFTER, NOW);
+    assert.equal(plan.truncates, 1);
+    assert.equal(plan.snapshotReads, 1);
+    assert.deepEqual(plan.deleted, []);
+    assert.deepEqual(plan.moveNow, [{ id: '5', version: '1' }]);
+  });
+});

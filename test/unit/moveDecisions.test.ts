@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { classifyUndeleted, classifyUnread } from '../../services/shared/move/outcome.ts';
+import { classifyFailure } from '../../services/shared/move/failureClass.ts';
+import type { HotState, LedgerEntry } from '../../services/shared/move/hotTickets.ts';
+
+const DAY = 86_400_000;
+const state = (over: Partial<HotState> = {}): HotState => ({
+  id: '1', version: '5', status: 'closed', lastOperatedAt: '2026-01-01 00:00:00+00', cold: true, heldUntil: null, ...over,
+});
+const ledger = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({ id: '1', version: '5', state: 'archived', holdUntil: null, ...over });
+
+describe('classifyUnread (a candidate the re-read did not return)', () => {
+  it('gone: confirms the archive when the ledger has it, otherwise nothing to do', () => {
+    assert.deepEqual(classifyUnread('1', undefined, ledger(), 30 * DAY), { id: '1', outcome: 'gone', archivedVersion: '5' });
+    assert.deepEqual(classifyUnread('1', undefined, undefined, 30 * DAY), { id: '1', outcome: 'gone' });
+  });
+  it('reopened tickets are not cold; held ones wait for the hold; early timers are set again for the due time', () => {
+    assert.equal(classifyUnread('1', state({ status: 'in_progress', cold: false }), undefined, DAY).outcome, 'notCold');
+    const held = classifyUnread('1', state({ heldUntil: '2026-02-01 00:00:00+00' }), undefined, DAY);
+    assert.equal(held.outcome, 'held');
+    assert.equal(held.retryAfter, '2026-02-01 00:00:00+00');
+    const early = classifyUnread('1', state({ cold: false, lastOperatedAt: '2026-01-01 00:00:00.5+00' }), undefined, DAY);
+    assert.equal(early.outcome, 'notDue');
+    assert.equal(early.retryAfter, '2026-01-02T00:00:00.500Z');
+  });
+});
+
+describe('classifyUndeleted (copied, but the hot row was not deleted)', () => {
+  const copied = { id: '1', version: '5' };
+  it('unchanged and cold but skipped: a locked row, stuck for the reconciler', () => {
+    const o = classifyUndeleted(copied, state(), undefined, undefined);
+    assert.equal(o.outcome, 'stuck');
+    assert.match(o.reason ?? '', /locked/);
+  });
+  it('unchanged and cold but refused: stuck with the database error', () => {
+    const o = classifyUndeleted(copied, state(), undefined, { ...copied, code: '23503', message: 'violates foreign key constraint' });
+    assert.deepEqual([o.outcome, o.code], ['stuck', '23503']);
+  });
+  it('changed, reopened or held meanwhile: stays hot, the copy goes', () => {
+    assert.equal(classifyUndeleted(copied, state({ version: '6' }), undefined, undefined).outcome, 'changed');
+    assert.equal(classifyUndeleted(copied, state({ status: 'in_progress', cold: false }), undefined, undefined).outcome, 'changed');
+    assert.equal(classifyUndeleted(copied, state({ heldUntil: '2030-01-01 00:00:00+00' }), undefined, undefined).outcome, 'changed');
+  });
+  it('gone: another mover archived this version, or the business deleted it', () => {
+    assert.equal(classifyUndeleted(copied, undefined, ledger(), undefined).outcome, 'alreadyArchived');
+    assert.equal(classifyUndeleted(copied, undefined, ledger({ version: '4' }), undefined).outcome, 'deletedByBusiness');
+    assert.equal(classifyUndeleted(copied, undefined, undefined, undefined).outcome, 'deletedByBusiness');
+  });
+});
+
+describe('classifyFailure', () => {
+  it('retries locks, timeouts and lost connections; escalates constraint and privilege errors', () => {
+    for (const code of ['55P03', '57014', '40P01', '08006', 'ECONNREFUSED']) assert.equal(classifyFailure(code), 'transient', code);
+    for (const code of ['23503', '42501', '23514']) assert.equal(classifyFailure(code), 'permanent', code);
+    assert.equal(classifyFailure(undefined, 'Connection terminated unexpectedly'), 'transient');
+  });
+});
