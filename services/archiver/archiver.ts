@@ -52,7 +52,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     await pool.end();
     throw err;
   });
-  const cold = new ColdTickets(coldStore.client.db(COLD_DATABASE));
+  const cold = new ColdTickets(coldStore.client.db(COLD_DATABASE), s.ARCHIVER_GROUP_ID);
   await cold.ensureIndexes();
   const hot = new HotTickets(pool, s.COLD_AFTER);
 
@@ -131,7 +131,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       try {
         const event = parseTicketEvent(message.key, message.value);
         received.push({ partition, offset: message.offset, event });
-        metrics.events.inc({ kind: event.kind });
+        metrics.events.inc({ kind: event.kind === 'upsert' && event.snapshot ? 'snapshot-read' : event.kind });
       } catch (err) {
         if (!(err instanceof MalformedEventError)) throw err;
         letters.push({ message, partition, reason: err.message });
@@ -199,8 +199,8 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       const due = await cold.dueTimers(assigned, now, s.ARCHIVE_BATCH_SIZE, new Set());
       metrics.timersDue.set(due.length);
       if (due.length === 0 || stopping) return;
-      const dueAt = new Map(due.map((t) => [t._id.toString(), t.dueAt.getTime()]));
-      const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t._id.toString() }))));
+      const dueAt = new Map(due.map((t) => [t.ticketId.toString(), t.dueAt.getTime()]));
+      const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t.ticketId.toString() }))));
       const doneAt = Date.now();
       for (const o of outcomes) {
         const at = dueAt.get(o.id);

@@ -1,6 +1,6 @@
 // The archiver on the real stack: exactly the cold tickets move, exact copies, dead letters, restore, bad settings.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { Long } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
@@ -21,8 +21,10 @@ before(async () => {
   env = await ensureStack();
   stores = await openStores(env);
 });
+afterEach(async () => {
+  for (const a of running.splice(0)) await a.stop();
+});
 after(async () => {
-  for (const a of running) await a.stop();
   await stores?.close();
 });
 

@@ -5,8 +5,11 @@ import type { ColdDocument } from './coldDocument.ts';
 import type { TicketVersion } from './hotTickets.ts';
 import type { FailureClass } from './failureClass.ts';
 
+/** A timer belongs to one consumer group (one deployment): `_id` is "<group>/<ticket id>". */
 export interface ColdTimer {
-  _id: Long;
+  _id: string;
+  group: string;
+  ticketId: Long;
   version: Long;
   dueAt: Date;
   partition: number;
@@ -35,7 +38,11 @@ export class ColdTickets {
   readonly timers: Collection<ColdTimer>;
   readonly stuck: Collection<StuckDeletion>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** The consumer group whose timers this instance reads and writes. */
+    private readonly timerGroup = 'default',
+  ) {
     this.tickets = db.collection<ColdDocument>('tickets');
     this.timers = db.collection<ColdTimer>('cold_timers');
     this.stuck = db.collection<StuckDeletion>('stuck_deletions');
@@ -44,7 +51,7 @@ export class ColdTickets {
   async ensureIndexes(): Promise<void> {
     await this.tickets.createIndex({ customer_id: 1, last_operated_at: -1 }, { name: 'customer_last_operated' });
     await this.tickets.createIndex({ 'archive.state': 1 }, { name: 'archive_state' });
-    await this.timers.createIndex({ partition: 1, dueAt: 1 }, { name: 'partition_due' });
+    await this.timers.createIndex({ group: 1, partition: 1, dueAt: 1 }, { name: 'group_partition_due' });
     await this.timers.createIndex({ dueAt: 1 }, { name: 'due' });
     await this.stuck.createIndex({ escalated: 1, nextAttemptAt: 1 }, { name: 'escalated_next_attempt' });
   }
@@ -116,9 +123,17 @@ export class ColdTickets {
     if (timers.length === 0) return;
     // Replace = delete + insert (see writeCopies on FerretDB and multi-operation updates). A crash in between loses
     // nothing: the event's offset is committed only after both.
-    await this.timers.deleteMany({ _id: { $in: timers.map((t) => lid(t.id)) } });
+    await this.timers.deleteMany({ _id: { $in: timers.map((t) => this.timerId(t.id)) } });
     await this.timers.insertMany(
-      timers.map((t) => ({ _id: lid(t.id), version: lid(t.version), dueAt: t.dueAt, partition: t.partition, updatedAt: now })),
+      timers.map((t) => ({
+        _id: this.timerId(t.id),
+        group: this.timerGroup,
+        ticketId: lid(t.id),
+        version: lid(t.version),
+        dueAt: t.dueAt,
+        partition: t.partition,
+        updatedAt: now,
+      })),
       { ordered: false },
     );
   }
@@ -126,25 +141,29 @@ export class ColdTickets {
   /** Removes timers, each only up to the given version, so a newer ticket version's timer survives. */
   async clearTimers(done: TicketVersion[]): Promise<void> {
     if (done.length === 0) return;
-    const upTo = new Map(done.map((t) => [t.id, Long.fromString(t.version)]));
-    const found = await this.timers.find({ _id: { $in: done.map((t) => lid(t.id)) } }, { projection: { version: 1 } }).toArray();
-    const ids = found.filter((t) => Long.fromValue(t.version).lessThanOrEqual(upTo.get(t._id.toString()) ?? Long.ZERO)).map((t) => t._id);
+    const upTo = new Map(done.map((t) => [this.timerId(t.id), Long.fromString(t.version)]));
+    const found = await this.timers.find({ _id: { $in: [...upTo.keys()] } }, { projection: { version: 1 } }).toArray();
+    const ids = found.filter((t) => Long.fromValue(t.version).lessThanOrEqual(upTo.get(t._id) ?? Long.ZERO)).map((t) => t._id);
     if (ids.length > 0) await this.timers.deleteMany({ _id: { $in: ids } });
   }
 
   async clearTimersOf(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.timers.deleteMany({ _id: { $in: ids.map(lid) } });
+    await this.timers.deleteMany({ _id: { $in: ids.map((id) => this.timerId(id)) } });
+  }
+
+  timerId(ticketId: string): string {
+    return `${this.timerGroup}/${ticketId}`;
   }
 
   async dueTimers(partitions: number[], until: Date, limit: number, exclude: Set<string>): Promise<ColdTimer[]> {
     if (partitions.length === 0) return [];
     const found = await this.timers
-      .find({ partition: { $in: partitions }, dueAt: { $lte: until } })
+      .find({ group: this.timerGroup, partition: { $in: partitions }, dueAt: { $lte: until } })
       .sort({ dueAt: 1 })
       .limit(limit + exclude.size)
       .toArray();
-    return found.filter((t) => !exclude.has(t._id.toString())).slice(0, limit);
+    return found.filter((t) => !exclude.has(t.ticketId.toString())).slice(0, limit);
   }
 
   /** Stuck deletions are few; one upsert each (see writeCopies on FerretDB and multi-operation updates). */
