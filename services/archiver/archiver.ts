@@ -153,14 +153,15 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       if (plan.moveNow.length > 0) await move('events', plan.moveNow);
       return;
     }
+    // Reopened and deleted tickets keep their timers until they fire: the move re-reads the ticket, finds it hot or
+    // gone, and removes the timer then (cheaper than a delete per event; the re-read is the real guard).
     await cold.setTimers(plan.timers, new Date());
-    await cold.clearTimersOf([...plan.cancel, ...plan.deleted]);
     if (plan.deleted.length > 0) {
       const ledger = await hot.readLedger(plan.deleted);
       for (const id of plan.deleted) {
         const own = ledger.get(id)?.state === 'archived';
         metrics.events.inc({ kind: own ? 'delete-by-archiver' : 'delete-by-business' });
-        if (!own) log.info({ ticketId: id }, 'ticket deleted by business code; its timer is cancelled');
+        if (!own) log.info({ ticketId: id }, 'ticket deleted by business code; nothing to archive');
       }
     }
     for (let i = 0; i < plan.moveNow.length; i += s.ARCHIVE_BATCH_SIZE) {
@@ -196,11 +197,11 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     if (stopping || assigned.length === 0) return;
     for (;;) {
       const now = new Date();
-      const due = await cold.dueTimers(assigned, now, s.ARCHIVE_BATCH_SIZE, new Set());
+      const due = await cold.dueTimers(assigned, now, s.ARCHIVE_BATCH_SIZE);
       metrics.timersDue.set(due.length);
       if (due.length === 0 || stopping) return;
       const dueAt = new Map(due.map((t) => [t.ticketId.toString(), t.dueAt.getTime()]));
-      const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t.ticketId.toString() }))));
+      const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t.ticketId.toString(), fromTimer: true }))));
       const doneAt = Date.now();
       for (const o of outcomes) {
         const at = dueAt.get(o.id);

@@ -1,11 +1,22 @@
-// The quick-start job for now: start the local stack, write a realistic set of tickets, and show their change
-// events arriving in Kafka, parsed as the archiver will parse them. Ends with a summary a person can check.
+// The quick-start job: start the local stack, write a realistic set of tickets, run the archiver on them with a
+// progress bar, and end with a summary a person can check: hot and cold counts, stuck deletions, and a verification
+// that every ticket is in exactly one tier and every archived copy equals its row.
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import pg from 'pg';
+import { pino } from 'pino';
 import { stackUp } from '../../infra/local/stack.ts';
-import { parseTicketEvent, MalformedEventError } from '../shared/debezium/ticketEvent.ts';
+import { stackSettings } from '../../infra/local/settings.ts';
+import { startArchiver } from '../archiver/archiver.ts';
+import { archiverSchema } from '../archiver/settings.ts';
+import { COLD_DATABASE, connectColdStore } from '../shared/coldStore.ts';
+import { loadConfig } from '../shared/config.ts';
 import { createKafka } from '../shared/kafka.ts';
 import { parseDuration } from '../shared/duration.ts';
+import { contentHash, type RowText } from '../shared/move/coldDocument.ts';
+import { ColdTickets } from '../shared/move/coldTickets.ts';
+import { createMoverPool } from '../shared/move/hotTickets.ts';
 import { insertTickets } from '../shared/ticketRepository.ts';
 import { sampleTicket, seededRandom } from '../shared/sampleTickets.ts';
 
@@ -16,83 +27,121 @@ export interface DemoOptions {
   timeoutSeconds: number;
 }
 
+async function inParallel<T>(items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
 export async function runDemo(o: DemoOptions): Promise<number> {
   const coldAfterMs = parseDuration(o.coldAfter);
   if (coldAfterMs === undefined) throw new Error(`--cold-after: expected a duration such as 30d, got "${o.coldAfter}"`);
-  console.log('1/3 starting the local stack (PostgreSQL, cold store, Kafka, Kafka Connect + Debezium)…');
+  console.log('1/4 starting the local stack (PostgreSQL, cold store, Kafka, Kafka Connect + Debezium)…');
   const env = await stackUp((m) => console.log(`    ${m}`));
 
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ticket-archiver-demo', quiet: true });
-  const admin = kafka.admin();
+  // This run's archiver group starts at the current end of the topic: it works on this run's tickets only.
+  const groupId = `ticket-archiver-demo-${Date.now()}`;
+  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ticket-archiver-demo', quiet: true }).admin();
   await admin.connect();
-  const startOffsets = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
+  const ends = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
+  await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
   await admin.disconnect();
 
-  const consumer = kafka.consumer({ groupId: `ticket-archiver-demo-${Date.now()}` });
-  const expected = new Set<string>();
-  const seen = new Map<string, { op: string; partition: number; lagMs: number }>();
-  const byOp = new Map<string, number>();
-  let malformed = 0;
-  await consumer.connect();
-  await consumer.subscribe({ topic: env.TICKETS_TOPIC, fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ partition, message }) => {
-      try {
-        const e = parseTicketEvent(message.key, message.value);
-        if (e.kind === 'upsert' && expected.has(String(e.id)) && !seen.has(String(e.id))) {
-          seen.set(String(e.id), { op: e.op, partition, lagMs: Date.now() - e.source.ts_ms });
-          byOp.set(e.op, (byOp.get(e.op) ?? 0) + 1);
-        }
-      } catch (err) {
-        if (err instanceof MalformedEventError) malformed++;
-        else throw err;
-      }
-      return Promise.resolve();
-    },
-  });
-  for (const p of startOffsets) consumer.seek({ topic: env.TICKETS_TOPIC, partition: p.partition, offset: p.offset });
-
-  console.log(`2/3 inserting ${o.tickets} sample tickets into public.tickets…`);
+  console.log(`2/4 inserting ${o.tickets} sample tickets (open, recently closed, long closed; Chinese, English, emoji; bodies up to 20 KB)…`);
   const random = seededRandom(o.seed);
   const now = Date.now();
   const samples = Array.from({ length: o.tickets }, () => sampleTicket(random, now, coldAfterMs));
-  const db = new pg.Client({ connectionString: env.DATABASE_URL, application_name: 'ticket-archiver-demo' });
-  await db.connect();
+  const db = new pg.Pool({ connectionString: env.DATABASE_URL, application_name: 'ticket-archiver-demo', max: 4 });
+  const textDb = createMoverPool(env.DATABASE_URL, 'ticket-archiver-demo', 2);
   const ids = await insertTickets(db, samples);
-  for (const id of ids) expected.add(id);
+  const cold = await db.query<{ id: string }>(
+    `SELECT id::text AS id FROM tickets WHERE id = ANY($1::bigint[]) AND status = 'closed' AND last_operated_at <= now() - $2 * interval '1 millisecond'`,
+    [ids, coldAfterMs],
+  );
+  const coldIds = cold.rows.map((r) => r.id);
+  const originals = new Map(
+    (await textDb.query<RowText>('SELECT * FROM tickets WHERE id = ANY($1::bigint[])', [coldIds])).rows.map((r) => [r.id as string, r]),
+  );
 
-  console.log(`3/3 waiting for their change events on ${env.TICKETS_TOPIC}…`);
-  const bar = new SingleBar({ format: '    events {bar} {value}/{total} tickets | {duration}s', hideCursor: true }, Presets.shades_classic);
-  bar.start(ids.length, 0);
+  const logDir = stackSettings().logDir;
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'demo-archiver.log');
+  console.log(`3/4 running the archiver (group ${groupId}, COLD_AFTER=${o.coldAfter}); its JSON log: ${logFile}`);
+  const instance = `demo-${process.pid}-${Date.now()}`;
+  const settings = loadConfig(
+    { ...process.env, ...env, COLD_AFTER: o.coldAfter, ARCHIVER_GROUP_ID: groupId, HTTP_PORT: '0', INSTANCE_NAME: instance },
+    archiverSchema,
+  );
+  const archiver = await startArchiver(settings, pino({ name: 'ticket-archiver', level: 'info' }, pino.destination(openSync(logFile, 'a'))));
+  console.log(`    metrics: http://127.0.0.1:${archiver.port}/metrics`);
+
+  const bar = new SingleBar({ format: '    archived {bar} {value}/{total} cold tickets | {duration}s', hideCursor: true }, Presets.shades_classic);
+  bar.start(coldIds.length, 0);
   const deadline = Date.now() + o.timeoutSeconds * 1000;
-  while (seen.size < ids.length && Date.now() < deadline) {
-    bar.update(seen.size);
-    await new Promise((r) => setTimeout(r, 200));
+  let stillHot = coldIds.length;
+  let lastPrint = 0;
+  while (Date.now() < deadline) {
+    const r = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM tickets WHERE id = ANY($1::bigint[])', [coldIds]);
+    stillHot = Number(r.rows[0]?.n);
+    bar.update(coldIds.length - stillHot);
+    if (!process.stdout.isTTY && Date.now() - lastPrint > 5000) {
+      lastPrint = Date.now();
+      console.log(`    progress: ${coldIds.length - stillHot}/${coldIds.length} archived`);
+    }
+    if (stillHot === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
   }
-  bar.update(seen.size);
   bar.stop();
-  await consumer.disconnect();
+  await archiver.stop('demo finished');
 
-  const hot = await db.query<{ status: string; n: string }>(
-    'SELECT status, count(*)::text AS n FROM public.tickets WHERE id = ANY($1::bigint[]) GROUP BY status ORDER BY status',
+  console.log('4/4 verifying every ticket…');
+  const store = await connectColdStore(env.MONGODB_URL);
+  const coldTickets = new ColdTickets(store.client.db(COLD_DATABASE), groupId);
+  const hotNow = new Set((await db.query<{ id: string }>('SELECT id::text AS id FROM tickets WHERE id = ANY($1::bigint[])', [ids])).rows.map((r) => r.id));
+  let archived = 0;
+  let both = 0;
+  let neither = 0;
+  let exact = 0;
+  let inexact = 0;
+  let wronglyMoved = 0;
+  const coldSet = new Set(coldIds);
+  // This run's tickets are new, so their copies are the ones this run's archiver wrote (one equality query).
+  const docs = new Map((await coldTickets.tickets.find({ 'archive.mover': instance }).toArray()).map((d) => [d._id.toString(), d]));
+  await inParallel(ids, 8, (id) => {
+    const doc = docs.get(id);
+    const isArchived = doc?.archive.state === 'archived';
+    if (isArchived) archived++;
+    if (isArchived && hotNow.has(id)) both++;
+    if (!isArchived && !hotNow.has(id)) neither++;
+    if (isArchived && !coldSet.has(id)) wronglyMoved++;
+    if (isArchived && doc) {
+      const original = originals.get(id);
+      if (original && JSON.stringify(doc.row) === JSON.stringify(original) && doc.archive.contentHash === contentHash(original)) exact++;
+      else inexact++;
+    }
+    return Promise.resolve();
+  });
+  const stuck = await coldTickets.stuck.countDocuments({});
+  const status = await db.query<{ status: string; n: string }>(
+    'SELECT status, count(*)::text AS n FROM tickets WHERE id = ANY($1::bigint[]) GROUP BY status ORDER BY status',
     [ids],
   );
+  await store.close();
   await db.end();
-  const cold = samples.filter((t) => t.status === 'closed' && now - t.last_operated_at.getTime() > coldAfterMs).length;
-  const lags = [...seen.values()].map((s) => s.lagMs).sort((a, b) => a - b);
-  const pct = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0;
-  const partitions = new Set([...seen.values()].map((s) => s.partition));
+  await textDb.end();
 
   console.log('\nSummary');
-  console.log(`  tickets inserted        ${ids.length} (ids ${ids[0]}..${ids[ids.length - 1]})`);
-  for (const r of hot.rows) console.log(`    ${r.status.padEnd(22)}${r.n}`);
-  console.log(`  cold by the rule now    ${cold} (closed and last operated more than ${o.coldAfter} ago; moved by the archiver once it exists)`);
-  console.log(`  events received         ${seen.size}/${ids.length} (${[...byOp].map(([op, n]) => `op=${op}: ${n}`).join(', ')})`);
-  console.log(`  partitions used         ${partitions.size} (keyed by ticket id)`);
-  console.log(`  commit → consumer       p50 ${pct(0.5)} ms, p95 ${pct(0.95)} ms, max ${lags[lags.length - 1] ?? 0} ms`);
-  console.log(`  malformed messages      ${malformed}`);
-  console.log(`  connection settings     npm run -s stack:env    stop: npm run stack:down`);
-  const ok = seen.size === ids.length && malformed === 0;
-  console.log(ok ? '\nOK: every inserted ticket arrived as a Debezium create event.' : '\nFAILED: some events did not arrive in time.');
+  console.log(`  tickets written          ${ids.length} (ids ${ids[0]}..${ids[ids.length - 1]})`);
+  console.log(`  cold by the rule         ${coldIds.length} (closed, last operated more than ${o.coldAfter} ago)`);
+  console.log(`  hot now                  ${hotNow.size}  (${status.rows.map((r) => `${r.status} ${r.n}`).join(', ')})`);
+  console.log(`  archived (cold store)    ${archived}`);
+  console.log(`  stuck deletions          ${stuck}`);
+  console.log(`  in exactly one tier      ${ids.length - both - neither}/${ids.length}  (in both: ${both}, in neither: ${neither})`);
+  console.log(`  hot tickets moved        ${wronglyMoved}`);
+  console.log(`  exact copies             ${exact}/${archived}  (every column equal to the row as it was; content hash checked)`);
+  const ok = stillHot === 0 && both === 0 && neither === 0 && inexact === 0 && wronglyMoved === 0 && archived === coldIds.length;
+  console.log(ok ? '\nOK: exactly the cold tickets moved, each once, each an exact copy.' : '\nFAILED: see the counts above and the archiver log.');
+  console.log('Connection settings: npm run -s stack:env    Stop the stack: npm run stack:down');
   return ok ? 0 : 1;
 }

@@ -59,11 +59,11 @@ program
 
 program
   .command('demo')
-  .description('start the local stack, insert sample tickets and show their change events arriving')
-  .option('--tickets <n>', 'how many tickets to insert', positiveInt, 1000)
+  .description('start the local stack, insert sample tickets, archive the cold ones with progress, verify and summarise')
+  .option('--tickets <n>', 'how many tickets to insert', positiveInt, 2000)
   .option('--cold-after <duration>', 'the cold rule age used to shape the sample (e.g. 30d)', '30d')
   .option('--seed <n>', 'random seed of the sample data', positiveInt, 42)
-  .option('--timeout <seconds>', 'how long to wait for the events', positiveInt, 120)
+  .option('--timeout <seconds>', 'how long to wait for the archiver', positiveInt, 300)
   .action(async (opts: { tickets: number; coldAfter: string; seed: number; timeout: number }) => {
     process.exitCode = await runDemo({ tickets: opts.tickets, coldAfter: opts.coldAfter, seed: opts.seed, timeoutSeconds: opts.timeout });
   });

@@ -115,6 +115,9 @@ export async function waitReady(a: ArchiverProcess, timeoutMs = 60_000): Promise
   throw new Error(`archiver ${a.name} not ready after ${timeoutMs} ms:\n${a.lines.slice(-20).join('\n')}`);
 }
 
+/** Where each test group started: its "earliest offset" on a topic shared with every other test's history. */
+export const groupStarts = new Map<string, Array<{ partition: number; offset: string }>>();
+
 /** A new consumer group positioned at the current end of the topic, so a test's archiver sees only what comes next. */
 export async function groupAtEnd(env: StackEnv, prefix: string): Promise<string> {
   const groupId = `${prefix}-${process.pid}-${Date.now()}`;
@@ -122,7 +125,9 @@ export async function groupAtEnd(env: StackEnv, prefix: string): Promise<string>
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
-    await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+    const partitions = ends.map((e) => ({ partition: e.partition, offset: e.high }));
+    await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions });
+    groupStarts.set(groupId, partitions);
   } finally {
     await admin.disconnect();
   }

@@ -40,9 +40,20 @@ export async function hotIds(db: pg.Pool | pg.Client, ids: string[]): Promise<Se
   return new Set(res.rows.map((r) => r.id));
 }
 
-export async function coldDocs(cold: ColdTickets, ids: string[]): Promise<Map<string, ColdDocument[]>> {
-  const docs = await cold.tickets.find({ _id: { $in: ids.map((id) => Long.fromString(id)) } }).toArray();
+/** A customer id no other test uses: cold documents are found by it with an equality match, which FerretDB 1.x
+ * hands to its backend (an $in over _id would scan the whole collection). */
+export function testCustomer(): number {
+  return 1_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+}
+
+/** Cold documents of a test customer's tickets, by ticket id. */
+export async function coldDocs(cold: ColdTickets, customerId: number): Promise<Map<string, ColdDocument[]>> {
+  const docs = await cold.tickets.find({ customer_id: Long.fromNumber(customerId) }).toArray();
   const byId = new Map<string, ColdDocument[]>();
   for (const d of docs) byId.set(d._id.toString(), [...(byId.get(d._id.toString()) ?? []), d]);
   return byId;
+}
+
+export async function archivedCount(cold: ColdTickets, customerId: number): Promise<number> {
+  return cold.tickets.countDocuments({ customer_id: Long.fromNumber(customerId), 'archive.state': 'archived' });
 }

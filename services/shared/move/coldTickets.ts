@@ -1,6 +1,6 @@
 // The cold store as the move sees it: idempotent copies, the copied -> archived transition, removal of stale
 // copies, due timers, and stuck-deletion records. Everything lives in the ticket_archive database.
-import { Long, MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { BSON, Long, MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import type { ColdDocument } from './coldDocument.ts';
 import type { TicketVersion } from './hotTickets.ts';
 import type { FailureClass } from './failureClass.ts';
@@ -30,8 +30,21 @@ export interface StuckDeletion {
 }
 
 const DUPLICATE_KEY = 11000;
+// MongoDB's document limit is 16 MiB; leave room for the command envelope.
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 16 * 1024;
+// Server answers that retrying the same document cannot cure: too large, invalid value, bad key, schema validation.
+const REFUSAL_CODES = new Set([2, 10334, 17419, 52, 55, 56, 57, 121, 17280]);
 
 const lid = (id: string | number) => Long.fromString(String(id));
+
+/** Runs `work` over `items` with at most `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
 
 export class ColdTickets {
   readonly tickets: Collection<ColdDocument>;
@@ -64,29 +77,38 @@ export class ColdTickets {
    * ends, so a bulk of updates larger than its pool deadlocks. Hence: one insertMany for new copies, and single
    * replace commands only for the few ids that already had a copy (redelivery, retries).
    */
-  async writeCopies(docs: ColdDocument[]): Promise<Set<string>> {
+  async writeCopies(all: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }> {
     const kept = new Set<string>();
-    if (docs.length === 0) return kept;
-    let duplicates: ColdDocument[] = [];
+    const refused = new Map<string, string>();
+    // A document the store cannot hold is refused up front, so it cannot fail the whole batch again and again.
+    const docs = all.filter((doc) => {
+      const size = BSON.calculateObjectSize(doc);
+      if (size <= MAX_DOCUMENT_BYTES) return true;
+      refused.set(doc._id.toString(), `the cold copy would be ${size} bytes, above the cold store's ${MAX_DOCUMENT_BYTES}-byte document limit`);
+      return false;
+    });
+    if (docs.length === 0) return { kept, refused };
+    const duplicates: ColdDocument[] = [];
     try {
       await this.tickets.insertMany(docs, { ordered: false });
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
       const raw: unknown = err.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number }>;
-      if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-      duplicates = errors.map((e) => docs[e.index] as ColdDocument);
+      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number; errmsg?: string }>;
+      if (errors.length === 0) throw err;
+      for (const e of errors) {
+        const doc = docs[e.index] as ColdDocument;
+        if (e.code === DUPLICATE_KEY) duplicates.push(doc);
+        else if (REFUSAL_CODES.has(e.code)) refused.set(doc._id.toString(), `the cold store refused the copy (code ${e.code}): ${e.errmsg ?? ''}`);
+        else throw err;
+      }
     }
-    if (duplicates.length === 0) return kept;
-    const stored = await this.tickets
-      .find({ _id: { $in: duplicates.map((d) => d._id) } }, { projection: { version: 1 } })
-      .toArray();
-    const storedVersion = new Map(stored.map((d) => [d._id.toString(), d.version]));
-    for (const doc of duplicates) {
-      const existing = storedVersion.get(doc._id.toString());
+    if (duplicates.length === 0) return { kept, refused };
+    await inParallel(duplicates, 8, async (doc) => {
+      const existing = (await this.tickets.findOne({ _id: doc._id }, { projection: { version: 1 } }))?.version;
       if (existing !== undefined && Long.fromValue(existing).greaterThanOrEqual(doc.version)) {
         kept.add(doc._id.toString());
-        continue;
+        return;
       }
       try {
         await this.tickets.replaceOne({ _id: doc._id, version: { $lt: doc.version } }, doc, { upsert: true });
@@ -95,8 +117,8 @@ export class ColdTickets {
         if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
         kept.add(doc._id.toString());
       }
-    }
-    return kept;
+    });
+    return { kept, refused };
   }
 
   /**
@@ -105,6 +127,7 @@ export class ColdTickets {
    */
   async markArchived(done: TicketVersion[], now: Date): Promise<void> {
     if (done.length === 0) return;
+    // One command; 'archive.state' equality is what narrows it on FerretDB (which scans for $in).
     await this.tickets.updateMany(
       { _id: { $in: done.map((t) => lid(t.id)) }, 'archive.state': 'copied' },
       { $set: { 'archive.state': 'archived', 'archive.archivedAt': now } },
@@ -119,51 +142,56 @@ export class ColdTickets {
     }
   }
 
+  /**
+   * Sets (or replaces) the timers. New timers go in one insertMany; the few that already exist are replaced one by
+   * one, matched on _id equality (FerretDB 1.x evaluates $in by scanning the collection).
+   */
   async setTimers(timers: Array<{ id: string; version: string; dueAt: Date; partition: number }>, now: Date): Promise<void> {
     if (timers.length === 0) return;
-    // Replace = delete + insert (see writeCopies on FerretDB and multi-operation updates). A crash in between loses
-    // nothing: the event's offset is committed only after both.
-    await this.timers.deleteMany({ _id: { $in: timers.map((t) => this.timerId(t.id)) } });
-    await this.timers.insertMany(
-      timers.map((t) => ({
-        _id: this.timerId(t.id),
-        group: this.timerGroup,
-        ticketId: lid(t.id),
-        version: lid(t.version),
-        dueAt: t.dueAt,
-        partition: t.partition,
-        updatedAt: now,
-      })),
-      { ordered: false },
-    );
+    const docs: ColdTimer[] = timers.map((t) => ({
+      _id: this.timerId(t.id),
+      group: this.timerGroup,
+      ticketId: lid(t.id),
+      version: lid(t.version),
+      dueAt: t.dueAt,
+      partition: t.partition,
+      updatedAt: now,
+    }));
+    let existing: ColdTimer[] = [];
+    try {
+      await this.timers.insertMany(docs, { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const raw: unknown = err.writeErrors;
+      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number }>;
+      if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+      existing = errors.map((e) => docs[e.index] as ColdTimer);
+    }
+    await inParallel(existing, 8, (doc) => this.timers.replaceOne({ _id: doc._id }, doc, { upsert: true }));
   }
 
-  /** Removes timers, each only up to the given version, so a newer ticket version's timer survives. */
-  async clearTimers(done: TicketVersion[]): Promise<void> {
-    if (done.length === 0) return;
-    const upTo = new Map(done.map((t) => [this.timerId(t.id), Long.fromString(t.version)]));
-    const found = await this.timers.find({ _id: { $in: [...upTo.keys()] } }, { projection: { version: 1 } }).toArray();
-    const ids = found.filter((t) => Long.fromValue(t.version).lessThanOrEqual(upTo.get(t._id) ?? Long.ZERO)).map((t) => t._id);
-    if (ids.length > 0) await this.timers.deleteMany({ _id: { $in: ids } });
-  }
-
+  /** Deletes timers by ticket id (each an _id equality). Timers are cleared lazily: one that fires for a ticket that
+   * is gone, hot again or already archived is removed then, after the move re-read the ticket. */
   async clearTimersOf(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.timers.deleteMany({ _id: { $in: ids.map((id) => this.timerId(id)) } });
+    await inParallel(ids, 8, (id) => this.timers.deleteOne({ _id: this.timerId(id) }));
   }
 
   timerId(ticketId: string): string {
     return `${this.timerGroup}/${ticketId}`;
   }
 
-  async dueTimers(partitions: number[], until: Date, limit: number, exclude: Set<string>): Promise<ColdTimer[]> {
-    if (partitions.length === 0) return [];
-    const found = await this.timers
-      .find({ group: this.timerGroup, partition: { $in: partitions }, dueAt: { $lte: until } })
-      .sort({ dueAt: 1 })
-      .limit(limit + exclude.size)
-      .toArray();
-    return found.filter((t) => !exclude.has(t.ticketId.toString())).slice(0, limit);
+  /** The earliest due timers of the owned partitions. One query per partition: equality on group and partition is
+   * what FerretDB 1.x pushes down to its backend ($in is evaluated by scanning). */
+  async dueTimers(partitions: number[], until: Date, limit: number): Promise<ColdTimer[]> {
+    const perPartition = await Promise.all(
+      partitions.map((partition) =>
+        this.timers.find({ group: this.timerGroup, partition, dueAt: { $lte: until } }).sort({ dueAt: 1 }).limit(limit).toArray(),
+      ),
+    );
+    return perPartition
+      .flat()
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, limit);
   }
 
   /** Stuck deletions are few; one upsert each (see writeCopies on FerretDB and multi-operation updates). */

@@ -25,6 +25,8 @@ export interface MoveDeps {
 
 export interface Candidate {
   id: string;
+  /** The candidate came from a fired timer, which the move removes once the ticket's fate is settled. */
+  fromTimer?: boolean;
 }
 
 /**
@@ -53,8 +55,14 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise
     const now = d.now();
     // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern).
     const docs = rows.map((r) => toColdDocument(r, columns, d.mover, now));
-    await d.cold.writeCopies(docs);
-    const copied: TicketVersion[] = rows.map((r) => ({ id: r.id as string, version: r.version as string }));
+    const { refused } = await d.cold.writeCopies(docs);
+    // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
+    outcomes.push(
+      ...rows
+        .filter((r) => refused.has(r.id as string))
+        .map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'stuck' as const, reason: refused.get(r.id as string), code: 'COLD_REFUSED' })),
+    );
+    const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.id as string)).map((r) => ({ id: r.id as string, version: r.version as string }));
 
     // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
     const { deleted, failed } = await d.hot.deleteUnchanged(copied, d.mover, d.lockTimeoutMs);
@@ -70,12 +78,12 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise
       outcomes.push(...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))));
     }
   }
-  await settle(d, outcomes);
+  await settle(d, outcomes, new Set(candidates.filter((c) => c.fromTimer).map((c) => c.id)));
   return outcomes;
 }
 
 /** Applies what each outcome requires in the cold store. Every step is idempotent. */
-async function settle(d: MoveDeps, outcomes: TicketOutcome[]): Promise<void> {
+async function settle(d: MoveDeps, outcomes: TicketOutcome[], fired: Set<string>): Promise<void> {
   const now = d.now();
   const pick = (...kinds: TicketOutcome['outcome'][]) => outcomes.filter((o) => kinds.includes(o.outcome));
   const tv = (o: TicketOutcome): TicketVersion => ({ id: o.id, version: o.version ?? '0' });
@@ -102,9 +110,9 @@ async function settle(d: MoveDeps, outcomes: TicketOutcome[]): Promise<void> {
     later.map((o) => ({ id: o.id, version: o.version ?? '0', dueAt: new Date(Date.parse(o.retryAfter ?? '') || now.getTime()), partition: d.partitionOf(o.id) })),
     now,
   );
-  // Timers end here for every final outcome (a stuck deletion is the reconciler's from now on).
-  await d.cold.clearTimers(pick('archived', 'alreadyArchived', 'changed', 'deletedByBusiness', 'stuck', 'notCold').map(tv));
-  await d.cold.clearTimersOf(pick('gone').map((o) => o.id));
+  // A fired timer ends with every final outcome (a stuck deletion is the reconciler's from now on); notDue and held
+  // replaced theirs above. Timers of event-driven moves are left to fire and be removed then (lazy cancellation).
+  await d.cold.clearTimersOf(outcomes.filter((o) => fired.has(o.id) && o.outcome !== 'notDue' && o.outcome !== 'held' && o.outcome !== 'wouldMove').map((o) => o.id));
 
   for (const o of outcomes) {
     const entry = { ticketId: o.id, ticketVersion: o.version ?? o.archivedVersion, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) };
