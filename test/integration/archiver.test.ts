@@ -1,39 +1,19 @@
 // The archiver on the real stack: exactly the cold tickets move, exact copies, dead letters, restore, bad settings.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { contentHash } from '../../services/shared/move/coldDocument.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { ticketPartition } from '../../services/shared/ticketPartition.ts';
-import { archiverEnv, groupAtEnd, runCli, startArchiverProcess, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
-import { ensureStack } from '../support/stack.ts';
-import { openStores, type Stores } from '../support/stores.ts';
+import { archiverEnv, groupAtEnd, runCli, waitFor } from '../support/archiverProcess.ts';
+import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, coldDocs, hotIds, insertTickets, rowsAsText, testCustomer, type TicketSpec } from '../support/tickets.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
-let env: StackEnv;
-let stores: Stores;
-const running: ArchiverProcess[] = [];
+const h = archiverHarness();
 
-before(async () => {
-  env = await ensureStack();
-  stores = await openStores(env);
-});
-afterEach(async () => {
-  for (const a of running.splice(0)) await a.stop();
-});
-after(async () => {
-  await stores?.close();
-});
-
-async function archiver(overrides: Record<string, string>): Promise<ArchiverProcess> {
-  const a = startArchiverProcess(env, overrides);
-  running.push(a);
-  await waitReady(a);
-  return a;
-}
 
 const HOUR = 3600;
 
@@ -51,23 +31,23 @@ function mixedSpecs(n: number): Array<TicketSpec & { cold: boolean }> {
 
 describe('archiver', () => {
   it('moves exactly the cold tickets of a mixed set, each as an exact copy of its row', async () => {
-    const groupId = await groupAtEnd(env, 'test-mixed');
+    const groupId = await groupAtEnd(h.env, 'test-mixed');
     const customer = testCustomer();
     const specs = mixedSpecs(1000).map((t) => ({ ...t, customerId: customer }));
-    const ids = await insertTickets(stores.db, specs);
+    const ids = await insertTickets(h.stores.db, specs);
     const coldIds = ids.filter((_, i) => specs[i]?.cold);
     const hotOnes = ids.filter((_, i) => !specs[i]?.cold);
-    const before = await rowsAsText(stores.textDb, ids);
+    const before = await rowsAsText(h.stores.textDb, ids);
 
-    const a = await archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
-    await waitFor('every cold ticket gone from hot', async () => (await hotIds(stores.db, coldIds)).size === 0, 120_000);
-    await waitFor('every copy marked archived', async () => (await archivedCount(stores.cold, customer)) === coldIds.length, 30_000);
+    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
+    await waitFor('every cold ticket gone from hot', async () => (await hotIds(h.stores.db, coldIds)).size === 0, 120_000);
+    await waitFor('every copy marked archived', async () => (await archivedCount(h.stores.cold, customer)) === coldIds.length, 30_000);
 
-    assert.deepEqual([...(await hotIds(stores.db, hotOnes))].sort(), [...hotOnes].sort(), 'hot tickets untouched');
-    const hotAfter = await rowsAsText(stores.textDb, hotOnes);
+    assert.deepEqual([...(await hotIds(h.stores.db, hotOnes))].sort(), [...hotOnes].sort(), 'hot tickets untouched');
+    const hotAfter = await rowsAsText(h.stores.textDb, hotOnes);
     for (const id of hotOnes) assert.deepEqual(hotAfter.get(id), before.get(id), `hot ticket ${id} unchanged`);
 
-    const docs = await coldDocs(stores.cold, customer);
+    const docs = await coldDocs(h.stores.cold, customer);
     assert.deepEqual([...docs.keys()].sort(), [...coldIds].sort(), 'cold store holds exactly the cold tickets');
     for (const id of coldIds) {
       const [doc, ...extra] = docs.get(id) ?? [];
@@ -79,37 +59,37 @@ describe('archiver', () => {
       assert.equal(doc.archive.state, 'archived');
       assert.deepEqual(Object.keys(doc.archive.columns).sort(), Object.keys(source ?? {}).sort());
     }
-    const ledger = await stores.db.query<{ n: string }>(`SELECT count(*) AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'`, [coldIds]);
+    const ledger = await h.stores.db.query<{ n: string }>(`SELECT count(*) AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'`, [coldIds]);
     assert.equal(Number(ledger.rows[0]?.n), coldIds.length);
     assert.equal(await a.metric('ticket_archiver_moves_total', { outcome: 'archived' }), coldIds.length);
     assert.equal(await a.stop(), 0, 'clean exit on SIGTERM');
   });
 
   it('dead-letters a malformed message with its reason and origin, and goes on archiving the tickets after it', async () => {
-    const groupId = await groupAtEnd(env, 'test-dlq');
-    const dlqTopic = `${env.TICKETS_TOPIC}.dlq`;
-    const a = await archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
-    const dlq = await readTopicFromNow(env.KAFKA_BROKERS, dlqTopic);
+    const groupId = await groupAtEnd(h.env, 'test-dlq');
+    const dlqTopic = `${h.env.TICKETS_TOPIC}.dlq`;
+    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
+    const dlq = await readTopicFromNow(h.env.KAFKA_BROKERS, dlqTopic);
     try {
-      const producer = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-bad-producer', quiet: true }).producer();
+      const producer = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-bad-producer', quiet: true }).producer();
       await producer.connect();
-      const [sent] = await producer.send({ topic: env.TICKETS_TOPIC, acks: -1, messages: [{ partition: 0, key: '{"id":987654321}', value: 'this is not a change event {' }] });
+      const [sent] = await producer.send({ topic: h.env.TICKETS_TOPIC, acks: -1, messages: [{ partition: 0, key: '{"id":987654321}', value: 'this is not a change event {' }] });
       await producer.disconnect();
       // Tickets after it, some of them on the same partition.
       const ids: string[] = [];
       while (ids.filter((id) => ticketPartition(id, 6) === 0).length < 3) {
-        ids.push(...(await insertTickets(stores.db, Array.from({ length: 10 }, () => ({ status: 'closed' as const, ageSeconds: 5 * HOUR })))));
+        ids.push(...(await insertTickets(h.stores.db, Array.from({ length: 10 }, () => ({ status: 'closed' as const, ageSeconds: 5 * HOUR })))));
       }
       await dlq.waitFor((m) => m.some((x) => x.key?.toString() === '{"id":987654321}'), 60_000, 'the dead letter');
       const letter = dlq.messages.find((x) => x.key?.toString() === '{"id":987654321}');
       assert.ok(letter);
-      const headers = (await readHeaders(env, dlqTopic, letter.partition, letter.offset)) ?? {};
+      const headers = (await readHeaders(h.env, dlqTopic, letter.partition, letter.offset)) ?? {};
       assert.match(headers['dlq.reason'] ?? '', /message value is not JSON/);
-      assert.equal(headers['dlq.origin.topic'], env.TICKETS_TOPIC);
+      assert.equal(headers['dlq.origin.topic'], h.env.TICKETS_TOPIC);
       assert.equal(headers['dlq.origin.partition'], '0');
       assert.equal(headers['dlq.origin.offset'], sent?.baseOffset);
       assert.equal(letter.value?.toString(), 'this is not a change event {');
-      await waitFor('tickets after the bad message archived', async () => (await hotIds(stores.db, ids)).size === 0, 60_000);
+      await waitFor('tickets after the bad message archived', async () => (await hotIds(h.stores.db, ids)).size === 0, 60_000);
       assert.ok((await a.metric('ticket_archiver_dead_lettered_total')) >= 1);
     } finally {
       await dlq.close();
@@ -117,14 +97,14 @@ describe('archiver', () => {
   });
 
   it('restores an archived ticket exactly as it was, every column including ones added later, and keeps it hot', async () => {
-    await stores.db.query(`ALTER TABLE public.tickets
+    await h.stores.db.query(`ALTER TABLE public.tickets
       ADD COLUMN IF NOT EXISTS x_amount numeric(38,12), ADD COLUMN IF NOT EXISTS x_payload jsonb,
       ADD COLUMN IF NOT EXISTS x_tags text[], ADD COLUMN IF NOT EXISTS x_scores int[], ADD COLUMN IF NOT EXISTS x_blob bytea,
       ADD COLUMN IF NOT EXISTS x_wait interval, ADD COLUMN IF NOT EXISTS x_ratio double precision, ADD COLUMN IF NOT EXISTS x_ref uuid,
       ADD COLUMN IF NOT EXISTS x_flag boolean, ADD COLUMN IF NOT EXISTS x_day date, ADD COLUMN IF NOT EXISTS x_local timestamp,
       ADD COLUMN IF NOT EXISTS x_clock time`);
-    const groupId = await groupAtEnd(env, 'test-restore');
-    const session = new pg.Client({ connectionString: env.DATABASE_URL });
+    const groupId = await groupAtEnd(h.env, 'test-restore');
+    const session = new pg.Client({ connectionString: h.env.DATABASE_URL });
     await session.connect();
     try {
       const { rows } = await session.query<{ id: string }>(
@@ -138,11 +118,11 @@ describe('archiver', () => {
       const id = rows[0]?.id as string;
       await session.query('CREATE TEMP TABLE restore_snapshot AS SELECT * FROM public.tickets WHERE id = $1', [id]);
 
-      await archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
-      await waitFor('archived', async () => (await stores.cold.tickets.countDocuments({ _id: Long.fromString(id), 'archive.state': 'archived' })) === 1, 60_000);
-      assert.equal((await hotIds(stores.db, [id])).size, 0);
+      await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
+      await waitFor('archived', async () => (await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id), 'archive.state': 'archived' })) === 1, 60_000);
+      assert.equal((await hotIds(h.stores.db, [id])).size, 0);
 
-      const res = await runCli(['restore', id, '--hold', '1h'], archiverEnv(env));
+      const res = await runCli(['restore', id, '--hold', '1h'], archiverEnv(h.env));
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, new RegExp(`"restored":"${id}"`));
 
@@ -154,11 +134,11 @@ describe('archiver', () => {
       );
       assert.equal(diff.rows[0]?.n, '0', 'restored row equals the original in every column');
       assert.equal(diff.rows[0]?.same_text, true, 'and its text form is identical');
-      assert.equal(await stores.cold.tickets.countDocuments({ _id: Long.fromString(id) }), 0, 'removed from the cold store');
+      assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id) }), 0, 'removed from the cold store');
       // The running archiver sees the restored row (cold by the rule) but the hold keeps it hot.
       await new Promise((r) => setTimeout(r, 4000));
-      assert.equal((await hotIds(stores.db, [id])).size, 1, 'still hot while held');
-      const ledger = await stores.db.query<{ state: string }>('SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1', [id]);
+      assert.equal((await hotIds(h.stores.db, [id])).size, 1, 'still hot while held');
+      const ledger = await h.stores.db.query<{ state: string }>('SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1', [id]);
       assert.equal(ledger.rows[0]?.state, 'restored');
     } finally {
       await session.end();
@@ -166,7 +146,7 @@ describe('archiver', () => {
   });
 
   it('refuses to start on a bad setting, naming the variable', async () => {
-    const bad = await runCli(['archive'], archiverEnv(env, { COLD_AFTER: 'soon', ARCHIVE_BATCH_SIZE: '0' }), 30_000);
+    const bad = await runCli(['archive'], archiverEnv(h.env, { COLD_AFTER: 'soon', ARCHIVE_BATCH_SIZE: '0' }), 30_000);
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /COLD_AFTER: expected a whole number followed by ms, s, m, h or d .*"soon"/);
     assert.match(bad.stderr, /ARCHIVE_BATCH_SIZE: expected a whole number of tickets per move \(at least 1\)/);
@@ -176,14 +156,14 @@ describe('archiver', () => {
   });
 
   it('refuses to start when the cold store is unreachable, naming it', async () => {
-    const res = await runCli(['archive'], archiverEnv(env, { MONGODB_URL: 'mongodb://127.0.0.1:9/' }), 60_000);
+    const res = await runCli(['archive'], archiverEnv(h.env, { MONGODB_URL: 'mongodb://127.0.0.1:9/' }), 60_000);
     assert.notEqual(res.code, 0);
     assert.match(res.stderr, /cold store at mongodb:\/\/127\.0\.0\.1:9\/ is unreachable/);
   });
 });
 
 async function readHeaders(env: StackEnv, topic: string, partition: number, offset: string): Promise<Record<string, string> | undefined> {
-  const kafka = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-headers', quiet: true });
+  const kafka = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-headers', quiet: true });
   const consumer = kafka.consumer({ groupId: `test-headers-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });

@@ -2,35 +2,22 @@
 // snapshot started through the signal table, which locks nothing) and end in the correct tier.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
 import pg from 'pg';
-import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
-import { groupAtEnd, groupLag, startArchiverProcess, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
-import { ensureStack } from '../support/stack.ts';
-import { openStores, type Stores } from '../support/stores.ts';
+import { groupAtEnd, groupLag, waitFor } from '../support/archiverProcess.ts';
+import { archiverHarness } from '../support/harness.ts';
 
-let env: StackEnv;
-let stores: Stores;
-const running: ArchiverProcess[] = [];
-
-before(async () => {
-  env = await ensureStack();
-  stores = await openStores(env);
-});
-afterEach(async () => {
-  for (const a of running.splice(0)) await a.stop();
-});
-after(async () => stores?.close());
+const h = archiverHarness();
 
 /** Waits until the topic's end offsets stop moving: Debezium has delivered everything committed so far. */
 async function topicSettled(): Promise<void> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-settle', quiet: true }).admin();
+  const admin = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-settle', quiet: true }).admin();
   await admin.connect();
   try {
-    const total = async () => (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
+    const total = async () => (await admin.fetchTopicOffsets(h.env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
     let last = -1;
     for (let i = 0; i < 120; i++) {
       const now = await total();
@@ -48,7 +35,7 @@ describe('backfill', () => {
   it('moves 50,000 pre-existing tickets to their correct tier from an incremental snapshot', async () => {
     const marker = Math.floor(Math.random() * 1e9);
     // A realistic mix, a third or more of it cold (closed more than an hour ago with COLD_AFTER=1h).
-    const { rows } = await stores.db.query<{ first: string; last: string }>(
+    const { rows } = await h.stores.db.query<{ first: string; last: string }>(
       `WITH ins AS (
          INSERT INTO public.tickets (customer_id, status, subject, body, created_at, last_operated_at, last_operator_id, last_operator_group_id)
          SELECT $1, (ARRAY['unassigned','in_progress','closed','closed','closed'])[1 + g % 5], 'backfill ' || g,
@@ -62,7 +49,7 @@ describe('backfill', () => {
     );
     const first = rows[0]?.first as string;
     const last = rows[0]?.last as string;
-    const expected = await stores.db.query<{ cold: string; hot: string }>(
+    const expected = await h.stores.db.query<{ cold: string; hot: string }>(
       `SELECT count(*) FILTER (WHERE status = 'closed' AND last_operated_at < now() - interval '1 hour')::text AS cold,
               count(*) FILTER (WHERE NOT (status = 'closed' AND last_operated_at < now() - interval '1 hour'))::text AS hot
          FROM tickets WHERE customer_id = $1`,
@@ -74,8 +61,8 @@ describe('backfill', () => {
 
     // The archiver must learn of these rows from the snapshot alone: its group starts after their insert events.
     await topicSettled();
-    const groupId = await groupAtEnd(env, 'test-backfill');
-    const su = new pg.Client({ connectionString: env.STACK_PG_SUPERUSER_URL });
+    const groupId = await groupAtEnd(h.env, 'test-backfill');
+    const su = new pg.Client({ connectionString: h.env.STACK_PG_SUPERUSER_URL });
     await su.connect();
     await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
       randomUUID(),
@@ -84,23 +71,21 @@ describe('backfill', () => {
     ]);
     await su.end();
 
-    const a = startArchiverProcess(env, { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h', ARCHIVE_BATCH_SIZE: '1000' });
-    running.push(a);
-    await waitReady(a);
+    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h', ARCHIVE_BATCH_SIZE: '1000' });
     await waitFor('the cold ones gone from hot', async () => {
-      const r = await stores.db.query<{ n: string }>(
+      const r = await h.stores.db.query<{ n: string }>(
         `SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1 AND status = 'closed' AND last_operated_at < now() - interval '1 hour'`,
         [marker],
       );
       return r.rows[0]?.n === '0';
     }, 600_000, 2000);
-    await waitFor('events consumed', async () => (await groupLag(env, groupId)) === 0, 120_000, 1000);
+    await waitFor('events consumed', async () => (await groupLag(h.env, groupId)) === 0, 120_000, 1000);
 
-    const hotLeft = await stores.db.query<{ n: string }>('SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1', [marker]);
+    const hotLeft = await h.stores.db.query<{ n: string }>('SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1', [marker]);
     assert.equal(Number(hotLeft.rows[0]?.n), hotCount, 'every hot ticket is still hot');
-    const archived = await stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker), 'archive.state': 'archived' });
+    const archived = await h.stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker), 'archive.state': 'archived' });
     assert.equal(archived, coldCount, 'every cold ticket archived once');
-    assert.equal(await stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker), 'archive.state': { $ne: 'archived' } }), 0);
+    assert.equal(await h.stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker), 'archive.state': { $ne: 'archived' } }), 0);
     assert.ok((await a.metric('ticket_archiver_events_total', { kind: 'snapshot-read' })) >= 50000, 'learned of them through snapshot reads');
   });
 });
