@@ -7,6 +7,7 @@ import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } f
 import { runDemo } from './demo.ts';
 import { runArchive } from './archive.ts';
 import { runRestore } from './restore.ts';
+import { runReconcile, runStuck, runVerify } from './reconcile.ts';
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -55,6 +56,30 @@ program
   .option('--hold <duration>', 'keep the restored ticket hot at least this long', '1h')
   .action(async (id: string, opts: { hold: string }) => {
     process.exitCode = await runRestore(id, opts.hold);
+  });
+
+program
+  .command('reconcile')
+  .description('retry stuck deletions, finish interrupted moves, sweep cold tickets the stream missed (repeats every RECONCILE_INTERVAL)')
+  .option('--once', 'run one pass and exit: 0 when it completed, 1 when it could not')
+  .action(async (opts: { once?: boolean }) => {
+    process.exitCode = await runReconcile(opts.once === true);
+  });
+
+program
+  .command('verify')
+  .description('check invariants 1 to 4 over all tickets (or a sample); exits 1 and names the ids when one is violated')
+  .option('--sample <n>', 'check a random sample of this many tickets', positiveInt)
+  .action(async (opts: { sample?: number }) => {
+    process.exitCode = await runVerify(opts.sample);
+  });
+
+program
+  .command('stuck')
+  .description('list stuck deletions (JSON lines)')
+  .option('--escalated', 'only those escalated to an operator')
+  .action(async (opts: { escalated?: boolean }) => {
+    process.exitCode = await runStuck(opts.escalated === true);
   });
 
 program

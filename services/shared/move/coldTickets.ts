@@ -212,6 +212,35 @@ export class ColdTickets {
     }
   }
 
+  /** Stuck deletions due for another attempt (escalated ones wait for an operator). */
+  async dueStuck(now: Date, limit: number): Promise<StuckDeletion[]> {
+    return this.stuck.find({ escalated: false, nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(limit).toArray();
+  }
+
+  async scheduleStuck(id: string, nextAttemptAt: Date, escalated: boolean): Promise<void> {
+    await this.stuck.updateOne({ _id: lid(id) }, { $set: { nextAttemptAt, escalated } });
+  }
+
+  async listStuck(filter: { escalated?: boolean } = {}): Promise<StuckDeletion[]> {
+    return this.stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray();
+  }
+
+  /** Copies never marked archived and older than `cutoff`: moves interrupted between copy and settle. */
+  async unfinishedCopies(cutoff: Date, limit: number): Promise<Array<{ id: string; version: string }>> {
+    const docs = await this.tickets
+      .find({ 'archive.state': 'copied', 'archive.copiedAt': { $lte: cutoff } }, { projection: { version: 1 } })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ id: d._id.toString(), version: d.version.toString() }));
+  }
+
+  /** Removes copies of a ticket at a version, whatever their state (a restored ticket's left-over archive). */
+  async removeAnyCopies(items: TicketVersion[]): Promise<number> {
+    let removed = 0;
+    for (const t of items) removed += (await this.tickets.deleteOne({ _id: lid(t.id), version: lid(t.version) })).deletedCount;
+    return removed;
+  }
+
   async clearStuck(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.stuck.deleteMany({ _id: { $in: ids.map(lid) } });

@@ -166,6 +166,31 @@ export class HotTickets {
     }
   }
 
+  /**
+   * One page of tickets that are cold by the rule and have been for longer than `graceMs` (their timer should have
+   * fired by then), in (last_operated_at, id) order from `after`. A range scan of the partial index on closed tickets.
+   */
+  async sweepPage(after: { lastOperatedAt: string; id: string } | undefined, limit: number, graceMs: number): Promise<Array<{ id: string; lastOperatedAt: string }>> {
+    const res = await this.pool.query<{ id: string; last_operated_at: string }>(
+      `SELECT t.id, t.last_operated_at FROM public.tickets t
+        WHERE t.status = 'closed' AND t.last_operated_at <= now() - (($2::bigint + $3::bigint) * interval '1 millisecond')
+          AND ($4::timestamptz IS NULL OR (t.last_operated_at, t.id) > ($4::timestamptz, $5::bigint))
+        ORDER BY t.last_operated_at, t.id
+        LIMIT $1`,
+      [limit, this.coldAfterMs, graceMs, after?.lastOperatedAt ?? null, after?.id ?? null],
+    );
+    return res.rows.map((r) => ({ id: r.id, lastOperatedAt: r.last_operated_at }));
+  }
+
+  /** Tickets put back by a restore: any archive of theirs in the cold store is left over. */
+  async restoredTickets(): Promise<TicketVersion[]> {
+    const res = await this.pool.query<{ ticket_id: string; version: string }>(
+      `SELECT l.ticket_id, l.version FROM public.ticket_archiver_ledger l
+        WHERE l.state = 'restored' AND EXISTS (SELECT 1 FROM public.tickets t WHERE t.id = l.ticket_id)`,
+    );
+    return res.rows.map((r) => ({ id: r.ticket_id, version: r.version }));
+  }
+
   /** Puts an archived row back, exactly, and holds it hot until `holdUntil`. Fails if the ticket is in the hot table. */
   async restore(recordJson: string, id: string, version: string, holdUntil: Date, mover: string): Promise<void> {
     const client = await this.pool.connect();

@@ -27,6 +27,9 @@ export interface Candidate {
   id: string;
   /** The candidate came from a fired timer, which the move removes once the ticket's fate is settled. */
   fromTimer?: boolean;
+  /** A copy of this version is known to be in the cold store (a stuck deletion, an unfinished copy). If the ticket
+   * turns out not to be movable, that copy is removed so it never reads as an archive. */
+  copiedVersion?: string;
 }
 
 /**
@@ -79,7 +82,27 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise
     }
   }
   await settle(d, outcomes, new Set(candidates.filter((c) => c.fromTimer).map((c) => c.id)));
+  await removeKnownCopies(d, candidates, outcomes);
   return outcomes;
+}
+
+/**
+ * Copies known from before this move (stuck deletions, unfinished copies) of tickets that stay hot or were deleted by
+ * the business are removed, each at its own version; an archive is never touched.
+ */
+async function removeKnownCopies(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutcome[]): Promise<void> {
+  const known = new Map(candidates.filter((c) => c.copiedVersion).map((c) => [c.id, c.copiedVersion as string]));
+  if (known.size === 0) return;
+  const stale: TicketVersion[] = [];
+  for (const o of outcomes) {
+    const version = known.get(o.id);
+    if (version === undefined) continue;
+    const staysHot = o.outcome === 'notCold' || o.outcome === 'notDue' || o.outcome === 'held' || o.outcome === 'changed';
+    const deletedByBusiness = o.outcome === 'gone' && o.archivedVersion !== version;
+    const replaced = (o.outcome === 'archived' || o.outcome === 'alreadyArchived') && o.version !== version;
+    if (staysHot || deletedByBusiness || replaced) stale.push({ id: o.id, version });
+  }
+  await d.cold.removeCopies(stale);
 }
 
 /** Applies what each outcome requires in the cold store. Every step is idempotent. */
