@@ -18,10 +18,10 @@ import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/t
 
 const h = archiverHarness({ COLD_AFTER: '1h', STUCK_RETRY_DELAY: '1s', PERMANENT_RETRY_DELAY: '1s' });
 
-async function reconcile(overrides: Record<string, string> = {}): Promise<{ ok: boolean; counts: Record<string, number> }> {
+async function reconcile(overrides: Record<string, string> = {}): Promise<{ runId: string; ok: boolean; counts: Record<string, number> }> {
   const res = await runCli(['reconcile', '--once'], archiverEnv(h.env, { COLD_AFTER: '1h', STUCK_RETRY_BASE: '1s', ...overrides }), 300_000);
   assert.equal(res.code, 0, `reconcile --once failed:\n${res.stdout}\n${res.stderr.slice(-3000)}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { ok: boolean; counts: Record<string, number> };
+  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { runId: string; ok: boolean; counts: Record<string, number> };
 }
 
 async function verify(): Promise<{ code: number | null; stdout: string }> {
@@ -64,6 +64,9 @@ describe('reconciler', () => {
     const pass = await reconcile();
     assert.ok(pass.ok);
     assert.ok((pass.counts.stuckResolved ?? 0) >= 1, JSON.stringify(pass));
+    // The pass left its summary in the durable history.
+    const run = await h.stores.coldStore.client.db('ticket_archive').collection<{ _id: string; ok: boolean; counts: Record<string, number>; startedAt: Date; endedAt: Date }>('reconcile_runs').findOne({ _id: pass.runId });
+    assert.ok(run && run.ok && run.counts.stuckResolved === pass.counts.stuckResolved && run.endedAt >= run.startedAt, JSON.stringify(run));
     assert.equal((await hotIds(h.stores.db, [locked])).size, 0);
     assert.equal((await cold(locked))?.archive.state, 'archived');
     assert.equal(await stuck(locked), null, 'record closed');
