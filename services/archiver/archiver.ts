@@ -4,12 +4,10 @@
 // a dead letter), so a crash at any instant loses nothing, and every step is idempotent, so redelivery duplicates nothing.
 import { Partitioners, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { COLD_DATABASE, connectColdStore } from '../shared/coldStore.ts';
 import { MalformedEventError, parseTicketEvent } from '../shared/debezium/ticketEvent.ts';
 import { serveEndpoints } from '../shared/httpEndpoints.ts';
 import { createKafka, ensureTopic } from '../shared/kafka.ts';
-import { ColdTickets } from '../shared/move/coldTickets.ts';
-import { createMoverPool, HotTickets } from '../shared/move/hotTickets.ts';
+import { openMoveStores } from '../shared/move/moveStores.ts';
 import { moveTickets, type Candidate, type MoveDeps } from '../shared/move/moveTickets.ts';
 import { countOutcomes, type TicketOutcome } from '../shared/move/outcome.ts';
 import { MoveRateLimiter } from '../shared/rateLimit.ts';
@@ -41,20 +39,15 @@ function serialQueue() {
 export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<RunningArchiver> {
   const metrics = createArchiverMetrics();
   const dlqTopic = deadLetterTopic(s);
-  const pool = createMoverPool(s.DATABASE_URL, `ticket-archiver/${s.INSTANCE_NAME}`, 4);
-  try {
-    await pool.query('SELECT 1');
-  } catch (err) {
-    await pool.end();
-    throw new Error(`PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`, { cause: err });
-  }
-  const coldStore = await connectColdStore(s.MONGODB_URL).catch(async (err: unknown) => {
-    await pool.end();
-    throw err;
+  const stores = await openMoveStores({
+    databaseUrl: s.DATABASE_URL,
+    mongodbUrl: s.MONGODB_URL,
+    applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
+    coldAfterMs: s.COLD_AFTER,
+    timerGroup: s.ARCHIVER_GROUP_ID,
   });
-  const cold = new ColdTickets(coldStore.client.db(COLD_DATABASE), s.ARCHIVER_GROUP_ID);
+  const { pool, coldStore, hot, cold } = stores;
   await cold.ensureIndexes();
-  const hot = new HotTickets(pool, s.COLD_AFTER);
 
   const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}` });
   const admin = kafka.admin();
@@ -303,8 +296,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       await endpoints.close();
-      await pool.end().catch(() => undefined);
-      await coldStore.close().catch(() => undefined);
+      await stores.close();
       log.info({ reason }, 'archiver stopped');
       resolveStopped({ fatal });
     })();

@@ -1,7 +1,7 @@
 // The archiver's settings: the shared ones plus its own, every one validated at start.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { configSchema, duration } from '../shared/config.ts';
+import { configSchema, duration, wholeNumber } from '../shared/config.ts';
 
 const bool = (fallback: boolean) =>
   z
@@ -9,27 +9,20 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const int = (fallback: number, min: number, max: number, what: string) =>
-  z.coerce
-    .number({ error: `expected ${what}` })
-    .int(`expected ${what}`)
-    .min(min, `expected ${what} (at least ${min})`)
-    .max(max, `expected ${what} (at most ${max})`)
-    .default(fallback);
 
 export const archiverSchema = configSchema.extend({
   ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver'),
   /** Tickets per move: one re-read, one bulk copy, one delete statement. */
-  ARCHIVE_BATCH_SIZE: int(500, 1, 10_000, 'a whole number of tickets per move'),
+  ARCHIVE_BATCH_SIZE: wholeNumber(500, 1, 10_000, 'a whole number of tickets per move'),
   /** A ticket that turns cold by time alone is archived at most this long after it is due. */
   FRESHNESS_TARGET: duration('10s'),
   TIMER_POLL_INTERVAL: duration('1s'),
-  MAX_MOVES_PER_SECOND: int(0, 0, 1_000_000, 'a whole number of moves per second, 0 for unlimited'),
+  MAX_MOVES_PER_SECOND: wholeNumber(0, 0, 1_000_000, 'a whole number of moves per second, 0 for unlimited'),
   DRY_RUN: bool(false),
   /** How long a delete may wait for a row lock before the row is left for the reconciler. */
   DELETE_LOCK_TIMEOUT: duration('200ms'),
   DEAD_LETTER_TOPIC: z.string().min(1).optional(),
-  HTTP_PORT: int(9464, 0, 65535, 'a TCP port (0 picks a free one)'),
+  HTTP_PORT: wholeNumber(9464, 0, 65535, 'a TCP port (0 picks a free one)'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   INSTANCE_NAME: z.string().min(1).default(`${hostname()}-${process.pid}`),
   STUCK_RETRY_DELAY: duration('30s'),

@@ -27,12 +27,6 @@ export interface DemoOptions {
   timeoutSeconds: number;
 }
 
-async function inParallel<T>(items: T[], n: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
-}
 
 export async function runDemo(o: DemoOptions): Promise<number> {
   const coldAfterMs = parseDuration(o.coldAfter);
@@ -108,7 +102,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const coldSet = new Set(coldIds);
   // This run's tickets are new, so their copies are the ones this run's archiver wrote (one equality query).
   const docs = new Map((await coldTickets.tickets.find({ 'archive.mover': instance }).toArray()).map((d) => [d._id.toString(), d]));
-  await inParallel(ids, 8, (id) => {
+  for (const id of ids) {
     const doc = docs.get(id);
     const isArchived = doc?.archive.state === 'archived';
     if (isArchived) archived++;
@@ -120,8 +114,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       if (original && JSON.stringify(doc.row) === JSON.stringify(original) && doc.archive.contentHash === contentHash(original)) exact++;
       else inexact++;
     }
-    return Promise.resolve();
-  });
+  }
   const stuck = await coldTickets.stuck.countDocuments({});
   const status = await db.query<{ status: string; n: string }>(
     'SELECT status, count(*)::text AS n FROM tickets WHERE id = ANY($1::bigint[]) GROUP BY status ORDER BY status',

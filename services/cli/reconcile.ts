@@ -1,9 +1,9 @@
 // `ticket-archiver reconcile [--once]`, `ticket-archiver verify`, `ticket-archiver stuck`.
 import { loadConfig, configSchema } from '../shared/config.ts';
-import { COLD_DATABASE, connectColdStore } from '../shared/coldStore.ts';
 import { createLogger } from '../shared/logger.ts';
-import { ColdTickets } from '../shared/move/coldTickets.ts';
-import { createMoverPool } from '../shared/move/hotTickets.ts';
+import type pg from 'pg';
+import type { ColdTickets } from '../shared/move/coldTickets.ts';
+import { openMoveStores } from '../shared/move/moveStores.ts';
 import { runReconciler } from '../reconciler/reconciler.ts';
 import { reconcilerSchema } from '../reconciler/settings.ts';
 import { verifyTiers, violationCount } from '../verify/verifyTiers.ts';
@@ -23,15 +23,19 @@ export async function runReconcile(once: boolean): Promise<number> {
   return last?.ok === false ? 1 : 0;
 }
 
-async function withStores<T>(work: (db: ReturnType<typeof createMoverPool>, cold: ColdTickets) => Promise<T>): Promise<T> {
-  const s = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true, MONGODB_URL: true }));
-  const pool = createMoverPool(s.DATABASE_URL, 'ticket-archiver/verify', 2);
-  const store = await connectColdStore(s.MONGODB_URL);
+async function withStores<T>(work: (db: pg.Pool, cold: ColdTickets) => Promise<T>): Promise<T> {
+  const s = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true, MONGODB_URL: true, COLD_AFTER: true }));
+  const stores = await openMoveStores({
+    databaseUrl: s.DATABASE_URL,
+    mongodbUrl: s.MONGODB_URL,
+    applicationName: 'ticket-archiver/verify',
+    coldAfterMs: s.COLD_AFTER,
+    poolSize: 2,
+  });
   try {
-    return await work(pool, new ColdTickets(store.client.db(COLD_DATABASE)));
+    return await work(stores.pool, stores.cold);
   } finally {
-    await pool.end();
-    await store.close();
+    await stores.close();
   }
 }
 

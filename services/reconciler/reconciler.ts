@@ -1,25 +1,20 @@
 // Wires the reconciler: stores, the shared move, and the pass; runs once or on an interval until stopped.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { COLD_DATABASE, connectColdStore } from '../shared/coldStore.ts';
+import { COLD_DATABASE } from '../shared/coldStore.ts';
 import { createKafka } from '../shared/kafka.ts';
-import { ColdTickets } from '../shared/move/coldTickets.ts';
-import { createMoverPool, HotTickets } from '../shared/move/hotTickets.ts';
+import { openMoveStores } from '../shared/move/moveStores.ts';
 import { ticketPartition } from '../shared/ticketPartition.ts';
 import { reconcileOnce, type PassSummary } from './reconcilePass.ts';
 import type { ReconcilerSettings } from './settings.ts';
 
 export async function runReconciler(s: ReconcilerSettings, log: Logger, options: { once: boolean; stopped: () => boolean }): Promise<PassSummary[]> {
-  const pool = createMoverPool(s.DATABASE_URL, `ticket-archiver/${s.INSTANCE_NAME}`, 4);
-  try {
-    await pool.query('SELECT 1');
-  } catch (err) {
-    await pool.end();
-    throw new Error(`PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`, { cause: err });
-  }
-  const store = await connectColdStore(s.MONGODB_URL).catch(async (err: unknown) => {
-    await pool.end();
-    throw err;
+  const stores = await openMoveStores({
+    databaseUrl: s.DATABASE_URL,
+    mongodbUrl: s.MONGODB_URL,
+    applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
+    coldAfterMs: s.COLD_AFTER,
+    timerGroup: s.ARCHIVER_GROUP_ID,
   });
   try {
     // The partition count files timers where the archiver that owns the ticket's partition finds them.
@@ -33,14 +28,12 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    const db = store.client.db(COLD_DATABASE);
-    const cold = new ColdTickets(db, s.ARCHIVER_GROUP_ID);
+    const { hot, cold } = stores;
     await cold.ensureIndexes();
-    const hot = new HotTickets(pool, s.COLD_AFTER);
     const deps = {
       hot,
       cold,
-      runs: db.collection<PassSummary>('reconcile_runs'),
+      runs: stores.coldStore.client.db(COLD_DATABASE).collection<PassSummary>('reconcile_runs'),
       log,
       instance: s.INSTANCE_NAME,
       batchSize: s.ARCHIVE_BATCH_SIZE,
@@ -71,7 +64,6 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       if (options.stopped()) return summaries;
     }
   } finally {
-    await pool.end().catch(() => undefined);
-    await store.close().catch(() => undefined);
+    await stores.close();
   }
 }

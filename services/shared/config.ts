@@ -16,6 +16,15 @@ export const duration = (fallback: string) =>
       return ms;
     });
 
+/** A whole-number setting within bounds, reported as "expected <what>". */
+export const wholeNumber = (fallback: number, min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(min, `expected ${what} (at least ${min})`)
+    .max(max, `expected ${what} (at most ${max})`)
+    .default(fallback);
+
 export const url = (protocols: string[], example: string) =>
   z
     .string({ error: `required: a URL such as ${example}` })

@@ -2,33 +2,24 @@
 // snapshot reads, without locking the table. This is how a backfill of an existing table is started.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
-import type { StackEnv } from '../../infra/local/stack.ts';
 import { parseTicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
-import { ensureStack } from '../support/stack.ts';
+import { useStackDatabase } from '../support/stack.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
-let env: StackEnv;
-let db: pg.Client;
-
-before(async () => {
-  env = await ensureStack();
-  db = new pg.Client({ connectionString: env.DATABASE_URL });
-  await db.connect();
-});
-after(async () => db?.end());
+const stack = useStackDatabase();
 
 describe('incremental snapshot through the signal table', () => {
   it('re-emits the selected existing tickets as snapshot reads', async () => {
-    const { rows } = await db.query<{ id: string }>(
+    const { rows } = await stack.db.query<{ id: string }>(
       `INSERT INTO tickets (customer_id, status, subject) SELECT 900, 'closed', 'backfill ' || g FROM generate_series(1, 3) g RETURNING id`,
     );
     const ids = rows.map((r) => Number(r.id));
-    const reader = await readTopicFromNow(env.KAFKA_BROKERS, env.TICKETS_TOPIC);
+    const reader = await readTopicFromNow(stack.env.KAFKA_BROKERS, stack.env.TICKETS_TOPIC);
     try {
       // Written by an operator (here: the superuser); Debezium reads the signal from the change stream.
-      const su = new pg.Client({ connectionString: env.STACK_PG_SUPERUSER_URL });
+      const su = new pg.Client({ connectionString: stack.env.STACK_PG_SUPERUSER_URL });
       await su.connect();
       await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
         randomUUID(),
@@ -50,7 +41,7 @@ describe('incremental snapshot through the signal table', () => {
       for (const e of events) assert.ok(e.kind === 'upsert' && e.snapshot && e.source.snapshot === 'incremental', JSON.stringify(e));
     } finally {
       await reader.close();
-      await db.query('DELETE FROM tickets WHERE id = ANY($1::bigint[])', [ids]);
+      await stack.db.query('DELETE FROM tickets WHERE id = ANY($1::bigint[])', [ids]);
     }
   });
 });

@@ -1,55 +1,45 @@
 // The hot schema: re-runnable migrations, the version rule, the indexes behind the agents' queries, the CDC setup.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
+import { describe, it } from 'node:test';
 import { migrate, loadMigrations } from '../../services/shared/migrations.ts';
-import { ensureStack } from '../support/stack.ts';
-import type { StackEnv } from '../../infra/local/stack.ts';
+import { useStackDatabase } from '../support/stack.ts';
 
-let env: StackEnv;
-let db: pg.Client;
-
-before(async () => {
-  env = await ensureStack();
-  db = new pg.Client({ connectionString: env.DATABASE_URL });
-  await db.connect();
-});
-after(async () => db?.end());
+const stack = useStackDatabase();
 
 async function planUses(sql: string, params: unknown[]): Promise<string> {
-  await db.query('BEGIN');
+  await stack.db.query('BEGIN');
   try {
     // The tables are small in tests; forbid the sequential scan so the plan shows which index serves the query.
-    await db.query('SET LOCAL enable_seqscan = off');
-    const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
+    await stack.db.query('SET LOCAL enable_seqscan = off');
+    const { rows } = await stack.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   } finally {
-    await db.query('ROLLBACK');
+    await stack.db.query('ROLLBACK');
   }
 }
 
 describe('hot schema', () => {
   it('migrations are recorded and a re-run applies nothing', async () => {
-    assert.deepEqual(await migrate(env.DATABASE_URL), []);
-    const { rows } = await db.query<{ name: string }>('SELECT name FROM ticket_archiver_migrations ORDER BY name');
+    assert.deepEqual(await migrate(stack.env.DATABASE_URL), []);
+    const { rows } = await stack.db.query<{ name: string }>('SELECT name FROM ticket_archiver_migrations ORDER BY name');
     assert.deepEqual(rows.map((r) => r.name), loadMigrations().map((m) => m.name));
   });
 
   it('raises version on every update, whatever the writer sets', async () => {
-    const { rows } = await db.query<{ id: string; version: string }>(
+    const { rows } = await stack.db.query<{ id: string; version: string }>(
       `INSERT INTO tickets (customer_id, status) VALUES (1, 'in_progress') RETURNING id, version`,
     );
     const id = rows[0]?.id;
     assert.equal(rows[0]?.version, '1');
-    await db.query('UPDATE tickets SET version = 1, subject = $2 WHERE id = $1', [id, 'x']);
-    await db.query('UPDATE tickets SET subject = subject WHERE id = $1', [id]);
-    const after = await db.query<{ version: string }>('SELECT version FROM tickets WHERE id = $1', [id]);
+    await stack.db.query('UPDATE tickets SET version = 1, subject = $2 WHERE id = $1', [id, 'x']);
+    await stack.db.query('UPDATE tickets SET subject = subject WHERE id = $1', [id]);
+    const after = await stack.db.query<{ version: string }>('SELECT version FROM tickets WHERE id = $1', [id]);
     assert.equal(after.rows[0]?.version, '3');
-    await db.query('DELETE FROM tickets WHERE id = $1', [id]);
+    await stack.db.query('DELETE FROM tickets WHERE id = $1', [id]);
   });
 
   it('refuses a status outside the contract', async () => {
-    await assert.rejects(db.query(`INSERT INTO tickets (customer_id, status) VALUES (1, 'archived')`), /check constraint/);
+    await assert.rejects(stack.db.query(`INSERT INTO tickets (customer_id, status) VALUES (1, 'archived')`), /check constraint/);
   });
 
   it('serves each agent query and the cold-candidate search from an index', async () => {
@@ -68,13 +58,13 @@ describe('hot schema', () => {
   });
 
   it('uses REPLICA IDENTITY DEFAULT and a publication of only tickets and the signal table', async () => {
-    const ri = await db.query<{ relreplident: string }>(`SELECT relreplident FROM pg_class WHERE oid = 'public.tickets'::regclass`);
+    const ri = await stack.db.query<{ relreplident: string }>(`SELECT relreplident FROM pg_class WHERE oid = 'public.tickets'::regclass`);
     assert.equal(ri.rows[0]?.relreplident, 'd');
-    const pub = await db.query<{ t: string }>(
+    const pub = await stack.db.query<{ t: string }>(
       `SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = 'ticket_archiver_cdc' ORDER BY 1`,
     );
     assert.deepEqual(pub.rows.map((r) => r.t), ['public.debezium_signal', 'public.tickets']);
-    const slot = await db.query<{ plugin: string }>(`SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`);
+    const slot = await stack.db.query<{ plugin: string }>(`SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`);
     assert.equal(slot.rows[0]?.plugin, 'pgoutput');
   });
 });

@@ -4,32 +4,21 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
 import pg from 'pg';
-import { stackStatus, stackUp, type StackEnv } from '../../infra/local/stack.ts';
+import { stackStatus, stackUp } from '../../infra/local/stack.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { ComponentError } from '../../infra/local/processes.ts';
 import { connectColdStore } from '../../services/shared/coldStore.ts';
 import { parseTicketEvent, type TicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { connectorStatus, loadConnectorDefinition, registerConnector, ticketsConnectorFile } from '../../services/shared/kafkaConnect.ts';
-import { ensureStack } from '../support/stack.ts';
+import { useStackDatabase } from '../support/stack.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
-let env: StackEnv;
-let db: pg.Client;
-
-before(async () => {
-  env = await ensureStack();
-  db = new pg.Client({ connectionString: env.DATABASE_URL });
-  await db.connect();
-});
-
-after(async () => {
-  await db?.end();
-});
+const stack = useStackDatabase();
 
 describe('local stack', () => {
   it('is idempotent: a second up succeeds and every component, connector and task is healthy', async () => {
@@ -41,10 +30,10 @@ describe('local stack', () => {
   });
 
   it('has the tickets topic with at least 6 partitions', async () => {
-    const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test', quiet: true }).admin();
+    const admin = createKafka({ brokers: stack.env.KAFKA_BROKERS.split(','), clientId: 'test', quiet: true }).admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: [env.TICKETS_TOPIC] });
+      const meta = await admin.fetchTopicMetadata({ topics: [stack.env.TICKETS_TOPIC] });
       assert.ok((meta.topics[0]?.partitions.length ?? 0) >= 6, `partitions: ${meta.topics[0]?.partitions.length}`);
     } finally {
       await admin.disconnect();
@@ -52,16 +41,16 @@ describe('local stack', () => {
   });
 
   it('turns insert, update and delete of a ticket into create, update, delete and tombstone events', async () => {
-    const reader = await readTopicFromNow(env.KAFKA_BROKERS, env.TICKETS_TOPIC);
+    const reader = await readTopicFromNow(stack.env.KAFKA_BROKERS, stack.env.TICKETS_TOPIC);
     try {
       const startedAt = Date.now();
-      const { rows } = await db.query<{ id: string }>(
+      const { rows } = await stack.db.query<{ id: string }>(
         `INSERT INTO tickets (customer_id, status, subject, body) VALUES (42, 'unassigned', 'printer', '打印机坏了 🖨️') RETURNING id`,
       );
       const id = Number(rows[0]?.id);
       // The writer does not touch version: the database raises it.
-      await db.query(`UPDATE tickets SET status = 'closed', last_operated_at = now() WHERE id = $1`, [id]);
-      await db.query('DELETE FROM tickets WHERE id = $1', [id]);
+      await stack.db.query(`UPDATE tickets SET status = 'closed', last_operated_at = now() WHERE id = $1`, [id]);
+      await stack.db.query('DELETE FROM tickets WHERE id = $1', [id]);
 
       const mine = () =>
         reader.messages
@@ -93,7 +82,7 @@ describe('local stack', () => {
   });
 
   it('round-trips a document through the cold store exactly', async () => {
-    const cold = await connectColdStore(env.MONGODB_URL);
+    const cold = await connectColdStore(stack.env.MONGODB_URL);
     try {
       const id = Long.fromString('9007199254740993'); // above 2^53: must not be rounded
       const body = `${'长文本 long text 😀 '.repeat(5000)}end`;
@@ -132,24 +121,24 @@ describe('local stack', () => {
     const text = readFileSync(ticketsConnectorFile, 'utf8');
     assert.doesNotMatch(text, /"database\.password":\s*"(?!\$\{env:)/);
     const def = loadConnectorDefinition();
-    await registerConnector(env.KAFKA_CONNECT_URL, def);
-    await registerConnector(env.KAFKA_CONNECT_URL, def);
-    const res = await fetch(`${env.KAFKA_CONNECT_URL}/connectors/${def.name}/config`);
+    await registerConnector(stack.env.KAFKA_CONNECT_URL, def);
+    await registerConnector(stack.env.KAFKA_CONNECT_URL, def);
+    const res = await fetch(`${stack.env.KAFKA_CONNECT_URL}/connectors/${def.name}/config`);
     const stored = (await res.json()) as Record<string, string>;
     // Connect stores the reference; the password is resolved only inside the worker.
     assert.equal(stored['database.password'], '${env:CDC_DATABASE_PASSWORD}');
     assert.equal(stored['plugin.name'], 'pgoutput');
-    let status = await connectorStatus(env.KAFKA_CONNECT_URL, def.name);
+    let status = await connectorStatus(stack.env.KAFKA_CONNECT_URL, def.name);
     for (let i = 0; i < 60 && !(status?.connector.state === 'RUNNING' && status.tasks[0]?.state === 'RUNNING'); i++) {
       await sleep(500);
-      status = await connectorStatus(env.KAFKA_CONNECT_URL, def.name);
+      status = await connectorStatus(stack.env.KAFKA_CONNECT_URL, def.name);
     }
     assert.equal(status?.connector.state, 'RUNNING');
     assert.equal(status?.tasks[0]?.state, 'RUNNING');
   });
 
   it('moves the replication slot forward through heartbeats while the tickets table is quiet', async () => {
-    const su = new pg.Client({ connectionString: env.STACK_PG_SUPERUSER_URL });
+    const su = new pg.Client({ connectionString: stack.env.STACK_PG_SUPERUSER_URL });
     await su.connect();
     try {
       // WAL from other tables: none of it is captured, all of it is retained until the slot moves.

@@ -1,6 +1,8 @@
 // Integration tests run against the real local stack, started here when it is not running.
 // With TICKET_ARCHIVER_EXTERNAL_STACK=1 they use DATABASE_URL, KAFKA_BROKERS, MONGODB_URL and KAFKA_CONNECT_URL
 // from the environment instead (servers you run yourself); a missing variable fails the test loudly.
+import { after, before } from 'node:test';
+import pg from 'pg';
 import { stackUp, type StackEnv } from '../../infra/local/stack.ts';
 
 let started: Promise<StackEnv> | undefined;
@@ -23,4 +25,16 @@ export function ensureStack(): Promise<StackEnv> {
   }
   started ??= stackUp((m) => process.stderr.write(`[stack] ${m}\n`));
   return started;
+}
+
+/** The stack and one connection to the hot database, opened before a file's tests and closed after them. */
+export function useStackDatabase(): { readonly env: StackEnv; readonly db: pg.Client } {
+  const ctx = {} as { env: StackEnv; db: pg.Client };
+  before(async () => {
+    ctx.env = await ensureStack();
+    ctx.db = new pg.Client({ connectionString: ctx.env.DATABASE_URL });
+    await ctx.db.connect();
+  });
+  after(async () => ctx.db?.end());
+  return ctx;
 }

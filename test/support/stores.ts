@@ -1,9 +1,9 @@
 // Direct connections to the stack's stores for assertions.
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { COLD_DATABASE, connectColdStore, type ColdStore } from '../../services/shared/coldStore.ts';
-import { ColdTickets } from '../../services/shared/move/coldTickets.ts';
-import { createMoverPool } from '../../services/shared/move/hotTickets.ts';
+import type { ColdStore } from '../../services/shared/coldStore.ts';
+import type { ColdTickets } from '../../services/shared/move/coldTickets.ts';
+import { openMoveStores } from '../../services/shared/move/moveStores.ts';
 
 export interface Stores {
   db: pg.Pool;
@@ -16,19 +16,16 @@ export interface Stores {
 
 export async function openStores(env: StackEnv): Promise<Stores> {
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
-  const textDb = createMoverPool(env.DATABASE_URL, 'test-reader', 2);
-  const coldStore = await connectColdStore(env.MONGODB_URL);
-  const cold = new ColdTickets(coldStore.client.db(COLD_DATABASE));
-  await cold.ensureIndexes();
+  const move = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'test-reader', coldAfterMs: 3_600_000, poolSize: 2 });
+  await move.cold.ensureIndexes();
   return {
     db,
-    textDb,
-    coldStore,
-    cold,
+    textDb: move.pool,
+    coldStore: move.coldStore,
+    cold: move.cold,
     async close() {
       await db.end();
-      await textDb.end();
-      await coldStore.close();
+      await move.close();
     },
   };
 }

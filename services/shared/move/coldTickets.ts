@@ -37,8 +37,14 @@ const REFUSAL_CODES = new Set([2, 10334, 17419, 52, 55, 56, 57, 121, 17280]);
 
 const lid = (id: string | number) => Long.fromString(String(id));
 
+/** The failed operations of an unordered bulk insert, by the index of their document. */
+function bulkWriteErrors(err: MongoBulkWriteError): Array<{ code: number; index: number; errmsg?: string }> {
+  const raw: unknown = err.writeErrors;
+  return (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number; errmsg?: string }>;
+}
+
 /** Runs `work` over `items` with at most `concurrency` at a time. */
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
+export async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await work(items[next++] as T);
@@ -93,8 +99,7 @@ export class ColdTickets {
       await this.tickets.insertMany(docs, { ordered: false });
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
-      const raw: unknown = err.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number; errmsg?: string }>;
+      const errors = bulkWriteErrors(err);
       if (errors.length === 0) throw err;
       for (const e of errors) {
         const doc = docs[e.index] as ColdDocument;
@@ -162,8 +167,7 @@ export class ColdTickets {
       await this.timers.insertMany(docs, { ordered: false });
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) throw err;
-      const raw: unknown = err.writeErrors;
-      const errors = (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number }>;
+      const errors = bulkWriteErrors(err);
       if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
       existing = errors.map((e) => docs[e.index] as ColdTimer);
     }

@@ -1,6 +1,7 @@
 // The decisions of a move, as plain functions over plain data: what each ticket's result was and what must follow.
 import type { DeleteFailure, HotState, LedgerEntry, TicketVersion } from './hotTickets.ts';
 import { ROW_LOCKED } from './failureClass.ts';
+import { pgTimestampToDate } from './coldDocument.ts';
 
 export type MoveOutcome =
   /** Copied and its hot row deleted by this move. */
@@ -46,7 +47,7 @@ export function classifyUnread(id: string, state: HotState | undefined, ledger: 
   if (state.heldUntil !== null) return { id, version: state.version, outcome: 'held', retryAfter: state.heldUntil };
   if (state.status !== 'closed') return { id, version: state.version, outcome: 'notCold' };
   if (!state.cold) {
-    const due = new Date(Date.parse(state.lastOperatedAt.replace(' ', 'T').replace(/\+00$/, 'Z')) + coldAfterMs);
+    const due = new Date((pgTimestampToDate(state.lastOperatedAt)?.getTime() ?? 0) + coldAfterMs);
     return { id, version: state.version, outcome: 'notDue', retryAfter: due.toISOString() };
   }
   // Cold now but missed by the re-read a moment ago (it turned cold in between): look again at once.
