@@ -45,6 +45,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
     timerGroup: s.ARCHIVER_GROUP_ID,
+    onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
   });
   const { pool, coldStore, hot, cold } = stores;
   await cold.ensureIndexes();
@@ -66,9 +67,10 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   await producer.connect();
   const consumer = kafka.consumer({
     groupId: s.ARCHIVER_GROUP_ID,
-    sessionTimeout: 30_000,
+    sessionTimeout: s.ARCHIVER_SESSION_TIMEOUT,
     rebalanceTimeout: 60_000,
-    heartbeatInterval: 3_000,
+    // kafkajs heartbeats from the consumer loop (between chunks and retries), at most every third of the session.
+    heartbeatInterval: Math.min(3_000, Math.floor(s.ARCHIVER_SESSION_TIMEOUT / 3)),
     maxBytesPerPartition: 4 * 1024 * 1024,
   });
 
@@ -98,12 +100,14 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   async function move(source: 'events' | 'timers', candidates: Candidate[]): Promise<TicketOutcome[]> {
     await limiter.take(candidates.length);
     const end = metrics.batchDuration.startTimer({ source });
+    metrics.movesInFlight.inc(candidates.length);
     try {
       const outcomes = await moveTickets(moveDeps, candidates);
       for (const [outcome, n] of Object.entries(countOutcomes(outcomes))) metrics.moves.inc({ outcome }, n);
       metrics.stuckRecorded.inc(outcomes.filter((o) => o.outcome === 'stuck').length);
       return outcomes;
     } finally {
+      metrics.movesInFlight.dec(candidates.length);
       end();
     }
   }

@@ -14,6 +14,7 @@ export function createArchiverMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    movesInFlight: new Gauge({ name: 'ticket_archiver_moves_in_flight', help: 'Tickets in a move that has started and not yet ended', registers: [registry] }),
     stuckRecorded: new Counter({ name: 'ticket_archiver_stuck_deletions_recorded_total', help: 'Deletions that could not complete and were recorded for the reconciler', registers: [registry] }),
     stuckOpen: new Gauge({ name: 'ticket_archiver_stuck_deletions', help: 'Stuck deletion records currently open (escalated included)', registers: [registry] }),
     deadLettered: new Counter({ name: 'ticket_archiver_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),

@@ -25,6 +25,9 @@ export const archiverSchema = configSchema.extend({
   HTTP_PORT: wholeNumber(9464, 0, 65535, 'a TCP port (0 picks a free one)'),
   SHUTDOWN_TIMEOUT: duration('30s'),
   INSTANCE_NAME: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  /** How long the group waits for a silent instance (killed, frozen, cut off) before its partitions go to the others.
+   * Short, because a killed instance stalls its partitions for this long; at least 6 s (the broker's minimum). */
+  ARCHIVER_SESSION_TIMEOUT: duration('10s').refine((ms) => ms >= 6000 && ms <= 1_800_000, { error: 'expected between 6s and 30m' }),
   STUCK_RETRY_DELAY: duration('30s'),
   PERMANENT_RETRY_DELAY: duration('10m'),
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // ticket-archiver: one program, a subcommand per job.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInt } from './options.ts';
 import { loadConfig, ConfigError, configSchema } from '../shared/config.ts';
 import { migrate } from '../shared/migrations.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../shared/kafkaConnect.ts';
@@ -8,12 +9,6 @@ import { runDemo } from './demo.ts';
 import { runArchive } from './archive.ts';
 import { runRestore } from './restore.ts';
 import { runReconcile, runStuck, runVerify } from './reconcile.ts';
-
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-};
 
 const program = new Command()
   .name('ticket-archiver')
@@ -70,8 +65,9 @@ program
   .command('verify')
   .description('check invariants 1 to 4 over all tickets (or a sample); exits 1 and names the ids when one is violated')
   .option('--sample <n>', 'check a random sample of this many tickets', positiveInt)
-  .action(async (opts: { sample?: number }) => {
-    process.exitCode = await runVerify(opts.sample);
+  .option('--json', 'print the whole report as one JSON object (for scripts)')
+  .action(async (opts: { sample?: number; json?: boolean }) => {
+    process.exitCode = await runVerify(opts.sample, opts.json === true);
   });
 
 program

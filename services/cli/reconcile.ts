@@ -39,10 +39,14 @@ async function withStores<T>(work: (db: pg.Pool, cold: ColdTickets) => Promise<T
   }
 }
 
-export async function runVerify(sample: number | undefined): Promise<number> {
+export async function runVerify(sample: number | undefined, json = false): Promise<number> {
   return withStores(async (db, cold) => {
     const report = await verifyTiers(db, cold, sample === undefined ? {} : { sample });
     const n = violationCount(report);
+    if (json) {
+      console.log(JSON.stringify({ ...report, violationCount: n }));
+      return n === 0 ? 0 : 1;
+    }
     console.log(`checked: ${report.checked.hotTickets} hot tickets, ${report.checked.coldDocuments} cold documents, ${report.checked.ledgerArchived} archived by movers${report.checked.sampled ? ' (sample)' : ''}`);
     for (const [name, ids] of Object.entries(report.violations)) {
       console.log(`  ${name.padEnd(22)} ${String(ids.length).padStart(6)}${ids.length ? `  ids: ${ids.slice(0, 50).join(', ')}${ids.length > 50 ? ', …' : ''}` : ''}`);

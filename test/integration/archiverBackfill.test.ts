@@ -1,35 +1,12 @@
 // Backfill: tickets that existed before the archiver first started reach it as snapshot reads (an incremental
 // snapshot started through the signal table, which locks nothing) and end in the correct tier.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
-import pg from 'pg';
-import { createKafka } from '../../services/shared/kafka.ts';
-import { groupAtEnd, groupLag, waitFor } from '../support/archiverProcess.ts';
+import { groupAtEnd, groupLag, signalBackfill, topicSettled, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 
 const h = archiverHarness();
-
-/** Waits until the topic's end offsets stop moving: Debezium has delivered everything committed so far. */
-async function topicSettled(): Promise<void> {
-  const admin = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-settle', quiet: true }).admin();
-  await admin.connect();
-  try {
-    const total = async () => (await admin.fetchTopicOffsets(h.env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
-    let last = -1;
-    for (let i = 0; i < 120; i++) {
-      const now = await total();
-      if (now === last) return;
-      last = now;
-      await sleep(2000);
-    }
-    throw new Error('topic still growing');
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('backfill', () => {
   it('moves 50,000 pre-existing tickets to their correct tier from an incremental snapshot', async () => {
@@ -60,16 +37,9 @@ describe('backfill', () => {
     assert.ok(coldCount >= 50000 / 3, `cold share ${coldCount}`);
 
     // The archiver must learn of these rows from the snapshot alone: its group starts after their insert events.
-    await topicSettled();
+    await topicSettled(h.env);
     const groupId = await groupAtEnd(h.env, 'test-backfill');
-    const su = new pg.Client({ connectionString: h.env.STACK_PG_SUPERUSER_URL });
-    await su.connect();
-    await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
-      randomUUID(),
-      'execute-snapshot',
-      JSON.stringify({ 'data-collections': ['public.tickets'], type: 'incremental', 'additional-conditions': [{ 'data-collection': 'public.tickets', filter: `id BETWEEN ${first} AND ${last}` }] }),
-    ]);
-    await su.end();
+    await signalBackfill(h.env, `id BETWEEN ${first} AND ${last}`);
 
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h', ARCHIVE_BATCH_SIZE: '1000' });
     await waitFor('the cold ones gone from hot', async () => {

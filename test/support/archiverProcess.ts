@@ -1,5 +1,7 @@
 // Starts `ticket-archiver archive` as a real child process, as production runs it, for integration tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/local/settings.ts';
 import type { StackEnv } from '../../infra/local/stack.ts';
@@ -159,5 +161,40 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await sleep(intervalMs);
+  }
+}
+
+/** Waits until the topic's end offsets stop moving: Debezium has delivered everything committed so far. */
+export async function topicSettled(env: StackEnv, timeoutMs = 240_000): Promise<void> {
+  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-settle', quiet: true }).admin();
+  await admin.connect();
+  try {
+    const total = async () => (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
+    let last = -1;
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+      const now = await total();
+      if (now === last) return;
+      last = now;
+      await sleep(2000);
+    }
+    throw new Error(`topic ${env.TICKETS_TOPIC} still growing after ${timeoutMs} ms`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Starts a backfill the way connectors/README.md tells operators to: an incremental snapshot through the signal table. */
+export async function signalBackfill(env: StackEnv, filter?: string): Promise<void> {
+  const su = new pg.Client({ connectionString: env.STACK_PG_SUPERUSER_URL });
+  await su.connect();
+  try {
+    const data = {
+      'data-collections': ['public.tickets'],
+      type: 'incremental',
+      ...(filter ? { 'additional-conditions': [{ 'data-collection': 'public.tickets', filter }] } : {}),
+    };
+    await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [randomUUID(), 'execute-snapshot', JSON.stringify(data)]);
+  } finally {
+    await su.end();
   }
 }

@@ -16,6 +16,7 @@ export interface Stores {
 
 export async function openStores(env: StackEnv): Promise<Stores> {
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  db.on('error', () => undefined); // an idle connection closed by a restarting server: the pool replaces it
   const move = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'test-reader', coldAfterMs: 3_600_000, poolSize: 2 });
   await move.cold.ensureIndexes();
   return {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../services/shared/config.ts';
+import { archiverSchema } from '../../services/archiver/settings.ts';
 
 const good = {
   DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/tickets',
@@ -37,5 +38,17 @@ describe('loadConfig', () => {
   });
   it('accepts short ages for tests', () => {
     assert.equal(loadConfig({ ...good, COLD_AFTER: '10s' }).COLD_AFTER, 10_000);
+  });
+  it('keeps the archiver session timeout within what the broker accepts', () => {
+    assert.equal(loadConfig(good, archiverSchema).ARCHIVER_SESSION_TIMEOUT, 10_000);
+    assert.equal(loadConfig({ ...good, ARCHIVER_SESSION_TIMEOUT: '45s' }, archiverSchema).ARCHIVER_SESSION_TIMEOUT, 45_000);
+    let problems: string[] = [];
+    try {
+      loadConfig({ ...good, ARCHIVER_SESSION_TIMEOUT: '2s' }, archiverSchema);
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      problems = err.problems;
+    }
+    assert.deepEqual(problems, ['ARCHIVER_SESSION_TIMEOUT: expected between 6s and 30m']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyUndeleted, classifyUnread } from '../../services/shared/move/outcome.ts';
+import { classifyUndeleted, classifyUnread, shapeDifference } from '../../services/shared/move/outcome.ts';
 import { classifyFailure } from '../../services/shared/move/failureClass.ts';
 import type { HotState, LedgerEntry } from '../../services/shared/move/hotTickets.ts';
 
@@ -54,5 +54,15 @@ describe('classifyFailure', () => {
     for (const code of ['55P03', '57014', '40P01', '08006', 'ECONNREFUSED']) assert.equal(classifyFailure(code), 'transient', code);
     for (const code of ['23503', '42501', '23514']) assert.equal(classifyFailure(code), 'permanent', code);
     assert.equal(classifyFailure(undefined, 'Connection terminated unexpectedly'), 'transient');
+  });
+});
+
+describe('shapeDifference (the table as copied against the table at delete time)', () => {
+  it('names added, dropped and retyped columns, and nothing when the shape is the same', () => {
+    const copied = { id: 'bigint', status: 'text', body: 'text' };
+    assert.deepEqual(shapeDifference(copied, { ...copied }), []);
+    assert.deepEqual(shapeDifference(copied, { ...copied, priority: 'text' }), ['priority']);
+    assert.deepEqual(shapeDifference(copied, { id: 'bigint', status: 'text' }), ['body']);
+    assert.deepEqual(shapeDifference(copied, { ...copied, status: 'character varying(20)' }), ['status']);
   });
 });

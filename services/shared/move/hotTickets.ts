@@ -2,6 +2,7 @@
 // ever waiting on a business transaction's lock, and the ledger that records each delete atomically with it.
 import pg from 'pg';
 import type { RowText } from './coldDocument.ts';
+import { shapeDifference, type TableShape } from './outcome.ts';
 
 // Fixed output formats: the text of a row must not depend on server or role defaults, or content hashes and
 // restores would differ between sessions. extra_float_digits=1 selects the shortest exact float output.
@@ -16,8 +17,18 @@ const SESSION_OPTIONS = [
 // Every column arrives as PostgreSQL's text output, never parsed into a lossy JS value.
 const rawText = { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig;
 
-export function createMoverPool(databaseUrl: string, applicationName: string, max = 4): pg.Pool {
-  return new pg.Pool({
+/**
+ * A pool whose connections read every column as exact text. A connection the server closes while idle (a restart,
+ * a failover, an administrator's pg_terminate_backend) is dropped by the pool and reported to `onIdleError`; the next
+ * query opens a new one. (Without a listener, pg's 'error' event would end the process.)
+ */
+export function createMoverPool(
+  databaseUrl: string,
+  applicationName: string,
+  max = 4,
+  onIdleError: (err: Error) => void = () => undefined,
+): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     application_name: applicationName,
     options: SESSION_OPTIONS,
@@ -26,6 +37,8 @@ export function createMoverPool(databaseUrl: string, applicationName: string, ma
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
   });
+  pool.on('error', onIdleError);
+  return pool;
 }
 
 export interface TicketVersion {
@@ -50,6 +63,11 @@ export interface LedgerEntry extends TicketVersion {
 export interface DeleteFailure extends TicketVersion {
   code: string | undefined;
   message: string;
+}
+
+/** The table gained, lost or retyped a column after the rows were copied: the copies are not the rows any more. */
+export class TableShapeChangedError extends Error {
+  override name = 'TableShapeChangedError';
 }
 
 const COLD_SQL = `t.status = 'closed' AND t.last_operated_at <= now() - ($2::bigint * interval '1 millisecond')`;
@@ -109,34 +127,45 @@ export class HotTickets {
    */
   async deleteUnchanged(
     copied: TicketVersion[],
+    shape: TableShape,
     mover: string,
     lockTimeoutMs: number,
   ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
     if (copied.length === 0) return { deleted: [], failed: [] };
     try {
-      return { deleted: await this.deleteGroup(copied, mover, lockTimeoutMs), failed: [] };
+      return { deleted: await this.deleteGroup(copied, shape, mover, lockTimeoutMs), failed: [] };
     } catch (err) {
+      if (err instanceof TableShapeChangedError) throw err;
       if (copied.length === 1) return { deleted: [], failed: [failure(copied[0] as TicketVersion, err)] };
     }
     const deleted: TicketVersion[] = [];
     const failed: DeleteFailure[] = [];
     for (const one of copied) {
       try {
-        deleted.push(...(await this.deleteGroup([one], mover, lockTimeoutMs)));
+        deleted.push(...(await this.deleteGroup([one], shape, mover, lockTimeoutMs)));
       } catch (err) {
+        if (err instanceof TableShapeChangedError) throw err;
         failed.push(failure(one, err));
       }
     }
     return { deleted, failed };
   }
 
-  private async deleteGroup(copied: TicketVersion[], mover: string, lockTimeoutMs: number): Promise<TicketVersion[]> {
+  private async deleteGroup(copied: TicketVersion[], shape: TableShape, mover: string, lockTimeoutMs: number): Promise<TicketVersion[]> {
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
       await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1000, Math.floor(lockTimeoutMs * 20))}`);
+      // The lock the DELETE takes anyway, taken first: from here no ALTER TABLE can commit until this transaction
+      // ends, and the next statement's snapshot sees any that committed before. A column added with a default does
+      // not change a row's version, so the version check alone would delete rows whose copies lack the column.
+      await client.query('LOCK TABLE public.tickets IN ROW EXCLUSIVE MODE');
+      // Described the way the copy's re-read was (result fields), so both sides name types alike.
+      const current = await client.query('SELECT * FROM public.tickets LIMIT 0');
+      const changed = shapeDifference(shape, await this.columnTypes(current.fields));
+      if (changed.length > 0) throw new TableShapeChangedError(`public.tickets changed shape since the copy (columns: ${changed.join(', ')})`);
       const res = await client.query<{ id: string; version: string }>(
         `WITH claimed AS (
            SELECT t.id, t.version FROM public.tickets t

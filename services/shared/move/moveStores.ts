@@ -21,8 +21,10 @@ export async function openMoveStores(o: {
   /** The consumer group whose timers are read and written. */
   timerGroup?: string;
   poolSize?: number;
+  /** Told about idle hot-database connections the server closed (the pool replaces them). */
+  onIdleError?: (err: Error) => void;
 }): Promise<MoveStores> {
-  const pool = createMoverPool(o.databaseUrl, o.applicationName, o.poolSize ?? 4);
+  const pool = createMoverPool(o.databaseUrl, o.applicationName, o.poolSize ?? 4, o.onIdleError);
   try {
     await pool.query('SELECT 1');
   } catch (err) {

@@ -4,8 +4,11 @@ import type { Logger } from 'pino';
 import { toColdDocument } from './coldDocument.ts';
 import type { ColdTickets } from './coldTickets.ts';
 import { classifyFailure } from './failureClass.ts';
-import type { HotTickets, TicketVersion } from './hotTickets.ts';
+import { TableShapeChangedError, type HotTickets, type TicketVersion } from './hotTickets.ts';
 import { classifyUndeleted, classifyUnread, type TicketOutcome } from './outcome.ts';
+
+/** Schema changes are rare; a move that keeps meeting one gives up and lets its caller retry later. */
+const MAX_SHAPE_ATTEMPTS = 3;
 
 export interface MoveDeps {
   hot: HotTickets;
@@ -36,7 +39,7 @@ export interface Candidate {
  * Moves the candidates. Throws only when a store is unreachable before anything irreversible happened for the
  * batch (the caller retries the whole batch; every step is idempotent). Per-ticket problems become outcomes.
  */
-export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise<TicketOutcome[]> {
+export async function moveTickets(d: MoveDeps, candidates: Candidate[], attempt = 1): Promise<TicketOutcome[]> {
   const ids = [...new Set(candidates.map((c) => c.id))];
   if (ids.length === 0) return [];
   const { rows, columns } = await d.hot.readColdRows(ids);
@@ -68,7 +71,16 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise
     const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.id as string)).map((r) => ({ id: r.id as string, version: r.version as string }));
 
     // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
-    const { deleted, failed } = await d.hot.deleteUnchanged(copied, d.mover, d.lockTimeoutMs);
+    let result: Awaited<ReturnType<HotTickets['deleteUnchanged']>>;
+    try {
+      result = await d.hot.deleteUnchanged(copied, columns, d.mover, d.lockTimeoutMs);
+    } catch (err) {
+      // ALTER TABLE between copy and delete: nothing was deleted; copy the rows again in their new shape.
+      if (!(err instanceof TableShapeChangedError) || attempt >= MAX_SHAPE_ATTEMPTS) throw err;
+      d.log.warn({ err: err.message, tickets: copied.length }, 'table changed shape during a move; copying again');
+      return moveTickets(d, candidates, attempt + 1);
+    }
+    const { deleted, failed } = result;
     const deletedIds = new Set(deleted.map((t) => t.id));
     outcomes.push(...deleted.map((t) => ({ ...t, outcome: 'archived' as const })));
 

@@ -78,3 +78,12 @@ export function countOutcomes(outcomes: TicketOutcome[]): Partial<Record<MoveOut
   for (const o of outcomes) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
   return counts;
 }
+
+/** Column name to type (format_type), as copied and as the table is now. */
+export type TableShape = Record<string, string>;
+
+/** The columns that differ between two shapes (added, dropped or retyped), sorted; empty when they are the same. */
+export function shapeDifference(copied: TableShape, current: TableShape): string[] {
+  const names = new Set([...Object.keys(copied), ...Object.keys(current)]);
+  return [...names].filter((n) => copied[n] !== current[n]).sort();
+}

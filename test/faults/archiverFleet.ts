@@ -1,0 +1,92 @@
+// The archiver processes of one consumer group, supervised the way a Kubernetes Deployment would: an instance that
+// exits on its own is started again (and counted), one killed on purpose is replaced at once.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StackEnv } from '../../infra/local/stack.ts';
+import { startArchiverProcess, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+
+export class ArchiverFleet {
+  /** Every process ever started, for their logs. */
+  readonly all: ArchiverProcess[] = [];
+  members: ArchiverProcess[] = [];
+  /** Instances that exited without being asked to, and were started again. */
+  crashes = 0;
+  private readonly stopping = new Set<ArchiverProcess>();
+  private supervising = true;
+  private readonly supervisor: Promise<void>;
+  private serial = 0;
+
+  constructor(
+    private readonly env: StackEnv,
+    private readonly settings: Record<string, string>,
+    private readonly log: (m: string) => void,
+  ) {
+    this.supervisor = this.supervise();
+  }
+
+  start(): ArchiverProcess {
+    const a = startArchiverProcess(this.env, { ...this.settings, INSTANCE_NAME: `fault-archiver-${++this.serial}` });
+    this.all.push(a);
+    this.members.push(a);
+    return a;
+  }
+
+  async startReady(n: number): Promise<void> {
+    const started = Array.from({ length: n }, () => this.start());
+    await Promise.all(started.map((a) => waitReady(a, 120_000)));
+  }
+
+  /** Waits until the instance is inside a move (tickets in flight), then kills it with SIGKILL and starts a replacement. */
+  async kill9MidMove(a: ArchiverProcess, timeoutMs = 60_000): Promise<{ inFlight: number }> {
+    let inFlight = 0;
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && inFlight === 0; ) {
+      inFlight = await a.metric('ticket_archiver_moves_in_flight').catch(() => 0);
+      if (inFlight === 0) await sleep(20);
+    }
+    this.stopping.add(a);
+    await a.kill9();
+    this.members = this.members.filter((m) => m !== a);
+    this.start();
+    this.log(`killed ${a.name} with SIGKILL (${inFlight} tickets in flight); replacement started`);
+    return { inFlight };
+  }
+
+  /** SIGTERM: the instance finishes or abandons its batch, commits, and leaves the group. */
+  async stop(a: ArchiverProcess): Promise<void> {
+    this.stopping.add(a);
+    const code = await a.stop();
+    this.members = this.members.filter((m) => m !== a);
+    if (code !== 0) throw new Error(`${a.name} exited with ${code} on SIGTERM:\n${a.lines.slice(-20).join('\n')}`);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.members].map((a) => this.stop(a)));
+  }
+
+  async close(): Promise<void> {
+    this.supervising = false;
+    await this.supervisor;
+    for (const a of this.all) {
+      this.stopping.add(a);
+      await a.kill9();
+    }
+  }
+
+  /** Log lines of every instance that contain `message` as their msg. */
+  count(message: string): number {
+    const needle = `"msg":"${message}"`;
+    return this.all.reduce((n, a) => n + a.lines.filter((l) => l.includes(needle)).length, 0);
+  }
+
+  private async supervise(): Promise<void> {
+    while (this.supervising) {
+      for (const a of [...this.members]) {
+        if (a.proc.exitCode === null || this.stopping.has(a)) continue;
+        this.crashes++;
+        this.log(`${a.name} exited on its own with ${a.proc.exitCode}; starting it again:\n${a.lines.slice(-8).join('\n')}`);
+        this.members = this.members.filter((m) => m !== a);
+        this.start();
+      }
+      await sleep(500);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+// Business traffic on the hot table while the archiver moves tickets: reopens, edits, closes and new tickets, half
+// of it aimed at cold tickets near the backfill's moving front, where moves are in flight. Errors (a restarted
+// PostgreSQL, a lock) are counted and the stream goes on, as an application's would.
+import type pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface TrafficCounts {
+  reopen: number;
+  touch: number;
+  edit: number;
+  close: number;
+  insert: number;
+  errors: number;
+}
+
+type Op = keyof Omit<TrafficCounts, 'errors'>;
+
+export class LiveTraffic {
+  readonly counts: TrafficCounts = { reopen: 0, touch: 0, edit: 0, close: 0, insert: 0, errors: 0 };
+  /** Tickets whose row changed after the load: their archive is checked by version, not against the loaded row. */
+  readonly touched = new Set<string>();
+  readonly inserted: string[] = [];
+  /** Lowest cold ticket id still being moved, roughly: where updates race moves most. */
+  private front = 0;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private frontLoop: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly coldIds: string[],
+    private readonly openIds: string[],
+    private readonly opsPerSecond: number,
+    private readonly coldAfterSeconds: number,
+  ) {}
+
+  start(workers = 4): void {
+    this.running = true;
+    this.frontLoop = this.followFront();
+    const interval = (1000 * workers) / this.opsPerSecond;
+    for (let w = 0; w < workers; w++) this.loops.push(this.worker(interval));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.loops, this.frontLoop]);
+    this.loops = [];
+  }
+
+  /** `n` updates at once, aimed at the cold tickets right at the moving front: half reopen, half touch. */
+  async burst(n: number, concurrency = 8): Promise<number> {
+    const targets = this.nearFront(n);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < targets.length) {
+          const id = targets[next] as string;
+          await this.run(next++ % 2 === 0 ? 'reopen' : 'touch', id);
+        }
+      }),
+    );
+    return targets.length;
+  }
+
+  private async followFront(): Promise<void> {
+    while (this.running) {
+      // The mover deletes ids roughly in order within each snapshot chunk: the largest archived id is the front.
+      const r = await this.db
+        .query<{ id: string | null }>(`SELECT max(ticket_id)::text AS id FROM public.ticket_archiver_ledger WHERE state = 'archived'`)
+        .catch(() => undefined);
+      const front = r?.rows[0]?.id;
+      if (front) this.front = Math.max(0, lowerBound(this.coldIds, BigInt(front)));
+      await sleep(1000);
+    }
+  }
+
+  private nearFront(n: number): string[] {
+    const start = Math.min(this.front, Math.max(0, this.coldIds.length - n));
+    return this.coldIds.slice(start, start + n);
+  }
+
+  private pick<T>(list: T[]): T | undefined {
+    return list[Math.floor(Math.random() * list.length)];
+  }
+
+  private async worker(intervalMs: number): Promise<void> {
+    let due = Date.now();
+    while (this.running) {
+      const roll = Math.random();
+      const nearFront = Math.random() < 0.5 ? this.pick(this.nearFront(500)) : this.pick(this.coldIds);
+      if (roll < 0.25) await this.run('reopen', nearFront);
+      else if (roll < 0.5) await this.run('touch', nearFront);
+      else if (roll < 0.7) await this.run('edit', this.pick(this.openIds));
+      else if (roll < 0.85) await this.run('close', this.pick(this.openIds));
+      else await this.run('insert', undefined);
+      due += intervalMs;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      else due = Date.now(); // behind (the database was down): do not replay the missed ticks as a burst
+    }
+  }
+
+  private async run(op: Op, id: string | undefined): Promise<void> {
+    if (op !== 'insert' && id === undefined) return;
+    try {
+      const res = await this.db.query<{ id: string }>(SQL[op], op === 'insert' ? [Math.random() < 0.3, this.coldAfterSeconds] : [id]);
+      const changed = res.rows[0]?.id;
+      if (changed === undefined) return;
+      this.counts[op]++;
+      this.touched.add(changed);
+      if (op === 'insert') this.inserted.push(changed);
+    } catch {
+      this.counts.errors++;
+    }
+  }
+}
+
+/** Index of the first id >= `value` in an ascending list of decimal ids. */
+function lowerBound(ids: string[], value: bigint): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (BigInt(ids[mid] as string) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const SQL: Record<Op, string> = {
+  // A customer writes again: the ticket is live and must stay hot (or, when already archived, nothing happens).
+  reopen: `UPDATE public.tickets SET status = 'in_progress', last_operated_at = now(), body = body || ' [reopened]'
+            WHERE id = $1 RETURNING id::text AS id`,
+  // A back-office job rewrites a field without operating the ticket: still cold, but a new version.
+  touch: `UPDATE public.tickets SET last_operator_group_id = coalesce(last_operator_group_id, 0) + 1000
+           WHERE id = $1 RETURNING id::text AS id`,
+  edit: `UPDATE public.tickets SET subject = subject || ' ✎', last_operated_at = now(), last_operator_id = 9
+          WHERE id = $1 AND status <> 'closed' RETURNING id::text AS id`,
+  // Closed now: cold by time alone once the cold age has passed, with no further event.
+  close: `UPDATE public.tickets SET status = 'closed', last_operated_at = now() WHERE id = $1 AND status <> 'closed' RETURNING id::text AS id`,
+  // New tickets; some are imports of long-closed ones, cold on arrival.
+  insert: `INSERT INTO public.tickets (customer_id, status, subject, body, created_at, last_operated_at, last_operator_id, last_operator_group_id)
+           SELECT 200000 + (random() * 1000)::int, CASE WHEN $1 THEN 'closed' ELSE 'unassigned' END, '新工单 new ticket 🆕',
+                  repeat('请尽快处理 please help ', 1 + (random() * 50)::int), now(),
+                  CASE WHEN $1 THEN now() - $2 * interval '1 second' - interval '1 day' ELSE now() END, 1, 1
+           RETURNING id::text AS id`,
+};

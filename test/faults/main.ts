@@ -1,0 +1,63 @@
+// `npm run faults`: the full fault and race suite (every scenario, 100,000 tickets each) on its own local stack.
+// Prints the result table and writes test/faults/results.json and results.md; exits 1 if any scenario found a
+// violation or did not settle.
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { positiveInt as positive } from '../../services/cli/options.ts';
+import { projectRoot } from '../../infra/local/settings.ts';
+import { FaultStack } from './faultStack.ts';
+import { formatTable, machineDescription, writeResults, type FaultResult } from './results.ts';
+import { runScenario } from './scenarioRun.ts';
+import { scenarios } from './scenarios.ts';
+
+const program = new Command()
+  .name('npm run faults --')
+  .description('break every component during a backfill under live traffic and prove nothing is lost')
+  .option('--tickets <n>', 'tickets loaded before each scenario', positive, 100_000)
+  .option('--scenarios <names>', `comma-separated subset of: ${scenarios.map((s) => s.name).join(', ')}`)
+  .option('--traffic <n>', 'business updates per second during the backfill', positive, 100)
+  .option('--cold-after <seconds>', 'COLD_AFTER of the run; tickets closed by the traffic turn cold after it', positive, 120)
+  .option('--settle-timeout <seconds>', 'how long a scenario may take to settle after its fault', positive, 900)
+  .option('--out <file>', 'results JSON (a Markdown table is written beside it); default test/faults/results.json for a full run')
+  .parse();
+
+const opts = program.opts<{ tickets: number; scenarios?: string; traffic: number; coldAfter: number; settleTimeout: number; out?: string }>();
+const chosen = opts.scenarios ? opts.scenarios.split(',').map((n) => n.trim()) : scenarios.map((s) => s.name);
+const unknown = chosen.filter((n) => !scenarios.some((s) => s.name === n));
+if (unknown.length > 0) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const full = chosen.length === scenarios.length;
+const out = opts.out ?? join(projectRoot, 'test', 'faults', full ? 'results.json' : 'results-partial.json');
+const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+
+const stack = new FaultStack((m) => log(`[stack] ${m}`));
+const results: FaultResult[] = [];
+const command = `npm run faults${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+let failed = false;
+try {
+  for (const name of chosen) {
+    const scenario = scenarios.find((s) => s.name === name);
+    if (!scenario) continue;
+    const result = await runScenario(stack, scenario, {
+      tickets: opts.tickets,
+      trafficPerSecond: opts.traffic,
+      coldAfterSeconds: opts.coldAfter,
+      settleTimeoutSeconds: opts.settleTimeout,
+      machine: machineDescription(stack.coldStoreKind),
+      log,
+    });
+    results.push(result);
+    failed ||= result.violations > 0 || result.settleSeconds === null;
+    writeResults(results, out, out.replace(/\.json$/, '.md'), command);
+  }
+} catch (err) {
+  failed = true;
+  log(`fault suite aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+} finally {
+  await stack.down();
+}
+console.log(formatTable(results));
+console.log(`\nwritten: ${out} and ${out.replace(/\.json$/, '.md')}`);
+process.exit(failed || results.length < chosen.length ? 1 : 0);

@@ -1,0 +1,80 @@
+// The fault suite's result rows: printed as a table, written as JSON and as a Markdown table beside it.
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+
+export interface FaultResult {
+  scenario: string;
+  tickets: number;
+  moved: number;
+  retried: number;
+  /** Open stuck deletions at the end (after the reconciler), not escalated. */
+  stuck: number;
+  escalated: number;
+  violations: number;
+  /** From the end of the fault to a settled system; null when it did not settle in time. */
+  settleSeconds: number | null;
+  date: string;
+  machine: string;
+  title: string;
+  fault: string;
+  archiverCrashes: number;
+  stuckRecorded: number;
+  reconcilerPass: Record<string, number | boolean>;
+  violationsByCheck: Record<string, number>;
+  violatingIds: string[];
+  traffic: Record<string, number>;
+  runSeconds: number;
+}
+
+export function machineDescription(coldStore: string): string {
+  const cpu = cpus();
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}, cold store ${coldStore}`;
+}
+
+const COLUMNS: Array<[string, (r: FaultResult) => string]> = [
+  ['scenario', (r) => r.scenario],
+  ['tickets', (r) => String(r.tickets)],
+  ['moved', (r) => String(r.moved)],
+  ['retried', (r) => String(r.retried)],
+  ['stuck', (r) => String(r.stuck)],
+  ['escalated', (r) => String(r.escalated)],
+  ['violations', (r) => String(r.violations)],
+  ['settle s', (r) => (r.settleSeconds === null ? 'did not settle' : r.settleSeconds.toFixed(1))],
+];
+
+export function formatTable(results: FaultResult[]): string {
+  const rows = [COLUMNS.map(([h]) => h), ...results.map((r) => COLUMNS.map(([, f]) => f(r)))];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')).join('\n');
+}
+
+export function formatMarkdown(results: FaultResult[], command: string): string {
+  const first = results[0];
+  const lines = [
+    '# Fault and race suite: results',
+    '',
+    `Run with \`${command}\` on ${first?.date.slice(0, 10) ?? 'n/a'}.`,
+    `Machine: ${first?.machine ?? 'n/a'}.`,
+    '',
+    `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
+    `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...results.map((r) => `| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`),
+    '',
+    '## What each scenario did',
+    '',
+    ...results.map((r) => `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; traffic: ${Object.entries(r.traffic).map(([k, v]) => `${k} ${v}`).join(', ')}; whole run ${r.runSeconds} s.`),
+    '',
+    'Columns: *tickets* created (loaded plus inserted by the traffic); *moved* archived at the end; *retried* transient',
+    'failures retried by the archivers plus stuck deletions retried by the reconciler; *stuck* and *escalated* open stuck',
+    'deletions after the reconciler pass; *violations* found by `ticket-archiver verify` plus the suite\'s own checks',
+    '(every created ticket in a tier, untouched archives equal to the loaded row, only cold rows deleted, added columns',
+    'carried); *settle s* from the end of the fault until the group has no lag and no hot ticket is overdue.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function writeResults(results: FaultResult[], jsonFile: string, markdownFile: string, command: string): void {
+  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(markdownFile, formatMarkdown(results, command));
+}

@@ -1,0 +1,64 @@
+// The suite's own checks, beside `ticket-archiver verify` (which relies on the product's ledger): every ticket the
+// suite ever created is in a tier (nothing lost), every archive of an untouched ticket is the row exactly as it was
+// loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
+import type pg from 'pg';
+import { contentHash, pgTimestampToDate, type ColdDocument, type RowText } from '../../services/shared/move/coldDocument.ts';
+import type { ColdTickets } from '../../services/shared/move/coldTickets.ts';
+
+export interface TierCheckInput {
+  /** Every ticket id the suite created (loaded and inserted by the traffic). */
+  created: Iterable<string>;
+  /** Content hashes of rows as loaded, for tickets the traffic never changed. */
+  untouchedHashes: Map<string, string>;
+  loadedColumns: string[];
+  coldAfterMs: number;
+  /** A column added mid-run: archives of rows deleted after `since` must carry it with this value. */
+  addedColumn?: { name: string; value: string; since: Date };
+}
+
+export interface TierCheckReport {
+  hot: number;
+  archived: number;
+  lost: string[];
+  notAsLoaded: string[];
+  notColdWhenDeleted: string[];
+  missingAddedColumn: string[];
+}
+
+export function tierViolationCount(r: TierCheckReport): number {
+  return r.lost.length + r.notAsLoaded.length + r.notColdWhenDeleted.length + r.missingAddedColumn.length;
+}
+
+function pick(row: RowText, columns: string[]): RowText {
+  return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
+}
+
+export async function checkTiers(db: pg.Pool, cold: ColdTickets, input: TierCheckInput): Promise<TierCheckReport> {
+  const hot = new Set((await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets')).rows.map((r) => r.id));
+  const deletedAt = new Map(
+    (await db.query<{ id: string; at: Date }>(`SELECT ticket_id::text AS id, at FROM public.ticket_archiver_ledger WHERE state = 'archived'`)).rows.map((r) => [
+      r.id,
+      r.at,
+    ]),
+  );
+  const report: TierCheckReport = { hot: hot.size, archived: 0, lost: [], notAsLoaded: [], notColdWhenDeleted: [], missingAddedColumn: [] };
+  const archived = new Set<string>();
+  for await (const doc of cold.tickets.find({}) as AsyncIterable<ColdDocument>) {
+    if (doc.archive?.state !== 'archived') continue;
+    const id = doc._id.toString();
+    archived.add(id);
+    const row = doc.row;
+    const expected = input.untouchedHashes.get(id);
+    if (expected !== undefined && contentHash(pick(row, input.loadedColumns)) !== expected) report.notAsLoaded.push(id);
+    const at = deletedAt.get(id);
+    const lastOperated = pgTimestampToDate(row.last_operated_at)?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime())) report.notColdWhenDeleted.push(id);
+    const added = input.addedColumn;
+    if (added && at !== undefined && at > added.since && row[added.name] !== added.value) report.missingAddedColumn.push(id);
+  }
+  report.archived = archived.size;
+  for (const id of input.created) {
+    if (!hot.has(id) && !archived.has(id)) report.lost.push(id);
+  }
+  return report;
+}
