@@ -77,6 +77,19 @@ export class ArchiverFleet {
     return this.all.reduce((n, a) => n + a.lines.filter((l) => l.includes(needle)).length, 0);
   }
 
+  /** Move outcomes summed over every instance, from each one's last progress log line (an instance killed with
+   * SIGKILL loses what it did after its last line, at most 5 s of work). */
+  outcomes(): Record<string, number> {
+    const sum: Record<string, number> = {};
+    for (const a of this.all) {
+      const last = a.lines.findLast((l) => l.includes('"msg":"progress"'));
+      if (!last) continue;
+      const { outcomes } = JSON.parse(last) as { outcomes?: Record<string, number> };
+      for (const [k, v] of Object.entries(outcomes ?? {})) sum[k] = (sum[k] ?? 0) + v;
+    }
+    return sum;
+  }
+
   private async supervise(): Promise<void> {
     while (this.supervising) {
       for (const a of [...this.members]) {

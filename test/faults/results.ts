@@ -19,6 +19,10 @@ export interface FaultResult {
   fault: string;
   archiverCrashes: number;
   stuckRecorded: number;
+  /** Outcomes of the archivers' moves (archived, changed, notCold, notDue, ...), from their progress logs. */
+  moveOutcomes: Record<string, number>;
+  /** Moves that met an ALTER TABLE between copy and delete and copied again. */
+  recopiedAfterSchemaChange: number;
   reconcilerPass: Record<string, number | boolean>;
   violationsByCheck: Record<string, number>;
   violatingIds: string[];
@@ -62,7 +66,7 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     '',
     '## What each scenario did',
     '',
-    ...results.map((r) => `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; traffic: ${Object.entries(r.traffic).map(([k, v]) => `${k} ${v}`).join(', ')}; whole run ${r.runSeconds} s.`),
+    ...results.map((r) => `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; move outcomes: ${Object.entries(r.moveOutcomes).map(([k, v]) => `${k} ${v}`).join(', ')}${r.recopiedAfterSchemaChange ? `; moves copied again after the schema change: ${r.recopiedAfterSchemaChange}` : ''}; traffic: ${Object.entries(r.traffic).map(([k, v]) => `${k} ${v}`).join(', ')}; whole run ${r.runSeconds} s.`),
     '',
     'Columns: *tickets* created (loaded plus inserted by the traffic); *moved* archived at the end; *retried* transient',
     'failures retried by the archivers plus stuck deletions retried by the reconciler; *stuck* and *escalated* open stuck',

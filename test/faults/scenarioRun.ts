@@ -131,6 +131,8 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       fault: ctx.notes.join('; '),
       archiverCrashes: fleet.crashes,
       stuckRecorded: fleet.count('deletion stuck; recorded for the reconciler'),
+      moveOutcomes: fleet.outcomes(),
+      recopiedAfterSchemaChange: fleet.count('table changed shape during a move; copying again'),
       reconcilerPass: { ok: pass.ok ?? false, ...(pass.counts ?? {}) },
       violationsByCheck: {
         ...Object.fromEntries(Object.entries(report.violations ?? {}).map(([k, ids]) => [`verify.${k}`, ids.length])),
