@@ -1,6 +1,8 @@
 // The fault suite's result rows: printed as a table, written as JSON and as a Markdown table beside it.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import { projectRoot } from '../../infra/local/settings.ts';
 
 export interface FaultResult {
   scenario: string;
@@ -15,6 +17,8 @@ export interface FaultResult {
   settleSeconds: number | null;
   date: string;
   machine: string;
+  /** The commit the suite ran at. */
+  code?: string;
   title: string;
   fault: string;
   archiverCrashes: number;
@@ -28,6 +32,13 @@ export interface FaultResult {
   violatingIds: string[];
   traffic: Record<string, number>;
   runSeconds: number;
+}
+
+/** The commit the suite ran at, marked when the working tree had uncommitted changes. */
+export function codeVersion(): string {
+  const git = (args: string[]) => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  return git(['status', '--porcelain', '--untracked-files=no']) ? `${commit} with uncommitted changes` : commit;
 }
 
 export function machineDescription(coldStore: string): string {
@@ -58,7 +69,7 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     '# Fault and race suite: results',
     '',
     `Run with \`${command}\` on ${first?.date.slice(0, 10) ?? 'n/a'}.`,
-    `Machine: ${first?.machine ?? 'n/a'}.`,
+    `Machine: ${first?.machine ?? 'n/a'}.${first?.code ? ` Code: commit ${first.code}.` : ''}`,
     '',
     `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,

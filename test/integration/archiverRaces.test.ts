@@ -76,6 +76,36 @@ describe('archiver under races', () => {
     assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id as string) }), 0, 'stale copy removed');
   });
 
+  it('copies again, in the new shape, when a column is added between the copy and the delete', async () => {
+    // ADD COLUMN with a default changes no row's version: only the shape check keeps the copy from lacking the column.
+    const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 2 * 3600 }]);
+    const hot = new HotTickets(h.stores.textDb, 3600_000);
+    const cold = new ColdTickets(h.stores.coldStore.client.db(COLD_DATABASE), 'test-direct');
+    const writeCopies = cold.writeCopies.bind(cold);
+    let copies = 0;
+    cold.writeCopies = async (docs) => {
+      const kept = await writeCopies(docs);
+      if (++copies === 1) await h.stores.db.query(`ALTER TABLE public.tickets ADD COLUMN IF NOT EXISTS race_test_priority text NOT NULL DEFAULT 'normal'`);
+      return kept;
+    };
+    try {
+      const outcomes = await moveTickets(
+        {
+          hot, cold, mover: 'test', lockTimeoutMs: 200, coldAfterMs: 3600_000, dryRun: false, now: () => new Date(),
+          log: createLogger('test', 'silent'), partitionOf: () => 0, nextAttemptAt: (_c, now) => now,
+        },
+        [{ id: id as string }],
+      );
+      assert.deepEqual(outcomes.map((o) => o.outcome), ['archived']);
+      assert.equal(copies, 2, 'copied once before the ALTER and once after');
+      const doc = await h.stores.cold.tickets.findOne({ _id: Long.fromString(id as string) });
+      assert.equal(doc?.row.race_test_priority, 'normal', 'the archive carries the added column');
+      assert.equal(doc?.archive.columns.race_test_priority, 'text');
+    } finally {
+      await h.stores.db.query('ALTER TABLE public.tickets DROP COLUMN IF EXISTS race_test_priority');
+    }
+  });
+
   // The group is rewound to the earliest offset it ever had. The topic's own beginning holds the history of every
   // other test on this stack, which would only make the run longer, not the check stronger.
   it('changes nothing and duplicates nothing when the group is rewound to its earliest offset', async () => {

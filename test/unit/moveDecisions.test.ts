@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyUndeleted, classifyUnread, shapeDifference } from '../../services/shared/move/outcome.ts';
 import { classifyFailure } from '../../services/shared/move/failureClass.ts';
+import { Long } from 'mongodb';
+import { copyIsStale } from '../../services/shared/move/coldTickets.ts';
+import type { ColdDocument } from '../../services/shared/move/coldDocument.ts';
 import type { HotState, LedgerEntry } from '../../services/shared/move/hotTickets.ts';
 
 const DAY = 86_400_000;
@@ -64,5 +67,18 @@ describe('shapeDifference (the table as copied against the table at delete time)
     assert.deepEqual(shapeDifference(copied, { ...copied, priority: 'text' }), ['priority']);
     assert.deepEqual(shapeDifference(copied, { id: 'bigint', status: 'text' }), ['body']);
     assert.deepEqual(shapeDifference(copied, { ...copied, status: 'character varying(20)' }), ['status']);
+  });
+});
+
+describe('copyIsStale (a copy already in the cold store against a fresh copy of the hot row)', () => {
+  const fresh = { version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } } as unknown as ColdDocument;
+  it('gives way to a newer version, or to the same version with other content while still only a copy', () => {
+    assert.equal(copyIsStale({ version: Long.fromNumber(4), archive: { state: 'archived', contentHash: 'x' } }, fresh), true);
+    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'old' } }, fresh), true);
+  });
+  it('stays when it is the same copy, a newer one, or an archive', () => {
+    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } }, fresh), false);
+    assert.equal(copyIsStale({ version: Long.fromNumber(6), archive: { state: 'copied', contentHash: 'old' } }, fresh), false);
+    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'archived', contentHash: 'old' } }, fresh), false);
   });
 });

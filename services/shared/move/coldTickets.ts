@@ -52,6 +52,14 @@ export async function inParallel<T>(items: T[], concurrency: number, work: (item
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
+/** Whether a copy already in the store must give way to `doc`, a fresh copy of the hot row. */
+export function copyIsStale(existing: Pick<ColdDocument, 'version'> & { archive?: Partial<ColdDocument['archive']> }, doc: ColdDocument): boolean {
+  const version = Long.fromValue(existing.version);
+  if (version.lessThan(doc.version)) return true;
+  if (version.greaterThan(doc.version)) return false;
+  return existing.archive?.state === 'copied' && existing.archive.contentHash !== doc.archive.contentHash;
+}
+
 export class ColdTickets {
   readonly tickets: Collection<ColdDocument>;
   readonly timers: Collection<ColdTimer>;
@@ -110,13 +118,19 @@ export class ColdTickets {
     }
     if (duplicates.length === 0) return { kept, refused };
     await inParallel(duplicates, 8, async (doc) => {
-      const existing = (await this.tickets.findOne({ _id: doc._id }, { projection: { version: 1 } }))?.version;
-      if (existing !== undefined && Long.fromValue(existing).greaterThanOrEqual(doc.version)) {
+      const existing = await this.tickets.findOne({ _id: doc._id }, { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } });
+      if (existing && !copyIsStale(existing, doc)) {
         kept.add(doc._id.toString());
         return;
       }
       try {
-        await this.tickets.replaceOne({ _id: doc._id, version: { $lt: doc.version } }, doc, { upsert: true });
+        // Replaced only if still stale: an older version, or a copy of this version with other content (the table
+        // changed shape since it was written: ADD COLUMN changes no version). An archive is never overwritten.
+        const stale = [
+          { version: { $lt: doc.version } },
+          { version: doc.version, 'archive.state': 'copied', 'archive.contentHash': { $ne: doc.archive.contentHash } },
+        ];
+        await this.tickets.replaceOne({ _id: doc._id, $or: stale }, doc, { upsert: true });
       } catch (err) {
         // Lost a race with a writer of the same or a newer version: that copy stays.
         if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
