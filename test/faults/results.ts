@@ -38,7 +38,9 @@ export interface FaultResult {
 export function codeVersion(): string {
   const git = (args: string[]) => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
   const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
-  return git(['status', '--porcelain', '--untracked-files=no']) ? `${commit} with uncommitted changes` : commit;
+  // The suite's own result files change while it runs; they are not code.
+  const changed = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!test/faults/results.*']);
+  return changed ? `${commit} with uncommitted changes` : commit;
 }
 
 export function machineDescription(coldStore: string): string {
