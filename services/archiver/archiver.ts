@@ -45,7 +45,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
     timerGroup: s.ARCHIVER_GROUP_ID,
-    onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+    log,
   });
   const { pool, coldStore, hot, cold } = stores;
   await cold.ensureIndexes();

@@ -15,7 +15,7 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
     timerGroup: s.ARCHIVER_GROUP_ID,
-    onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+    log,
   });
   try {
     // The partition count files timers where the archiver that owns the ticket's partition finds them.

@@ -1,6 +1,7 @@
 // The two stores as every mover (archiver, reconciler, restore, verify) opens them: the hot database through a
 // text-reading pool, checked at once so a bad DATABASE_URL is named at start, and the cold store.
 import type pg from 'pg';
+import type { Logger } from 'pino';
 import { COLD_DATABASE, connectColdStore, type ColdStore } from '../coldStore.ts';
 import { ColdTickets } from './coldTickets.ts';
 import { createMoverPool, HotTickets } from './hotTickets.ts';
@@ -22,9 +23,10 @@ export async function openMoveStores(o: {
   timerGroup?: string;
   poolSize?: number;
   /** Told about idle hot-database connections the server closed (the pool replaces them). */
-  onIdleError?: (err: Error) => void;
+  log?: Logger;
 }): Promise<MoveStores> {
-  const pool = createMoverPool(o.databaseUrl, o.applicationName, o.poolSize ?? 4, o.onIdleError);
+  const onIdleError = (err: Error) => o.log?.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced');
+  const pool = createMoverPool(o.databaseUrl, o.applicationName, o.poolSize ?? 4, onIdleError);
   try {
     await pool.query('SELECT 1');
   } catch (err) {
