@@ -112,9 +112,10 @@ export async function startKafka(s: StackSettings, lib: string, log: (m: string)
     const props = writeServerProperties(s, dataDir);
     if (!existsSync(join(dataDir, 'meta.properties'))) {
       mkdirSync(dataDir, { recursive: true });
+      // Attached with '=': a base64url id may start with '-', which the tool would take for an option.
       const clusterId = randomBytes(16).toString('base64url');
       log(`kafka: formatting KRaft storage in ${dataDir}`);
-      run(NAME, 'java', [...javaArgs(s, lib, '256m'), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
+      run(NAME, 'java', [...javaArgs(s, lib, '256m'), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props]);
     }
     log(`kafka: starting on ${kafkaBrokers(s)}`);
     startDaemon(d, 'java', [...javaArgs(s, lib, '768m'), 'kafka.Kafka', props]);
