@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+// Default ports sit below Linux's ephemeral range (32768-60999): a port in it can be held, at any moment, as the local
+// end of some outgoing connection, and a server start then fails with "address already in use".
 const port = (fallback: number) => z.coerce.number().int().min(1024).max(65535).default(fallback);
 
 const stackEnvSchema = z.object({
@@ -15,14 +17,14 @@ const stackEnvSchema = z.object({
     .string()
     .min(1)
     .default(join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'ticket-archiver')),
-  STACK_PG_PORT: port(55432),
-  STACK_KAFKA_PORT: port(59092),
-  STACK_KAFKA_CONTROLLER_PORT: port(59093),
-  STACK_CONNECT_PORT: port(58083),
-  STACK_COLDSTORE_PORT: port(57017),
-  STACK_COLDSTORE_DEBUG_PORT: port(57018),
+  STACK_PG_PORT: port(26432),
+  STACK_KAFKA_PORT: port(26092),
+  STACK_KAFKA_CONTROLLER_PORT: port(26093),
+  STACK_CONNECT_PORT: port(26083),
+  STACK_COLDSTORE_PORT: port(26017),
+  STACK_COLDSTORE_DEBUG_PORT: port(26018),
   // FerretDB's PostgreSQL backend: a second cluster, so the cold store never shares a server with the hot table.
-  STACK_COLDSTORE_PG_PORT: port(55433),
+  STACK_COLDSTORE_PG_PORT: port(26433),
   // PostgreSQL refuses to run as root; when we are root the server runs as this OS user.
   STACK_PG_OS_USER: z.string().min(1).default('postgres'),
   // Seconds each component may take to become healthy.

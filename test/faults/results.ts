@@ -1,8 +1,8 @@
 // The fault suite's result rows: printed as a table, written as JSON and as a Markdown table beside it.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
-import { projectRoot } from '../../infra/local/settings.ts';
+import { codeVersion } from '../support/runRecord.ts';
+
+export { machineDescription } from '../support/runRecord.ts';
 
 export interface FaultResult {
   scenario: string;
@@ -34,19 +34,8 @@ export interface FaultResult {
   runSeconds: number;
 }
 
-/** The commit the suite ran at, marked when the working tree had uncommitted changes. */
-export function codeVersion(): string {
-  const git = (args: string[]) => spawnSync('git', args, { cwd: projectRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
-  // The suite's own result files change while it runs; they are not code.
-  const changed = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!test/faults/results.*']);
-  return changed ? `${commit} with uncommitted changes` : commit;
-}
-
-export function machineDescription(coldStore: string): string {
-  const cpu = cpus();
-  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}, cold store ${coldStore}`;
-}
+/** The commit the suite ran at (its own result files excluded). */
+export const faultCodeVersion = () => codeVersion(['test/faults/results.*']);
 
 const COLUMNS: Array<[string, (r: FaultResult) => string]> = [
   ['scenario', (r) => r.scenario],

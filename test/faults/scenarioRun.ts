@@ -9,7 +9,7 @@ import { openStores, type Stores } from '../support/stores.ts';
 import { ArchiverFleet } from './archiverFleet.ts';
 import type { FaultStack } from './faultStack.ts';
 import { LiveTraffic } from './liveTraffic.ts';
-import { codeVersion, type FaultResult } from './results.ts';
+import { faultCodeVersion, type FaultResult } from './results.ts';
 import type { FaultContext, Scenario } from './scenarios.ts';
 import { checkTiers, tierViolationCount } from './tierChecks.ts';
 import { loadTickets } from './ticketLoad.ts';
@@ -146,7 +146,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       runSeconds: Math.round((Date.now() - began) / 1000),
       date: new Date().toISOString(),
       machine: o.machine,
-      code: codeVersion(),
+      code: faultCodeVersion(),
     };
     log(`result: ${JSON.stringify(result)}`);
     return result;
