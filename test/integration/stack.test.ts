@@ -65,7 +65,8 @@ describe('local stack', () => {
       const [created, updated, deleted] = events.map(({ e }) => e) as [TicketEvent, TicketEvent, TicketEvent];
       assert.ok(created.kind === 'upsert' && updated.kind === 'upsert' && deleted.kind === 'delete');
       assert.equal(created.row.version, 1);
-      assert.equal(created.row.body, '打印机坏了 🖨️');
+      // Only the captured columns travel (column.include.list): no body, no subject.
+      assert.deepEqual(Object.keys(created.row).sort(), ['id', 'last_operated_at', 'status', 'version']);
       assert.equal(updated.row.version, 2);
       assert.equal(updated.row.status, 'closed');
       // The source block carries the WAL position and commit time.

@@ -34,6 +34,16 @@ describe('parseTicketEvent', () => {
     const e = parseTicketEvent(key, buf({ before: null, after: { ...row, priority: 3 }, source, op: 'c', ts_ms: 1 }));
     assert.ok(e.kind === 'upsert' && (e.row as Record<string, unknown>).priority === 3);
   });
+  it('parses the captured columns alone (the connector sends only id, status, last_operated_at and version)', () => {
+    const captured = { id: 1, status: 'closed', last_operated_at: row.last_operated_at, version: 4 };
+    const e = parseTicketEvent(key, buf({ before: null, after: captured, source, op: 'r', ts_ms: 1 }));
+    assert.ok(e.kind === 'upsert' && e.row.version === 4 && e.row.status === 'closed');
+  });
+  it('refuses a row without the columns the cold rule needs', () => {
+    const withoutTime: Record<string, unknown> = { ...row };
+    delete withoutTime.last_operated_at;
+    assert.throws(() => parseTicketEvent(key, buf({ before: null, after: withoutTime, source, op: 'c', ts_ms: 1 })), MalformedEventError);
+  });
   it('marks snapshot reads as snapshot', () => {
     const e = parseTicketEvent(key, buf({ before: null, after: row, source: { ...source, snapshot: 'true' }, op: 'r', ts_ms: 1 }));
     assert.ok(e.kind === 'upsert' && e.snapshot && e.op === 'r');
