@@ -1,0 +1,82 @@
+// CPU seconds per stack component and an archiver's peak memory, read from /proc (Linux), so the report can say
+// where the machine's time went during a run, not only how long it took.
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+interface Proc {
+  ppid: number;
+  cpuSeconds: number;
+  cmdline: string;
+}
+
+function readProcs(): Map<number, Proc> {
+  const procs = new Map<number, Proc>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the parenthesised command name, which may itself hold spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      procs.set(pid, { ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, cmdline });
+    } catch {
+      // exited while we looked
+    }
+  }
+  return procs;
+}
+
+/** Names the component a top-level process of the stack is, or undefined when it is not one. */
+function componentOf(pid: number, p: Proc, stackDir: string, archivers: Map<number, string>): string | undefined {
+  const archiver = archivers.get(pid);
+  if (archiver) return archiver;
+  if (!p.cmdline.includes(stackDir)) return undefined;
+  if (p.cmdline.includes('/data/cold-store-postgres')) return 'cold store backend (PostgreSQL)';
+  if (p.cmdline.includes('/data/postgres')) return 'hot PostgreSQL';
+  if (p.cmdline.includes('ConnectDistributed')) return 'Kafka Connect + Debezium';
+  if (p.cmdline.includes('kafka.Kafka')) return 'Kafka';
+  if (/ferretdb|mongod/i.test(p.cmdline)) return 'cold store (FerretDB)';
+  return undefined;
+}
+
+/** Cumulative CPU seconds of each component's processes (children included, e.g. PostgreSQL backends). */
+export function componentCpu(stackDir: string, archivers: Map<number, string>): Map<string, number> {
+  const procs = readProcs();
+  const totals = new Map<string, number>();
+  for (const [pid, p] of procs) {
+    let at: number | undefined = pid;
+    let component: string | undefined;
+    for (let depth = 0; at !== undefined && at > 1 && depth < 8 && component === undefined; depth++) {
+      const proc = procs.get(at);
+      if (!proc) break;
+      component = componentOf(at, proc, stackDir, archivers);
+      at = proc.ppid;
+    }
+    if (component) totals.set(component, (totals.get(component) ?? 0) + p.cpuSeconds);
+  }
+  return totals;
+}
+
+/** CPU seconds per component between two readings. */
+export function cpuBetween(before: Map<string, number>, after: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, seconds] of after) out[name] = Math.round((seconds - (before.get(name) ?? 0)) * 10) / 10;
+  return out;
+}
+
+/** Peak resident memory of a live process (VmHWM), MB. */
+export function peakRssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`no VmHWM for process ${pid}`);
+  return Math.round(kb / 1024);
+}
+
+/** CPU seconds of one live process so far. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
