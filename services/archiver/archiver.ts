@@ -7,9 +7,11 @@ import type { Logger } from 'pino';
 import { MalformedEventError, parseTicketEvent } from '../shared/debezium/ticketEvent.ts';
 import { serveEndpoints } from '../shared/httpEndpoints.ts';
 import { createKafka, ensureTopic } from '../shared/kafka.ts';
+import type { ColdTimer } from '../shared/move/coldTickets.ts';
 import { openMoveStores } from '../shared/move/moveStores.ts';
 import { moveTickets, type Candidate, type MoveDeps } from '../shared/move/moveTickets.ts';
 import { countOutcomes, type TicketOutcome } from '../shared/move/outcome.ts';
+import { afterPoll, timerPoll, type PartitionPolls, type TimerPoll } from '../shared/move/timerBuckets.ts';
 import { MoveRateLimiter } from '../shared/rateLimit.ts';
 import { DEFAULT_RETRY, RetryAbandonedError, withRetry } from '../shared/retry.ts';
 import { ticketPartition } from '../shared/ticketPartition.ts';
@@ -190,13 +192,38 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
 
   // Timers: tickets that turn cold by time alone. Polling the due index of the owned partitions every
   // TIMER_POLL_INTERVAL keeps the delay after the due time far below FRESHNESS_TARGET.
+  // Per owned partition, what earlier polls covered (cleared on every assignment): most polls then read only the
+  // current due buckets instead of every timer waiting (timerBuckets.ts).
+  const partitionPolls = new Map<number, PartitionPolls>();
+
+  async function dueNow(now: Date): Promise<{ due: ColdTimer[]; polls: Map<number, TimerPoll> }> {
+    const polls = new Map(assigned.map((p) => [p, timerPoll(partitionPolls.get(p), now.getTime())]));
+    const perPartition = await Promise.all(
+      [...polls].map(([p, poll]) =>
+        poll.kind === 'full' ? cold.dueTimers([p], now, s.ARCHIVE_BATCH_SIZE) : cold.dueTimersInBuckets(p, poll.buckets, now, s.ARCHIVE_BATCH_SIZE),
+      ),
+    );
+    const due = perPartition
+      .flat()
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, s.ARCHIVE_BATCH_SIZE);
+    return { due, polls };
+  }
+
   async function timerTick(): Promise<void> {
     if (stopping || assigned.length === 0) return;
     for (;;) {
       const now = new Date();
-      const due = await cold.dueTimers(assigned, now, s.ARCHIVE_BATCH_SIZE);
+      const { due, polls } = await dueNow(now);
       metrics.timersDue.set(due.length);
-      if (due.length === 0 || stopping) return;
+      // Recorded only once every due timer found is moved: a failed move is polled the same way again.
+      const covered = () => {
+        if (due.length < s.ARCHIVE_BATCH_SIZE) for (const [p, poll] of polls) partitionPolls.set(p, afterPoll(partitionPolls.get(p), poll, now.getTime()));
+      };
+      if (due.length === 0 || stopping) {
+        if (!stopping) covered();
+        return;
+      }
       const dueAt = new Map(due.map((t) => [t.ticketId.toString(), t.dueAt.getTime()]));
       const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t.ticketId.toString(), fromTimer: true }))));
       const doneAt = Date.now();
@@ -208,6 +235,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
         }
       }
       if (s.DRY_RUN) return; // a dry run leaves the timers in place; looping would report them again at once
+      covered();
       if (due.length < s.ARCHIVE_BATCH_SIZE) return;
     }
   }
@@ -266,6 +294,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
     assigned = [...(e.payload.memberAssignment[s.TICKETS_TOPIC] ?? [])].sort((a, b) => a - b);
+    partitionPolls.clear();
     metrics.assignedPartitions.set(assigned.length);
     log.info({ partitions: assigned, groupId: s.ARCHIVER_GROUP_ID }, 'joined the consumer group');
     void observe();

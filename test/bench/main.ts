@@ -10,9 +10,9 @@ import { positiveInt } from '../../services/cli/options.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
 import { headline, writeReport, type BenchRun } from './report.ts';
-import { archiverStage, ceilingStage, copierStage, type BackfillResult, type StageOptions } from './stages.ts';
+import { archiverStage, ceilingStage, copierStage, costStage, type BackfillResult, type StageOptions } from './stages.ts';
 
-const PARTS = ['ceilings', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'growth'] as const;
+const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'growth'] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
 
@@ -107,6 +107,7 @@ const want = (p: Part) => parts.has(p);
 let failed = false;
 try {
   if (want('ceilings')) run.ceilings = await ceilingStage(stack, stage('ceilings'));
+  if (want('costs')) run.coldStoreCosts = await costStage(stack, stage('costs'));
   if (want('copier')) run.copier = await copierStage(stack, stage('copier'));
   if (want('archiver')) run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { freshness: true, profile: false });
   if (want('archiver-fullrows')) run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, { freshness: false, profile: false, fullRowEvents: true });

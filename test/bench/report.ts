@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawDistributionChart, drawLineChart } from './charts.ts';
+import type { CostStep } from './coldStoreCosts.ts';
 import type { BackfillResult, CeilingResult } from './stages.ts';
 import { distribution, round, spread, windowRates, type Spread } from './stats.ts';
 
@@ -13,6 +14,8 @@ export interface BenchRun {
   code: string;
   settings: Record<string, string | number>;
   ceilings?: CeilingResult;
+  /** The cold store's operations of a 500-ticket move, timed alone as its collections fill. */
+  coldStoreCosts?: CostStep[];
   copier?: BackfillResult;
   archiver1?: BackfillResult;
   archiver2?: BackfillResult;
@@ -180,6 +183,22 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
           ['cold store', 'insertMany of 1,000 cold documents at a time, one after the other', spreadText(spread(c.coldStore.map((x) => x.perSecond)))],
           ['PostgreSQL', 'DELETE ... WHERE id = ANY (10,000 ids), one statement after the other', spreadText(spread(c.delete.map((x) => x.perSecond)))],
         ],
+      ),
+      '',
+    );
+  }
+  if (run.coldStoreCosts) {
+    lines.push(
+      '## The cold store\'s part of a move (timed alone)',
+      '',
+      `Median of ${run.settings.repeats} batches of 500 tickets (2 KB bodies) at each fill level, on an otherwise idle stack: the copy`,
+      '(`writeCopies`: one insertMany), the copied -> archived transition (`markArchived`: one updateMany), and one poll',
+      'of the due timers of 6 partitions (each archiver polls every `TIMER_POLL_INTERVAL`, 1 s) read whole (every timer',
+      'waiting) and by due bucket (`services/shared/move/timerBuckets.ts`).',
+      '',
+      table(
+        ['archived before', 'timers waiting', 'insert 500 ms', 'markArchived 500 ms', 'whole timer poll ms', 'bucket timer poll ms'],
+        run.coldStoreCosts.map((c) => [c.archivedBefore, c.timersBefore, c.insertMs.toFixed(0), c.markArchivedMs.toFixed(0), c.timerPollMs.toFixed(0), c.bucketPollMs.toFixed(0)]),
       ),
       '',
     );

@@ -10,6 +10,7 @@ import { groupAtEnd, signalBackfill, startArchiverProcess, topicSettled, waitRea
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { BatchCopier } from './batchCopier.ts';
 import { coldSample, coldStoreCeiling, deleteCeiling, type CeilingRun } from './ceilings.ts';
+import { coldStoreCosts, type CostStep } from './coldStoreCosts.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { measureFreshness } from './freshness.ts';
 import { componentCpu, cpuBetween, peakRssMB, processCpuSeconds } from './processUsage.ts';
@@ -340,4 +341,17 @@ function readMainThreadProfile(dir: string): ProfileSummary | undefined {
   const main = readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort();
   const newest = main[main.length - 1];
   return newest ? readProfile(join(dir, newest)) : undefined;
+}
+
+/** The cold store's operations of a move, timed alone as its collections fill up (no tickets, no CDC needed). */
+export async function costStage(stack: IsolatedStack, o: StageOptions): Promise<CostStep[]> {
+  o.log('starting a wiped stack');
+  const env = await stack.fresh();
+  const stores = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'bench', coldAfterMs: o.coldAfterMs, poolSize: 2 });
+  try {
+    await stores.cold.ensureIndexes();
+    return await coldStoreCosts(stores, { steps: 2, perStep: 35_000, samples: o.repeats, log: (m) => o.log(m) });
+  } finally {
+    await stores.close();
+  }
 }

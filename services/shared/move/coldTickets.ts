@@ -4,6 +4,7 @@ import { BSON, Long, MongoBulkWriteError, type Collection, type Db } from 'mongo
 import type { ColdDocument } from './coldDocument.ts';
 import type { TicketVersion } from './hotTickets.ts';
 import type { FailureClass } from './failureClass.ts';
+import { timerBucket } from './timerBuckets.ts';
 
 /** A timer belongs to one consumer group (one deployment): `_id` is "<group>/<ticket id>". */
 export interface ColdTimer {
@@ -12,6 +13,8 @@ export interface ColdTimer {
   ticketId: Long;
   version: Long;
   dueAt: Date;
+  /** The 10-second slot of dueAt (timerBuckets.ts): what a poll reads by equality. */
+  dueBucket: number;
   partition: number;
   updatedAt: Date;
 }
@@ -79,6 +82,7 @@ export class ColdTickets {
     await this.tickets.createIndex({ customer_id: 1, last_operated_at: -1 }, { name: 'customer_last_operated' });
     await this.tickets.createIndex({ 'archive.state': 1 }, { name: 'archive_state' });
     await this.timers.createIndex({ group: 1, partition: 1, dueAt: 1 }, { name: 'group_partition_due' });
+    await this.timers.createIndex({ group: 1, partition: 1, dueBucket: 1 }, { name: 'group_partition_bucket' });
     await this.timers.createIndex({ dueAt: 1 }, { name: 'due' });
     await this.stuck.createIndex({ escalated: 1, nextAttemptAt: 1 }, { name: 'escalated_next_attempt' });
   }
@@ -173,6 +177,7 @@ export class ColdTickets {
       ticketId: lid(t.id),
       version: lid(t.version),
       dueAt: t.dueAt,
+      dueBucket: timerBucket(t.dueAt),
       partition: t.partition,
       updatedAt: now,
     }));
@@ -198,8 +203,9 @@ export class ColdTickets {
     return `${this.timerGroup}/${ticketId}`;
   }
 
-  /** The earliest due timers of the owned partitions. One query per partition: equality on group and partition is
-   * what FerretDB 1.x pushes down to its backend ($in is evaluated by scanning). */
+  /** The earliest due timers of the owned partitions, whatever their bucket. One query per partition: equality on
+   * group and partition is what FerretDB 1.x pushes down to its backend ($in is evaluated by scanning), so this
+   * reads every timer of the partition; see timerBuckets.ts for the cheap poll. */
   async dueTimers(partitions: number[], until: Date, limit: number): Promise<ColdTimer[]> {
     const perPartition = await Promise.all(
       partitions.map((partition) =>
@@ -207,6 +213,18 @@ export class ColdTickets {
       ),
     );
     return perPartition
+      .flat()
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, limit);
+  }
+
+  /** Due timers of one partition in the given due buckets: one query per bucket, all equality (pushed down), so a
+   * poll reads only the timers of those buckets, not every timer waiting. */
+  async dueTimersInBuckets(partition: number, buckets: number[], until: Date, limit: number): Promise<ColdTimer[]> {
+    const perBucket = await Promise.all(
+      buckets.map((dueBucket) => this.timers.find({ group: this.timerGroup, partition, dueBucket, dueAt: { $lte: until } }).toArray()),
+    );
+    return perBucket
       .flat()
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .slice(0, limit);

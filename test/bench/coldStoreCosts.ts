@@ -1,0 +1,91 @@
+// The cold store's side of one move, timed alone on an otherwise idle stack: how long each cold-store operation of a
+// 500-ticket move takes (copy, copied -> archived, timer poll), and how that changes as the collections fill up
+// the way a backfill fills them. Explains where a move's time goes and why throughput drifts during a run.
+import { toColdDocument, type RowText } from '../../services/shared/move/coldDocument.ts';
+import { timerBucket } from '../../services/shared/move/timerBuckets.ts';
+import type { MoveStores } from '../../services/shared/move/moveStores.ts';
+import { distribution } from './stats.ts';
+
+export interface CostStep {
+  /** Archived documents already in the collection, and timers waiting, when the step was timed. */
+  archivedBefore: number;
+  timersBefore: number;
+  /** Milliseconds per 500-ticket batch (median of the batches timed at this step). */
+  insertMs: number;
+  markArchivedMs: number;
+  /** One poll of the due timers of 6 partitions reading every waiting timer (a whole scan: on assignment, once a
+   * minute, and every poll before due buckets). */
+  timerPollMs: number;
+  /** One poll of 6 partitions by due bucket (two buckets each), what the archiver does every TIMER_POLL_INTERVAL. */
+  bucketPollMs: number;
+}
+
+const BATCH = 500;
+const PARTITIONS = [0, 1, 2, 3, 4, 5];
+
+function ticket(id: number, bodyBytes: number): RowText {
+  const at = new Date(Date.UTC(2025, 0, 1) + id * 1000).toISOString().replace('T', ' ').replace('Z', '+00');
+  return {
+    id: String(id),
+    version: '1',
+    customer_id: String(100000 + (id % 50000)),
+    status: 'closed',
+    subject: `Where is my parcel? 📦 #${id}`,
+    body: '您好，我的订单一直没有发货 Hello, the app crashes 🙏 '.repeat(Math.ceil(bodyBytes / 70)),
+    created_at: at,
+    last_operated_at: at,
+    last_operator_id: String(id % 2000),
+    last_operator_group_id: String(id % 60),
+  };
+}
+
+/**
+ * Fills the cold store in `steps` steps of `perStep` archived tickets (2 KB bodies, the benchmark's mean) plus one
+ * timer per 7 tickets (the share of closed-but-not-yet-cold tickets in the generated data), timing `samples` batches
+ * of insert + markArchived and as many timer polls at each step.
+ */
+export async function coldStoreCosts(stores: MoveStores, o: { steps: number; perStep: number; samples: number; log(m: string): void }): Promise<CostStep[]> {
+  const results: CostStep[] = [];
+  let nextId = 1;
+  let timers = 0;
+  const timed = async (f: () => Promise<unknown>) => {
+    const began = performance.now();
+    await f();
+    return performance.now() - began;
+  };
+  for (let step = 0; step <= o.steps; step++) {
+    const insert: number[] = [];
+    const mark: number[] = [];
+    const poll: number[] = [];
+    const bucketPoll: number[] = [];
+    for (let i = 0; i < o.samples; i++) {
+      const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
+      insert.push(await timed(() => stores.cold.writeCopies(docs)));
+      mark.push(await timed(() => stores.cold.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date())));
+      poll.push(await timed(() => stores.cold.dueTimers(PARTITIONS, new Date(), BATCH)));
+      const now = new Date();
+      const buckets = [timerBucket(now) - 1, timerBucket(now)];
+      bucketPoll.push(await timed(() => Promise.all(PARTITIONS.map((p) => stores.cold.dueTimersInBuckets(p, buckets, now, BATCH)))));
+    }
+    results.push({
+      archivedBefore: nextId - 1 - o.samples * BATCH,
+      timersBefore: timers,
+      insertMs: distribution(insert).p50,
+      markArchivedMs: distribution(mark).p50,
+      timerPollMs: distribution(poll).p50,
+      bucketPollMs: distribution(bucketPoll).p50,
+    });
+    o.log(`cold store costs at ${nextId - 1} archived, ${timers} timers: insert ${results[step]?.insertMs.toFixed(0)} ms, markArchived ${results[step]?.markArchivedMs.toFixed(0)} ms, whole timer poll ${results[step]?.timerPollMs.toFixed(0)} ms, bucket poll ${results[step]?.bucketPollMs.toFixed(0)} ms per ${BATCH}`);
+    if (step === o.steps) break;
+    // Fill to the next step the way a backfill does: copies marked archived, and timers for tickets due later.
+    for (let filled = 0; filled < o.perStep; filled += BATCH) {
+      const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
+      await stores.cold.writeCopies(docs);
+      await stores.cold.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date());
+      const later = docs.filter((_, k) => k % 7 === 0).map((d, k) => ({ id: `9${d._id.toString()}`, version: '1', dueAt: new Date(Date.now() + 86_400_000), partition: k % 6 }));
+      await stores.cold.setTimers(later, new Date());
+      timers += later.length;
+    }
+  }
+  return results;
+}
