@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { MalformedEventError, parseTicketEvent } from '../shared/debezium/ticketEvent.ts';
 import { serveEndpoints } from '../shared/httpEndpoints.ts';
 import { createKafka, ensureTopic } from '../shared/kafka.ts';
-import type { ColdTimer } from '../shared/move/coldTickets.ts';
+import { inParallel, type ColdTimer } from '../shared/move/coldTickets.ts';
 import { openMoveStores } from '../shared/move/moveStores.ts';
 import { moveTickets, type Candidate, type MoveDeps } from '../shared/move/moveTickets.ts';
 import { countOutcomes, type TicketOutcome } from '../shared/move/outcome.ts';
@@ -17,6 +17,7 @@ import { DEFAULT_RETRY, RetryAbandonedError, withRetry } from '../shared/retry.t
 import { ticketPartition } from '../shared/ticketPartition.ts';
 import { sendDeadLetters, type DeadLetter } from './deadLetter.ts';
 import { planEvents, type ReceivedEvent } from './eventPlan.ts';
+import { partitionQueues } from './partitionQueues.ts';
 import { createArchiverMetrics } from './metrics.ts';
 import { deadLetterTopic, type ArchiverSettings } from './settings.ts';
 
@@ -28,16 +29,6 @@ export interface RunningArchiver {
   stopped: Promise<{ fatal: boolean }>;
 }
 
-/** Runs one task at a time, in order: moves from events and from timers never overlap within an instance. */
-function serialQueue() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
-
 export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<RunningArchiver> {
   const metrics = createArchiverMetrics();
   const dlqTopic = deadLetterTopic(s);
@@ -47,6 +38,8 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
     timerGroup: s.ARCHIVER_GROUP_ID,
+    // A move uses at most two connections at once (its two parallel reads); one more for health and metrics.
+    poolSize: 2 * s.PARALLEL_PARTITIONS + 1,
     log,
   });
   const { pool, coldStore, hot, cold } = stores;
@@ -79,7 +72,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   });
 
   const limiter = new MoveRateLimiter(s.MAX_MOVES_PER_SECOND);
-  const serial = serialQueue();
+  const queues = partitionQueues();
   let assigned: number[] = [];
   let joined = false;
   let stopping = false;
@@ -99,8 +92,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     nextAttemptAt: (cls, now) => new Date(now.getTime() + (cls === 'transient' ? s.STUCK_RETRY_DELAY : s.PERMANENT_RETRY_DELAY)),
   };
 
-  // Callers hold the serial queue: event handling and timer moves of one instance never interleave, so a timer
-  // written for a newer version cannot be cleared by a move of an older one.
+  // Callers hold the partition's queue (partitionQueues.ts): two moves of one ticket never overlap in an instance.
   async function move(source: 'events' | 'timers', candidates: Candidate[]): Promise<TicketOutcome[]> {
     await limiter.take(candidates.length);
     const end = metrics.batchDuration.startTimer({ source });
@@ -178,7 +170,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       if (!live() || stopping) return;
       const chunk = batch.messages.slice(i, i + s.ARCHIVE_BATCH_SIZE);
       try {
-        await withRetry(() => serial(() => handleChunk(batch.partition, chunk)), DEFAULT_RETRY, retryHooks('events', { heartbeat, live }));
+        await withRetry(() => queues.run(batch.partition, () => handleChunk(batch.partition, chunk)), DEFAULT_RETRY, retryHooks('events', { heartbeat, live }));
       } catch (err) {
         if (err instanceof RetryAbandonedError) return; // not resolved: redelivered to whoever owns the partition next
         throw err;
@@ -227,7 +219,17 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
         return;
       }
       const dueAt = new Map(due.map((t) => [t.ticketId.toString(), t.dueAt.getTime()]));
-      const outcomes = await serial(() => move('timers', due.map((t) => ({ id: t.ticketId.toString(), fromTimer: true }))));
+      // One move per partition, each in its partition's queue, up to PARALLEL_PARTITIONS at once.
+      const byPartition = new Map<number, ColdTimer[]>();
+      for (const t of due) byPartition.set(t.partition, [...(byPartition.get(t.partition) ?? []), t]);
+      const outcomes: TicketOutcome[] = [];
+      const failures: unknown[] = [];
+      await inParallel([...byPartition], s.PARALLEL_PARTITIONS, async ([partition, timers]) => {
+        const candidates = timers.map((t) => ({ id: t.ticketId.toString(), fromTimer: true }));
+        // Every partition's move is let finish before the tick ends, so the next tick never polls a move in flight.
+        await queues.run(partition, () => move('timers', candidates)).then((o) => outcomes.push(...o), (err: unknown) => failures.push(err));
+      });
+      if (failures.length > 0) throw failures[0];
       const doneAt = Date.now();
       for (const o of outcomes) {
         const at = dueAt.get(o.id);
@@ -313,7 +315,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   await consumer.connect();
   // A new group reads the topic from its start: the snapshot of existing tickets is part of the work.
   await consumer.subscribe({ topic: s.TICKETS_TOPIC, fromBeginning: true });
-  await consumer.run({ eachBatchAutoResolve: false, autoCommitInterval: 1000, partitionsConsumedConcurrently: 1, eachBatch });
+  await consumer.run({ eachBatchAutoResolve: false, autoCommitInterval: 1000, partitionsConsumedConcurrently: s.PARALLEL_PARTITIONS, eachBatch });
   log.info(
     { topic: s.TICKETS_TOPIC, groupId: s.ARCHIVER_GROUP_ID, coldAfterMs: s.COLD_AFTER, dryRun: s.DRY_RUN, port: endpoints.port, deadLetterTopic: dlqTopic },
     'archiver started',
@@ -327,7 +329,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       clearInterval(timerInterval);
       clearInterval(observeInterval);
       await consumer.disconnect().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'consumer disconnect failed'));
-      await serial(() => Promise.resolve()); // let a running timer move finish
+      await queues.idle(); // let running timer moves finish
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       await endpoints.close();

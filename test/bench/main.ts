@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { parseDuration } from '../../services/shared/duration.ts';
+import { archiverSchema } from '../../services/archiver/settings.ts';
 import { positiveInt } from '../../services/cli/options.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
@@ -97,11 +98,21 @@ const run: BenchRun = {
     freshnessTickets: opts.freshnessTickets,
     copierBatch: opts.copierBatch,
     copierIntervalSeconds: opts.copierInterval,
-    archiveBatchSize: process.env.ARCHIVE_BATCH_SIZE ?? 'default',
+    // The archivers' effective values (they inherit this environment).
+    archiveBatchSize: archiverSchema.shape.ARCHIVE_BATCH_SIZE.parse(process.env.ARCHIVE_BATCH_SIZE),
+    parallelPartitions: archiverSchema.shape.PARALLEL_PARTITIONS.parse(process.env.PARALLEL_PARTITIONS),
   },
   growth: [],
   runSeconds: 0,
 };
+
+// Interrupted (Ctrl-C, a CI timeout): the benchmark's servers are stopped rather than left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the benchmark's stack; no results written`);
+    void stack.down().finally(() => process.exit(130));
+  });
+}
 
 const want = (p: Part) => parts.has(p);
 let failed = false;

@@ -51,4 +51,14 @@ describe('loadConfig', () => {
     }
     assert.deepEqual(problems, ['ARCHIVER_SESSION_TIMEOUT: expected between 6s and 30m']);
   });
+  it('moves two partitions at once by default and names a bad PARALLEL_PARTITIONS', () => {
+    assert.equal(loadConfig(good, archiverSchema).PARALLEL_PARTITIONS, 2);
+    assert.equal(loadConfig({ ...good, PARALLEL_PARTITIONS: '6' }, archiverSchema).PARALLEL_PARTITIONS, 6);
+    for (const bad of ['0', '2.5', 'many', '33']) {
+      assert.throws(
+        () => loadConfig({ ...good, PARALLEL_PARTITIONS: bad }, archiverSchema),
+        (err: unknown) => err instanceof ConfigError && err.problems.length === 1 && /^PARALLEL_PARTITIONS: expected a whole number of partitions moved at once/.test(err.problems[0] ?? ''),
+      );
+    }
+  });
 });
