@@ -6,24 +6,30 @@
 export interface PartitionQueues {
   /** Runs `task` after every task queued before it on `partition`; a failed task does not stop the ones after it. */
   run<T>(partition: number, task: () => Promise<T>): Promise<T>;
+  /** Runs `task` once every task queued before it on any of `partitions` has settled; tasks queued after it on any
+   * of them wait for it. One move for the due timers of several partitions, still in order on each. */
+  runAcross<T>(partitions: number[], task: () => Promise<T>): Promise<T>;
   /** Resolves once every task queued so far, on every partition, has settled. */
   idle(): Promise<void>;
 }
 
 export function partitionQueues(): PartitionQueues {
   const tails = new Map<number, Promise<unknown>>();
+  function runAcross<T>(partitions: number[], task: () => Promise<T>): Promise<T> {
+    const keys = [...new Set(partitions)];
+    const before = Promise.all(keys.map((p) => tails.get(p) ?? Promise.resolve()));
+    const run = before.then(() => task());
+    const settled = run.catch(() => undefined);
+    for (const p of keys) tails.set(p, settled);
+    // Forget a partition once its queue is empty, so revoked partitions leave nothing behind.
+    void settled.then(() => {
+      for (const p of keys) if (tails.get(p) === settled) tails.delete(p);
+    });
+    return run;
+  }
   return {
-    run<T>(partition: number, task: () => Promise<T>): Promise<T> {
-      const tail = tails.get(partition) ?? Promise.resolve();
-      const run = tail.then(task, task);
-      const settled = run.catch(() => undefined);
-      tails.set(partition, settled);
-      // Forget a partition once its queue is empty, so revoked partitions leave nothing behind.
-      void settled.then(() => {
-        if (tails.get(partition) === settled) tails.delete(partition);
-      });
-      return run;
-    },
+    run: (partition, task) => runAcross([partition], task),
+    runAcross,
     async idle(): Promise<void> {
       await Promise.all([...tails.values()]);
     },

@@ -78,3 +78,33 @@ test('idle waits for every partition, failures included', async () => {
   assert.equal(idle, true);
   assert.deepEqual(log.filter((l) => l.startsWith('end')).sort(), ['end a', 'end b']);
 });
+
+test('a task across partitions waits for each of them, and their later tasks wait for it', async () => {
+  const q = partitionQueues();
+  const log: string[] = [];
+  const a = gate(log, 'a');
+  const b = gate(log, 'b');
+  const timers = gate(log, 'timers');
+  const c = gate(log, 'c');
+  const d = gate(log, 'd');
+  void q.run(0, a.task);
+  void q.run(1, b.task);
+  const across = q.runAcross([0, 1, 1], timers.task);
+  void q.run(1, c.task);
+  void q.run(4, d.task);
+  await tick();
+  assert.deepEqual(log, ['start a', 'start b', 'start d'], 'partition 4 is not held');
+  a.release();
+  await tick();
+  assert.ok(!log.includes('start timers'), 'still waiting for partition 1');
+  b.release();
+  c.release();
+  await tick();
+  assert.ok(log.includes('start timers'));
+  assert.ok(!log.includes('start c'), 'a later task of partition 1 waits for the task across');
+  timers.release();
+  assert.equal(await across, 'timers');
+  d.release();
+  await q.idle();
+  assert.ok(log.indexOf('start c') > log.indexOf('end timers'));
+});
