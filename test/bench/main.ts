@@ -88,7 +88,7 @@ const run: BenchRun = {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   date: new Date().toISOString(),
   machine: machineDescription(stack.coldStoreKind),
-  code: codeVersion(['test/bench/results.json', 'test/bench/RESULTS.md', 'test/bench/charts']),
+  code: codeVersion(['test/bench/results.json', 'test/bench/RESULTS.md', 'test/bench/charts', 'test/bench/earlier']),
   settings: {
     tickets: opts.tickets,
     coldAfter: opts.coldAfter,
