@@ -14,10 +14,10 @@ export const archiverSchema = configSchema.extend({
   ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver'),
   /** Tickets per move: one re-read, one bulk copy, one delete statement. */
   ARCHIVE_BATCH_SIZE: wholeNumber(500, 1, 10_000, 'a whole number of tickets per move'),
-  /** A ticket that turns cold by time alone is archived at most this long after it is due. */
   /** Owned partitions an instance moves at the same time (each partition's events and timers stay in order). Two
    * overlap one move's cold-store writes with another's reads and deletes; more mostly adds load on the stores. */
   PARALLEL_PARTITIONS: wholeNumber(2, 1, 32, 'a whole number of partitions moved at once'),
+  /** A ticket that turns cold by time alone is archived at most this long after it is due. */
   FRESHNESS_TARGET: duration('10s'),
   TIMER_POLL_INTERVAL: duration('1s'),
   MAX_MOVES_PER_SECOND: wholeNumber(0, 0, 1_000_000, 'a whole number of moves per second, 0 for unlimited'),
