@@ -3,6 +3,7 @@
 // Writes results.json, RESULTS.md and charts/ (default test/bench/ when every part ran, test/bench/partial/ otherwise).
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { parseDuration } from '../../services/shared/duration.ts';
@@ -110,7 +111,7 @@ const run: BenchRun = {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal}: stopping the benchmark's stack; no results written`);
-    void stack.down().finally(() => process.exit(130));
+    void stack.down().finally(() => process.exit(128 + constants.signals[signal]));
   });
 }
 
