@@ -10,7 +10,7 @@ import { postgresEndpoints, postgresRunning, startPostgres, stopPostgres } from 
 import { kafkaBrokers, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
 import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
-import { connectorStatus, loadConnectorDefinition } from '../../services/shared/kafkaConnect.ts';
+import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 
 /** Connection settings of the running stack, named as the services read them. */
 export interface StackEnv {

@@ -1,29 +1,15 @@
-// The archiver's settings: the shared ones plus its own, every one validated at start.
+// The archiver's settings: the movers' shared ones plus its own, every one validated at start.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { configSchema, duration, wholeNumber } from '../shared/config.ts';
+import { bool, duration, moverSchema, wholeNumber } from '../core/settings.ts';
 
-const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-
-export const archiverSchema = configSchema.extend({
-  ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver'),
-  /** Tickets per move: one re-read, one bulk copy, one delete statement. */
-  ARCHIVE_BATCH_SIZE: wholeNumber(500, 1, 10_000, 'a whole number of tickets per move'),
+export const archiverSchema = moverSchema.extend({
   /** Owned partitions an instance moves at the same time (each partition's events and timers stay in order). Two
    * overlap one move's cold-store writes with another's reads and deletes; more mostly adds load on the stores. */
   PARALLEL_PARTITIONS: wholeNumber(2, 1, 32, 'a whole number of partitions moved at once'),
-  /** A ticket that turns cold by time alone is archived at most this long after it is due. */
-  FRESHNESS_TARGET: duration('10s'),
   TIMER_POLL_INTERVAL: duration('1s'),
   MAX_MOVES_PER_SECOND: wholeNumber(0, 0, 1_000_000, 'a whole number of moves per second, 0 for unlimited'),
   DRY_RUN: bool(false),
-  /** How long a delete may wait for a row lock before the row is left for the reconciler. */
-  DELETE_LOCK_TIMEOUT: duration('200ms'),
   DEAD_LETTER_TOPIC: z.string().min(1).optional(),
   HTTP_PORT: wholeNumber(9464, 0, 65535, 'a TCP port (0 picks a free one)'),
   SHUTDOWN_TIMEOUT: duration('30s'),
@@ -31,6 +17,7 @@ export const archiverSchema = configSchema.extend({
   /** How long the group waits for a silent instance (killed, frozen, cut off) before its partitions go to the others.
    * Short, because a killed instance stalls its partitions for this long; at least 6 s (the broker's minimum). */
   ARCHIVER_SESSION_TIMEOUT: duration('10s').refine((ms) => ms >= 6000 && ms <= 1_800_000, { error: 'expected between 6s and 30m' }),
+  /** When the reconciler should retry a deletion the archiver recorded as stuck, by failure class. */
   STUCK_RETRY_DELAY: duration('30s'),
   PERMANENT_RETRY_DELAY: duration('10m'),
 });

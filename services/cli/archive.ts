@@ -1,8 +1,8 @@
 // `ticket-archiver archive`: runs the archiver until SIGTERM/SIGINT, then stops within SHUTDOWN_TIMEOUT.
 import { startArchiver } from '../archiver/archiver.ts';
 import { archiverSchema } from '../archiver/settings.ts';
-import { loadConfig } from '../shared/config.ts';
-import { createLogger } from '../shared/logger.ts';
+import { loadConfig } from '../core/settings.ts';
+import { createLogger } from '../runtime/logger.ts';
 
 export async function runArchive(): Promise<number> {
   const settings = loadConfig(process.env, archiverSchema);

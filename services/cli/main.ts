@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // ticket-archiver: one program, a subcommand per job.
-import { Command } from 'commander';
-import { positiveInt } from './options.ts';
-import { loadConfig, ConfigError, configSchema } from '../shared/config.ts';
-import { migrate } from '../shared/migrations.ts';
-import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../shared/kafkaConnect.ts';
-import { runDemo } from './demo.ts';
+import { Command, Option } from 'commander';
+import { ConfigError, errorMessage } from '../core/errors.ts';
+import { configSchema, loadConfig } from '../core/settings.ts';
+import { migrate } from '../edges/hotStore/index.ts';
+import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../edges/kafkaConnect/index.ts';
 import { runArchive } from './archive.ts';
+import { durationMs, positiveInt, ticketId } from './options.ts';
+import { runReconcile } from './reconcile.ts';
 import { runRestore } from './restore.ts';
-import { runReconcile, runStuck, runVerify } from './reconcile.ts';
+import { runStuck, runVerify } from './verify.ts';
 
 const program = new Command()
   .name('ticket-archiver')
@@ -47,9 +48,9 @@ program
 program
   .command('restore')
   .description('put an archived ticket back into the hot table exactly as it was, and remove it from the cold store')
-  .argument('<id>', 'ticket id')
-  .option('--hold <duration>', 'keep the restored ticket hot at least this long', '1h')
-  .action(async (id: string, opts: { hold: string }) => {
+  .argument('<id>', 'ticket id', ticketId)
+  .addOption(new Option('--hold <duration>', 'keep the restored ticket hot at least this long').argParser(durationMs).default(3_600_000, '1h'))
+  .action(async (id: string, opts: { hold: number }) => {
     process.exitCode = await runRestore(id, opts.hold);
   });
 
@@ -78,22 +79,10 @@ program
     process.exitCode = await runStuck(opts.escalated === true);
   });
 
-program
-  .command('demo')
-  .description('start the local stack, insert sample tickets, archive the cold ones with progress, verify and summarise')
-  .option('--tickets <n>', 'how many tickets to insert', positiveInt, 2000)
-  .option('--cold-after <duration>', 'the cold rule age used to shape the sample (e.g. 30d)', '30d')
-  .option('--seed <n>', 'random seed of the sample data', positiveInt, 42)
-  .option('--timeout <seconds>', 'how long to wait for the archiver', positiveInt, 300)
-  .action(async (opts: { tickets: number; coldAfter: string; seed: number; timeout: number }) => {
-    process.exitCode = await runDemo({ tickets: opts.tickets, coldAfter: opts.coldAfter, seed: opts.seed, timeoutSeconds: opts.timeout });
-  });
-
 program.parseAsync().then(
   () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
-    if (err instanceof ConfigError) console.error(`ticket-archiver: ${err.message}`);
-    else console.error(`ticket-archiver: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`ticket-archiver: ${errorMessage(err)}`);
     process.exit(1);
   },
 );

@@ -1,49 +1,32 @@
 // One reconciler pass: retry due stuck deletions, clear restored tickets' left-over archives, finish or roll back
 // interrupted copies, and sweep tickets that are cold but still hot past the freshness target. Every move goes
-// through moveTickets, the archiver's own move. The summary of each pass is kept in ticket_archive.reconcile_runs.
+// through moveTickets, the archiver's own move, whose follow-up plan also schedules and escalates stuck deletions.
+// The summary of each pass is kept in the cold store's pass history.
 import { randomUUID } from 'node:crypto';
-import { Long, type Collection } from 'mongodb';
 import type { Logger } from 'pino';
-import type { ColdTickets } from '../shared/move/coldTickets.ts';
-import { classifyFailure } from '../shared/move/failureClass.ts';
-import type { HotTickets } from '../shared/move/hotTickets.ts';
-import { moveTickets, type Candidate, type MoveDeps } from '../shared/move/moveTickets.ts';
-import type { MoveOutcome, TicketOutcome } from '../shared/move/outcome.ts';
-import { nextStuckAttempt, type StuckPolicy } from './stuckSchedule.ts';
+import { errorMessage } from '../core/errors.ts';
+import { moveTickets, type MoveDeps } from '../core/move/moveTickets.ts';
+import type { TicketOutcome } from '../core/move/outcome.ts';
+import type { PassSummary } from '../core/passSummary.ts';
+import type { ColdStore } from '../edges/coldStore/index.ts';
+import type { HotStore } from '../edges/hotStore/index.ts';
 
-export interface PassSummary {
-  _id: string;
-  instance: string;
-  startedAt: Date;
-  endedAt: Date;
-  ok: boolean;
-  counts: {
-    stuckRetried: number;
-    stuckResolved: number;
-    stillStuck: number;
-    escalated: number;
-    restoredLeftoversRemoved: number;
-    unfinishedCopies: number;
-    swept: number;
-  };
-  outcomes: Partial<Record<MoveOutcome, number>>;
-  errors: string[];
-}
+export type { PassSummary } from '../core/passSummary.ts';
 
 export interface PassDeps {
-  hot: HotTickets;
-  cold: ColdTickets;
+  hot: HotStore;
+  cold: ColdStore;
   move: MoveDeps;
-  runs: Collection<PassSummary>;
   log: Logger;
   instance: string;
   batchSize: number;
-  stuckPolicy: StuckPolicy;
   orphanGraceMs: number;
   freshnessTargetMs: number;
   sweepPageSize: number;
   sweepMaxPages: number;
 }
+
+type Tally = (outcomes: TicketOutcome[]) => void;
 
 export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
   const summary: PassSummary = {
@@ -56,82 +39,71 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     outcomes: {},
     errors: [],
   };
-  const tally = (outcomes: TicketOutcome[]) => {
+  const tally: Tally = (outcomes) => {
     for (const o of outcomes) summary.outcomes[o.outcome] = (summary.outcomes[o.outcome] ?? 0) + 1;
   };
   try {
     await retryStuck(d, summary, tally);
-    summary.counts.restoredLeftoversRemoved = await d.cold.removeAnyCopies(await d.hot.restoredTickets());
+    summary.counts.restoredLeftoversRemoved = await d.cold.copies.removeAnyCopies(await d.hot.restores.restoredTickets());
     await finishUnfinishedCopies(d, summary, tally);
     await sweep(d, summary, tally);
     summary.ok = true;
   } catch (err) {
-    summary.errors.push((err as Error).message);
-    d.log.error({ err: (err as Error).message }, 'reconcile pass failed');
+    summary.errors.push(errorMessage(err));
+    d.log.error({ err: errorMessage(err) }, 'reconcile pass failed');
   } finally {
     summary.endedAt = new Date();
-    await d.runs.insertOne(summary).catch((err: unknown) => d.log.error({ err: (err as Error).message }, 'could not record the pass summary'));
+    await d.cold.runs.record(summary).catch((err: unknown) => d.log.error({ err: errorMessage(err) }, 'could not record the pass summary'));
   }
   d.log.info({ runId: summary._id, ok: summary.ok, counts: summary.counts, outcomes: summary.outcomes }, 'reconcile pass finished');
   return summary;
 }
 
-async function retryStuck(d: PassDeps, summary: PassSummary, tally: (o: TicketOutcome[]) => void): Promise<void> {
+async function retryStuck(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
   const seen = new Set<string>();
   for (;;) {
-    const due = (await d.cold.dueStuck(new Date(), d.batchSize + seen.size)).filter((s) => !seen.has(s._id.toString())).slice(0, d.batchSize);
+    const due = (await d.cold.stuck.due(new Date(), d.batchSize + seen.size)).filter((s) => !seen.has(s.ticketId)).slice(0, d.batchSize);
     if (due.length === 0) return;
-    for (const s of due) seen.add(s._id.toString());
+    for (const s of due) seen.add(s.ticketId);
     summary.counts.stuckRetried += due.length;
-    const outcomes = await moveTickets(d.move, due.map((s): Candidate => ({ id: s._id.toString(), copiedVersion: s.version.toString() })));
+    const outcomes = await moveTickets(d.move, due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })));
     tally(outcomes);
     for (const o of outcomes) {
-      if (o.outcome !== 'stuck') {
-        summary.counts.stuckResolved++;
-        continue;
-      }
-      const record = await d.cold.stuck.findOne({ _id: Long.fromString(o.id) });
-      const attempts = record?.attempts ?? 1;
-      const cls = classifyFailure(o.code, o.reason);
-      const next = nextStuckAttempt(attempts, cls, d.stuckPolicy, Date.now());
-      await d.cold.scheduleStuck(o.id, next.nextAttemptAt, next.escalated);
-      if (next.escalated) {
-        summary.counts.escalated++;
-        // The ticket stays hot; its copy goes, so nothing in the cold store reads as its archive.
-        await d.cold.removeCopies([{ id: o.id, version: o.version ?? '0' }]);
-        d.log.error({ ticketId: o.id, ticketVersion: o.version, attempts, reason: o.reason, code: o.code }, 'deletion escalated to an operator after repeated permanent failures');
-      } else {
-        summary.counts.stillStuck++;
-      }
+      if (o.outcome !== 'stuck') summary.counts.stuckResolved++;
+      else if (o.escalated) summary.counts.escalated++;
+      else summary.counts.stillStuck++;
     }
   }
 }
 
-async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, tally: (o: TicketOutcome[]) => void): Promise<void> {
+async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
   const seen = new Set<string>();
   for (;;) {
     const cutoff = new Date(Date.now() - d.orphanGraceMs);
-    const copies = (await d.cold.unfinishedCopies(cutoff, d.batchSize + seen.size)).filter((c) => !seen.has(c.id)).slice(0, d.batchSize);
+    const copies = (await d.cold.copies.unfinishedCopies(cutoff, d.batchSize + seen.size)).filter((c) => !seen.has(c.id)).slice(0, d.batchSize);
     if (copies.length === 0) return;
     for (const c of copies) seen.add(c.id);
-    summary.counts.unfinishedCopies += copies.length;
-    tally(await moveTickets(d.move, copies.map((c) => ({ id: c.id, copiedVersion: c.version }))));
+    // The copy of a stuck deletion is the stuck retry's to settle, at its scheduled time.
+    const stuck = await d.cold.stuck.attemptsOf(copies.map((c) => c.id));
+    const unfinished = copies.filter((c) => !stuck.has(c.id));
+    summary.counts.unfinishedCopies += unfinished.length;
+    tally(await moveTickets(d.move, unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version }))));
   }
 }
 
-async function sweep(d: PassDeps, summary: PassSummary, tally: (o: TicketOutcome[]) => void): Promise<void> {
-  // Escalated tickets wait for an operator; sweeping them would only retry what is known to fail.
-  const escalated = new Set((await d.cold.listStuck({ escalated: true })).map((s) => s._id.toString()));
+async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
+  // Stuck tickets are the stuck retry's (escalated ones wait for an operator): sweeping them would only retry early
+  // what is known to fail.
+  const stuck = new Set((await d.cold.stuck.list()).map((s) => s.ticketId));
   let after: { lastOperatedAt: string; id: string } | undefined;
   for (let page = 0; page < d.sweepMaxPages; page++) {
-    const rows = await d.hot.sweepPage(after, d.sweepPageSize, d.freshnessTargetMs);
+    const rows = await d.hot.tickets.sweepPage(after, d.sweepPageSize, d.freshnessTargetMs);
     if (rows.length === 0) return;
     after = rows[rows.length - 1];
-    const ids = rows.map((r) => r.id).filter((id) => !escalated.has(id));
+    const ids = rows.map((r) => r.id).filter((id) => !stuck.has(id));
     summary.counts.swept += ids.length;
     for (let i = 0; i < ids.length; i += d.batchSize) {
-      const part = ids.slice(i, i + d.batchSize);
-      const outcomes = await moveTickets(d.move, part.map((id) => ({ id })));
+      const outcomes = await moveTickets(d.move, ids.slice(i, i + d.batchSize).map((id) => ({ id })));
       tally(outcomes);
       const moved = outcomes.filter((o) => o.outcome === 'archived');
       if (moved.length > 0) d.log.warn({ tickets: moved.length }, 'sweep archived tickets the stream had not (a lost timer or a gap in the stream)');

@@ -1,51 +1,55 @@
-// Wires the reconciler: stores, the shared move, and the pass; runs once or on an interval until stopped.
-import { setTimeout as sleep } from 'node:timers/promises';
+// Wires the reconciler: the stores, the tickets topic's partition count (timers are filed where the archiver owning
+// the ticket's partition finds them; no count, no pass), the shared move, and the pass; runs once or on an interval.
 import type { Logger } from 'pino';
-import { COLD_DATABASE } from '../shared/coldStore.ts';
-import { createKafka } from '../shared/kafka.ts';
-import { openMoveStores } from '../shared/move/moveStores.ts';
-import { ticketPartition } from '../shared/ticketPartition.ts';
+import { nextStuckAttempt } from '../core/move/stuckSchedule.ts';
+import { ticketPartition } from '../core/ticketPartition.ts';
+import { openColdStore } from '../edges/coldStore/index.ts';
+import { openHotStore } from '../edges/hotStore/index.ts';
+import { connectKafka } from '../edges/kafka/index.ts';
 import { reconcileOnce, type PassSummary } from './reconcilePass.ts';
 import type { ReconcilerSettings } from './settings.ts';
 
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function ticketsPartitionCount(s: ReconcilerSettings): Promise<number> {
+  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true });
+  try {
+    return await kafka.partitionCount(s.TICKETS_TOPIC);
+  } finally {
+    await kafka.close();
+  }
+}
+
 export async function runReconciler(s: ReconcilerSettings, log: Logger, options: { once: boolean; stopped: () => boolean }): Promise<PassSummary[]> {
-  const stores = await openMoveStores({
+  const partitions = await ticketsPartitionCount(s);
+  const hot = await openHotStore({
     databaseUrl: s.DATABASE_URL,
-    mongodbUrl: s.MONGODB_URL,
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
-    timerGroup: s.ARCHIVER_GROUP_ID,
-    log,
+    poolSize: 4,
+    onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+  });
+  const cold = await openColdStore(s.MONGODB_URL).catch(async (err: unknown) => {
+    await hot.close();
+    throw err;
   });
   try {
-    // The partition count files timers where the archiver that owns the ticket's partition finds them.
-    const admin = createKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true }).admin();
-    let partitions = 6;
-    try {
-      await admin.connect();
-      partitions = (await admin.fetchTopicMetadata({ topics: [s.TICKETS_TOPIC] })).topics[0]?.partitions.length ?? 6;
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'could not read the partition count of the tickets topic; assuming 6');
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-    const { hot, cold } = stores;
     await cold.ensureIndexes();
+    const stuckPolicy = { baseMs: s.STUCK_RETRY_BASE, maxMs: s.STUCK_RETRY_MAX, maxPermanentAttempts: s.MAX_PERMANENT_ATTEMPTS };
     const deps = {
       hot,
       cold,
-      runs: stores.coldStore.client.db(COLD_DATABASE).collection<PassSummary>('reconcile_runs'),
       log,
       instance: s.INSTANCE_NAME,
       batchSize: s.ARCHIVE_BATCH_SIZE,
-      stuckPolicy: { baseMs: s.STUCK_RETRY_BASE, maxMs: s.STUCK_RETRY_MAX, maxPermanentAttempts: s.MAX_PERMANENT_ATTEMPTS },
       orphanGraceMs: s.ORPHAN_GRACE,
       freshnessTargetMs: s.FRESHNESS_TARGET,
       sweepPageSize: s.SWEEP_PAGE_SIZE,
       sweepMaxPages: s.SWEEP_MAX_PAGES,
       move: {
-        hot,
-        cold,
+        hot: hot.tickets,
+        // Timers the reconciler sets (a held ticket, one not yet due) belong to the archiver's group, which fires them.
+        cold: cold.forMoves(s.ARCHIVER_GROUP_ID),
         mover: s.INSTANCE_NAME,
         lockTimeoutMs: s.DELETE_LOCK_TIMEOUT,
         coldAfterMs: s.COLD_AFTER,
@@ -53,7 +57,8 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
         now: () => new Date(),
         log,
         partitionOf: (id: string) => ticketPartition(id, partitions),
-        nextAttemptAt: (_cls: 'transient' | 'permanent', now: Date) => now, // scheduled by the pass from the attempts
+        // Backs off exponentially and hands a permanent failure to an operator after MAX_PERMANENT_ATTEMPTS.
+        scheduleStuck: (failureClass: 'transient' | 'permanent', attempts: number, now: Date) => nextStuckAttempt(attempts, failureClass, stuckPolicy, now.getTime()),
       },
     };
     const summaries: PassSummary[] = [];
@@ -61,10 +66,11 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       summaries.push(await reconcileOnce(deps));
       if (options.once || options.stopped()) return summaries;
       const until = Date.now() + s.RECONCILE_INTERVAL;
-      while (Date.now() < until && !options.stopped()) await sleep(Math.min(1000, until - Date.now()));
+      while (Date.now() < until && !options.stopped()) await sleepFor(Math.min(1000, until - Date.now()));
       if (options.stopped()) return summaries;
     }
   } finally {
-    await stores.close();
+    await hot.close();
+    await cold.close();
   }
 }

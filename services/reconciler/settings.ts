@@ -1,16 +1,10 @@
-// The reconciler's settings, validated at start like the archiver's.
+// The reconciler's settings: the movers' shared ones plus its own, validated at start like the archiver's.
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { configSchema, duration, wholeNumber } from '../shared/config.ts';
+import { duration, moverSchema, wholeNumber } from '../core/settings.ts';
 
-
-export const reconcilerSchema = configSchema.extend({
-  /** Timers the reconciler sets (a held ticket, one not yet due) belong to the archiver's group, which fires them. */
-  ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver'),
+export const reconcilerSchema = moverSchema.extend({
   RECONCILE_INTERVAL: duration('60s'),
-  ARCHIVE_BATCH_SIZE: wholeNumber(500, 1, 10_000, 'a whole number of tickets per move'),
-  FRESHNESS_TARGET: duration('10s'),
-  DELETE_LOCK_TIMEOUT: duration('200ms'),
   /** Attempts after which a permanent failure (foreign key, privilege) is escalated to an operator. */
   MAX_PERMANENT_ATTEMPTS: wholeNumber(3, 1, 1000, 'a whole number of attempts'),
   STUCK_RETRY_BASE: duration('30s'),

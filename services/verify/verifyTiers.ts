@@ -1,10 +1,9 @@
 // `ticket-archiver verify`: proves invariants 1 to 4 on the real data. Every ticket a mover deleted has a cold copy
 // (nothing lost), no ticket is archived while still hot (no both at rest), every archive is the version that was
 // deleted and matches its content hash (exact copy), and no ticket has two cold documents (no duplicates).
-import { Long } from 'mongodb';
-import type pg from 'pg';
-import { contentHash, type ColdDocument } from '../shared/move/coldDocument.ts';
-import type { ColdTickets } from '../shared/move/coldTickets.ts';
+import { contentHash, type ColdDocument } from '../core/move/coldDocument.ts';
+import type { ColdStore } from '../edges/coldStore/index.ts';
+import type { HotStore } from '../edges/hotStore/index.ts';
 
 export interface VerifyReport {
   checked: { hotTickets: number; coldDocuments: number; ledgerArchived: number; sampled: boolean };
@@ -31,54 +30,33 @@ export function violationCount(r: VerifyReport): number {
 function checkDocument(doc: ColdDocument): boolean {
   return (
     doc.archive?.contentHash === contentHash(doc.row ?? {}) &&
-    doc.row?.id === doc._id.toString() &&
-    doc.row?.version === doc.version.toString()
+    doc.row?.id === doc._id &&
+    doc.row?.version === doc.version
   );
 }
 
-export async function verifyTiers(db: pg.Pool, cold: ColdTickets, options: { sample?: number } = {}): Promise<VerifyReport> {
+export async function verifyTiers(hotStore: HotStore, cold: ColdStore, options: { sample?: number } = {}): Promise<VerifyReport> {
   const sampled = options.sample !== undefined;
-  const ids: string[] | undefined = sampled
-    ? (
-        await db.query<{ id: string }>(
-          `SELECT id::text AS id FROM (SELECT id FROM public.tickets UNION SELECT ticket_id FROM public.ticket_archiver_ledger) u
-            ORDER BY random() LIMIT $1`,
-          [options.sample],
-        )
-      ).rows.map((r) => r.id)
-    : undefined;
-  const idFilter = ids ? 'WHERE id = ANY($1::bigint[])' : '';
-  const hot = new Map(
-    (await db.query<{ id: string; version: string }>(`SELECT id::text AS id, version::text AS version FROM public.tickets ${idFilter}`, ids ? [ids] : []))
-      .rows.map((r) => [r.id, r.version]),
-  );
-  const ledger = new Map(
-    (
-      await db.query<{ id: string; version: string }>(
-        `SELECT ticket_id::text AS id, version::text AS version FROM public.ticket_archiver_ledger
-          WHERE state = 'archived' ${ids ? 'AND ticket_id = ANY($1::bigint[])' : ''}`,
-        ids ? [ids] : [],
-      )
-    ).rows.map((r) => [r.id, r.version]),
-  );
+  const ids = sampled ? await hotStore.census.sampleIds(options.sample ?? 0) : undefined;
+  const hot = await hotStore.census.hotVersions(ids);
+  const ledger = await hotStore.census.archivedVersions(ids);
 
   const docsByTicket = new Map<string, ColdDocument[]>();
   const add = (doc: ColdDocument) => {
-    const key = String(doc.row?.id ?? doc._id.toString());
+    const key = String(doc.row?.id ?? doc._id);
     docsByTicket.set(key, [...(docsByTicket.get(key) ?? []), doc]);
   };
   let coldDocuments = 0;
   if (ids) {
     // One equality lookup each (FerretDB 1.x scans for $in).
     for (const id of ids) {
-      const found = await cold.tickets.find({ _id: Long.fromString(id) }).toArray();
-      for (const doc of found) {
+      for (const doc of await cold.copies.ofTicket(id)) {
         add(doc);
         coldDocuments++;
       }
     }
   } else {
-    for await (const doc of cold.tickets.find({})) {
+    for await (const doc of cold.copies.all()) {
       add(doc);
       coldDocuments++;
     }
@@ -102,7 +80,7 @@ export async function verifyTiers(db: pg.Pool, cold: ColdTickets, options: { sam
       }
       if (hot.has(id)) report.violations.inBothTiers.push(id);
       const deleted = ledger.get(id);
-      if (deleted !== undefined && deleted !== doc.version.toString()) report.violations.wrongVersion.push(id);
+      if (deleted !== undefined && deleted !== doc.version) report.violations.wrongVersion.push(id);
     }
   }
   for (const list of Object.values(report.violations)) list.sort((a, b) => Number(a) - Number(b));

@@ -3,8 +3,9 @@
 // archiver where it matters: the copy is durable (majority write concern) before the delete, and a row is deleted
 // only at the version that was copied, so a concurrent business update keeps the row hot.
 import { MongoBulkWriteError } from 'mongodb';
-import { toColdDocument } from '../../services/shared/move/coldDocument.ts';
-import type { MoveStores } from '../../services/shared/move/moveStores.ts';
+import { toColdDocument } from '../../services/core/move/coldDocument.ts';
+import { toStored } from '../../services/edges/coldStore/documents.ts';
+import type { BenchStores } from './benchStores.ts';
 
 const DUPLICATE_KEY = 11000;
 
@@ -17,7 +18,7 @@ export interface CopierPass {
 
 export class BatchCopier {
   constructor(
-    private readonly stores: MoveStores,
+    private readonly stores: BenchStores,
     private readonly coldAfterMs: number,
     private readonly batchSize = 10_000,
     /** Told after each batch, for progress. */
@@ -48,14 +49,14 @@ export class BatchCopier {
     if (rows.length === 0) return { copied: 0, deleted: 0, changed: 0 };
     const now = new Date();
     const docs = rows.map((r) => {
-      const doc = toColdDocument(r, columns, 'batch-copier', now);
+      const doc = toStored(toColdDocument(r, columns, 'batch-copier', now));
       // No state machine: what the job inserts is the archive.
       doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
       return doc;
     });
     const notCopied = new Set<string>();
     try {
-      await this.stores.cold.tickets.insertMany(docs, { ordered: false });
+      await this.stores.coldTickets.insertMany(docs, { ordered: false });
     } catch (err) {
       // A copy of an earlier version (the row changed after an earlier pass copied it, or a run was interrupted) is
       // replaced; anything else stops the job before any delete.
@@ -65,7 +66,7 @@ export class BatchCopier {
       for (const e of errors) {
         const doc = docs[e.index];
         if (!doc) continue;
-        const res = await this.stores.cold.tickets.replaceOne({ _id: doc._id, version: { $lte: doc.version } }, doc);
+        const res = await this.stores.coldTickets.replaceOne({ _id: doc._id, version: { $lte: doc.version } }, doc);
         if (res.matchedCount === 0) notCopied.add(doc._id.toString());
       }
     }

@@ -1,8 +1,8 @@
 // What the stores can do alone on the benchmark's data, with nothing else running: the cold store's bulk-write rate
 // and PostgreSQL's batched-delete rate. Neither contender can move tickets faster than the slower of the two.
-import { toColdDocument, type ColdDocument } from '../../services/shared/move/coldDocument.ts';
-import { COLD_DATABASE } from '../../services/shared/coldStore.ts';
-import type { MoveStores } from '../../services/shared/move/moveStores.ts';
+import { toColdDocument } from '../../services/core/move/coldDocument.ts';
+import { toStored, type StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
+import type { BenchStores } from './benchStores.ts';
 
 export interface CeilingRun {
   rows: number;
@@ -11,7 +11,7 @@ export interface CeilingRun {
 }
 
 /** Ids of `count` cold tickets, oldest first (as both contenders pick them). */
-export async function coldSample(stores: MoveStores, coldAfterMs: number, count: number): Promise<string[]> {
+export async function coldSample(stores: BenchStores, coldAfterMs: number, count: number): Promise<string[]> {
   const { rows } = await stores.pool.query<{ id: string }>(
     `SELECT id FROM public.tickets WHERE status = 'closed' AND last_operated_at <= now() - $1 * interval '1 millisecond'
       ORDER BY last_operated_at, id LIMIT $2`,
@@ -24,13 +24,13 @@ export async function coldSample(stores: MoveStores, coldAfterMs: number, count:
  * Inserts the cold documents of `ids` (read once, before timing) into a scratch collection in batches of
  * `batchSize`, one insertMany after the other, as the contenders write: documents per second.
  */
-export async function coldStoreCeiling(stores: MoveStores, ids: string[], batchSize = 1000): Promise<CeilingRun> {
+export async function coldStoreCeiling(stores: BenchStores, ids: string[], batchSize = 1000): Promise<CeilingRun> {
   const docs = [];
   for (let i = 0; i < ids.length; i += 10_000) {
     const { rows, columns } = await stores.hot.readColdRows(ids.slice(i, i + 10_000));
-    docs.push(...rows.map((r) => toColdDocument(r, columns, 'bench-ceiling', new Date())));
+    docs.push(...rows.map((r) => toStored(toColdDocument(r, columns, 'bench-ceiling', new Date()))));
   }
-  const scratch = stores.coldStore.client.db(COLD_DATABASE).collection<ColdDocument>('bench_write_ceiling');
+  const scratch = stores.coldDb.collection<StoredColdDocument>('bench_write_ceiling');
   await scratch.drop().catch(() => undefined);
   const began = performance.now();
   for (let i = 0; i < docs.length; i += batchSize) await scratch.insertMany(docs.slice(i, i + batchSize), { ordered: false });
@@ -40,7 +40,7 @@ export async function coldStoreCeiling(stores: MoveStores, ids: string[], batchS
 }
 
 /** Deletes `ids` from the hot table in batches of `batchSize`, one statement each in its own transaction. */
-export async function deleteCeiling(stores: MoveStores, ids: string[], batchSize = 10_000): Promise<CeilingRun> {
+export async function deleteCeiling(stores: BenchStores, ids: string[], batchSize = 10_000): Promise<CeilingRun> {
   const began = performance.now();
   let deleted = 0;
   for (let i = 0; i < ids.length; i += batchSize) {

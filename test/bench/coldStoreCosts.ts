@@ -1,9 +1,9 @@
 // The cold store's side of one move, timed alone on an otherwise idle stack: how long each cold-store operation of a
 // 500-ticket move takes (copy, copied -> archived, timer poll), and how that changes as the collections fill up
 // the way a backfill fills them. Explains where a move's time goes and why throughput drifts during a run.
-import { toColdDocument, type RowText } from '../../services/shared/move/coldDocument.ts';
-import { timerBucket } from '../../services/shared/move/timerBuckets.ts';
-import type { MoveStores } from '../../services/shared/move/moveStores.ts';
+import { toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
+import { timerBucket } from '../../services/core/timerBuckets.ts';
+import type { BenchStores } from './benchStores.ts';
 import { distribution } from './stats.ts';
 
 export interface CostStep {
@@ -44,7 +44,7 @@ function ticket(id: number, bodyBytes: number): RowText {
  * timer per 7 tickets (the share of closed-but-not-yet-cold tickets in the generated data), timing `samples` batches
  * of insert + markArchived and as many timer polls at each step.
  */
-export async function coldStoreCosts(stores: MoveStores, o: { steps: number; perStep: number; samples: number; log(m: string): void }): Promise<CostStep[]> {
+export async function coldStoreCosts(stores: BenchStores, o: { steps: number; perStep: number; samples: number; log(m: string): void }): Promise<CostStep[]> {
   const results: CostStep[] = [];
   let nextId = 1;
   let timers = 0;
@@ -60,12 +60,12 @@ export async function coldStoreCosts(stores: MoveStores, o: { steps: number; per
     const bucketPoll: number[] = [];
     for (let i = 0; i < o.samples; i++) {
       const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
-      insert.push(await timed(() => stores.cold.writeCopies(docs)));
-      mark.push(await timed(() => stores.cold.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date())));
-      poll.push(await timed(() => stores.cold.dueTimers(PARTITIONS, new Date(), BATCH)));
+      insert.push(await timed(() => stores.cold.copies.writeCopies(docs)));
+      mark.push(await timed(() => stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date())));
+      poll.push(await timed(() => stores.timers.dueTimers(PARTITIONS, new Date(), BATCH)));
       const now = new Date();
       const buckets = [timerBucket(now) - 1, timerBucket(now)];
-      bucketPoll.push(await timed(() => Promise.all(PARTITIONS.map((p) => stores.cold.dueTimersInBuckets(p, buckets, now, BATCH)))));
+      bucketPoll.push(await timed(() => Promise.all(PARTITIONS.map((p) => stores.timers.dueTimersInBuckets(p, buckets, now, BATCH)))));
     }
     results.push({
       archivedBefore: nextId - 1 - o.samples * BATCH,
@@ -80,10 +80,10 @@ export async function coldStoreCosts(stores: MoveStores, o: { steps: number; per
     // Fill to the next step the way a backfill does: copies marked archived, and timers for tickets due later.
     for (let filled = 0; filled < o.perStep; filled += BATCH) {
       const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
-      await stores.cold.writeCopies(docs);
-      await stores.cold.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date());
+      await stores.cold.copies.writeCopies(docs);
+      await stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date());
       const later = docs.filter((_, k) => k % 7 === 0).map((d, k) => ({ id: `9${d._id.toString()}`, version: '1', dueAt: new Date(Date.now() + 86_400_000), partition: k % 6 }));
-      await stores.cold.setTimers(later, new Date());
+      await stores.timers.setTimers(later, new Date());
       timers += later.length;
     }
   }

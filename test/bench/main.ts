@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { projectRoot } from '../../infra/local/settings.ts';
-import { parseDuration } from '../../services/shared/duration.ts';
+import { parseDuration } from '../../services/core/duration.ts';
 import { archiverSchema } from '../../services/archiver/settings.ts';
 import { positiveInt } from '../../services/cli/options.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';

@@ -194,7 +194,7 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       `Median of ${run.settings.repeats} batches of 500 tickets (2 KB bodies) at each fill level, on an otherwise idle stack: the copy`,
       '(`writeCopies`: one insertMany), the copied -> archived transition (`markArchived`: one updateMany), and one poll',
       'of the due timers of 6 partitions (each archiver polls every `TIMER_POLL_INTERVAL`, 1 s) read whole (every timer',
-      'waiting) and by due bucket (`services/shared/move/timerBuckets.ts`).',
+      'waiting) and by due bucket (`services/core/timerBuckets.ts`).',
       '',
       table(
         ['archived before', 'timers waiting', 'insert 500 ms', 'markArchived 500 ms', 'whole timer poll ms', 'bucket timer poll ms'],

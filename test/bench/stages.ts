@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { loadConnectorDefinition, pauseConnector, registerConnector, waitForConnectorRunning } from '../../services/shared/kafkaConnect.ts';
-import { openMoveStores, type MoveStores } from '../../services/shared/move/moveStores.ts';
+import { loadConnectorDefinition, pauseConnector, registerConnector, waitForConnectorRunning } from '../../services/edges/kafkaConnect/index.ts';
+import { openBenchStores, type BenchStores } from './benchStores.ts';
 import { groupAtEnd, signalBackfill, startArchiverProcess, topicSettled, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { BatchCopier } from './batchCopier.ts';
@@ -87,7 +87,7 @@ async function prepare(stack: IsolatedStack, o: StageOptions, connector: Connect
     await sleep(3000); // the reconfigured task restarts
     await waitForConnectorRunning(env.KAFKA_CONNECT_URL, def.name, 120_000);
   }
-  const stores = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'bench', coldAfterMs: o.coldAfterMs, poolSize: 4 });
+  const stores = await openBenchStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 4 });
   await stores.cold.ensureIndexes();
   // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
   if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition().name);
@@ -95,7 +95,7 @@ async function prepare(stack: IsolatedStack, o: StageOptions, connector: Connect
   return { env, stores, data };
 }
 
-async function generate(stores: MoveStores, o: StageOptions): Promise<GeneratedTickets> {
+async function generate(stores: BenchStores, o: StageOptions): Promise<GeneratedTickets> {
   const data = await generateTickets(stores.pool, o.tickets, o.coldAfterMs, (m) => o.log(m));
   o.log(`${data.total} tickets (${data.cold} cold), bodies ${data.bodyBytes.min}..${data.bodyBytes.max} B (mean ${data.bodyBytes.mean}), table ${Math.round(data.tableBytes / 2 ** 20)} MiB, in ${data.seconds.toFixed(0)} s`);
   return data;
@@ -131,7 +131,7 @@ function trafficOf(stream: UpdateStream, quiet: { phases: TrafficPhase[]; first:
 
 /** Samples the cold rows left in the hot table until none is left, `until` says stop, or the window closes. */
 async function followBackfill(
-  stores: MoveStores,
+  stores: BenchStores,
   o: StageOptions,
   initialCold: number,
   began: number,
@@ -229,7 +229,7 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
   }
 }
 
-async function freshnessRounds(stores: MoveStores, o: StageOptions, giveUpSeconds: number) {
+async function freshnessRounds(stores: BenchStores, o: StageOptions, giveUpSeconds: number) {
   const rounds = [];
   const all: number[] = [];
   for (let i = 0; i < o.repeats; i++) {
@@ -326,7 +326,7 @@ function startArchiver(env: StackEnv, o: StageOptions, groupId: string, i: numbe
 }
 
 /** Moves recorded by the movers since `since`, and the commit time of the last one (database clock). */
-async function ledgerSince(stores: MoveStores, since: Date): Promise<{ moved: number; lastMoveAt: number }> {
+async function ledgerSince(stores: BenchStores, since: Date): Promise<{ moved: number; lastMoveAt: number }> {
   const { rows } = await stores.pool.query<{ n: string; last: string | null }>(
     `SELECT count(*)::text AS n, (extract(epoch FROM max(at)) * 1000)::bigint::text AS last
        FROM public.ticket_archiver_ledger WHERE state = 'archived' AND at >= $1`,
@@ -347,7 +347,7 @@ function readMainThreadProfile(dir: string): ProfileSummary | undefined {
 export async function costStage(stack: IsolatedStack, o: StageOptions): Promise<CostStep[]> {
   o.log('starting a wiped stack');
   const env = await stack.fresh();
-  const stores = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'bench', coldAfterMs: o.coldAfterMs, poolSize: 2 });
+  const stores = await openBenchStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 2 });
   try {
     await stores.cold.ensureIndexes();
     return await coldStoreCosts(stores, { steps: 2, perStep: 35_000, samples: o.repeats, log: (m) => o.log(m) });

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
 import { archiverEnv, groupAtEnd, groupLag, runCli, signalBackfill, topicSettled } from '../support/archiverProcess.ts';
 import { openStores, type Stores } from '../support/stores.ts';
 import { ArchiverFleet } from './archiverFleet.ts';

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
 import { waitReady } from '../support/archiverProcess.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
 import type { Component, FaultStack } from './faultStack.ts';

@@ -1,7 +1,7 @@
 // The fault suite's tickets: a realistic mix loaded straight into the hot table before the backfill, plus the
 // fingerprint of every cold one, so the suite can later prove each archive is the row as it was.
 import type pg from 'pg';
-import { contentHash, pgTimestampToDate, type RowText } from '../../services/shared/move/coldDocument.ts';
+import { contentHash, pgTimestampToDate, type RowText } from '../../services/core/move/coldDocument.ts';
 
 export interface LoadedTickets {
   firstId: bigint;

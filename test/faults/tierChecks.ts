@@ -2,8 +2,9 @@
 // suite ever created is in a tier (nothing lost), every archive of an untouched ticket is the row exactly as it was
 // loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
 import type pg from 'pg';
-import { contentHash, pgTimestampToDate, type ColdDocument, type RowText } from '../../services/shared/move/coldDocument.ts';
-import type { ColdTickets } from '../../services/shared/move/coldTickets.ts';
+import { contentHash, pgTimestampToDate, type RowText } from '../../services/core/move/coldDocument.ts';
+import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
+import type { ColdCollections } from '../support/stores.ts';
 
 export interface TierCheckInput {
   /** Every ticket id the suite created (loaded and inserted by the traffic). */
@@ -33,7 +34,7 @@ function pick(row: RowText, columns: string[]): RowText {
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 }
 
-export async function checkTiers(db: pg.Pool, cold: ColdTickets, input: TierCheckInput): Promise<TierCheckReport> {
+export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: TierCheckInput): Promise<TierCheckReport> {
   const hot = new Set((await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets')).rows.map((r) => r.id));
   const deletedAt = new Map(
     (await db.query<{ id: string; at: Date }>(`SELECT ticket_id::text AS id, at FROM public.ticket_archiver_ledger WHERE state = 'archived'`)).rows.map((r) => [
@@ -43,7 +44,7 @@ export async function checkTiers(db: pg.Pool, cold: ColdTickets, input: TierChec
   );
   const report: TierCheckReport = { hot: hot.size, archived: 0, lost: [], notAsLoaded: [], notColdWhenDeleted: [], missingAddedColumn: [] };
   const archived = new Set<string>();
-  for await (const doc of cold.tickets.find({}) as AsyncIterable<ColdDocument>) {
+  for await (const doc of cold.tickets.find({}) as AsyncIterable<StoredColdDocument>) {
     if (doc.archive?.state !== 'archived') continue;
     const id = doc._id.toString();
     archived.add(id);

@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
-import { createKafka } from '../../services/shared/kafka.ts';
-import { COLD_DATABASE } from '../../services/shared/coldStore.ts';
-import { createLogger } from '../../services/shared/logger.ts';
-import { ColdTickets } from '../../services/shared/move/coldTickets.ts';
-import { HotTickets } from '../../services/shared/move/hotTickets.ts';
-import { moveTickets } from '../../services/shared/move/moveTickets.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
+import { createLogger } from '../../services/runtime/logger.ts';
+import { openColdStore } from '../../services/edges/coldStore/index.ts';
+import { HotTickets } from '../../services/edges/hotStore/hotTickets.ts';
+import { moveTickets } from '../../services/core/move/moveTickets.ts';
 import { groupAtEnd, groupLag, groupStarts, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, coldDocs, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
@@ -52,11 +51,13 @@ describe('archiver under races', () => {
     assert.equal(docs.size, shouldBeArchived.length, 'and nothing else is in the cold store');
   });
 
-  it('keeps a ticket hot and removes its copy when it is reopened between the copy and the delete', async () => {
+  it('keeps a ticket hot and removes its copy when it is reopened between the copy and the delete', async (t) => {
     // Deterministic form of the race: the business update lands exactly after the copy is written.
     const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 2 * 3600 }]);
     const hot = new HotTickets(h.stores.textDb, 3600_000);
-    const cold = new ColdTickets(h.stores.coldStore.client.db(COLD_DATABASE), 'test-direct');
+    const coldStore = await openColdStore(h.env.MONGODB_URL);
+    t.after(() => coldStore.close());
+    const cold = coldStore.forMoves('test-direct');
     const writeCopies = cold.writeCopies.bind(cold);
     cold.writeCopies = async (docs) => {
       const kept = await writeCopies(docs);
@@ -67,7 +68,7 @@ describe('archiver under races', () => {
     const outcomes = await moveTickets(
       {
         hot, cold, mover: 'test', lockTimeoutMs: 200, coldAfterMs: 3600_000, dryRun: false, now: () => new Date(),
-        log: createLogger('test', 'silent'), partitionOf: () => 0, nextAttemptAt: (_c, now) => now,
+        log: createLogger('test', 'silent'), partitionOf: () => 0, scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
       },
       [{ id: id as string }],
     );
@@ -76,11 +77,13 @@ describe('archiver under races', () => {
     assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id as string) }), 0, 'stale copy removed');
   });
 
-  it('copies again, in the new shape, when a column is added between the copy and the delete', async () => {
+  it('copies again, in the new shape, when a column is added between the copy and the delete', async (t) => {
     // ADD COLUMN with a default changes no row's version: only the shape check keeps the copy from lacking the column.
     const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 2 * 3600 }]);
     const hot = new HotTickets(h.stores.textDb, 3600_000);
-    const cold = new ColdTickets(h.stores.coldStore.client.db(COLD_DATABASE), 'test-direct');
+    const coldStore = await openColdStore(h.env.MONGODB_URL);
+    t.after(() => coldStore.close());
+    const cold = coldStore.forMoves('test-direct');
     const writeCopies = cold.writeCopies.bind(cold);
     let copies = 0;
     cold.writeCopies = async (docs) => {
@@ -92,7 +95,7 @@ describe('archiver under races', () => {
       const outcomes = await moveTickets(
         {
           hot, cold, mover: 'test', lockTimeoutMs: 200, coldAfterMs: 3600_000, dryRun: false, now: () => new Date(),
-          log: createLogger('test', 'silent'), partitionOf: () => 0, nextAttemptAt: (_c, now) => now,
+          log: createLogger('test', 'silent'), partitionOf: () => 0, scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
         },
         [{ id: id as string }],
       );

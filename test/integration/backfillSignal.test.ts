@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { parseTicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
+import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 

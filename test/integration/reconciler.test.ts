@@ -11,7 +11,7 @@ import { stopDaemon } from '../../infra/local/processes.ts';
 import { loadOrCreateSecrets } from '../../infra/local/secrets.ts';
 import { stackSettings } from '../../infra/local/settings.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
-import { restoreRecordJson } from '../../services/shared/move/coldDocument.ts';
+import { restoreRecordJson } from '../../services/core/move/coldDocument.ts';
 import { archiverEnv, groupAtEnd, groupLag, runCli, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
@@ -159,7 +159,7 @@ describe('reconciler', () => {
       await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { version: Long.fromNumber(Number(docs.otherVersion?.version) + 1) } });
       const fix = (r: Record<string, string | null>) => ({ ...r, version: String(Number(r.version) + 1) });
       await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { row: fix(docs.otherVersion?.row ?? {}) } });
-      const { contentHash } = await import('../../services/shared/move/coldDocument.ts');
+      const { contentHash } = await import('../../services/core/move/coldDocument.ts');
       await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { 'archive.contentHash': contentHash(fix(docs.otherVersion?.row ?? {})) } });
       await h.stores.db.query('INSERT INTO public.tickets SELECT * FROM json_populate_record(NULL::public.tickets, $1::json)', [restoreRecordJson(docs.both!)]);
 

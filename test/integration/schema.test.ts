@@ -1,7 +1,7 @@
 // The hot schema: re-runnable migrations, the version rule, the indexes behind the agents' queries, the CDC setup.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { migrate, loadMigrations } from '../../services/shared/migrations.ts';
+import { migrate, loadMigrations } from '../../services/edges/hotStore/migrations.ts';
 import { useStackDatabase } from '../support/stack.ts';
 
 const stack = useStackDatabase();

@@ -11,11 +11,11 @@ import pg from 'pg';
 import { stackStatus, stackUp } from '../../infra/local/stack.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { ComponentError } from '../../infra/local/processes.ts';
-import { connectColdStore } from '../../services/shared/coldStore.ts';
-import { parseTicketEvent, type TicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
-import { connectorStatus, loadConnectorDefinition, registerConnector, ticketsConnectorFile } from '../../services/shared/kafkaConnect.ts';
+import { parseTicketEvent, type TicketEvent } from '../../services/core/ticketEvent.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
+import { connectorStatus, loadConnectorDefinition, registerConnector, ticketsConnectorFile } from '../../services/edges/kafkaConnect/index.ts';
 import { useStackDatabase } from '../support/stack.ts';
+import { rawColdStore } from '../support/stores.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
 const stack = useStackDatabase();
@@ -83,7 +83,7 @@ describe('local stack', () => {
   });
 
   it('round-trips a document through the cold store exactly', async () => {
-    const cold = await connectColdStore(stack.env.MONGODB_URL);
+    const cold = await rawColdStore(stack.env.MONGODB_URL);
     try {
       const id = Long.fromString('9007199254740993'); // above 2^53: must not be rounded
       const body = `${'长文本 long text 😀 '.repeat(5000)}end`;

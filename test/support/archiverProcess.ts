@@ -5,7 +5,7 @@ import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/local/settings.ts';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { createKafka } from '../../services/shared/kafka.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
 
 export interface ArchiverProcess {
   proc: ChildProcess;

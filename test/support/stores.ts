@@ -1,32 +1,60 @@
-// Direct connections to the stack's stores for assertions.
+// The tests' own connections to the stack's stores, for assertions and for injecting faults: raw pools and collections,
+// independent of the product's edges, so a test sees what is really stored.
+import { MongoClient, type Collection, type Long } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import type { ColdStore } from '../../services/shared/coldStore.ts';
-import type { ColdTickets } from '../../services/shared/move/coldTickets.ts';
-import { openMoveStores } from '../../services/shared/move/moveStores.ts';
+import type { StoredColdDocument, StoredStuckDeletion, StoredTimer } from '../../services/edges/coldStore/documents.ts';
+import { openColdStore } from '../../services/edges/coldStore/index.ts';
+import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+
+/** The cold store's collections as stored (ids as int64). */
+export interface ColdCollections {
+  tickets: Collection<StoredColdDocument>;
+  timers: Collection<StoredTimer>;
+  stuck: Collection<StoredStuckDeletion>;
+  listStuck(filter: { escalated?: boolean }): Promise<StoredStuckDeletion[]>;
+}
 
 export interface Stores {
   db: pg.Pool;
-  /** Reads every column as exact text. */
+  /** Reads every column as exact text, with the product's session settings. */
   textDb: pg.Pool;
-  coldStore: ColdStore;
-  cold: ColdTickets;
+  coldStore: { client: MongoClient; close(): Promise<void> };
+  cold: ColdCollections;
   close(): Promise<void>;
 }
 
 export async function openStores(env: StackEnv): Promise<Stores> {
   const db = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
   db.on('error', () => undefined); // an idle connection closed by a restarting server: the pool replaces it
-  const move = await openMoveStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, applicationName: 'test-reader', coldAfterMs: 3_600_000, poolSize: 2 });
-  await move.cold.ensureIndexes();
+  const textDb = createTextPool(env.DATABASE_URL, 'test-reader', 2, () => undefined);
+  // The product's indexes, as a running archiver would have created them.
+  const product = await openColdStore(env.MONGODB_URL);
+  await product.ensureIndexes();
+  await product.close();
+  const client = await MongoClient.connect(env.MONGODB_URL, { serverSelectionTimeoutMS: 10_000 });
+  const archive = client.db('ticket_archive');
+  const stuck = archive.collection<StoredStuckDeletion>('stuck_deletions');
   return {
     db,
-    textDb: move.pool,
-    coldStore: move.coldStore,
-    cold: move.cold,
+    textDb,
+    coldStore: { client, close: () => client.close() },
+    cold: {
+      tickets: archive.collection<StoredColdDocument>('tickets'),
+      timers: archive.collection<StoredTimer>('cold_timers'),
+      stuck,
+      listStuck: (filter) => stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray(),
+    },
     async close() {
       await db.end();
-      await move.close();
+      await textDb.end();
+      await client.close();
     },
   };
+}
+
+/** The cold store's tickets collection with no document shape imposed, for tests of the store itself. */
+export async function rawColdStore(url: string): Promise<{ tickets: Collection<{ _id: Long | number; [field: string]: unknown }>; close(): Promise<void> }> {
+  const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 10_000 });
+  return { tickets: client.db('ticket_archive').collection('tickets'), close: () => client.close() };
 }

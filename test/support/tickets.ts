@@ -1,9 +1,9 @@
 // Test tickets: written with explicit states and ages, read back as exact text, looked up in the cold store.
 import { Long } from 'mongodb';
 import type pg from 'pg';
-import type { RowText } from '../../services/shared/move/coldDocument.ts';
-import type { ColdDocument } from '../../services/shared/move/coldDocument.ts';
-import type { ColdTickets } from '../../services/shared/move/coldTickets.ts';
+import type { RowText } from '../../services/core/move/coldDocument.ts';
+import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
+import type { ColdCollections } from './stores.ts';
 
 export interface TicketSpec {
   status: 'unassigned' | 'in_progress' | 'closed';
@@ -47,13 +47,13 @@ export function testCustomer(): number {
 }
 
 /** Cold documents of a test customer's tickets, by ticket id. */
-export async function coldDocs(cold: ColdTickets, customerId: number): Promise<Map<string, ColdDocument[]>> {
+export async function coldDocs(cold: ColdCollections, customerId: number): Promise<Map<string, StoredColdDocument[]>> {
   const docs = await cold.tickets.find({ customer_id: Long.fromNumber(customerId) }).toArray();
-  const byId = new Map<string, ColdDocument[]>();
+  const byId = new Map<string, StoredColdDocument[]>();
   for (const d of docs) byId.set(d._id.toString(), [...(byId.get(d._id.toString()) ?? []), d]);
   return byId;
 }
 
-export async function archivedCount(cold: ColdTickets, customerId: number): Promise<number> {
+export async function archivedCount(cold: ColdCollections, customerId: number): Promise<number> {
   return cold.tickets.countDocuments({ customer_id: Long.fromNumber(customerId), 'archive.state': 'archived' });
 }

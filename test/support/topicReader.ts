@@ -1,7 +1,7 @@
 // Reads the messages that arrive on a topic after the reader starts, from the offsets current at start.
 import type { KafkaMessage } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka } from '../../services/shared/kafka.ts';
+import { createKafka } from '../../services/edges/kafka/client.ts';
 
 export interface ReceivedMessage {
   partition: number;

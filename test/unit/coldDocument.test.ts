@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentHash, pgTimestampToDate, restoreRecordJson, RowShapeError, toColdDocument } from '../../services/shared/move/coldDocument.ts';
+import { RowShapeError } from '../../services/core/errors.ts';
+import { contentHash, pgTimestampToDate, restoreRecordJson, toColdDocument } from '../../services/core/move/coldDocument.ts';
 
 const row = {
   id: '9007199254740993', customer_id: '7', status: 'closed', subject: null, body: '你好 😀', created_at: '2020-02-29 15:59:59.123456+00',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../services/shared/config.ts';
+import { ConfigError } from '../../services/core/errors.ts';
+import { loadConfig } from '../../services/core/settings.ts';
 import { archiverSchema } from '../../services/archiver/settings.ts';
 
 const good = {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planEvents, type ReceivedEvent } from '../../services/archiver/eventPlan.ts';
-import { coldAt, isCold } from '../../services/shared/coldRule.ts';
-import type { TicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
+import { planEvents, type ReceivedEvent } from '../../services/core/eventPlan.ts';
+import { coldAt } from '../../services/core/coldRule.ts';
+import type { TicketEvent } from '../../services/core/ticketEvent.ts';
 
 const source = { version: '3.0.8.Final', connector: 'postgresql' as const, name: 't', ts_ms: 0, db: 'd', schema: 'public', table: 'tickets' };
 const NOW = Date.parse('2026-11-21T12:00:00Z');
@@ -16,16 +16,14 @@ function upsert(id: number, status: 'closed' | 'in_progress', lastOperatedAt: st
 describe('cold rule', () => {
   it('is closed and older than COLD_AFTER, at the injected clock', () => {
     const t = { status: 'closed', lastOperatedAtMs: NOW - COLD_AFTER };
-    assert.equal(isCold(t, COLD_AFTER, NOW), true);
-    assert.equal(isCold(t, COLD_AFTER, NOW - 1), false);
-    assert.equal(isCold({ ...t, status: 'in_progress' }, COLD_AFTER, NOW + COLD_AFTER * 10), false);
-    assert.equal(coldAt(t, COLD_AFTER), NOW);
+    assert.equal(coldAt(t, COLD_AFTER), NOW, 'cold from exactly COLD_AFTER after the last operation');
+    assert.equal(coldAt({ ...t, status: 'in_progress' }, COLD_AFTER), undefined, 'never cold while not closed');
     assert.equal(coldAt({ ...t, status: 'unassigned' }, COLD_AFTER), undefined);
   });
 });
 
 describe('planEvents', () => {
-  it('moves cold tickets now, sets timers for closed ones, cancels reopened ones', () => {
+  it('moves cold tickets now, sets timers for closed ones, leaves reopened ones alone (their timers go when they fire)', () => {
     const plan = planEvents([
       upsert(1, 'closed', '2026-01-01T00:00:00Z'),
       upsert(2, 'closed', '2026-11-20T00:00:00.123456Z', 3),
@@ -33,11 +31,11 @@ describe('planEvents', () => {
     ], COLD_AFTER, NOW);
     assert.deepEqual(plan.moveNow, [{ id: '1', version: '1' }]);
     assert.deepEqual(plan.timers, [{ id: '2', version: '3', dueAt: new Date(Date.parse('2026-11-20T00:00:00.123Z') + COLD_AFTER), partition: 2 }]);
-    assert.deepEqual(plan.cancel, ['3']);
+    assert.ok(![...plan.moveNow, ...plan.timers].some((t) => t.id === '3'), 'the reopened ticket is neither moved nor timed');
   });
   it('lets the latest event of a ticket decide', () => {
     const reopened = planEvents([upsert(1, 'closed', '2026-01-01T00:00:00Z', 1), upsert(1, 'in_progress', '2026-11-21T00:00:00Z', 2)], COLD_AFTER, NOW);
-    assert.deepEqual([reopened.moveNow, reopened.cancel], [[], ['1']]);
+    assert.deepEqual([reopened.moveNow, reopened.timers], [[], []]);
     const deleted = planEvents([
       upsert(1, 'closed', '2026-01-01T00:00:00Z'),
       { partition: 2, offset: '9', event: { kind: 'delete', id: 1, source } },
@@ -45,10 +43,9 @@ describe('planEvents', () => {
     ], COLD_AFTER, NOW);
     assert.deepEqual([deleted.moveNow, deleted.deleted], [[], ['1']]);
   });
-  it('counts truncates and snapshot reads and never turns a truncate into deletes', () => {
+  it('counts truncates, never turns a truncate into deletes, and moves snapshot reads like any event', () => {
     const plan = planEvents([{ partition: 0, offset: '1', event: { kind: 'truncate', source } }, upsert(5, 'closed', '2026-01-01T00:00:00Z', 1, true)], COLD_AFTER, NOW);
     assert.equal(plan.truncates, 1);
-    assert.equal(plan.snapshotReads, 1);
     assert.deepEqual(plan.deleted, []);
     assert.deepEqual(plan.moveNow, [{ id: '5', version: '1' }]);
   });

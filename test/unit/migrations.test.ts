@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadMigrations, splitStatements } from '../../services/shared/migrations.ts';
+import { loadMigrations, splitStatements } from '../../services/edges/hotStore/migrations.ts';
 
 describe('migrations', () => {
   it('are ordered, checksummed, and index builds run outside a transaction', () => {

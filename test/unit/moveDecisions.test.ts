@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { classifyUndeleted, classifyUnread, shapeDifference } from '../../services/shared/move/outcome.ts';
-import { classifyFailure } from '../../services/shared/move/failureClass.ts';
+import { classifyUndeleted, classifyUnread } from '../../services/core/move/outcome.ts';
+import { shapeDifference } from '../../services/core/move/tableShape.ts';
+import { classifyFailure } from '../../services/core/failureClass.ts';
 import { Long } from 'mongodb';
-import { copyIsStale } from '../../services/shared/move/coldTickets.ts';
-import type { ColdDocument } from '../../services/shared/move/coldDocument.ts';
-import type { HotState, LedgerEntry } from '../../services/shared/move/hotTickets.ts';
+import { copyIsStale, type ColdDocument } from '../../services/core/move/coldDocument.ts';
+import type { HotState, LedgerEntry } from '../../services/core/move/ports.ts';
 
 const DAY = 86_400_000;
 const state = (over: Partial<HotState> = {}): HotState => ({

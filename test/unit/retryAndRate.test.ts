@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MoveRateLimiter } from '../../services/shared/rateLimit.ts';
-import { backoffDelay, RetryAbandonedError, withRetry } from '../../services/shared/retry.ts';
+import { MoveRateLimiter } from '../../services/core/rateLimit.ts';
+import { RetryAbandonedError } from '../../services/core/errors.ts';
+import { backoffDelay, withRetry } from '../../services/core/retry.ts';
 
 describe('withRetry', () => {
   it('retries until success with growing, capped delays', async () => {

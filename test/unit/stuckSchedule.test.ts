@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextStuckAttempt } from '../../services/reconciler/stuckSchedule.ts';
+import { nextStuckAttempt } from '../../services/core/move/stuckSchedule.ts';
 
 const policy = { baseMs: 1000, maxMs: 60_000, maxPermanentAttempts: 3 };
 

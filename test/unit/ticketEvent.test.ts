@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MalformedEventError, parseTicketEvent } from '../../services/shared/debezium/ticketEvent.ts';
+import { MalformedEventError } from '../../services/core/errors.ts';
+import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
 
 // Shapes captured from the local stack's connector (Debezium 3.0.8, JsonConverter without schemas).
 const source = {

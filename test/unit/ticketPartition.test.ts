@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Partitioners } from 'kafkajs';
-import { ticketKey, ticketPartition } from '../../services/shared/ticketPartition.ts';
+import { ticketKey, ticketPartition } from '../../services/core/ticketPartition.ts';
 
 describe('ticketPartition', () => {
   it('agrees with the Java-compatible default partitioner for many ids and partition counts', () => {

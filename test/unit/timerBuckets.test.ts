@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { afterPoll, FULL_SCAN_EVERY_MS, MAX_BUCKETS_PER_POLL, TIMER_BUCKET_MS, timerBucket, timerPoll } from '../../services/shared/move/timerBuckets.ts';
+import { afterPoll, FULL_SCAN_EVERY_MS, MAX_BUCKETS_PER_POLL, TIMER_BUCKET_MS, timerBucket, timerPoll } from '../../services/core/timerBuckets.ts';
 
 const t0 = Date.parse('2026-11-22T02:00:00.000Z');
 

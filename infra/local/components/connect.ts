@@ -5,14 +5,15 @@ import { assertPortFree, daemon, daemonPid, startDaemon, stopDaemon, waitUntil, 
 import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import { javaArgs, kafkaBrokers } from './kafka.ts';
-import { createKafka, ensureTopic } from '../../../services/shared/kafka.ts';
+import { TicketArchiverError } from '../../../services/core/errors.ts';
+import { createKafka } from '../../../services/edges/kafka/client.ts';
+import { ensureTopic } from '../../../services/edges/kafka/topics.ts';
 import {
   type ConnectorDefinition,
-  KafkaConnectError,
   loadConnectorDefinition,
   registerConnector,
   waitForConnectorRunning,
-} from '../../../services/shared/kafkaConnect.ts';
+} from '../../../services/edges/kafkaConnect/index.ts';
 
 const NAME = 'kafka-connect';
 
@@ -114,7 +115,7 @@ export async function startConnect(
     log(`kafka-connect: connector ${def.name} registered; waiting for it and its task to run`);
     await waitForConnectorRunning(connectUrl(s), def.name, s.STACK_START_TIMEOUT * 1000);
   } catch (err) {
-    if (err instanceof KafkaConnectError) throw new ComponentError(NAME, err.message, d.logFile);
+    if (err instanceof TicketArchiverError) throw new ComponentError(NAME, err.message, d.logFile);
     throw err;
   }
   return connectUrl(s);

@@ -2,7 +2,7 @@
 import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
-import { migrate } from '../../../services/shared/migrations.ts';
+import { migrate } from '../../../services/edges/hotStore/migrations.ts';
 import { asSuperuser, clusterRunning, startCluster, stopCluster, superuserUrl, type ClusterSpec } from './pgCluster.ts';
 
 export interface PostgresEndpoints {

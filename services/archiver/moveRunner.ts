@@ -1,0 +1,37 @@
+// The archiver's way into the move: the operator's rate cap first, then the shared move, counted in the metrics.
+// Callers hold the partition's queue (partitionQueues.ts): two moves of one ticket never overlap in an instance.
+import { moveTickets, recordUnmovable, type Candidate, type MoveDeps } from '../core/move/moveTickets.ts';
+import { countOutcomes, type TicketOutcome } from '../core/move/outcome.ts';
+import type { MoveRateLimiter } from '../core/rateLimit.ts';
+import type { ArchiverMetrics } from './metrics.ts';
+
+export type MoveSource = 'events' | 'timers';
+
+export interface MoveRunner {
+  move(source: MoveSource, candidates: Candidate[]): Promise<TicketOutcome[]>;
+  /** Records the candidates as stuck deletions with the reason: for work retrying cannot cure. */
+  giveUp(source: MoveSource, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]>;
+}
+
+export function moveRunner(deps: MoveDeps, limiter: MoveRateLimiter, metrics: ArchiverMetrics): MoveRunner {
+  const counted = async (source: MoveSource, candidates: Candidate[], work: () => Promise<TicketOutcome[]>) => {
+    const end = metrics.batchDuration.startTimer({ source });
+    metrics.movesInFlight.inc(candidates.length);
+    try {
+      const outcomes = await work();
+      for (const [outcome, n] of Object.entries(countOutcomes(outcomes))) metrics.moves.inc({ outcome }, n);
+      metrics.stuckRecorded.inc(outcomes.filter((o) => o.outcome === 'stuck').length);
+      return outcomes;
+    } finally {
+      metrics.movesInFlight.dec(candidates.length);
+      end();
+    }
+  };
+  return {
+    async move(source, candidates) {
+      await limiter.take(candidates.length);
+      return counted(source, candidates, () => moveTickets(deps, candidates));
+    },
+    giveUp: (source, candidates, err) => counted(source, candidates, () => recordUnmovable(deps, candidates, err)),
+  };
+}

@@ -1,0 +1,114 @@
+// The timer loop: tickets that turn cold by time alone. Every TIMER_POLL_INTERVAL the due timers of the owned
+// partitions are read (an index lookup of due timers only, never a scan of the hot table) and moved, which keeps the
+// delay after the due time far below FRESHNESS_TARGET. Per owned partition, what earlier polls covered is remembered
+// (and forgotten on every assignment), so most polls read only the current due buckets (core/timerBuckets.ts).
+import type { Logger } from 'pino';
+import { errorMessage } from '../core/errors.ts';
+import { afterPoll, timerPoll, type PartitionPolls, type TimerPoll } from '../core/timerBuckets.ts';
+import type { DueTimer } from '../edges/coldStore/index.ts';
+import type { ArchiverMetrics } from './metrics.ts';
+import type { MoveRunner } from './moveRunner.ts';
+import type { PartitionQueues } from './partitionQueues.ts';
+
+export interface TimerLoopDeps {
+  timers: {
+    dueTimers(partitions: number[], until: Date, limit: number): Promise<DueTimer[]>;
+    dueTimersInBuckets(partition: number, buckets: number[], until: Date, limit: number): Promise<DueTimer[]>;
+  };
+  queues: PartitionQueues;
+  mover: MoveRunner;
+  /** The partitions this instance owns now. */
+  assigned(): number[];
+  stopping(): boolean;
+  batchSize: number;
+  freshnessTargetMs: number;
+  pollIntervalMs: number;
+  dryRun: boolean;
+  metrics: Pick<ArchiverMetrics, 'timersDue' | 'lateMoves' | 'retries'>;
+  log: Logger;
+}
+
+export interface TimerLoop {
+  start(): void;
+  stop(): void;
+  /** A new assignment: every owned partition is scanned whole at its next poll. */
+  forgetPolls(): void;
+}
+
+export function timerLoop(d: TimerLoopDeps): TimerLoop {
+  const partitionPolls = new Map<number, PartitionPolls>();
+
+  async function dueNow(now: Date): Promise<{ due: DueTimer[]; polls: Map<number, TimerPoll> }> {
+    const polls = new Map(d.assigned().map((p) => [p, timerPoll(partitionPolls.get(p), now.getTime())]));
+    const perPartition = await Promise.all(
+      [...polls].map(([p, poll]) =>
+        poll.kind === 'full' ? d.timers.dueTimers([p], now, d.batchSize) : d.timers.dueTimersInBuckets(p, poll.buckets, now, d.batchSize),
+      ),
+    );
+    const due = perPartition
+      .flat()
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, d.batchSize);
+    return { due, polls };
+  }
+
+  function reportLate(due: DueTimer[], outcomes: Array<{ id: string; version?: string; outcome: string }>): void {
+    const dueAt = new Map(due.map((t) => [t.ticketId, t.dueAt.getTime()]));
+    const doneAt = Date.now();
+    for (const o of outcomes) {
+      const at = dueAt.get(o.id);
+      if (o.outcome === 'archived' && at !== undefined && doneAt - at > d.freshnessTargetMs) {
+        d.metrics.lateMoves.inc();
+        d.log.warn({ ticketId: o.id, ticketVersion: o.version, lateByMs: doneAt - at - d.freshnessTargetMs }, 'archived later than the freshness target');
+      }
+    }
+  }
+
+  async function tick(): Promise<void> {
+    if (d.stopping() || d.assigned().length === 0) return;
+    for (;;) {
+      const now = new Date();
+      const { due, polls } = await dueNow(now);
+      d.metrics.timersDue.set(due.length);
+      // Recorded only once every due timer found is moved: a failed move is polled the same way again.
+      const covered = () => {
+        if (due.length < d.batchSize) for (const [p, poll] of polls) partitionPolls.set(p, afterPoll(partitionPolls.get(p), poll, now.getTime()));
+      };
+      if (due.length === 0 || d.stopping()) {
+        if (!d.stopping()) covered();
+        return;
+      }
+      // One move for every due timer (fewer round trips than one per partition: this is what keeps freshness), in
+      // the queues of all the partitions involved.
+      const outcomes = await d.queues.runAcross(
+        due.map((t) => t.partition),
+        () => d.mover.move('timers', due.map((t) => ({ id: t.ticketId, version: t.version, fromTimer: true }))),
+      );
+      reportLate(due, outcomes);
+      if (d.dryRun) return; // a dry run leaves the timers in place; looping would report them again at once
+      covered();
+      if (due.length < d.batchSize) return;
+    }
+  }
+
+  let running = false;
+  let interval: NodeJS.Timeout | undefined;
+  return {
+    start() {
+      interval = setInterval(() => {
+        if (running) return;
+        running = true;
+        tick()
+          .catch((err: unknown) => {
+            d.metrics.retries.inc({ stage: 'timers' });
+            d.log.warn({ err: errorMessage(err) }, 'timer tick failed; retrying at the next tick');
+          })
+          .finally(() => {
+            running = false;
+          });
+      }, d.pollIntervalMs);
+    },
+    stop: () => clearInterval(interval),
+    forgetPolls: () => partitionPolls.clear(),
+  };
+}

@@ -1,0 +1,118 @@
+// The cold document of a ticket, and how it is made from the hot row and turned back into one.
+//
+// The exact copy is `row`: every column of public.tickets as PostgreSQL's own text output (read with fixed session
+// settings: UTC, ISO dates, ISO-8601 intervals, shortest-exact floats, hex bytea), or null. Text I/O is what
+// PostgreSQL guarantees to round-trip, so any type (numeric of any precision, timestamptz with microseconds,
+// json/jsonb, arrays, bytea, columns added later) comes back equal on restore. A few typed fields beside it serve
+// queries of the cold tier (a customer's tickets, a time range). Large text is stored once, inside `row`.
+// Plain data: ids, versions and other bigints are decimal text here; the cold store's edge stores them as int64.
+import { createHash } from 'node:crypto';
+import { RowShapeError } from '../errors.ts';
+
+/** A hot row as text: column name -> PostgreSQL text output, or null. */
+export type RowText = Record<string, string | null>;
+
+export type CopyState = 'copied' | 'archived';
+
+export interface ColdDocument {
+  /** The ticket id. */
+  _id: string;
+  version: string;
+  customer_id: string | null;
+  status: string | null;
+  created_at: Date | null;
+  last_operated_at: Date | null;
+  last_operator_id: string | null;
+  last_operator_group_id: string | null;
+  row: RowText;
+  archive: {
+    /** copied: written, hot row not yet deleted (not readable as archived); archived: hot row deleted. */
+    state: CopyState;
+    /** PostgreSQL type of every column at copy time (format_type). */
+    columns: Record<string, string>;
+    contentHash: string;
+    copiedAt: Date;
+    archivedAt: Date | null;
+    mover: string;
+  };
+}
+
+/** sha256 over the columns in name order; the same for the hot row and its cold copy. */
+export function contentHash(row: RowText): string {
+  const h = createHash('sha256');
+  for (const name of Object.keys(row).sort()) {
+    const value = row[name];
+    h.update(name);
+    h.update(value === null || value === undefined ? '\u0000N' : `\u0000V${value}`);
+    h.update('\u0001');
+  }
+  return h.digest('hex');
+}
+
+function bigintText(column: string, text: string | null | undefined): string | null {
+  if (text === null || text === undefined) return null;
+  if (!/^-?\d+$/.test(text)) throw new RowShapeError(`column ${column}: expected a whole number, got ${JSON.stringify(text.slice(0, 40))}`);
+  return text;
+}
+
+/** PostgreSQL's ISO timestamptz output in UTC ("2026-11-21 19:34:43.479004+00") to a Date (milliseconds). */
+export function pgTimestampToDate(text: string | null | undefined): Date | null {
+  if (text === null || text === undefined) return null;
+  const d = new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
+  if (Number.isNaN(d.getTime())) throw new RowShapeError(`unexpected timestamptz text: ${text}`);
+  return d;
+}
+
+export function toColdDocument(row: RowText, columns: Record<string, string>, mover: string, now: Date): ColdDocument {
+  const id = row.id;
+  const version = row.version;
+  if (!id || !version) throw new RowShapeError('a ticket row needs id and version');
+  return {
+    _id: bigintText('id', id) as string,
+    version: bigintText('version', version) as string,
+    customer_id: bigintText('customer_id', row.customer_id),
+    status: row.status ?? null,
+    created_at: pgTimestampToDate(row.created_at),
+    last_operated_at: pgTimestampToDate(row.last_operated_at),
+    last_operator_id: bigintText('last_operator_id', row.last_operator_id),
+    last_operator_group_id: bigintText('last_operator_group_id', row.last_operator_group_id),
+    row,
+    archive: { state: 'copied', columns, contentHash: contentHash(row), copiedAt: now, archivedAt: null, mover },
+  };
+}
+
+/**
+ * The JSON given to json_populate_record(NULL::public.tickets, $1) to restore the row. A JSON string is fed to the
+ * column type's input function, so every value comes back equal, except for json/jsonb columns, which take the JSON
+ * value itself: their text is embedded as it is (never parsed here, so numbers beyond double precision survive).
+ */
+export function restoreRecordJson(doc: Pick<ColdDocument, 'row' | 'archive'>): string {
+  if (contentHash(doc.row) !== doc.archive.contentHash) {
+    throw new RowShapeError('the cold copy does not match its content hash; refusing to restore a corrupted copy');
+  }
+  const fields = Object.entries(doc.row).map(([name, value]) => {
+    const type = doc.archive.columns[name] ?? '';
+    const json = value === null ? 'null' : type === 'json' || type === 'jsonb' ? value : JSON.stringify(value);
+    return `${JSON.stringify(name)}:${json}`;
+  });
+  return `{${fields.join(',')}}`;
+}
+
+/** A version as any store hands it back (text, number, bigint, a driver's int64). */
+export type VersionLike = string | number | bigint | { toString(): string };
+
+/**
+ * Whether a copy already in the store must give way to `doc`, a fresh copy of the hot row: it is of an older version,
+ * or of the same version with other content while still only a copy (the table changed shape since it was written:
+ * ADD COLUMN changes no version). An archive of the same or a newer version is never replaced.
+ */
+export function copyIsStale(
+  existing: { version: VersionLike; archive?: { state?: CopyState; contentHash?: string } },
+  doc: { version: VersionLike; archive: { contentHash: string } },
+): boolean {
+  const version = BigInt(existing.version.toString());
+  const fresh = BigInt(doc.version.toString());
+  if (version < fresh) return true;
+  if (version > fresh) return false;
+  return existing.archive?.state === 'copied' && existing.archive.contentHash !== doc.archive.contentHash;
+}

@@ -1,0 +1,147 @@
+// The move, whole, in one place: re-read the candidates, copy them, delete what is still cold and unchanged, find out
+// what happened to the rest (outcome.ts), then apply what follows (followUp.ts). The archiver (events, timers) and
+// the reconciler (stuck deletions, unfinished copies, sweep) both move through here, over the stores' ports.
+import { errorCode, errorMessage, isRetriable, TableShapeChangedError } from '../errors.ts';
+import { toColdDocument } from './coldDocument.ts';
+import { planFollowUp, type Candidate, type FollowUp, type StuckScheduler } from './followUp.ts';
+import { classifyUndeleted, classifyUnread, type TicketOutcome } from './outcome.ts';
+import type { ColdTicketStore, HotTicketStore, TicketVersion } from './ports.ts';
+
+export type { Candidate } from './followUp.ts';
+
+/** Schema changes are rare; a move that keeps meeting one gives up and lets its caller retry later. */
+const MAX_SHAPE_ATTEMPTS = 3;
+
+/** The logging a move does (pino's Logger fits): ticket id and version in every line about a ticket. */
+export interface MoveLog {
+  debug(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+export interface MoveDeps {
+  hot: HotTicketStore;
+  cold: ColdTicketStore;
+  /** Who moves (instance name), recorded in the ledger and the cold document. */
+  mover: string;
+  lockTimeoutMs: number;
+  coldAfterMs: number;
+  dryRun: boolean;
+  now: () => Date;
+  log: MoveLog;
+  /** The partition a ticket's timer belongs to. */
+  partitionOf: (id: string) => number;
+  scheduleStuck: StuckScheduler;
+}
+
+/**
+ * Moves the candidates. Throws only what retrying can cure (a store unreachable), before anything irreversible
+ * happened for the batch or at a point where repeating it is harmless: the caller retries the whole batch, and every
+ * step is idempotent. Per-ticket problems become outcomes; a failure that retrying cannot cure makes every candidate
+ * a stuck deletion with the reason, so the caller moves on and the reconciler (then an operator) takes over.
+ */
+export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise<TicketOutcome[]> {
+  const unique = [...new Map(candidates.map((c) => [c.id, c])).values()];
+  if (unique.length === 0) return [];
+  let outcomes: TicketOutcome[];
+  try {
+    outcomes = await decide(d, unique, 1);
+  } catch (err) {
+    if (isRetriable(err)) throw err;
+    return recordUnmovable(d, unique, err);
+  }
+  return settle(d, unique, outcomes);
+}
+
+/**
+ * The candidates cannot be moved for a reason retrying cannot cure (`err`): each becomes a stuck deletion with that
+ * reason (permanent, so the reconciler escalates it to an operator after a few attempts), and stays hot.
+ */
+export async function recordUnmovable(d: MoveDeps, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]> {
+  const reason = `the move failed and retrying cannot cure it: ${errorMessage(err)}`;
+  d.log.error({ err: errorMessage(err), tickets: candidates.length }, 'move failed for a reason retrying cannot cure; its tickets are recorded as stuck');
+  const code = errorCode(err) ?? 'NON_RETRIABLE';
+  return settle(d, candidates, candidates.map((c) => ({ id: c.id, version: c.version ?? c.copiedVersion, outcome: 'stuck', reason, code })));
+}
+
+/** Plans and applies what follows the outcomes, and logs each ticket's. Dry runs stop at the outcomes. */
+async function settle(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutcome[]): Promise<TicketOutcome[]> {
+  if (d.dryRun) return outcomes;
+  const followUp = planFollowUp(candidates, outcomes, { now: d.now(), partitionOf: d.partitionOf, scheduleStuck: d.scheduleStuck });
+  await applyFollowUp(d, followUp);
+  return outcomes.map((o) => {
+    const entry = { ticketId: o.id, ticketVersion: o.version ?? o.archivedVersion, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) };
+    if (followUp.escalated.has(o.id)) {
+      d.log.error({ ...entry, code: o.code }, 'deletion escalated to an operator after repeated permanent failures');
+      return { ...o, escalated: true };
+    }
+    if (o.outcome === 'stuck') d.log.warn(entry, 'deletion stuck; recorded for the reconciler');
+    else d.log.debug(entry, 'move outcome');
+    return o;
+  });
+}
+
+/** Re-read, copy, delete, and classify every candidate. */
+async function decide(d: MoveDeps, candidates: Candidate[], attempt: number): Promise<TicketOutcome[]> {
+  const ids = candidates.map((c) => c.id);
+  const { rows, columns } = await d.hot.readColdRows(ids);
+  const readIds = new Set(rows.map((r) => r.id as string));
+  const unread = ids.filter((id) => !readIds.has(id));
+  const outcomes: TicketOutcome[] = [];
+
+  if (unread.length > 0) {
+    const [states, ledger] = await Promise.all([d.hot.readStates(unread), d.hot.readLedger(unread)]);
+    outcomes.push(...unread.map((id) => classifyUnread(id, states.get(id), ledger.get(id), d.coldAfterMs)));
+  }
+  if (d.dryRun) {
+    outcomes.push(...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })));
+    return outcomes;
+  }
+  if (rows.length === 0) return outcomes;
+
+  // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern).
+  const copiedAt = d.now();
+  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt));
+  const { refused } = await d.cold.writeCopies(docs);
+  // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
+  for (const r of rows) {
+    const reason = refused.get(r.id as string);
+    if (reason !== undefined) outcomes.push({ id: r.id as string, version: r.version as string, outcome: 'stuck', reason, code: 'COLD_REFUSED' });
+  }
+  const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.id as string)).map((r) => ({ id: r.id as string, version: r.version as string }));
+
+  // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
+  let result: Awaited<ReturnType<HotTicketStore['deleteUnchanged']>>;
+  try {
+    result = await d.hot.deleteUnchanged(copied, columns, d.mover, d.lockTimeoutMs);
+  } catch (err) {
+    // ALTER TABLE between copy and delete: nothing was deleted; copy the rows again in their new shape.
+    if (!(err instanceof TableShapeChangedError) || attempt >= MAX_SHAPE_ATTEMPTS) throw err;
+    d.log.warn({ err: err.message, tickets: copied.length }, 'table changed shape during a move; copying again');
+    return decide(d, candidates, attempt + 1);
+  }
+  const deletedIds = new Set(result.deleted.map((t) => t.id));
+  outcomes.push(...result.deleted.map((t) => ({ ...t, outcome: 'archived' as const })));
+
+  // 3. Everything copied but not deleted: find out why, at this moment.
+  const undeleted = copied.filter((c) => !deletedIds.has(c.id));
+  if (undeleted.length > 0) {
+    const uids = undeleted.map((c) => c.id);
+    const [states, ledger] = await Promise.all([d.hot.readStates(uids), d.hot.readLedger(uids)]);
+    const failures = new Map(result.failed.map((f) => [f.id, f]));
+    outcomes.push(...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))));
+  }
+  return outcomes;
+}
+
+/** Applies the follow-up in the cold store, in an order a crash at any point leaves safe: archives confirmed before
+ * stale copies go, stuck records written before the timers that led to them are cleared. Every step is idempotent. */
+async function applyFollowUp(d: MoveDeps, f: FollowUp): Promise<void> {
+  const now = d.now();
+  await d.cold.markArchived(f.markArchived, now);
+  await d.cold.removeCopies(f.removeCopies);
+  await d.cold.recordStuck(f.recordStuck, now);
+  await d.cold.clearStuck(f.clearStuck);
+  await d.cold.setTimers(f.setTimers, now);
+  await d.cold.clearTimersOf(f.clearTimers);
+}

@@ -1,0 +1,70 @@
+// What a move needs of the two stores, in the ticket domain. The edges implement these (services/edges/hotStore,
+// services/edges/coldStore); unit tests implement them in memory. Nothing here knows a driver.
+import type { FailureClass } from '../failureClass.ts';
+import type { ColdDocument, RowText } from './coldDocument.ts';
+import type { TableShape } from './tableShape.ts';
+
+export interface TicketVersion {
+  id: string;
+  version: string;
+}
+
+export interface HotState extends TicketVersion {
+  status: string;
+  lastOperatedAt: string;
+  /** Cold by the rule at the database's clock. */
+  cold: boolean;
+  /** A restore hold keeps it hot until this time (ISO text), if any. */
+  heldUntil: string | null;
+}
+
+export interface LedgerEntry extends TicketVersion {
+  state: 'archived' | 'restored';
+  holdUntil: string | null;
+}
+
+export interface DeleteFailure extends TicketVersion {
+  code: string | undefined;
+  message: string;
+}
+
+export interface HotTicketStore {
+  /** Re-reads the tickets that are cold now (database clock) and not held, every column as exact text. */
+  readColdRows(ids: string[]): Promise<{ rows: RowText[]; columns: TableShape }>;
+  /** The current state of each ticket that still exists. */
+  readStates(ids: string[]): Promise<Map<string, HotState>>;
+  readLedger(ids: string[]): Promise<Map<string, LedgerEntry>>;
+  /** Deletes each ticket only if still at the copied version, cold and not held, and records it in the ledger in the
+   * same transaction; rows locked by a business transaction are skipped. Throws TableShapeChangedError when the table
+   * no longer has `shape`. */
+  deleteUnchanged(copied: TicketVersion[], shape: TableShape, mover: string, lockTimeoutMs: number): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }>;
+}
+
+export interface ColdTimerEntry extends TicketVersion {
+  dueAt: Date;
+  /** The tickets topic's partition of the ticket: the archiver that owns it fires the timer. */
+  partition: number;
+}
+
+export interface StuckEntry extends TicketVersion {
+  reason: string;
+  code: string | null;
+  failureClass: FailureClass;
+  nextAttemptAt: Date;
+  /** Left for an operator: never retried by itself again. */
+  escalated: boolean;
+}
+
+export interface ColdTicketStore {
+  /** Idempotent copies: a copy of the same or a newer version already there is kept. `refused`: ids the store cannot
+   * hold, with its reason. */
+  writeCopies(docs: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }>;
+  /** copied -> archived for tickets whose hot row a mover deleted. */
+  markArchived(done: TicketVersion[], now: Date): Promise<void>;
+  /** Removes copies that never became archives, each only at the given version. */
+  removeCopies(stale: TicketVersion[]): Promise<void>;
+  recordStuck(items: StuckEntry[], now: Date): Promise<void>;
+  clearStuck(ids: string[]): Promise<void>;
+  setTimers(timers: ColdTimerEntry[], now: Date): Promise<void>;
+  clearTimersOf(ids: string[]): Promise<void>;
+}

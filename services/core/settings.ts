@@ -1,0 +1,86 @@
+// Settings from environment variables, validated once at start: the schema every service shares, and the parts the
+// movers (archiver and reconciler) share. Each bad value is reported with the variable's name and what is expected,
+// so a misconfigured pod fails at once and says why. The caller hands in the environment (the core reads none).
+import { z } from 'zod';
+import { DURATION_FORMAT, parseDuration } from './duration.ts';
+import { ConfigError } from './errors.ts';
+
+export const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: `expected ${DURATION_FORMAT}, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+/** A whole-number setting within bounds, reported as "expected <what>". */
+export const wholeNumber = (fallback: number, min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(min, `expected ${what} (at least ${min})`)
+    .max(max, `expected ${what} (at most ${max})`)
+    .default(fallback);
+
+export const url = (protocols: string[], example: string) =>
+  z
+    .string({ error: `required: a URL such as ${example}` })
+    .min(1, `required: a URL such as ${example}`)
+    .refine((text) => {
+      try {
+        return protocols.includes(new URL(text).protocol);
+      } catch {
+        return false;
+      }
+    }, `expected a ${protocols.join(' or ')} URL such as ${example}`);
+
+const brokers = z
+  .string({ error: 'required: a comma-separated list of host:port, e.g. 127.0.0.1:9092' })
+  .transform((text) => text.split(',').map((b) => b.trim()).filter(Boolean))
+  .refine(
+    (list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(b) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b)),
+    'expected a comma-separated list of host:port, e.g. 127.0.0.1:9092',
+  );
+
+export const configSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/tickets'),
+  KAFKA_BROKERS: brokers,
+  MONGODB_URL: url(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/'),
+  KAFKA_CONNECT_URL: url(['http:', 'https:'], 'http://host:8083').optional(),
+  TICKETS_TOPIC: z.string().min(1).default('ticketdb.public.tickets'),
+  COLD_AFTER: duration('30d'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** What the archiver and the reconciler both move by: one declaration, so the two can never disagree. */
+export const moverSchema = configSchema.extend({
+  /** The archiver's consumer group. Timers belong to it; the reconciler files the timers it sets under it. */
+  ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver'),
+  /** Tickets per move: one re-read, one bulk copy, one delete statement. */
+  ARCHIVE_BATCH_SIZE: wholeNumber(500, 1, 10_000, 'a whole number of tickets per move'),
+  /** A ticket that turns cold by time alone is archived at most this long after it is due. */
+  FRESHNESS_TARGET: duration('10s'),
+  /** How long a delete may wait for a row lock before the row is left for the reconciler. */
+  DELETE_LOCK_TIMEOUT: duration('200ms'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type MoverSettings = z.infer<typeof moverSchema>;
+
+/** Reads only the variables the schema knows; throws ConfigError listing every bad one. */
+export function loadConfig<S extends z.ZodObject>(env: Record<string, string | undefined>, schema: S = configSchema as unknown as S): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+}

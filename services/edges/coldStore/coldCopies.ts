@@ -1,0 +1,154 @@
+// The cold tier's ticket documents: idempotent copies, the copied -> archived transition, removal of copies that never
+// became archives, and the reads of the reconciler, restore and verify. Collection ticket_archive.tickets.
+import { BSON, MongoBulkWriteError, type Collection, type Db } from 'mongodb';
+import { copyIsStale, type ColdDocument } from '../../core/move/coldDocument.ts';
+import type { TicketVersion } from '../../core/move/ports.ts';
+import { inParallel } from '../../core/inParallel.ts';
+import { coldStoreError, guardedCold } from './connection.ts';
+import { fromStored, int64, toStored, type StoredColdDocument } from './documents.ts';
+
+const DUPLICATE_KEY = 11000;
+// MongoDB's document limit is 16 MiB; leave room for the command envelope.
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 16 * 1024;
+// Server answers that retrying the same document cannot cure: too large, invalid value, bad key, schema validation.
+const REFUSAL_CODES = new Set([2, 10334, 17419, 52, 55, 56, 57, 121, 17280]);
+
+/** The failed operations of an unordered bulk insert, by the index of their document. */
+export function bulkWriteErrors(err: MongoBulkWriteError): Array<{ code: number; index: number; errmsg?: string }> {
+  const raw: unknown = err.writeErrors;
+  return (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number; errmsg?: string }>;
+}
+
+export class ColdCopies {
+  private readonly tickets: Collection<StoredColdDocument>;
+
+  constructor(db: Db) {
+    this.tickets = db.collection<StoredColdDocument>('tickets');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.tickets.createIndex({ customer_id: 1, last_operated_at: -1 }, { name: 'customer_last_operated' });
+    await this.tickets.createIndex({ 'archive.state': 1 }, { name: 'archive_state' });
+  }
+
+  /**
+   * Writes the copies: a document already holding the same or a newer version is left as it is, so a second write
+   * changes nothing and an older one never wins. Returns the ids whose stored copy was already that version or newer,
+   * and those the store refused, with its reason.
+   *
+   * FerretDB 1.x keeps one backend connection per operation of a multi-operation update command until the command
+   * ends, so a bulk of updates larger than its pool deadlocks. Hence: one insertMany for new copies, and single
+   * replace commands only for the few ids that already had a copy (redelivery, retries).
+   */
+  writeCopies(all: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }> {
+    return guardedCold('writing copies', async () => {
+      const kept = new Set<string>();
+      const refused = new Map<string, string>();
+      // A document the store cannot hold is refused up front, so it cannot fail the whole batch again and again.
+      const docs = all.map(toStored).filter((doc) => {
+        const size = BSON.calculateObjectSize(doc);
+        if (size <= MAX_DOCUMENT_BYTES) return true;
+        refused.set(doc._id.toString(), `the cold copy would be ${size} bytes, above the cold store's ${MAX_DOCUMENT_BYTES}-byte document limit`);
+        return false;
+      });
+      if (docs.length === 0) return { kept, refused };
+      const duplicates: StoredColdDocument[] = [];
+      try {
+        await this.tickets.insertMany(docs, { ordered: false });
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError)) throw err;
+        const errors = bulkWriteErrors(err);
+        if (errors.length === 0) throw err;
+        for (const e of errors) {
+          const doc = docs[e.index] as StoredColdDocument;
+          if (e.code === DUPLICATE_KEY) duplicates.push(doc);
+          else if (REFUSAL_CODES.has(e.code)) refused.set(doc._id.toString(), `the cold store refused the copy (code ${e.code}): ${e.errmsg ?? ''}`);
+          else throw err;
+        }
+      }
+      await inParallel(duplicates, 8, async (doc) => {
+        const existing = await this.tickets.findOne({ _id: doc._id }, { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } });
+        if (existing && !copyIsStale(existing, doc)) {
+          kept.add(doc._id.toString());
+          return;
+        }
+        try {
+          // Replaced only if still stale: an older version, or a copy of this version with other content (the table
+          // changed shape since it was written). An archive is never overwritten.
+          const stale = [
+            { version: { $lt: doc.version } },
+            { version: doc.version, 'archive.state': 'copied', 'archive.contentHash': { $ne: doc.archive.contentHash } },
+          ];
+          await this.tickets.replaceOne({ _id: doc._id, $or: stale }, doc, { upsert: true });
+        } catch (err) {
+          // Lost a race with a writer of the same or a newer version: that copy stays.
+          if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+          kept.add(doc._id.toString());
+        }
+      });
+      return { kept, refused };
+    });
+  }
+
+  /**
+   * copied -> archived for tickets whose hot row a mover deleted. Matching by id is exact: a row is deleted only at
+   * the version that was copied, and versions only grow, so no newer copy of a deleted ticket can exist.
+   */
+  markArchived(done: TicketVersion[], now: Date): Promise<void> {
+    if (done.length === 0) return Promise.resolve();
+    // One command; 'archive.state' equality is what narrows it on FerretDB (which scans for $in).
+    return guardedCold('marking copies archived', async () => {
+      await this.tickets.updateMany(
+        { _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': 'copied' },
+        { $set: { 'archive.state': 'archived', 'archive.archivedAt': now } },
+      );
+    });
+  }
+
+  /** Removes copies that never became archives (the hot row changed or was deleted by the business), each only at
+   * the version that was copied. An archived copy is never removed here. Rare, so one command each. */
+  removeCopies(stale: TicketVersion[]): Promise<void> {
+    return guardedCold('removing stale copies', async () => {
+      for (const t of stale) await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version), 'archive.state': 'copied' });
+    });
+  }
+
+  /** Removes copies of a ticket at a version, whatever their state (a restored ticket's left-over archive). */
+  removeAnyCopies(items: TicketVersion[]): Promise<number> {
+    return guardedCold('removing restored tickets\' archives', async () => {
+      let removed = 0;
+      for (const t of items) removed += (await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version) })).deletedCount;
+      return removed;
+    });
+  }
+
+  /** Copies never marked archived and older than `cutoff`: moves interrupted between copy and settle. */
+  unfinishedCopies(cutoff: Date, limit: number): Promise<TicketVersion[]> {
+    return guardedCold('reading unfinished copies', async () => {
+      const docs = await this.tickets
+        .find({ 'archive.state': 'copied', 'archive.copiedAt': { $lte: cutoff } }, { projection: { version: 1 } })
+        .limit(limit)
+        .toArray();
+      return docs.map((d) => ({ id: d._id.toString(), version: d.version.toString() }));
+    });
+  }
+
+  /** The cold documents of one ticket (more than one would be a violation `verify` reports). */
+  ofTicket(id: string): Promise<ColdDocument[]> {
+    return guardedCold(`reading the archive of ticket ${id}`, async () => (await this.tickets.find({ _id: int64(id) }).toArray()).map(fromStored));
+  }
+
+  /** Every cold document, one at a time (verify over everything). */
+  async *all(): AsyncGenerator<ColdDocument> {
+    try {
+      for await (const doc of this.tickets.find({})) yield fromStored(doc);
+    } catch (err) {
+      throw coldStoreError(err, 'reading every cold document');
+    }
+  }
+
+  /** Removes the archive of a ticket at its version (after a restore put the row back). */
+  removeArchive(t: TicketVersion): Promise<void> {
+    return guardedCold(`removing the archive of ticket ${t.id}`, async () => void (await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version) })));
+  }
+}

@@ -1,0 +1,62 @@
+// The MongoDB-compatible cold store, the only place the mongodb driver is used: ticket_archive's archives, timers,
+// stuck deletions and pass history, each behind a surface in the ticket domain. Callers never see a collection.
+import type { ColdTicketStore } from '../../core/move/ports.ts';
+import { ColdCopies } from './coldCopies.ts';
+import { connectColdStore, guardedCold } from './connection.ts';
+import { ReconcileRuns } from './reconcileRuns.ts';
+import { StuckDeletions } from './stuckDeletions.ts';
+import { ColdTimers } from './timers.ts';
+
+export { redact } from './connection.ts';
+export type { ColdCopies } from './coldCopies.ts';
+export type { StuckDeletion, StuckDeletions } from './stuckDeletions.ts';
+export type { ColdTimers, DueTimer } from './timers.ts';
+export type { ReconcileRuns } from './reconcileRuns.ts';
+
+export interface ColdStore {
+  copies: ColdCopies;
+  stuck: StuckDeletions;
+  runs: ReconcileRuns;
+  /** The timers of one consumer group (one deployment of the archiver). */
+  timersOf(group: string): ColdTimers;
+  /** What a move writes, with the timers of `group`. */
+  forMoves(group: string): ColdTicketStore;
+  /** Creates the indexes every reader and writer relies on (idempotent). */
+  ensureIndexes(): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openColdStore(url: string, options: { timeoutMs?: number } = {}): Promise<ColdStore> {
+  const connection = await connectColdStore(url, options);
+  const copies = new ColdCopies(connection.db);
+  const stuck = new StuckDeletions(connection.db);
+  const timersOf = (group: string) => new ColdTimers(connection.db, group);
+  return {
+    copies,
+    stuck,
+    runs: new ReconcileRuns(connection.db),
+    timersOf,
+    forMoves(group) {
+      const timers = timersOf(group);
+      return {
+        writeCopies: (docs) => copies.writeCopies(docs),
+        markArchived: (done, now) => copies.markArchived(done, now),
+        removeCopies: (stale) => copies.removeCopies(stale),
+        recordStuck: (items, now) => stuck.recordStuck(items, now),
+        clearStuck: (ids) => stuck.clearStuck(ids),
+        setTimers: (list, now) => timers.setTimers(list, now),
+        clearTimersOf: (ids) => timers.clearTimersOf(ids),
+      };
+    },
+    async ensureIndexes() {
+      await guardedCold('creating indexes', async () => {
+        await copies.ensureIndexes();
+        await ColdTimers.ensureIndexes(connection.db);
+        await stuck.ensureIndexes();
+      });
+    },
+    ping: () => connection.ping(),
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,16 @@
+// The reconciler's pass history (ticket_archive.reconcile_runs): one summary per pass, kept to be queried months later.
+import type { Collection, Db } from 'mongodb';
+import type { PassSummary } from '../../core/passSummary.ts';
+import { guardedCold } from './connection.ts';
+
+export class ReconcileRuns {
+  private readonly runs: Collection<PassSummary>;
+
+  constructor(db: Db) {
+    this.runs = db.collection<PassSummary>('reconcile_runs');
+  }
+
+  record(summary: PassSummary): Promise<void> {
+    return guardedCold('recording a reconcile pass', async () => void (await this.runs.insertOne(summary)));
+  }
+}

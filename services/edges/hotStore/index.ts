@@ -1,0 +1,44 @@
+// The hot PostgreSQL database, the only place pg is used: tickets as moves see them, restores, the census `verify`
+// takes, and the schema's migrations. Callers get these surfaces, never the pool.
+import { StoreUnavailableError } from '../../core/errors.ts';
+import { HotCensus } from './census.ts';
+import { HotTickets } from './hotTickets.ts';
+import { createTextPool, guarded } from './pool.ts';
+import { HotRestores } from './restores.ts';
+
+export { HotTickets, type SweepPosition } from './hotTickets.ts';
+export { migrate, loadMigrations, splitStatements, type Migration } from './migrations.ts';
+
+export interface HotStore {
+  tickets: HotTickets;
+  restores: HotRestores;
+  census: HotCensus;
+  /** Answers when the database does; throws the product's error naming the cause otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHotStore(o: {
+  databaseUrl: string;
+  applicationName: string;
+  coldAfterMs: number;
+  poolSize: number;
+  /** Told about idle connections the server closed (the pool replaces them). */
+  onIdleError?: (err: Error) => void;
+}): Promise<HotStore> {
+  const pool = createTextPool(o.databaseUrl, o.applicationName, o.poolSize, o.onIdleError ?? (() => undefined));
+  const ping = () => guarded('answering a ping', async () => void (await pool.query('SELECT 1')));
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end();
+    throw new StoreUnavailableError('postgres', `PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`, (err as { code?: string }).code, err);
+  }
+  return {
+    tickets: new HotTickets(pool, o.coldAfterMs),
+    restores: new HotRestores(pool),
+    census: new HotCensus(pool),
+    ping,
+    close: () => pool.end().catch(() => undefined),
+  };
+}

@@ -1,0 +1,29 @@
+// Putting an archived ticket back into the hot table, exactly as it was, which is how an archived ticket is
+// reopened. The restored row is held hot (not archived again) for a while so the caller can reopen it.
+import { RestoreError } from '../core/errors.ts';
+import { restoreRecordJson } from '../core/move/coldDocument.ts';
+import type { ColdStore } from '../edges/coldStore/index.ts';
+import type { HotStore } from '../edges/hotStore/index.ts';
+
+export interface RestoreResult {
+  id: string;
+  version: string;
+  holdUntil: Date;
+}
+
+export async function restoreTicket(hot: HotStore, cold: ColdStore, id: string, holdMs: number, mover: string): Promise<RestoreResult> {
+  const [doc] = await cold.copies.ofTicket(id);
+  if (!doc) throw new RestoreError(`ticket ${id} has no copy in the cold store`);
+  const version = doc.version;
+  const hotState = await hot.tickets.readStates([id]);
+  if (hotState.has(id)) {
+    throw new RestoreError(`ticket ${id} is in the hot table (version ${hotState.get(id)?.version}); only an archived ticket can be restored`);
+  }
+  const holdUntil = new Date(Date.now() + holdMs);
+  // The hot row first: if the cold store cannot be cleaned up afterwards, the ticket is in both tiers (which the
+  // reconciler resolves), never in neither.
+  await hot.restores.restore(restoreRecordJson(doc), id, version, holdUntil, mover);
+  await cold.copies.removeArchive({ id, version });
+  await cold.stuck.clearStuck([id]);
+  return { id, version, holdUntil };
+}
