@@ -1,10 +1,54 @@
-// Lint rules: typescript-eslint's recommended type-aware set, so promise misuse (a floating
-// promise can lose a move's failure) is caught before it ships.
+// Lint rules: typescript-eslint's recommended type-aware set, so promise misuse (a floating promise can lose a move's
+// failure) is caught before it ships; and the architecture, so a file's folder tells what it may import:
+//   services/core      pure: zod, node:crypto and each other; no driver, no I/O module, no process.env
+//   services/edges/X   one server each (hotStore: pg, coldStore: mongodb, kafka: kafkajs, kafkaConnect: fetch);
+//                      core and its own files only, never another edge or a service
+//   services/runtime   process plumbing (logs, HTTP endpoints); core only
+//   services/<service> archiver, reconciler, verify, restore: core, runtime and each edge's index.ts; no driver
+//   services/cli       the program: everything above, edges through their index.ts
+// No import circle anywhere, and no file under services/ over 250 lines.
 import js from '@eslint/js';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+const DRIVERS = ['pg', 'mongodb', 'kafkajs'];
+const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'os', 'node:os'];
+const SERVICES = 'archiver|reconciler|verify|restore|cli';
+
+const why = {
+  driver: 'a server is touched only through its edge under services/edges/',
+  core: 'the core is pure: no server, no I/O, no logging or metrics library; it is handed what it needs',
+  edgeInternals: 'use the edge through its index.ts: its surface speaks the ticket domain',
+};
+
+/** One no-restricted-imports setting per folder (flat config does not merge a rule's options across blocks). */
+function restrict({ paths = [], patterns = [] }) {
+  return { 'no-restricted-imports': ['error', { paths, patterns }] };
+}
+const forbid = (names, message) => names.map((name) => ({ name, message }));
+const driversExcept = (own) => forbid(DRIVERS.filter((d) => d !== own), why.driver);
+
+const edge = (folder, driver) => ({
+  files: [`services/edges/${folder}/**/*.ts`],
+  rules: restrict({
+    paths: driversExcept(driver),
+    patterns: [
+      { regex: `(^|/)(runtime|${SERVICES})/`, message: 'an edge serves the services; it never imports one' },
+      { regex: '^\\.\\./(hotStore|coldStore|kafka|kafkaConnect)/', message: 'one edge per server: edges do not import each other' },
+    ],
+  }),
+});
+
+const wiring = (folders, extra = []) => ({
+  files: folders.map((f) => `services/${f}/**/*.ts`),
+  rules: restrict({
+    paths: forbid(DRIVERS, why.driver),
+    patterns: [{ regex: '(^|/)edges/[^/]+/(?!index\\.ts$)', message: why.edgeInternals }, ...extra],
+  }),
+});
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.stack/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.stack/**', '.stack-*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -20,5 +64,40 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['services/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'max-lines': ['error', { max: 250 }],
+    },
+  },
+  {
+    files: ['services/core/**/*.ts'],
+    rules: {
+      ...restrict({
+        paths: [...forbid(DRIVERS, why.driver), ...forbid(['pino', 'prom-client', 'commander', 'cli-progress', 'fastify', ...IO_MODULES], why.core)],
+        patterns: [{ regex: `(^|/)(edges|runtime|${SERVICES}|infra|test)/`, message: 'the core imports only the core' }],
+      }),
+      'no-restricted-globals': ['error', { name: 'process', message: `${why.core} (settings arrive as a parsed object)` }],
+    },
+  },
+  edge('hotStore', 'pg'),
+  edge('coldStore', 'mongodb'),
+  edge('kafka', 'kafkajs'),
+  edge('kafkaConnect', undefined),
+  {
+    files: ['services/runtime/**/*.ts'],
+    rules: restrict({ paths: forbid(DRIVERS, why.driver), patterns: [{ regex: `(^|/)(edges|${SERVICES})/`, message: 'runtime plumbing knows no server and no service' }] }),
+  },
+  ...['archiver', 'reconciler', 'verify', 'restore'].map((service) =>
+    wiring([service], [{ regex: `^\\.\\./(?!core/|edges/|runtime/)`, message: 'a service imports the core, the edges and the runtime, not another service' }]),
+  ),
+  wiring(['cli']),
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );
