@@ -1,5 +1,5 @@
-// No import circle under services/, type-only imports included (the lint rule import-x/no-cycle skips those, and a
-// circle of types still ties two modules' meanings together). Folder rules are the lint's (eslint.config.js).
+// No import circle under services/, type-only imports included (a circle of types still ties two modules' meanings
+// together, and lint rules such as import-x/no-cycle skip them). Folder rules are the lint's (eslint.config.js).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
