@@ -79,10 +79,9 @@ export function ensureDebeziumPlugin(s: StackSettings, v: Versions, log: (m: str
 }
 
 /**
- * FerretDB 1.x from the Go module proxy. `go install module@version` cannot be used as is: it asks the
- * proxy for the module's version list (refused with 403 for this module) and the module zip lacks the
- * generated build/version/version.txt that FerretDB's init() requires. So: download the exact module
- * (its go.sum hash checked against the pin), copy it, write version.txt, and `go build` it.
+ * FerretDB 2.x from the Go module proxy: the exact module is downloaded (its go.sum hash checked against the pin),
+ * copied, given its build/version/version.txt (which `bin/task gen-version` writes in FerretDB's own builds), and built
+ * static (CGO off: no link to this machine's libc).
  */
 export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) => void): string {
   const dir = join(s.cache, `ferretdb-${v.ferretdb.version}`);
@@ -92,7 +91,7 @@ export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) =
   if (!commandExists('go')) {
     throw new ComponentError('cold-store', 'neither mongod nor go is on the PATH; install Go to build FerretDB, or put mongod on the PATH');
   }
-  log(`cold-store: building FerretDB ${v.ferretdb.version} from the Go module proxy (about 2 minutes the first time)`);
+  log(`cold-store: building FerretDB ${v.ferretdb.version} from the Go module proxy (about 3 minutes the first time)`);
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
   const info = JSON.parse(
     run('cold-store', 'go', ['mod', 'download', '-json', `${v.ferretdb.module}@${v.ferretdb.version}`], { env }),
@@ -107,7 +106,6 @@ export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) =
   cpSync(info.Dir, src, { recursive: true });
   run('cold-store', 'chmod', ['-R', 'u+w', src]);
   writeFileSync(join(src, 'build/version/version.txt'), `${v.ferretdb.version}\n`);
-  writeFileSync(join(src, 'build/version/commit.txt'), `${v.ferretdb.commit}\n`);
   writeFileSync(join(src, 'build/version/package.txt'), 'ticket-archiver\n');
   run('cold-store', 'go', ['build', '-trimpath', '-o', binary, './cmd/ferretdb'], { cwd: src, env });
   chmodSync(binary, 0o755);

@@ -10,6 +10,7 @@ import { postgresEndpoints, postgresRunning, startPostgres, stopPostgres } from 
 import { kafkaBrokers, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
 import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
+import { redact } from '../../services/edges/coldStore/connection.ts';
 import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 
 /** Connection settings of the running stack, named as the services read them. */
@@ -30,7 +31,7 @@ export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
     DATABASE_URL: pgUrls.databaseUrl,
     KAFKA_BROKERS: kafkaBrokers(s),
     KAFKA_CONNECT_URL: connectUrl(s),
-    MONGODB_URL: mongodbUrl(s),
+    MONGODB_URL: mongodbUrl(s, secrets),
     TICKETS_TOPIC: `${s.topicPrefix}.public.tickets`,
     STACK_PG_SUPERUSER_URL: pgUrls.superuserUrl,
   };
@@ -81,13 +82,13 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
   const rows: ComponentStatus[] = [
     { component: 'postgres', running: pgUp, healthy: pgUp, where: `127.0.0.1:${s.STACK_PG_PORT} db ${s.databaseName}` },
     ...(coldStoreKind() === 'ferretdb'
-      ? [{ component: 'cold-store-postgres', running: coldBackendRunning(s, v), healthy: coldBackendRunning(s, v), where: `127.0.0.1:${s.STACK_COLDSTORE_PG_PORT} db ferretdb` }]
+      ? [{ component: `cold-store-postgres (${v.documentdb.postgresMajor} + DocumentDB)`, running: coldBackendRunning(s, v), healthy: coldBackendRunning(s, v), where: `127.0.0.1:${s.STACK_COLDSTORE_PG_PORT} db ferretdb` }]
       : []),
     {
       component: `cold-store (${coldStoreKind()})`,
       running: daemonPid(coldStoreDaemon(s)) !== undefined,
-      healthy: await coldStoreHealthy(s),
-      where: env.MONGODB_URL,
+      healthy: await coldStoreHealthy(s, loadOrCreateSecrets(s.secretsFile)),
+      where: redact(env.MONGODB_URL),
     },
     { component: 'kafka', running: daemonPid(kafkaDaemon(s)) !== undefined, healthy: await kafkaHealthy(s), where: env.KAFKA_BROKERS },
     { component: 'kafka-connect', running: daemonPid(connectDaemon(s)) !== undefined, healthy: await connectHealthy(s), where: env.KAFKA_CONNECT_URL },
@@ -107,7 +108,7 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
 function printStatus(rows: ComponentStatus[]): void {
   for (const r of rows) {
     const state = r.healthy ? 'healthy' : r.running ? 'RUNNING BUT UNHEALTHY' : 'stopped';
-    console.log(`${r.component.padEnd(28)} ${state.padEnd(22)} ${r.where}${r.detail ? `  (${r.detail})` : ''}`);
+    console.log(`${r.component.padEnd(38)} ${state.padEnd(22)} ${r.where}${r.detail ? `  (${r.detail})` : ''}`);
   }
 }
 

@@ -19,7 +19,14 @@ const versionsSchema = z.object({
     module: z.string(),
     version: z.string(),
     goSum: z.string().startsWith('h1:'),
-    commit: z.string(),
+  }),
+  documentdb: z.object({
+    debianSuite: z.string(),
+    mirror: z.string().url(),
+    packages: z.array(z.string()).min(1),
+    postgresMajor: z.number().int(),
+    documentdbMajor: z.number().int(),
+    lastInstalled: z.record(z.string(), z.string()),
   }),
   postgres: z.object({ major: z.number().int(), debianPackage: z.string() }),
 });

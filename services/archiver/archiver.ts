@@ -6,14 +6,14 @@
 // redelivery duplicates nothing.
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
-import type { MoveDeps } from '../core/move/moveTickets.ts';
+import { moverDeps } from '../core/move/movers.ts';
 import { MoveRateLimiter } from '../core/rateLimit.ts';
 import { DEFAULT_RETRY } from '../core/retry.ts';
-import { ticketPartition } from '../core/ticketPartition.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { openHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka } from '../edges/kafka/index.ts';
 import { serveEndpoints } from '../runtime/httpEndpoints.ts';
+import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { eventIntake } from './eventIntake.ts';
 import { createArchiverMetrics } from './metrics.ts';
 import { moveRunner } from './moveRunner.ts';
@@ -66,23 +66,31 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   });
   const { hot, cold, kafka, partitionCount, deadLetters } = opened;
 
-  const moveDeps: MoveDeps = {
+  // The reconciler retries, backs off and escalates; the archiver only says when it should first look again.
+  const moveDeps = moverDeps(s, {
     hot: hot.tickets,
     cold: cold.forMoves(s.ARCHIVER_GROUP_ID),
-    mover: s.INSTANCE_NAME,
-    lockTimeoutMs: s.DELETE_LOCK_TIMEOUT,
-    coldAfterMs: s.COLD_AFTER,
-    dryRun: s.DRY_RUN,
-    now: () => new Date(),
     log,
-    partitionOf: (id) => ticketPartition(id, partitionCount),
-    // The reconciler retries, backs off and escalates; the archiver only says when it should first look again.
+    partitions: partitionCount,
+    dryRun: s.DRY_RUN,
     scheduleStuck: (failureClass, _attempts, now) => ({
       nextAttemptAt: new Date(now.getTime() + (failureClass === 'transient' ? s.STUCK_RETRY_DELAY : s.PERMANENT_RETRY_DELAY)),
       escalated: false,
     }),
-  };
-  const mover = moveRunner(moveDeps, new MoveRateLimiter(s.MAX_MOVES_PER_SECOND), metrics);
+  });
+  let moved = 0;
+  const throttle = moverThrottle(s, {
+    sample: () => hot.health.sample(),
+    moved: () => moved,
+    log,
+    onReading(sample, state) {
+      metrics.hotProbe.set(Number.isFinite(sample.probeMs) ? sample.probeMs / 1000 : -1);
+      metrics.throttleRate.set(state.rate);
+      metrics.throttleMode.set({ open: 0, slowed: 1, paused: 2 }[state.mode]);
+    },
+  });
+  const limiter = new MoveRateLimiter(s.MAX_MOVES_PER_SECOND, Date.now, undefined, () => throttle.allowed());
+  const mover = moveRunner(moveDeps, limiter, metrics, (n) => (moved += n));
   const queues = partitionQueues();
   const membership = { joined: false, assigned: [] as number[], stopping: false };
 
@@ -127,6 +135,8 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   });
   timers.start();
   watch.start(5000);
+  throttle.start();
+  closers.unshift(() => Promise.resolve(throttle.stop()));
   const endpoints = await serveEndpoints(s.HTTP_PORT, metrics.registry, () => watch.readiness());
   closers.unshift(() => endpoints.close());
 
@@ -160,7 +170,6 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     onAssignment(partitions) {
       membership.joined = true;
       membership.assigned = partitions;
-      timers.forgetPolls();
       metrics.assignedPartitions.set(partitions.length);
       log.info({ partitions, groupId: s.ARCHIVER_GROUP_ID }, 'joined the consumer group');
       void watch.observe();

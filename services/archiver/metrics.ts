@@ -23,6 +23,9 @@ export function createArchiverMetrics() {
     lag: new Gauge({ name: 'ticket_archiver_consumer_lag', help: 'Messages not yet committed, per partition', labelNames: ['topic', 'partition'], registers: [registry] }),
     timersDue: new Gauge({ name: 'ticket_archiver_timers_due', help: 'Timers due and not yet handled, in owned partitions', registers: [registry] }),
     lateMoves: new Counter({ name: 'ticket_archiver_freshness_missed_total', help: 'Tickets archived later than due + FRESHNESS_TARGET', registers: [registry] }),
+    throttleRate: new Gauge({ name: 'ticket_archiver_throttle_rate', help: 'Moves per second the throttle allows (+Inf when open, 0 when paused)', registers: [registry] }),
+    throttleMode: new Gauge({ name: 'ticket_archiver_throttle_mode', help: 'The throttle: 0 open, 1 slowed, 2 paused', registers: [registry] }),
+    hotProbe: new Gauge({ name: 'ticket_archiver_hot_probe_seconds', help: 'Latency of the throttle\'s last primary-key read of tickets (median of three)', registers: [registry] }),
     assignedPartitions: new Gauge({ name: 'ticket_archiver_assigned_partitions', help: 'Partitions of the tickets topic owned by this instance', registers: [registry] }),
   };
 }

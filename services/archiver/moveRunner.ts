@@ -13,13 +13,16 @@ export interface MoveRunner {
   giveUp(source: MoveSource, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]>;
 }
 
-export function moveRunner(deps: MoveDeps, limiter: MoveRateLimiter, metrics: ArchiverMetrics): MoveRunner {
+/** `onMoved` is told how many tickets each move took out of the hot table (the throttle's observed rate). */
+export function moveRunner(deps: MoveDeps, limiter: MoveRateLimiter, metrics: ArchiverMetrics, onMoved: (n: number) => void = () => undefined): MoveRunner {
   const counted = async (source: MoveSource, candidates: Candidate[], work: () => Promise<TicketOutcome[]>) => {
     const end = metrics.batchDuration.startTimer({ source });
     metrics.movesInFlight.inc(candidates.length);
     try {
       const outcomes = await work();
-      for (const [outcome, n] of Object.entries(countOutcomes(outcomes))) metrics.moves.inc({ outcome }, n);
+      const counts = countOutcomes(outcomes);
+      for (const [outcome, n] of Object.entries(counts)) metrics.moves.inc({ outcome }, n);
+      onMoved(counts.archived ?? 0);
       metrics.stuckRecorded.inc(outcomes.filter((o) => o.outcome === 'stuck').length);
       return outcomes;
     } finally {

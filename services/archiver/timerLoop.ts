@@ -1,20 +1,15 @@
 // The timer loop: tickets that turn cold by time alone. Every TIMER_POLL_INTERVAL the due timers of the owned
-// partitions are read (an index lookup of due timers only, never a scan of the hot table) and moved, which keeps the
-// delay after the due time far below FRESHNESS_TARGET. Per owned partition, what earlier polls covered is remembered
-// (and forgotten on every assignment), so most polls read only the current due buckets (core/timerBuckets.ts).
+// partitions are read (a range on the timers' index: due timers only, never a scan of the hot table) and moved,
+// which keeps the delay after the due time far below FRESHNESS_TARGET.
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
-import { afterPoll, timerPoll, type PartitionPolls, type TimerPoll } from '../core/timerBuckets.ts';
 import type { DueTimer } from '../edges/coldStore/index.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 import type { MoveRunner } from './moveRunner.ts';
 import type { PartitionQueues } from './partitionQueues.ts';
 
 export interface TimerLoopDeps {
-  timers: {
-    dueTimers(partitions: number[], until: Date, limit: number): Promise<DueTimer[]>;
-    dueTimersInBuckets(partition: number, buckets: number[], until: Date, limit: number): Promise<DueTimer[]>;
-  };
+  timers: { dueTimers(partitions: number[], until: Date, limit: number): Promise<DueTimer[]> };
   queues: PartitionQueues;
   mover: MoveRunner;
   /** The partitions this instance owns now. */
@@ -31,27 +26,9 @@ export interface TimerLoopDeps {
 export interface TimerLoop {
   start(): void;
   stop(): void;
-  /** A new assignment: every owned partition is scanned whole at its next poll. */
-  forgetPolls(): void;
 }
 
 export function timerLoop(d: TimerLoopDeps): TimerLoop {
-  const partitionPolls = new Map<number, PartitionPolls>();
-
-  async function dueNow(now: Date): Promise<{ due: DueTimer[]; polls: Map<number, TimerPoll> }> {
-    const polls = new Map(d.assigned().map((p) => [p, timerPoll(partitionPolls.get(p), now.getTime())]));
-    const perPartition = await Promise.all(
-      [...polls].map(([p, poll]) =>
-        poll.kind === 'full' ? d.timers.dueTimers([p], now, d.batchSize) : d.timers.dueTimersInBuckets(p, poll.buckets, now, d.batchSize),
-      ),
-    );
-    const due = perPartition
-      .flat()
-      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
-      .slice(0, d.batchSize);
-    return { due, polls };
-  }
-
   function reportLate(due: DueTimer[], outcomes: Array<{ id: string; version?: string; outcome: string }>): void {
     const dueAt = new Map(due.map((t) => [t.ticketId, t.dueAt.getTime()]));
     const doneAt = Date.now();
@@ -67,17 +44,9 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
   async function tick(): Promise<void> {
     if (d.stopping() || d.assigned().length === 0) return;
     for (;;) {
-      const now = new Date();
-      const { due, polls } = await dueNow(now);
+      const due = await d.timers.dueTimers(d.assigned(), new Date(), d.batchSize);
       d.metrics.timersDue.set(due.length);
-      // Recorded only once every due timer found is moved: a failed move is polled the same way again.
-      const covered = () => {
-        if (due.length < d.batchSize) for (const [p, poll] of polls) partitionPolls.set(p, afterPoll(partitionPolls.get(p), poll, now.getTime()));
-      };
-      if (due.length === 0 || d.stopping()) {
-        if (!d.stopping()) covered();
-        return;
-      }
+      if (due.length === 0 || d.stopping()) return;
       // One move for every due timer (fewer round trips than one per partition: this is what keeps freshness), in
       // the queues of all the partitions involved.
       const outcomes = await d.queues.runAcross(
@@ -85,9 +54,8 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
         () => d.mover.move('timers', due.map((t) => ({ id: t.ticketId, version: t.version, fromTimer: true }))),
       );
       reportLate(due, outcomes);
-      if (d.dryRun) return; // a dry run leaves the timers in place; looping would report them again at once
-      covered();
-      if (due.length < d.batchSize) return;
+      // A dry run leaves the timers in place (looping would report them again at once); a short page was the last.
+      if (d.dryRun || due.length < d.batchSize) return;
     }
   }
 
@@ -109,6 +77,5 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
       }, d.pollIntervalMs);
     },
     stop: () => clearInterval(interval),
-    forgetPolls: () => partitionPolls.clear(),
   };
 }

@@ -6,6 +6,7 @@ import { configSchema, loadConfig } from '../core/settings.ts';
 import { migrate } from '../edges/hotStore/index.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../edges/kafkaConnect/index.ts';
 import { runArchive } from './archive.ts';
+import { runBackfillCommand } from './backfill.ts';
 import { durationMs, positiveInt, ticketId } from './options.ts';
 import { runReconcile } from './reconcile.ts';
 import { runRestore } from './restore.ts';
@@ -43,6 +44,16 @@ program
   .description('run the archiver: consume the tickets topic and move cold tickets to the cold store (until SIGTERM)')
   .action(async () => {
     process.exitCode = await runArchive();
+  });
+
+program
+  .command('backfill')
+  .description('move the tickets of an existing table that are cold now straight from the hot database (no lock, no scan, no Kafka), and set the timers of those closed but not yet cold; resumable')
+  .option('--name <name>', 'the backfill whose saved progress to resume (or start)', 'backfill')
+  .option('--restart', 'forget the saved progress of this backfill and plan it again')
+  .option('--json', 'print the summary as one JSON object')
+  .action(async (opts: { name: string; restart?: boolean; json?: boolean }) => {
+    process.exitCode = await runBackfillCommand({ name: opts.name, restart: opts.restart === true, json: opts.json === true });
   });
 
 program

@@ -1,33 +1,54 @@
-// A token bucket for the operator's maximum move rate. Clock and sleep are injected for tests.
+// A token bucket for the move rate: the operator's hard cap (MAX_MOVES_PER_SECOND) and, below it, what the throttle
+// allows at the moment (throttle.ts), which may be nothing (paused). Clock and sleep are injected for tests.
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** While paused, how often the limiter looks again. */
+const PAUSED_POLL_MS = 250;
 
 export class MoveRateLimiter {
   private tokens: number;
   private last: number;
 
   constructor(
-    private readonly perSecond: number,
+    /** Hard cap in moves per second; 0 means none. */
+    private readonly cap: number,
     private readonly now: () => number = Date.now,
     private readonly wait: (ms: number) => Promise<unknown> = sleepFor,
+    /** The rate allowed at this moment besides the cap: Infinity for no limit, 0 to pause. */
+    private readonly allowed: () => number = () => Number.POSITIVE_INFINITY,
   ) {
-    this.tokens = perSecond;
+    this.tokens = cap > 0 ? cap : 0;
     this.last = now();
   }
 
-  /** Waits until `n` moves are allowed. A rate of 0 means unlimited. Burst is one second's worth. */
+  private rate(): number {
+    return Math.min(this.cap > 0 ? this.cap : Number.POSITIVE_INFINITY, this.allowed());
+  }
+
+  /** Waits until `n` moves are allowed. Burst is one second's worth. */
   async take(n: number): Promise<void> {
-    if (this.perSecond <= 0) return;
     for (;;) {
+      const rate = this.rate();
       const t = this.now();
-      this.tokens = Math.min(this.perSecond, this.tokens + ((t - this.last) / 1000) * this.perSecond);
+      if (!Number.isFinite(rate)) {
+        this.last = t;
+        return;
+      }
+      if (rate <= 0) {
+        this.last = t;
+        this.tokens = 0;
+        await this.wait(PAUSED_POLL_MS);
+        continue;
+      }
+      this.tokens = Math.min(rate, this.tokens + ((t - this.last) / 1000) * rate);
       this.last = t;
-      const need = Math.min(n, this.perSecond);
+      const need = Math.min(n, rate);
       if (this.tokens >= need) {
         this.tokens -= n;
         return;
       }
-      await this.wait(Math.ceil(((need - this.tokens) / this.perSecond) * 1000));
+      await this.wait(Math.ceil(((need - this.tokens) / rate) * 1000));
     }
   }
 }

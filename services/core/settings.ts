@@ -73,6 +73,15 @@ export const moverSchema = configSchema.extend({
   FRESHNESS_TARGET: duration('10s'),
   /** How long a delete may wait for a row lock before the row is left for the reconciler. */
   DELETE_LOCK_TIMEOUT: duration('200ms'),
+  /** The throttle (core/throttle.ts): movers slow down, then pause, while the hot database is past these bounds. */
+  THROTTLE: bool(true),
+  /** Latency of a primary-key read of tickets, the median of three each THROTTLE_INTERVAL. */
+  THROTTLE_PROBE_LATENCY: duration('10ms'),
+  THROTTLE_LOCK_WAITS: wholeNumber(5, 1, 100_000, 'a whole number of sessions waiting for locks'),
+  THROTTLE_REPLICA_LAG: duration('10s'),
+  /** The slowest rate kept while slowed, and the step the rate grows by per healthy reading (moves per second). */
+  THROTTLE_MIN_RATE: wholeNumber(20, 1, 1_000_000, 'a whole number of moves per second'),
+  THROTTLE_INTERVAL: duration('1s'),
 });
 
 export type Config = z.infer<typeof configSchema>;

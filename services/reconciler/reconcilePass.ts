@@ -1,11 +1,11 @@
-// One reconciler pass: retry due stuck deletions, clear restored tickets' left-over archives, finish or roll back
-// interrupted copies, and sweep tickets that are cold but still hot past the freshness target. Every move goes
+// One reconciler pass: retry due stuck deletions, clear restored tickets' left-over archives, settle moves interrupted
+// before their commit (and left-over copies), and sweep tickets that are cold but still hot past the freshness target. Every move goes
 // through moveTickets, the archiver's own move, whose follow-up plan also schedules and escalates stuck deletions.
 // The summary of each pass is kept in the cold store's pass history.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
-import { moveTickets, type MoveDeps } from '../core/move/moveTickets.ts';
+import type { Candidate } from '../core/move/followUp.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { PassSummary } from '../core/passSummary.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
@@ -16,7 +16,8 @@ export type { PassSummary } from '../core/passSummary.ts';
 export interface PassDeps {
   hot: HotStore;
   cold: ColdStore;
-  move: MoveDeps;
+  /** The shared move (core/move/moveTickets.ts), paced by the throttle. */
+  move(candidates: Candidate[]): Promise<TicketOutcome[]>;
   log: Logger;
   instance: string;
   batchSize: number;
@@ -45,6 +46,7 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
   try {
     await retryStuck(d, summary, tally);
     summary.counts.restoredLeftoversRemoved = await d.cold.copies.removeAnyCopies(await d.hot.restores.restoredTickets());
+    await settleUnfinishedMoves(d, summary, tally);
     await finishUnfinishedCopies(d, summary, tally);
     await sweep(d, summary, tally);
     summary.ok = true;
@@ -66,12 +68,36 @@ async function retryStuck(d: PassDeps, summary: PassSummary, tally: Tally): Prom
     if (due.length === 0) return;
     for (const s of due) seen.add(s.ticketId);
     summary.counts.stuckRetried += due.length;
-    const outcomes = await moveTickets(d.move, due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })));
+    const outcomes = await d.move(due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })));
     tally(outcomes);
     for (const o of outcomes) {
       if (o.outcome !== 'stuck') summary.counts.stuckResolved++;
       else if (o.escalated) summary.counts.escalated++;
       else summary.counts.stillStuck++;
+    }
+  }
+}
+
+/**
+ * Moves still `copying` after ORPHAN_GRACE were interrupted (a crash, a store gone for good) between their copies and
+ * their commit: their tickets go through a new move, knowing a copy of that version may be there (each ends in exactly
+ * one tier; the ledger says what was already deleted), and the move is marked abandoned.
+ */
+async function settleUnfinishedMoves(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
+  for (;;) {
+    const moves = await d.cold.moves.unfinished(new Date(Date.now() - d.orphanGraceMs), 20);
+    if (moves.length === 0) return;
+    for (const move of moves) {
+      // A stuck ticket is the stuck retry's to settle.
+      const stuck = await d.cold.stuck.attemptsOf(move.tickets.map((t) => t.id));
+      const tickets = move.tickets.filter((t) => !stuck.has(t.id));
+      for (let i = 0; i < tickets.length; i += d.batchSize) {
+        const part = tickets.slice(i, i + d.batchSize);
+        tally(await d.move(part.map((t) => ({ id: t.id, version: t.version, copiedVersion: t.version }))));
+      }
+      summary.counts.unfinishedCopies += tickets.length;
+      await d.cold.moves.abandon(move.id, new Date());
+      d.log.warn({ move: move.id, mover: move.mover, startedAt: move.startedAt, tickets: move.tickets.length }, 'settled a move interrupted before its commit');
     }
   }
 }
@@ -87,7 +113,7 @@ async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, tally: 
     const stuck = await d.cold.stuck.attemptsOf(copies.map((c) => c.id));
     const unfinished = copies.filter((c) => !stuck.has(c.id));
     summary.counts.unfinishedCopies += unfinished.length;
-    tally(await moveTickets(d.move, unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version }))));
+    tally(await d.move(unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version }))));
   }
 }
 
@@ -103,7 +129,7 @@ async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Promise<v
     const ids = rows.map((r) => r.id).filter((id) => !stuck.has(id));
     summary.counts.swept += ids.length;
     for (let i = 0; i < ids.length; i += d.batchSize) {
-      const outcomes = await moveTickets(d.move, ids.slice(i, i + d.batchSize).map((id) => ({ id })));
+      const outcomes = await d.move(ids.slice(i, i + d.batchSize).map((id) => ({ id })));
       tally(outcomes);
       const moved = outcomes.filter((o) => o.outcome === 'archived');
       if (moved.length > 0) d.log.warn({ tickets: moved.length }, 'sweep archived tickets the stream had not (a lost timer or a gap in the stream)');

@@ -1,11 +1,13 @@
 // Wires the reconciler: the stores, the tickets topic's partition count (timers are filed where the archiver owning
 // the ticket's partition finds them; no count, no pass), the shared move, and the pass; runs once or on an interval.
 import type { Logger } from 'pino';
+import { moverDeps, pacedMove } from '../core/move/movers.ts';
 import { nextStuckAttempt } from '../core/move/stuckSchedule.ts';
-import { ticketPartition } from '../core/ticketPartition.ts';
+import { MoveRateLimiter } from '../core/rateLimit.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { openHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka } from '../edges/kafka/index.ts';
+import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { reconcileOnce, type PassSummary } from './reconcilePass.ts';
 import type { ReconcilerSettings } from './settings.ts';
 
@@ -33,9 +35,24 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
     await hot.close();
     throw err;
   });
+  let stopThrottle = () => undefined as void;
   try {
     await cold.ensureIndexes();
     const stuckPolicy = { baseMs: s.STUCK_RETRY_BASE, maxMs: s.STUCK_RETRY_MAX, maxPermanentAttempts: s.MAX_PERMANENT_ATTEMPTS };
+    // Timers the reconciler sets (a held ticket, one not yet due) belong to the archiver's group, which fires them.
+    // Stuck deletions back off exponentially and go to an operator after MAX_PERMANENT_ATTEMPTS permanent failures.
+    const moveDeps = moverDeps(s, {
+      hot: hot.tickets,
+      cold: cold.forMoves(s.ARCHIVER_GROUP_ID),
+      log,
+      partitions,
+      scheduleStuck: (failureClass, attempts, now) => nextStuckAttempt(attempts, failureClass, stuckPolicy, now.getTime()),
+    });
+    let moved = 0;
+    const throttle = moverThrottle(s, { sample: () => hot.health.sample(), moved: () => moved, log });
+    const limiter = new MoveRateLimiter(0, Date.now, undefined, () => throttle.allowed());
+    throttle.start();
+    stopThrottle = () => throttle.stop();
     const deps = {
       hot,
       cold,
@@ -46,20 +63,7 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       freshnessTargetMs: s.FRESHNESS_TARGET,
       sweepPageSize: s.SWEEP_PAGE_SIZE,
       sweepMaxPages: s.SWEEP_MAX_PAGES,
-      move: {
-        hot: hot.tickets,
-        // Timers the reconciler sets (a held ticket, one not yet due) belong to the archiver's group, which fires them.
-        cold: cold.forMoves(s.ARCHIVER_GROUP_ID),
-        mover: s.INSTANCE_NAME,
-        lockTimeoutMs: s.DELETE_LOCK_TIMEOUT,
-        coldAfterMs: s.COLD_AFTER,
-        dryRun: false,
-        now: () => new Date(),
-        log,
-        partitionOf: (id: string) => ticketPartition(id, partitions),
-        // Backs off exponentially and hands a permanent failure to an operator after MAX_PERMANENT_ATTEMPTS.
-        scheduleStuck: (failureClass: 'transient' | 'permanent', attempts: number, now: Date) => nextStuckAttempt(attempts, failureClass, stuckPolicy, now.getTime()),
-      },
+      move: pacedMove(moveDeps, limiter, (n) => (moved += n)),
     };
     const summaries: PassSummary[] = [];
     for (;;) {
@@ -70,6 +74,7 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       if (options.stopped()) return summaries;
     }
   } finally {
+    stopThrottle();
     await hot.close();
     await cold.close();
   }

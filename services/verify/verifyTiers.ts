@@ -2,6 +2,7 @@
 // (nothing lost), no ticket is archived while still hot (no both at rest), every archive is the version that was
 // deleted and matches its content hash (exact copy), and no ticket has two cold documents (no duplicates).
 import { contentHash, type ColdDocument } from '../core/move/coldDocument.ts';
+import { isArchive, type MoveState } from '../core/move/moveProtocol.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
 import type { HotStore } from '../edges/hotStore/index.ts';
 
@@ -19,7 +20,7 @@ export interface VerifyReport {
     /** More than one cold document for one ticket. */
     duplicates: string[];
   };
-  /** Not violations: copies not yet marked archived (in flight, stuck, or waiting for the reconciler). */
+  /** Not violations: copies that are not archives (in a move not yet committed, stuck, or waiting for the reconciler). */
   pendingCopies: number;
 }
 
@@ -48,9 +49,8 @@ export async function verifyTiers(hotStore: HotStore, cold: ColdStore, options: 
   };
   let coldDocuments = 0;
   if (ids) {
-    // One equality lookup each (FerretDB 1.x scans for $in).
-    for (const id of ids) {
-      for (const doc of await cold.copies.ofTicket(id)) {
+    for (let i = 0; i < ids.length; i += 1000) {
+      for (const doc of await cold.copies.ofTickets(ids.slice(i, i + 1000))) {
         add(doc);
         coldDocuments++;
       }
@@ -61,6 +61,11 @@ export async function verifyTiers(hotStore: HotStore, cold: ColdStore, options: 
       coldDocuments++;
     }
   }
+  // A document is an archive by its own state or by its move's commit (core/move/moveProtocol.ts).
+  const moveIds = [...docsByTicket.values()].flat().flatMap((doc) => (doc.archive?.move ? [doc.archive.move] : []));
+  const moveStates: Map<string, MoveState> = ids
+    ? await cold.moves.states(moveIds)
+    : new Map([...(await cold.moves.committed())].map((id) => [id, 'committed' as const]));
 
   const report: VerifyReport = {
     checked: { hotTickets: hot.size, coldDocuments, ledgerArchived: ledger.size, sampled },
@@ -74,7 +79,7 @@ export async function verifyTiers(hotStore: HotStore, cold: ColdStore, options: 
     if (docs.length > 1) report.violations.duplicates.push(id);
     for (const doc of docs) {
       if (!checkDocument(doc)) report.violations.corruptCopy.push(id);
-      if (doc.archive?.state !== 'archived') {
+      if (!doc.archive || !isArchive(doc.archive, moveStates.get(doc.archive.move ?? ''))) {
         report.pendingCopies++;
         continue;
       }

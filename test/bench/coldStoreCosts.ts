@@ -2,7 +2,6 @@
 // 500-ticket move takes (copy, copied -> archived, timer poll), and how that changes as the collections fill up
 // the way a backfill fills them. Explains where a move's time goes and why throughput drifts during a run.
 import { toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
-import { timerBucket } from '../../services/core/timerBuckets.ts';
 import type { BenchStores } from './benchStores.ts';
 import { distribution } from './stats.ts';
 
@@ -13,11 +12,8 @@ export interface CostStep {
   /** Milliseconds per 500-ticket batch (median of the batches timed at this step). */
   insertMs: number;
   markArchivedMs: number;
-  /** One poll of the due timers of 6 partitions reading every waiting timer (a whole scan: on assignment, once a
-   * minute, and every poll before due buckets). */
+  /** One poll of the due timers of 6 partitions, what the archiver does every TIMER_POLL_INTERVAL. */
   timerPollMs: number;
-  /** One poll of 6 partitions by due bucket (two buckets each), what the archiver does every TIMER_POLL_INTERVAL. */
-  bucketPollMs: number;
 }
 
 const BATCH = 500;
@@ -57,15 +53,11 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
     const insert: number[] = [];
     const mark: number[] = [];
     const poll: number[] = [];
-    const bucketPoll: number[] = [];
     for (let i = 0; i < o.samples; i++) {
       const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
       insert.push(await timed(() => stores.cold.copies.writeCopies(docs)));
       mark.push(await timed(() => stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date())));
       poll.push(await timed(() => stores.timers.dueTimers(PARTITIONS, new Date(), BATCH)));
-      const now = new Date();
-      const buckets = [timerBucket(now) - 1, timerBucket(now)];
-      bucketPoll.push(await timed(() => Promise.all(PARTITIONS.map((p) => stores.timers.dueTimersInBuckets(p, buckets, now, BATCH)))));
     }
     results.push({
       archivedBefore: nextId - 1 - o.samples * BATCH,
@@ -73,9 +65,8 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
       insertMs: distribution(insert).p50,
       markArchivedMs: distribution(mark).p50,
       timerPollMs: distribution(poll).p50,
-      bucketPollMs: distribution(bucketPoll).p50,
     });
-    o.log(`cold store costs at ${nextId - 1} archived, ${timers} timers: insert ${results[step]?.insertMs.toFixed(0)} ms, markArchived ${results[step]?.markArchivedMs.toFixed(0)} ms, whole timer poll ${results[step]?.timerPollMs.toFixed(0)} ms, bucket poll ${results[step]?.bucketPollMs.toFixed(0)} ms per ${BATCH}`);
+    o.log(`cold store costs at ${nextId - 1} archived, ${timers} timers: insert ${results[step]?.insertMs.toFixed(0)} ms, markArchived ${results[step]?.markArchivedMs.toFixed(0)} ms, timer poll ${results[step]?.timerPollMs.toFixed(0)} ms per ${BATCH}`);
     if (step === o.steps) break;
     // Fill to the next step the way a backfill does: copies marked archived, and timers for tickets due later.
     for (let filled = 0; filled < o.perStep; filled += BATCH) {

@@ -14,7 +14,7 @@ import { codeVersion, machineDescription } from '../support/runRecord.ts';
 import { headline, writeReport, type BenchRun } from './report.ts';
 import { archiverStage, ceilingStage, copierStage, costStage, type BackfillResult, type StageOptions } from './stages.ts';
 
-const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'growth'] as const;
+const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'backfill', 'throttled', 'growth'] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
 
@@ -38,6 +38,7 @@ const program = new Command()
   .option('--copier-interval <seconds>', "the direct copier's schedule interval for the freshness part", positiveInt, 60)
   .option('--freshness-tickets <n>', 'tickets falling due per freshness round (over 60 s)', positiveInt, 300)
   .option('--baseline-seconds <n>', 'length of each quiet-traffic window', positiveInt, 20)
+  .addOption(new Option('--path <path>', 'the backfill path of the throttled and growth parts').choices(['events', 'direct']).default('direct'))
   .option('--out <dir>', 'results directory')
   .parse();
 
@@ -52,6 +53,7 @@ const opts = program.opts<{
   copierInterval: number;
   freshnessTickets: number;
   baselineSeconds: number;
+  path: 'events' | 'direct';
   out?: string;
 }>();
 
@@ -99,6 +101,7 @@ const run: BenchRun = {
     freshnessTickets: opts.freshnessTickets,
     copierBatch: opts.copierBatch,
     copierIntervalSeconds: opts.copierInterval,
+    path: opts.path,
     // The archivers' effective values (they inherit this environment).
     archiveBatchSize: archiverSchema.shape.ARCHIVE_BATCH_SIZE.parse(process.env.ARCHIVE_BATCH_SIZE),
     parallelPartitions: archiverSchema.shape.PARALLEL_PARTITIONS.parse(process.env.PARALLEL_PARTITIONS),
@@ -121,16 +124,21 @@ try {
   if (want('ceilings')) run.ceilings = await ceilingStage(stack, stage('ceilings'));
   if (want('costs')) run.coldStoreCosts = await costStage(stack, stage('costs'));
   if (want('copier')) run.copier = await copierStage(stack, stage('copier'));
-  if (want('archiver')) run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { freshness: true, profile: false });
-  if (want('archiver-fullrows')) run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, { freshness: false, profile: false, fullRowEvents: true });
-  if (want('archiver2')) run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { freshness: false, profile: true });
+  // Throughput and its cost without the throttle; then the favoured path with it (--path).
+  const events = { path: 'events', throttle: false } as const;
+  if (want('archiver')) run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { ...events, freshness: true, profile: false });
+  if (want('archiver-fullrows')) run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, { ...events, freshness: false, profile: false, fullRowEvents: true });
+  if (want('archiver2')) run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { ...events, freshness: false, profile: true });
+  if (want('backfill')) run.direct = await archiverStage(stack, stage('direct backfill'), 1, { path: 'direct', throttle: false, freshness: false, profile: true });
+  if (want('throttled')) run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, { path: opts.path, throttle: true, freshness: false, profile: false });
   if (want('growth')) {
+    const main = opts.path === 'direct' ? run.direct : run.archiver1;
     for (const size of growthSizes) {
-      const reuse = size === opts.tickets ? run.archiver1 : undefined;
+      const reuse = size === opts.tickets ? main : undefined;
       // Above --tickets, a growth run does the main run's work (as many moves) on the larger table, then stops.
-      const untilMoved = size > opts.tickets ? run.archiver1?.moved : undefined;
+      const untilMoved = size > opts.tickets ? main?.moved : undefined;
       const result: BackfillResult =
-        reuse ?? (await archiverStage(stack, { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) }, 1, { freshness: false, profile: false }));
+        reuse ?? (await archiverStage(stack, { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) }, 1, { path: opts.path, throttle: false, freshness: false, profile: false }));
       run.growth.push(result);
     }
   }

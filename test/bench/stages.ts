@@ -247,12 +247,18 @@ async function freshnessRounds(stores: BenchStores, o: StageOptions, giveUpSecon
  * after them), then the backfill is signalled the way operators start one (an incremental snapshot) and followed
  * until no cold row is left. Optionally freshness afterwards and a CPU profile of the first instance.
  */
-export async function archiverStage(
-  stack: IsolatedStack,
-  o: StageOptions,
-  instances: number,
-  extras: { freshness: boolean; profile: boolean; fullRowEvents?: boolean },
-): Promise<BackfillResult> {
+export interface MoverExtras {
+  freshness: boolean;
+  profile: boolean;
+  fullRowEvents?: boolean;
+  /** events: the connector's incremental snapshot through Kafka to the archivers; direct: `ticket-archiver backfill`
+   * from the partial index (beside the archivers, which keep following the stream). */
+  path: 'events' | 'direct';
+  /** The throttle that protects business traffic (THROTTLE and its bounds); off measures the movers' own speed. */
+  throttle: boolean;
+}
+
+export async function archiverStage(stack: IsolatedStack, o: StageOptions, instances: number, extras: MoverExtras): Promise<BackfillResult> {
   const { env, stores, data } = await prepare(stack, o, extras.fullRowEvents ? 'full-rows' : 'running');
   o.log('waiting for the inserts to reach the topic');
   await topicSettled(env, 600_000 + o.tickets * 2);
@@ -262,7 +268,8 @@ export async function archiverStage(
   try {
     const quiet = await quietWindows(stream, o);
     const groupId = await groupAtEnd(env, 'bench');
-    for (let i = 0; i < instances; i++) archivers.push(startArchiver(env, o, groupId, i, extras.profile && i === 0));
+    const throttle = { THROTTLE: String(extras.throttle) };
+    for (let i = 0; i < instances; i++) archivers.push(startArchiver(env, o, groupId, i, extras.profile && i === 0 && extras.path === 'events', throttle));
     await Promise.all(archivers.map((a) => waitReady(a, 120_000)));
     const names = new Map(archivers.map((a, i) => [a.proc.pid as number, `archiver ${i + 1}`]));
     const before = componentCpu(stack.settings.dir, names);
@@ -271,8 +278,15 @@ export async function archiverStage(
     const from = stream.now();
     const began = performance.now();
     const startedAt = new Date();
-    await signalBackfill(env);
-    o.log(`backfill signalled; ${instances} archiver(s) moving`);
+    let backfiller: ArchiverProcess | undefined;
+    if (extras.path === 'events') {
+      await signalBackfill(env);
+      o.log(`backfill signalled; ${instances} archiver(s) moving`);
+    } else {
+      backfiller = startBackfillProcess(env, o, groupId, extras.profile, throttle);
+      archivers.push(backfiller);
+      o.log(`ticket-archiver backfill started beside ${instances} archiver(s)`);
+    }
     const { progress, left, windowed } = await followBackfill(stores, o, data.cold, began, () => false);
     const last = progress[progress.length - 1] as ProgressSample;
     const ledger = await ledgerSince(stores, startedAt);
@@ -290,8 +304,9 @@ export async function archiverStage(
       if (code !== 0) o.log(`${a.name} exited with ${code}: ${a.lines.slice(-5).join(' | ')}`);
     }
     const profile = extras.profile ? readMainThreadProfile(o.profileDir) : undefined;
+    const contender = extras.path === 'direct' ? `direct backfill + archiver x${instances}` : `archiver x${instances}${extras.fullRowEvents ? ' whole rows' : ''}`;
     return {
-      contender: `archiver x${instances}${extras.fullRowEvents ? ' whole rows' : ''}`,
+      contender: `${contender}${extras.throttle ? ', throttle on' : ''}`,
       tickets: o.tickets,
       data,
       moved,
@@ -306,7 +321,9 @@ export async function archiverStage(
       ...(freshness ? { freshness } : {}),
       ...(profile ? { profile } : {}),
       notes: [
-        ...(extras.profile ? ['archiver 1 ran with --cpu-prof (sampling profiler)'] : []),
+        ...(extras.profile ? [`${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`] : []),
+        ...(extras.path === 'direct' ? ['tickets moved by `ticket-archiver backfill` (BACKFILL_WORKERS=2) while the archiver follows the stream'] : []),
+        ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),
         ...(extras.fullRowEvents ? ['connector without column.include.list: events carry every column (bodies included)'] : []),
       ],
     };
@@ -317,11 +334,20 @@ export async function archiverStage(
   }
 }
 
-function startArchiver(env: StackEnv, o: StageOptions, groupId: string, i: number, profile: boolean): ArchiverProcess {
+function startArchiver(env: StackEnv, o: StageOptions, groupId: string, i: number, profile: boolean, extra: Record<string, string>): ArchiverProcess {
   return startArchiverProcess(
     env,
-    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: `bench-archiver-${i + 1}`, COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info' },
+    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: `bench-archiver-${i + 1}`, COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', ...extra },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
+  );
+}
+
+function startBackfillProcess(env: StackEnv, o: StageOptions, groupId: string, profile: boolean, extra: Record<string, string>): ArchiverProcess {
+  return startArchiverProcess(
+    env,
+    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: 'bench-backfill', COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', BACKFILL_WORKERS: '2', ...extra },
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
+    ['backfill', '--name', `bench-${Date.now()}`],
   );
 }
 

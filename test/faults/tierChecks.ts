@@ -3,6 +3,7 @@
 // loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
 import type pg from 'pg';
 import { contentHash, pgTimestampToDate, type RowText } from '../../services/core/move/coldDocument.ts';
+import { isArchive } from '../../services/core/move/moveProtocol.ts';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
 import type { ColdCollections } from '../support/stores.ts';
 
@@ -44,8 +45,9 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
   );
   const report: TierCheckReport = { hot: hot.size, archived: 0, lost: [], notAsLoaded: [], notColdWhenDeleted: [], missingAddedColumn: [] };
   const archived = new Set<string>();
+  const committed = new Set((await cold.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
   for await (const doc of cold.tickets.find({}) as AsyncIterable<StoredColdDocument>) {
-    if (doc.archive?.state !== 'archived') continue;
+    if (!doc.archive || !isArchive(doc.archive, committed.has(doc.archive.move ?? '') ? 'committed' : undefined)) continue;
     const id = doc._id.toString();
     archived.add(id);
     const row = doc.row;

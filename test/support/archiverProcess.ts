@@ -54,10 +54,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
   });
 }
 
-/** `nodeOptions` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow). */
-export function startArchiverProcess(env: StackEnv, overrides: Record<string, string>, nodeOptions: string[] = []): ArchiverProcess {
+/** `nodeOptions` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow); `command` is the
+ * subcommand and its arguments (the archiver by default). */
+export function startArchiverProcess(env: StackEnv, overrides: Record<string, string>, nodeOptions: string[] = [], command: string[] = ['archive']): ArchiverProcess {
   const name = overrides.INSTANCE_NAME ?? `test-archiver-${process.pid}-${++counter}`;
-  const proc = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'services/cli/main.ts', 'archive'], {
+  const proc = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'services/cli/main.ts', ...command], {
     cwd: projectRoot,
     env: archiverEnv(env, { INSTANCE_NAME: name, ...overrides }),
     stdio: ['ignore', 'pipe', 'pipe'],

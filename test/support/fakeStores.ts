@@ -1,6 +1,7 @@
 // In-memory stand-ins for the move's ports (core/move/ports.ts), for unit tests of the move and of the archiver's
 // intake. They keep just enough state to answer as the real stores would; the integration tests use the real ones.
-import type { ColdDocument, RowText } from '../../services/core/move/coldDocument.ts';
+import { copyIsStale, type ColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
+import { isArchive, type MoveState } from '../../services/core/move/moveProtocol.ts';
 import type { MoveDeps } from '../../services/core/move/moveTickets.ts';
 import type {
   ColdTicketStore,
@@ -9,6 +10,7 @@ import type {
   HotState,
   HotTicketStore,
   LedgerEntry,
+  MoveRecord,
   StuckEntry,
   TicketVersion,
 } from '../../services/core/move/ports.ts';
@@ -82,6 +84,7 @@ export class FakeHot implements HotTicketStore {
 
 export class FakeCold implements ColdTicketStore {
   readonly copies = new Map<string, ColdDocument>();
+  readonly moves = new Map<string, MoveRecord & { state: MoveState }>();
   readonly stuck = new Map<string, StuckEntry & { attempts: number }>();
   readonly timers = new Map<string, ColdTimerEntry>();
   readonly removed: TicketVersion[] = [];
@@ -89,19 +92,41 @@ export class FakeCold implements ColdTicketStore {
   /** Ids the store refuses to hold. */
   readonly refuse = new Set<string>();
 
+  /** Whether the ticket's cold document is an archive (core/move/moveProtocol.ts). */
+  isArchive(id: string): boolean {
+    const doc = this.copies.get(id);
+    return doc !== undefined && isArchive(doc.archive, this.moves.get(doc.archive.move ?? '')?.state);
+  }
+
+  beginMove(move: MoveRecord): Promise<void> {
+    this.moves.set(move.id, { ...move, state: this.moves.get(move.id)?.state ?? 'copying' });
+    return Promise.resolve();
+  }
+
   writeCopies(docs: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }> {
     const refused = new Map<string, string>();
+    const kept = new Set<string>();
     for (const doc of docs) {
+      const existing = this.copies.get(doc._id);
       if (this.refuse.has(doc._id)) refused.set(doc._id, 'too large');
+      else if (existing && !copyIsStale(existing, doc)) kept.add(doc._id);
       else this.copies.set(doc._id, doc);
     }
-    return Promise.resolve({ kept: new Set(), refused });
+    return Promise.resolve({ kept, refused });
+  }
+
+  demoteCopies(move: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const doc = this.copies.get(id);
+      if (doc && doc.archive.move === move && doc.archive.state === 'inMove') doc.archive = { ...doc.archive, state: 'copied' };
+    }
+    return Promise.resolve();
   }
 
   markArchived(done: TicketVersion[], now: Date): Promise<void> {
     for (const t of done) {
       const doc = this.copies.get(t.id);
-      if (doc && doc.archive.state === 'copied') doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
+      if (doc && doc.archive.state !== 'archived') doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
     }
     return Promise.resolve();
   }
@@ -110,8 +135,14 @@ export class FakeCold implements ColdTicketStore {
     for (const t of stale) {
       this.removed.push(t);
       const doc = this.copies.get(t.id);
-      if (doc && doc.version === t.version && doc.archive.state === 'copied') this.copies.delete(t.id);
+      if (doc && doc.version === t.version && doc.archive.state !== 'archived') this.copies.delete(t.id);
     }
+    return Promise.resolve();
+  }
+
+  commitMove(move: string): Promise<void> {
+    const record = this.moves.get(move);
+    if (record?.state === 'copying') record.state = 'committed';
     return Promise.resolve();
   }
 

@@ -1,8 +1,10 @@
 // The tests' own connections to the stack's stores, for assertions and for injecting faults: raw pools and collections,
 // independent of the product's edges, so a test sees what is really stored.
-import { MongoClient, type Collection, type Long } from 'mongodb';
+import { MongoClient, type Collection, type Db, type Long } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
+import { isArchive } from '../../services/core/move/moveProtocol.ts';
+import type { StoredMove } from '../../services/edges/coldStore/coldMoves.ts';
 import type { StoredColdDocument, StoredStuckDeletion, StoredTimer } from '../../services/edges/coldStore/documents.ts';
 import { openColdStore } from '../../services/edges/coldStore/index.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
@@ -12,7 +14,31 @@ export interface ColdCollections {
   tickets: Collection<StoredColdDocument>;
   timers: Collection<StoredTimer>;
   stuck: Collection<StoredStuckDeletion>;
+  moves: Collection<StoredMove>;
   listStuck(filter: { escalated?: boolean }): Promise<StoredStuckDeletion[]>;
+  /** Those of `docs` that are archives: state archived, or inMove with their move committed (moveProtocol.ts). */
+  archives(docs: StoredColdDocument[]): Promise<StoredColdDocument[]>;
+}
+
+/** A ColdCollections over one database. */
+export function coldCollections(archive: Db): ColdCollections {
+  const stuck = archive.collection<StoredStuckDeletion>('stuck_deletions');
+  const moves = archive.collection<StoredMove>('moves');
+  return {
+    tickets: archive.collection<StoredColdDocument>('tickets'),
+    timers: archive.collection<StoredTimer>('cold_timers'),
+    stuck,
+    moves,
+    listStuck: (filter) => stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray(),
+    async archives(docs) {
+      const ids = [...new Set(docs.flatMap((d) => (d.archive?.move ? [d.archive.move] : [])))];
+      const states = new Map<string, StoredMove['state']>();
+      for (let i = 0; i < ids.length; i += 1000) {
+        for (const m of await moves.find({ _id: { $in: ids.slice(i, i + 1000) } }, { projection: { state: 1 } }).toArray()) states.set(m._id, m.state);
+      }
+      return docs.filter((d) => d.archive !== undefined && isArchive(d.archive, states.get(d.archive.move ?? '')));
+    },
+  };
 }
 
 export interface Stores {
@@ -33,18 +59,11 @@ export async function openStores(env: StackEnv): Promise<Stores> {
   await product.ensureIndexes();
   await product.close();
   const client = await MongoClient.connect(env.MONGODB_URL, { serverSelectionTimeoutMS: 10_000 });
-  const archive = client.db('ticket_archive');
-  const stuck = archive.collection<StoredStuckDeletion>('stuck_deletions');
   return {
     db,
     textDb,
     coldStore: { client, close: () => client.close() },
-    cold: {
-      tickets: archive.collection<StoredColdDocument>('tickets'),
-      timers: archive.collection<StoredTimer>('cold_timers'),
-      stuck,
-      listStuck: (filter) => stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray(),
-    },
+    cold: coldCollections(client.db('ticket_archive')),
     async close() {
       await db.end();
       await textDb.end();

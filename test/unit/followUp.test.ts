@@ -10,7 +10,7 @@ const ctx: FollowUpContext = {
   partitionOf: (id) => Number(id) % 6,
   scheduleStuck: (failureClass, attempts, at) => ({ nextAttemptAt: new Date(at.getTime() + attempts * 1000), escalated: failureClass === 'permanent' && attempts >= 3 }),
 };
-const plan = (candidates: Candidate[], outcomes: TicketOutcome[]) => planFollowUp(candidates, outcomes, ctx);
+const plan = (candidates: Candidate[], outcomes: TicketOutcome[], written = new Set<string>()) => planFollowUp(candidates, outcomes, written, ctx);
 
 describe('planFollowUp', () => {
   it('confirms archives: moved now, moved before by another mover, or found gone with the ledger saying so', () => {
@@ -21,6 +21,16 @@ describe('planFollowUp', () => {
     ]);
     assert.deepEqual(p.markArchived, [{ id: '1', version: '4' }, { id: '2', version: '5' }, { id: '3', version: '6' }]);
     assert.deepEqual([p.removeCopies, p.recordStuck, p.clearStuck, p.setTimers, p.clearTimers], [[], [], [], [], []]);
+  });
+
+  it('leaves the copies this move wrote to its commit, and demotes those of tickets that stay hot as stuck', () => {
+    const p = plan([{ id: '1' }, { id: '2' }, { id: '3' }], [
+      { id: '1', version: '4', outcome: 'archived' },
+      { id: '2', version: '5', outcome: 'stuck', reason: 'row locked', code: '55P03' },
+      { id: '3', version: '6', outcome: 'archived' },
+    ], new Set(['1', '2']));
+    assert.deepEqual(p.markArchived, [{ id: '3', version: '6' }], 'only the copy kept from before is confirmed on its own');
+    assert.deepEqual(p.demote, ['2']);
   });
 
   it('removes this move\'s copy of a ticket that changed or that the business deleted, and known copies that did not become the archive', () => {

@@ -17,7 +17,8 @@ describe('moveTickets over in-memory stores', () => {
       outcomes.map((o) => [o.id, o.outcome]).sort(),
       [['1', 'archived'], ['2', 'notCold'], ['3', 'notDue'], ['4', 'gone']],
     );
-    assert.equal(cold.copies.get('1')?.archive.state, 'archived', 'the copy became the archive');
+    assert.equal(cold.copies.get('1')?.archive.state, 'inMove', 'written once');
+    assert.equal(cold.isArchive('1'), true, 'and an archive by its committed move');
     assert.equal(hot.tickets.has('1'), false);
     assert.equal(cold.timers.get('3')?.partition, 3, 'a ticket not yet due gets its timer back, in its partition');
     assert.deepEqual(cold.clearedTimers, [], 'a timer set again is not cleared');
@@ -32,6 +33,30 @@ describe('moveTickets over in-memory stores', () => {
     assert.deepEqual([o?.outcome, o?.code], ['stuck', 'COLD_REFUSED']);
     assert.equal(cold.stuck.get('5')?.failureClass, 'permanent');
     assert.equal(hot.tickets.has('5'), true);
+  });
+
+  it('keeps a copy whose delete did not happen out of its move\'s commit: demoted, never read as an archive', async () => {
+    const hot = new FakeHot();
+    const cold = new FakeCold();
+    hot.add('8');
+    hot.add('9');
+    hot.refuseDelete.set('9', '55P03');
+    const outcomes = await moveTickets(fakeMoveDeps(hot, cold), [{ id: '8' }, { id: '9' }]);
+    assert.deepEqual(outcomes.map((o) => o.outcome), ['archived', 'stuck']);
+    assert.deepEqual([cold.isArchive('8'), cold.isArchive('9')], [true, false]);
+    assert.equal(cold.copies.get('9')?.archive.state, 'copied');
+  });
+
+  it('leaves no archive when it stops before its commit: its copies wait for the reconciler', async () => {
+    const hot = new FakeHot();
+    const cold = new FakeCold();
+    hot.add('15');
+    cold.commitMove = () => Promise.reject(new StoreUnavailableError('cold store', 'connection reset'));
+    await assert.rejects(moveTickets(fakeMoveDeps(hot, cold), [{ id: '15' }]), StoreUnavailableError);
+    assert.equal(hot.tickets.has('15'), false, 'the hot row was deleted');
+    assert.equal(cold.copies.has('15'), true, 'its copy is there');
+    assert.equal(cold.isArchive('15'), false, 'but not an archive until the move is settled');
+    assert.deepEqual([...cold.moves.values()].map((m) => [m.state, m.tickets.map((t) => t.id)]), [['copying', ['15']]], 'the move is on record for the reconciler');
   });
 
   it('removes the copy of a ticket changed between the copy and the delete', async () => {
@@ -85,6 +110,7 @@ describe('moveTickets over in-memory stores', () => {
       { id: '21', copiedVersion: '1', stuckAttempts: 2 },
     ]);
     assert.deepEqual(outcomes.map((o) => [o.id, o.outcome, o.escalated ?? false]), [['20', 'archived', false], ['21', 'stuck', true]]);
+    assert.equal(cold.isArchive('20'), true);
     assert.equal(cold.stuck.has('20'), false, 'record of the moved ticket closed');
     assert.equal(cold.stuck.get('21')?.escalated, true, 'third permanent failure: escalated');
     assert.equal(cold.copies.has('21'), false, 'an escalated ticket keeps no copy that could read as its archive');

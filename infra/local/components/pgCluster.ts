@@ -1,5 +1,5 @@
-// A PostgreSQL cluster from the Debian binaries in a data directory of the stack's own. The stack runs two: the hot
-// database (logical decoding on, for Debezium) and the cold store's backend (FerretDB's PostgreSQL handler).
+// A PostgreSQL cluster from this machine's Debian binaries in a data directory of the stack's own: the hot database
+// (logical decoding on, for Debezium). The cold store's PostgreSQL with DocumentDB runs elsewhere (coldStorePostgres.ts).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -75,7 +75,8 @@ export function superuserUrl(spec: Pick<ClusterSpec, 'port' | 'superuserPassword
   return `postgres://postgres:${spec.superuserPassword}@127.0.0.1:${spec.port}/${database}`;
 }
 
-async function accepts(url: string): Promise<boolean> {
+/** Whether the server at `url` accepts a connection and answers a query. */
+export async function accepts(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();

@@ -13,6 +13,8 @@ import { archiverSchema } from '../../../services/archiver/settings.ts';
 import { parseDuration } from '../../../services/core/duration.ts';
 import { contentHash, type RowText } from '../../../services/core/move/coldDocument.ts';
 import { loadConfig } from '../../../services/core/settings.ts';
+import { isArchive } from '../../../services/core/move/moveProtocol.ts';
+import type { StoredMove } from '../../../services/edges/coldStore/coldMoves.ts';
 import type { StoredColdDocument } from '../../../services/edges/coldStore/documents.ts';
 import { createTextPool } from '../../../services/edges/hotStore/pool.ts';
 import { createKafka } from '../../../services/edges/kafka/client.ts';
@@ -103,9 +105,11 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const coldSet = new Set(coldIds);
   // This run's tickets are new, so their copies are the ones this run's archiver wrote (one equality query).
   const docs = new Map((await archive.collection<StoredColdDocument>('tickets').find({ 'archive.mover': instance }).toArray()).map((d) => [d._id.toString(), d]));
+  // An archive by its own state, or by the commit of the move that wrote it (services/core/move/moveProtocol.ts).
+  const moveStates = new Map((await archive.collection<StoredMove>('moves').find({ mover: instance }, { projection: { state: 1 } }).toArray()).map((m) => [m._id, m.state]));
   for (const id of ids) {
     const doc = docs.get(id);
-    const isArchived = doc?.archive.state === 'archived';
+    const isArchived = doc !== undefined && isArchive(doc.archive, moveStates.get(doc.archive.move ?? ''));
     if (isArchived) archived++;
     if (isArchived && hotNow.has(id)) both++;
     if (!isArchived && !hotNow.has(id)) neither++;

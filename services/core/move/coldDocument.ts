@@ -12,7 +12,12 @@ import { RowShapeError } from '../errors.ts';
 /** A hot row as text: column name -> PostgreSQL text output, or null. */
 export type RowText = Record<string, string | null>;
 
-export type CopyState = 'copied' | 'archived';
+/**
+ * inMove: written by move `archive.move`; an archive once that move is committed (moveProtocol.ts).
+ * copied: written, not an archive (its move failed for it, or an older version of the protocol); settled by a later
+ * move or the reconciler. archived: an archive on its own (confirmed after the fact).
+ */
+export type CopyState = 'inMove' | 'copied' | 'archived';
 
 export interface ColdDocument {
   /** The ticket id. */
@@ -26,8 +31,9 @@ export interface ColdDocument {
   last_operator_group_id: string | null;
   row: RowText;
   archive: {
-    /** copied: written, hot row not yet deleted (not readable as archived); archived: hot row deleted. */
     state: CopyState;
+    /** The move that wrote it (for state inMove). */
+    move?: string;
     /** PostgreSQL type of every column at copy time (format_type). */
     columns: Record<string, string>;
     contentHash: string;
@@ -63,7 +69,8 @@ export function pgTimestampToDate(text: string | null | undefined): Date | null 
   return d;
 }
 
-export function toColdDocument(row: RowText, columns: Record<string, string>, mover: string, now: Date): ColdDocument {
+/** The cold document of a hot row, written by move `move` (state inMove), or on its own (state copied). */
+export function toColdDocument(row: RowText, columns: Record<string, string>, mover: string, now: Date, move?: string): ColdDocument {
   const id = row.id;
   const version = row.version;
   if (!id || !version) throw new RowShapeError('a ticket row needs id and version');
@@ -77,7 +84,15 @@ export function toColdDocument(row: RowText, columns: Record<string, string>, mo
     last_operator_id: bigintText('last_operator_id', row.last_operator_id),
     last_operator_group_id: bigintText('last_operator_group_id', row.last_operator_group_id),
     row,
-    archive: { state: 'copied', columns, contentHash: contentHash(row), copiedAt: now, archivedAt: null, mover },
+    archive: {
+      state: move === undefined ? 'copied' : 'inMove',
+      ...(move === undefined ? {} : { move }),
+      columns,
+      contentHash: contentHash(row),
+      copiedAt: now,
+      archivedAt: null,
+      mover,
+    },
   };
 }
 
@@ -114,5 +129,5 @@ export function copyIsStale(
   const fresh = BigInt(doc.version.toString());
   if (version < fresh) return true;
   if (version > fresh) return false;
-  return existing.archive?.state === 'copied' && existing.archive.contentHash !== doc.archive.contentHash;
+  return existing.archive?.state !== 'archived' && existing.archive?.contentHash !== doc.archive.contentHash;
 }

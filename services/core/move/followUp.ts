@@ -24,7 +24,10 @@ export interface Candidate {
 export type StuckScheduler = (failureClass: FailureClass, attempts: number, now: Date) => { nextAttemptAt: Date; escalated: boolean };
 
 export interface FollowUp {
+  /** Copies written before this move (or kept by it) of tickets now archived: confirmed one by one. */
   markArchived: TicketVersion[];
+  /** Copies this move wrote that did not become archives and stay (stuck): demoted before the commit. */
+  demote: string[];
   removeCopies: TicketVersion[];
   recordStuck: StuckEntry[];
   clearStuck: string[];
@@ -43,9 +46,10 @@ export interface FollowUpContext {
 
 const STAYS_HOT = new Set<TicketOutcome['outcome']>(['notCold', 'notDue', 'held', 'changed']);
 
-export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[], ctx: FollowUpContext): FollowUp {
+/** `written`: ids whose copy this move wrote (the others' copies, if any, were already there and were kept). */
+export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[], written: Set<string>, ctx: FollowUpContext): FollowUp {
   const byId = new Map(candidates.map((c) => [c.id, c]));
-  const plan: FollowUp = { markArchived: [], removeCopies: [], recordStuck: [], clearStuck: [], setTimers: [], clearTimers: [], escalated: new Set() };
+  const plan: FollowUp = { markArchived: [], demote: [], removeCopies: [], recordStuck: [], clearStuck: [], setTimers: [], clearTimers: [], escalated: new Set() };
   const removals = new Map<string, TicketVersion>();
   const remove = (id: string, version: string | undefined) => {
     if (version !== undefined) removals.set(`${id}@${version}`, { id, version });
@@ -55,6 +59,9 @@ export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[],
     const candidate = byId.get(o.id);
     switch (o.outcome) {
       case 'archived':
+        // A copy this move wrote becomes an archive with the move's commit; one kept from before, on its own.
+        if (!written.has(o.id)) plan.markArchived.push({ id: o.id, version: o.version ?? '0' });
+        break;
       case 'alreadyArchived':
         plan.markArchived.push({ id: o.id, version: o.version ?? '0' });
         break;
@@ -80,6 +87,7 @@ export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[],
         const attempts = (candidate?.stuckAttempts ?? 0) + 1;
         const { nextAttemptAt, escalated } = ctx.scheduleStuck(failureClass, attempts, ctx.now);
         plan.recordStuck.push({ id: o.id, version: o.version ?? '0', reason: o.reason ?? 'unknown', code: o.code ?? null, failureClass, nextAttemptAt, escalated });
+        if (written.has(o.id)) plan.demote.push(o.id);
         // Escalated: the ticket stays hot for an operator, and nothing in the cold store may read as its archive.
         if (escalated) {
           plan.escalated.add(o.id);

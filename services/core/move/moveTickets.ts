@@ -1,6 +1,8 @@
-// The move, whole, in one place: re-read the candidates, copy them, delete what is still cold and unchanged, find out
-// what happened to the rest (outcome.ts), then apply what follows (followUp.ts). The archiver (events, timers) and
-// the reconciler (stuck deletions, unfinished copies, sweep) both move through here, over the stores' ports.
+// The move, whole, in one place: re-read the candidates, copy them (each written once: moveProtocol.ts), delete what
+// is still cold and unchanged, find out what happened to the rest (outcome.ts), then apply what follows (followUp.ts)
+// and commit. The archiver (events, timers) and the reconciler (stuck deletions, unfinished moves, sweep) both move
+// through here, over the stores' ports.
+import { randomUUID } from 'node:crypto';
 import { errorCode, errorMessage, isRetriable, TableShapeChangedError } from '../errors.ts';
 import { toColdDocument } from './coldDocument.ts';
 import { planFollowUp, type Candidate, type FollowUp, type StuckScheduler } from './followUp.ts';
@@ -43,14 +45,15 @@ export interface MoveDeps {
 export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise<TicketOutcome[]> {
   const unique = [...new Map(candidates.map((c) => [c.id, c])).values()];
   if (unique.length === 0) return [];
-  let outcomes: TicketOutcome[];
+  const move = randomUUID();
+  let decided: Decided;
   try {
-    outcomes = await decide(d, unique, 1);
+    decided = await decide(d, unique, move, 1);
   } catch (err) {
     if (isRetriable(err)) throw err;
     return recordUnmovable(d, unique, err);
   }
-  return settle(d, unique, outcomes);
+  return settle(d, unique, decided.outcomes, { move, written: decided.written });
 }
 
 /**
@@ -61,14 +64,17 @@ export async function recordUnmovable(d: MoveDeps, candidates: Candidate[], err:
   const reason = `the move failed and retrying cannot cure it: ${errorMessage(err)}`;
   d.log.error({ err: errorMessage(err), tickets: candidates.length }, 'move failed for a reason retrying cannot cure; its tickets are recorded as stuck');
   const code = errorCode(err) ?? 'NON_RETRIABLE';
+  // Whatever this move may have copied stays uncommitted: not an archive; the reconciler settles the move.
   return settle(d, candidates, candidates.map((c) => ({ id: c.id, version: c.version ?? c.copiedVersion, outcome: 'stuck', reason, code })));
 }
 
-/** Plans and applies what follows the outcomes, and logs each ticket's. Dry runs stop at the outcomes. */
-async function settle(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutcome[]): Promise<TicketOutcome[]> {
+/** Plans and applies what follows the outcomes (and commits the move that wrote copies), and logs each ticket's.
+ * Dry runs stop at the outcomes. */
+async function settle(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutcome[], copies?: { move: string; written: Set<string> }): Promise<TicketOutcome[]> {
   if (d.dryRun) return outcomes;
-  const followUp = planFollowUp(candidates, outcomes, { now: d.now(), partitionOf: d.partitionOf, scheduleStuck: d.scheduleStuck });
-  await applyFollowUp(d, followUp);
+  const written = copies?.written ?? new Set<string>();
+  const followUp = planFollowUp(candidates, outcomes, written, { now: d.now(), partitionOf: d.partitionOf, scheduleStuck: d.scheduleStuck });
+  await applyFollowUp(d, followUp, copies, outcomes.filter((o) => o.outcome === 'archived' && written.has(o.id)).length);
   return outcomes.map((o) => {
     const entry = { ticketId: o.id, ticketVersion: o.version ?? o.archivedVersion, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) };
     if (followUp.escalated.has(o.id)) {
@@ -81,8 +87,14 @@ async function settle(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutc
   });
 }
 
+interface Decided {
+  outcomes: TicketOutcome[];
+  /** Ids whose copy this move wrote. */
+  written: Set<string>;
+}
+
 /** Re-read, copy, delete, and classify every candidate. */
-async function decide(d: MoveDeps, candidates: Candidate[], attempt: number): Promise<TicketOutcome[]> {
+async function decide(d: MoveDeps, candidates: Candidate[], move: string, attempt: number): Promise<Decided> {
   const ids = candidates.map((c) => c.id);
   const { rows, columns } = await d.hot.readColdRows(ids);
   const readIds = new Set(rows.map((r) => r.id as string));
@@ -95,14 +107,16 @@ async function decide(d: MoveDeps, candidates: Candidate[], attempt: number): Pr
   }
   if (d.dryRun) {
     outcomes.push(...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })));
-    return outcomes;
+    return { outcomes, written: new Set() };
   }
-  if (rows.length === 0) return outcomes;
+  if (rows.length === 0) return { outcomes, written: new Set() };
 
-  // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern).
+  // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern). The move is recorded
+  // before its copies, so a crash leaves a move the reconciler can find and settle.
   const copiedAt = d.now();
-  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt));
-  const { refused } = await d.cold.writeCopies(docs);
+  await d.cold.beginMove({ id: move, mover: d.mover, startedAt: copiedAt, tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })) });
+  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt, move));
+  const { kept, refused } = await d.cold.writeCopies(docs);
   // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
   for (const r of rows) {
     const reason = refused.get(r.id as string);
@@ -118,7 +132,7 @@ async function decide(d: MoveDeps, candidates: Candidate[], attempt: number): Pr
     // ALTER TABLE between copy and delete: nothing was deleted; copy the rows again in their new shape.
     if (!(err instanceof TableShapeChangedError) || attempt >= MAX_SHAPE_ATTEMPTS) throw err;
     d.log.warn({ err: err.message, tickets: copied.length }, 'table changed shape during a move; copying again');
-    return decide(d, candidates, attempt + 1);
+    return decide(d, candidates, move, attempt + 1);
   }
   const deletedIds = new Set(result.deleted.map((t) => t.id));
   outcomes.push(...result.deleted.map((t) => ({ ...t, outcome: 'archived' as const })));
@@ -131,15 +145,20 @@ async function decide(d: MoveDeps, candidates: Candidate[], attempt: number): Pr
     const failures = new Map(result.failed.map((f) => [f.id, f]));
     outcomes.push(...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))));
   }
-  return outcomes;
+  return { outcomes, written: new Set(copied.map((c) => c.id).filter((id) => !kept.has(id))) };
 }
 
-/** Applies the follow-up in the cold store, in an order a crash at any point leaves safe: archives confirmed before
- * stale copies go, stuck records written before the timers that led to them are cleared. Every step is idempotent. */
-async function applyFollowUp(d: MoveDeps, f: FollowUp): Promise<void> {
+/** Applies the follow-up in the cold store, in an order a crash at any point leaves safe: copies that must not become
+ * archives are removed or demoted before the move's commit makes the rest archives; stuck records are written before
+ * the timers that led to them are cleared. Every step is idempotent. */
+async function applyFollowUp(d: MoveDeps, f: FollowUp, copies: { move: string; written: Set<string> } | undefined, archived: number): Promise<void> {
   const now = d.now();
   await d.cold.markArchived(f.markArchived, now);
   await d.cold.removeCopies(f.removeCopies);
+  if (copies && copies.written.size > 0) {
+    await d.cold.demoteCopies(copies.move, f.demote);
+    await d.cold.commitMove(copies.move, now, { archived, copied: copies.written.size });
+  }
   await d.cold.recordStuck(f.recordStuck, now);
   await d.cold.clearStuck(f.clearStuck);
   await d.cold.setTimers(f.setTimers, now);

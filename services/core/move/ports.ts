@@ -9,6 +9,15 @@ export interface TicketVersion {
   version: string;
 }
 
+/** A move as recorded before its copies are written (moveProtocol.ts). */
+export interface MoveRecord {
+  id: string;
+  mover: string;
+  startedAt: Date;
+  /** The tickets the move re-read as cold, at the versions it copied. */
+  tickets: TicketVersion[];
+}
+
 export interface HotState extends TicketVersion {
   status: string;
   lastOperatedAt: string;
@@ -55,14 +64,21 @@ export interface StuckEntry extends TicketVersion {
   escalated: boolean;
 }
 
+/** The cold store as a move writes it (moveProtocol.ts). */
 export interface ColdTicketStore {
-  /** Idempotent copies: a copy of the same or a newer version already there is kept. `refused`: ids the store cannot
-   * hold, with its reason. */
+  /** Records the move and the tickets it copies (again, for a move repeated after a schema change). */
+  beginMove(move: MoveRecord): Promise<void>;
+  /** Idempotent copies: a copy of the same or a newer version already there is kept (not written). `refused`: ids
+   * the store cannot hold, with its reason. */
   writeCopies(docs: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }>;
-  /** copied -> archived for tickets whose hot row a mover deleted. */
+  /** Copies of this move that did not become archives (stuck): state copied, so its commit does not make them archives. */
+  demoteCopies(move: string, ids: string[]): Promise<void>;
+  /** Confirms copies one by one as archives: copies an earlier move wrote, for tickets whose hot row is now deleted. */
   markArchived(done: TicketVersion[], now: Date): Promise<void>;
-  /** Removes copies that never became archives, each only at the given version. */
+  /** Removes copies that are not archives, each only at the given version. */
   removeCopies(stale: TicketVersion[]): Promise<void>;
+  /** The move's inMove copies are archives from now on. */
+  commitMove(move: string, now: Date, counts: { archived: number; copied: number }): Promise<void>;
   recordStuck(items: StuckEntry[], now: Date): Promise<void>;
   clearStuck(ids: string[]): Promise<void>;
   setTimers(timers: ColdTimerEntry[], now: Date): Promise<void>;

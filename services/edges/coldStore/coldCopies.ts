@@ -1,9 +1,9 @@
-// The cold tier's ticket documents: idempotent copies, the copied -> archived transition, removal of copies that never
-// became archives, and the reads of the reconciler, restore and verify. Collection ticket_archive.tickets.
+// The cold tier's ticket documents (ticket_archive.tickets): idempotent copies written once per move, the few state
+// changes a move may need (core/move/moveProtocol.ts), removal of copies that never became archives, and the reads of
+// the reconciler, restore and verify.
 import { BSON, MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import { copyIsStale, type ColdDocument } from '../../core/move/coldDocument.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
-import { inParallel } from '../../core/inParallel.ts';
 import { coldStoreError, guardedCold } from './connection.ts';
 import { fromStored, int64, toStored, type StoredColdDocument } from './documents.ts';
 
@@ -33,12 +33,9 @@ export class ColdCopies {
 
   /**
    * Writes the copies: a document already holding the same or a newer version is left as it is, so a second write
-   * changes nothing and an older one never wins. Returns the ids whose stored copy was already that version or newer,
-   * and those the store refused, with its reason.
-   *
-   * FerretDB 1.x keeps one backend connection per operation of a multi-operation update command until the command
-   * ends, so a bulk of updates larger than its pool deadlocks. Hence: one insertMany for new copies, and single
-   * replace commands only for the few ids that already had a copy (redelivery, retries).
+   * changes nothing and an older one never wins. Returns the ids whose stored copy was already that version or newer
+   * (kept), and those the store refused, with its reason. New copies go in one insertMany; the few ids that already
+   * had a copy (redelivery, retries, a schema change) are replaced in one bulk write if theirs is stale.
    */
   writeCopies(all: ColdDocument[]): Promise<{ kept: Set<string>; refused: Map<string, string> }> {
     return guardedCold('writing copies', async () => {
@@ -52,7 +49,7 @@ export class ColdCopies {
         return false;
       });
       if (docs.length === 0) return { kept, refused };
-      const duplicates: StoredColdDocument[] = [];
+      let duplicates: StoredColdDocument[] = [];
       try {
         await this.tickets.insertMany(docs, { ordered: false });
       } catch (err) {
@@ -66,63 +63,79 @@ export class ColdCopies {
           else throw err;
         }
       }
-      await inParallel(duplicates, 8, async (doc) => {
-        const existing = await this.tickets.findOne({ _id: doc._id }, { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } });
-        if (existing && !copyIsStale(existing, doc)) {
-          kept.add(doc._id.toString());
-          return;
-        }
-        try {
-          // Replaced only if still stale: an older version, or a copy of this version with other content (the table
-          // changed shape since it was written). An archive is never overwritten.
-          const stale = [
-            { version: { $lt: doc.version } },
-            { version: doc.version, 'archive.state': 'copied', 'archive.contentHash': { $ne: doc.archive.contentHash } },
-          ];
-          await this.tickets.replaceOne({ _id: doc._id, $or: stale }, doc, { upsert: true });
-        } catch (err) {
-          // Lost a race with a writer of the same or a newer version: that copy stays.
-          if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-          kept.add(doc._id.toString());
-        }
+      if (duplicates.length === 0) return { kept, refused };
+      const existing = new Map(
+        (await this.tickets.find({ _id: { $in: duplicates.map((d) => d._id) } }, { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } }).toArray()).map((e) => [e._id.toString(), e]),
+      );
+      duplicates = duplicates.filter((doc) => {
+        const current = existing.get(doc._id.toString());
+        if (current && !copyIsStale(current, doc)) kept.add(doc._id.toString());
+        return !kept.has(doc._id.toString());
       });
+      if (duplicates.length === 0) return { kept, refused };
+      // Replaced only if still stale: an older version, or a copy of this version with other content (the table
+      // changed shape since it was written: ADD COLUMN changes no version). An archive is never overwritten.
+      const stale = (doc: StoredColdDocument) => [
+        { version: { $lt: doc.version } },
+        { version: doc.version, 'archive.state': { $ne: 'archived' }, 'archive.contentHash': { $ne: doc.archive.contentHash } },
+      ];
+      try {
+        await this.tickets.bulkWrite(
+          duplicates.map((doc) => ({ replaceOne: { filter: { _id: doc._id, $or: stale(doc) }, replacement: doc, upsert: true } })),
+          { ordered: false },
+        );
+      } catch (err) {
+        // Lost a race with a writer of the same or a newer version: that copy stays.
+        if (!(err instanceof MongoBulkWriteError) || bulkWriteErrors(err).some((e) => e.code !== DUPLICATE_KEY)) throw err;
+        for (const e of bulkWriteErrors(err)) kept.add((duplicates[e.index] as StoredColdDocument)._id.toString());
+      }
       return { kept, refused };
     });
   }
 
-  /**
-   * copied -> archived for tickets whose hot row a mover deleted. Matching by id is exact: a row is deleted only at
-   * the version that was copied, and versions only grow, so no newer copy of a deleted ticket can exist.
-   */
+  /** Confirms copies as archives one by one (copies an earlier move wrote, of tickets whose hot row a mover deleted).
+   * Matching by id is exact: a row is deleted only at the version that was copied, and versions only grow. */
   markArchived(done: TicketVersion[], now: Date): Promise<void> {
     if (done.length === 0) return Promise.resolve();
-    // One command; 'archive.state' equality is what narrows it on FerretDB (which scans for $in).
-    return guardedCold('marking copies archived', async () => {
+    return guardedCold('confirming archives', async () => {
       await this.tickets.updateMany(
-        { _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': 'copied' },
+        { _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': { $ne: 'archived' } },
         { $set: { 'archive.state': 'archived', 'archive.archivedAt': now } },
       );
     });
   }
 
-  /** Removes copies that never became archives (the hot row changed or was deleted by the business), each only at
-   * the version that was copied. An archived copy is never removed here. Rare, so one command each. */
+  /** Copies of `move` that did not become archives (stuck, kept hot): demoted, so the move's commit leaves them out. */
+  demoteCopies(move: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return guardedCold('demoting copies', async () => {
+      await this.tickets.updateMany({ _id: { $in: ids.map(int64) }, 'archive.move': move, 'archive.state': 'inMove' }, { $set: { 'archive.state': 'copied' } });
+    });
+  }
+
+  /** Removes copies that never became archives (the hot row changed or was deleted by the business), each only at the
+   * version that was copied. An archive confirmed on its own is never removed here. */
   removeCopies(stale: TicketVersion[]): Promise<void> {
+    if (stale.length === 0) return Promise.resolve();
     return guardedCold('removing stale copies', async () => {
-      for (const t of stale) await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version), 'archive.state': 'copied' });
+      await this.tickets.bulkWrite(
+        stale.map((t) => ({ deleteOne: { filter: { _id: int64(t.id), version: int64(t.version), 'archive.state': { $ne: 'archived' as const } } } })),
+        { ordered: false },
+      );
     });
   }
 
   /** Removes copies of a ticket at a version, whatever their state (a restored ticket's left-over archive). */
   removeAnyCopies(items: TicketVersion[]): Promise<number> {
-    return guardedCold('removing restored tickets\' archives', async () => {
-      let removed = 0;
-      for (const t of items) removed += (await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version) })).deletedCount;
-      return removed;
+    if (items.length === 0) return Promise.resolve(0);
+    return guardedCold("removing restored tickets' archives", async () => {
+      const res = await this.tickets.bulkWrite(items.map((t) => ({ deleteOne: { filter: { _id: int64(t.id), version: int64(t.version) } } })), { ordered: false });
+      return res.deletedCount;
     });
   }
 
-  /** Copies never marked archived and older than `cutoff`: moves interrupted between copy and settle. */
+  /** Copies in state copied older than `cutoff`: demoted copies of stuck tickets (settled with their stuck record),
+   * and copies of moves interrupted before this protocol kept a record of each move. */
   unfinishedCopies(cutoff: Date, limit: number): Promise<TicketVersion[]> {
     return guardedCold('reading unfinished copies', async () => {
       const docs = await this.tickets
@@ -135,7 +148,13 @@ export class ColdCopies {
 
   /** The cold documents of one ticket (more than one would be a violation `verify` reports). */
   ofTicket(id: string): Promise<ColdDocument[]> {
-    return guardedCold(`reading the archive of ticket ${id}`, async () => (await this.tickets.find({ _id: int64(id) }).toArray()).map(fromStored));
+    return this.ofTickets([id]);
+  }
+
+  /** The cold documents of these tickets. */
+  ofTickets(ids: string[]): Promise<ColdDocument[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return guardedCold('reading cold documents', async () => (await this.tickets.find({ _id: { $in: ids.map(int64) } }).toArray()).map(fromStored));
   }
 
   /** Every cold document, one at a time (verify over everything). */

@@ -22,8 +22,6 @@ export interface StoredTimer {
   ticketId: Int64;
   version: Int64;
   dueAt: Date;
-  /** The 10-second slot of dueAt (core/timerBuckets.ts): what a poll reads by equality. */
-  dueBucket: number;
   partition: number;
   updatedAt: Date;
 }

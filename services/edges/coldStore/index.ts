@@ -1,22 +1,28 @@
 // The MongoDB-compatible cold store, the only place the mongodb driver is used: ticket_archive's archives, timers,
 // stuck deletions and pass history, each behind a surface in the ticket domain. Callers never see a collection.
 import type { ColdTicketStore } from '../../core/move/ports.ts';
+import { Backfills } from './backfills.ts';
 import { ColdCopies } from './coldCopies.ts';
+import { ColdMoves } from './coldMoves.ts';
 import { connectColdStore, guardedCold } from './connection.ts';
 import { ReconcileRuns } from './reconcileRuns.ts';
 import { StuckDeletions } from './stuckDeletions.ts';
 import { ColdTimers } from './timers.ts';
 
 export { redact } from './connection.ts';
+export type { BackfillSlice, Backfills } from './backfills.ts';
 export type { ColdCopies } from './coldCopies.ts';
+export type { ColdMoves } from './coldMoves.ts';
 export type { StuckDeletion, StuckDeletions } from './stuckDeletions.ts';
 export type { ColdTimers, DueTimer } from './timers.ts';
 export type { ReconcileRuns } from './reconcileRuns.ts';
 
 export interface ColdStore {
   copies: ColdCopies;
+  moves: ColdMoves;
   stuck: StuckDeletions;
   runs: ReconcileRuns;
+  backfills: Backfills;
   /** The timers of one consumer group (one deployment of the archiver). */
   timersOf(group: string): ColdTimers;
   /** What a move writes, with the timers of `group`. */
@@ -30,19 +36,25 @@ export interface ColdStore {
 export async function openColdStore(url: string, options: { timeoutMs?: number } = {}): Promise<ColdStore> {
   const connection = await connectColdStore(url, options);
   const copies = new ColdCopies(connection.db);
+  const moves = new ColdMoves(connection.db);
   const stuck = new StuckDeletions(connection.db);
   const timersOf = (group: string) => new ColdTimers(connection.db, group);
   return {
     copies,
+    moves,
     stuck,
     runs: new ReconcileRuns(connection.db),
+    backfills: new Backfills(connection.db),
     timersOf,
     forMoves(group) {
       const timers = timersOf(group);
       return {
+        beginMove: (move) => moves.begin(move),
         writeCopies: (docs) => copies.writeCopies(docs),
+        demoteCopies: (move, ids) => copies.demoteCopies(move, ids),
         markArchived: (done, now) => copies.markArchived(done, now),
         removeCopies: (stale) => copies.removeCopies(stale),
+        commitMove: (move, now, counts) => moves.commit(move, now, counts),
         recordStuck: (items, now) => stuck.recordStuck(items, now),
         clearStuck: (ids) => stuck.clearStuck(ids),
         setTimers: (list, now) => timers.setTimers(list, now),
@@ -52,6 +64,7 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
     async ensureIndexes() {
       await guardedCold('creating indexes', async () => {
         await copies.ensureIndexes();
+        await moves.ensureIndexes();
         await ColdTimers.ensureIndexes(connection.db);
         await stuck.ensureIndexes();
       });

@@ -32,29 +32,33 @@ export class StuckDeletions {
     await this.stuck.createIndex({ escalated: 1, nextAttemptAt: 1 }, { name: 'escalated_next_attempt' });
   }
 
-  /** Records an attempt of each (created on the first). Few, so one upsert each (FerretDB 1.x and bulk updates). An
-   * escalated record stays escalated until an operator acts. */
+  /** Records an attempt of each (created on the first), in one bulk write. An escalated record stays escalated until
+   * an operator acts. */
   recordStuck(items: StuckEntry[], now: Date): Promise<void> {
+    if (items.length === 0) return Promise.resolve();
     return guardedCold('recording stuck deletions', async () => {
-      for (const s of items) {
-        await this.stuck.updateOne(
-          { _id: int64(s.id) },
-          {
-            $set: {
-              version: int64(s.version),
-              reason: s.reason,
-              code: s.code,
-              failureClass: s.failureClass,
-              lastAttemptAt: now,
-              nextAttemptAt: s.nextAttemptAt,
-              ...(s.escalated ? { escalated: true } : {}),
+      await this.stuck.bulkWrite(
+        items.map((s) => ({
+          updateOne: {
+            filter: { _id: int64(s.id) },
+            update: {
+              $set: {
+                version: int64(s.version),
+                reason: s.reason,
+                code: s.code,
+                failureClass: s.failureClass,
+                lastAttemptAt: now,
+                nextAttemptAt: s.nextAttemptAt,
+                ...(s.escalated ? { escalated: true } : {}),
+              },
+              $setOnInsert: { firstAttemptAt: now, ...(s.escalated ? {} : { escalated: false }) },
+              $inc: { attempts: 1 },
             },
-            $setOnInsert: { firstAttemptAt: now, ...(s.escalated ? {} : { escalated: false }) },
-            $inc: { attempts: 1 },
+            upsert: true,
           },
-          { upsert: true },
-        );
-      }
+        })),
+        { ordered: true },
+      );
     });
   }
 

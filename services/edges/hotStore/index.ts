@@ -1,18 +1,26 @@
 // The hot PostgreSQL database, the only place pg is used: tickets as moves see them, restores, the census `verify`
 // takes, and the schema's migrations. Callers get these surfaces, never the pool.
 import { StoreUnavailableError } from '../../core/errors.ts';
+import { BackfillPages } from './backfillPages.ts';
 import { HotCensus } from './census.ts';
+import { HotHealth } from './health.ts';
 import { HotTickets } from './hotTickets.ts';
 import { createTextPool, guarded } from './pool.ts';
 import { HotRestores } from './restores.ts';
 
 export { HotTickets, type SweepPosition } from './hotTickets.ts';
+export type { HotHealth } from './health.ts';
+export type { BackfillPages, ClosedTicket, IndexPosition } from './backfillPages.ts';
 export { migrate, loadMigrations, splitStatements, type Migration } from './migrations.ts';
 
 export interface HotStore {
   tickets: HotTickets;
   restores: HotRestores;
   census: HotCensus;
+  /** The database's health as business code sees it, on a connection of its own (the throttle's readings). */
+  health: HotHealth;
+  /** Pages of the partial index on closed tickets, for a backfill. */
+  backfill: BackfillPages;
   /** Answers when the database does; throws the product's error naming the cause otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -34,11 +42,17 @@ export async function openHotStore(o: {
     await pool.end();
     throw new StoreUnavailableError('postgres', `PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`, (err as { code?: string }).code, err);
   }
+  const health = new HotHealth(o.databaseUrl, `${o.applicationName}/health`);
   return {
     tickets: new HotTickets(pool, o.coldAfterMs),
     restores: new HotRestores(pool),
     census: new HotCensus(pool),
+    health,
+    backfill: new BackfillPages(pool),
     ping,
-    close: () => pool.end().catch(() => undefined),
+    async close() {
+      await health.close();
+      await pool.end().catch(() => undefined);
+    },
   };
 }

@@ -1,0 +1,13 @@
+// The backfill's settings: the movers' shared ones plus its own, validated at start like the archiver's.
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { moverSchema, wholeNumber } from '../core/settings.ts';
+
+export const backfillSchema = moverSchema.extend({
+  /** Workers, each over its own range of last_operated_at: two overlap one page's reads with another's writes. */
+  BACKFILL_WORKERS: wholeNumber(2, 1, 64, 'a whole number of workers'),
+  MAX_MOVES_PER_SECOND: wholeNumber(0, 0, 1_000_000, 'a whole number of moves per second, 0 for unlimited'),
+  INSTANCE_NAME: z.string().min(1).default(`backfill-${hostname()}-${process.pid}`),
+});
+
+export type BackfillSettings = z.infer<typeof backfillSchema>;

@@ -1,0 +1,42 @@
+// Where a backfill is, per slice (ticket_archive.backfills), so a stopped backfill resumes where it was and an
+// operator can see how far each slice got and what it did.
+import type { Collection, Db } from 'mongodb';
+import { guardedCold } from './connection.ts';
+
+export interface BackfillSlice {
+  /** `<backfill name>/<slice number>` */
+  _id: string;
+  backfill: string;
+  /** move: move the tickets cold now; timers: set the timers of tickets closed but not yet cold. */
+  kind: 'move' | 'timers';
+  /** last_operated_at range [from, to) of closed tickets, as PostgreSQL's text. */
+  from: string;
+  to: string;
+  after: { lastOperatedAt: string; id: string } | null;
+  done: boolean;
+  /** Tickets read, and moved (archived) or given a timer. */
+  read: number;
+  handled: number;
+  startedAt: Date;
+  updatedAt: Date;
+}
+
+export class Backfills {
+  private readonly slices: Collection<BackfillSlice>;
+
+  constructor(db: Db) {
+    this.slices = db.collection<BackfillSlice>('backfills');
+  }
+
+  slicesOf(backfill: string): Promise<BackfillSlice[]> {
+    return guardedCold('reading backfill progress', () => this.slices.find({ backfill }).sort({ _id: 1 }).toArray());
+  }
+
+  save(slice: BackfillSlice): Promise<void> {
+    return guardedCold('recording backfill progress', async () => void (await this.slices.replaceOne({ _id: slice._id }, slice, { upsert: true })));
+  }
+
+  forget(backfill: string): Promise<void> {
+    return guardedCold('removing backfill progress', async () => void (await this.slices.deleteMany({ backfill })));
+  }
+}

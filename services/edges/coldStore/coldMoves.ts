@@ -1,0 +1,73 @@
+// The record of each move (ticket_archive.moves): who moved which tickets at which versions, and whether the move was
+// committed, which is what makes its copies archives (core/move/moveProtocol.ts). Kept as the evidence of each move.
+import type { Collection, Db } from 'mongodb';
+import type { MoveState } from '../../core/move/moveProtocol.ts';
+import type { MoveRecord } from '../../core/move/ports.ts';
+import { guardedCold } from './connection.ts';
+
+export interface StoredMove {
+  _id: string;
+  mover: string;
+  state: MoveState;
+  startedAt: Date;
+  tickets: Array<{ id: string; version: string }>;
+  committedAt?: Date;
+  abandonedAt?: Date;
+  archived?: number;
+  copied?: number;
+}
+
+export class ColdMoves {
+  private readonly moves: Collection<StoredMove>;
+
+  constructor(db: Db) {
+    this.moves = db.collection<StoredMove>('moves');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.moves.createIndex({ state: 1, startedAt: 1 }, { name: 'state_started' });
+  }
+
+  begin(move: MoveRecord): Promise<void> {
+    return guardedCold('recording a move', async () => {
+      await this.moves.updateOne(
+        { _id: move.id },
+        { $set: { tickets: move.tickets }, $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt } },
+        { upsert: true },
+      );
+    });
+  }
+
+  commit(id: string, now: Date, counts: { archived: number; copied: number }): Promise<void> {
+    return guardedCold('committing a move', async () => {
+      await this.moves.updateOne({ _id: id, state: 'copying' }, { $set: { state: 'committed', committedAt: now, ...counts } });
+    });
+  }
+
+  /** Moves still copying since before `cutoff`: interrupted by a crash, for the reconciler to settle. */
+  unfinished(cutoff: Date, limit: number): Promise<MoveRecord[]> {
+    return guardedCold('reading unfinished moves', async () => {
+      const found = await this.moves.find({ state: 'copying', startedAt: { $lte: cutoff } }).sort({ startedAt: 1 }).limit(limit).toArray();
+      return found.map((m) => ({ id: m._id, mover: m.mover, startedAt: m.startedAt, tickets: m.tickets }));
+    });
+  }
+
+  /** A move the reconciler settled ticket by ticket: its copies are never archives through it. */
+  abandon(id: string, now: Date): Promise<void> {
+    return guardedCold('abandoning a move', async () => void (await this.moves.updateOne({ _id: id, state: 'copying' }, { $set: { state: 'abandoned', abandonedAt: now } })));
+  }
+
+  /** The state of each of these moves that exists. */
+  states(ids: string[]): Promise<Map<string, MoveState>> {
+    if (ids.length === 0) return Promise.resolve(new Map<string, MoveState>());
+    return guardedCold('reading move states', async () => {
+      const found = await this.moves.find({ _id: { $in: [...new Set(ids)] } }, { projection: { state: 1 } }).toArray();
+      return new Map(found.map((m) => [m._id, m.state]));
+    });
+  }
+
+  /** Every committed move (for a check over every cold document). */
+  committed(): Promise<Set<string>> {
+    return guardedCold('reading committed moves', async () => new Set((await this.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id)));
+  }
+}

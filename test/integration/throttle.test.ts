@@ -1,0 +1,46 @@
+// The throttle on the real stack: sessions waiting for locks in the hot database pause the archiver's moves (metric and
+// log line say so), and once the database is healthy again the moves resume by themselves.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { groupAtEnd, waitFor } from '../support/archiverProcess.ts';
+import { archiverHarness } from '../support/harness.ts';
+import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+
+const h = archiverHarness({ COLD_AFTER: '1h' });
+
+describe('throttle', () => {
+  it('pauses moves while sessions wait for locks in the hot database, and resumes when they are gone', async () => {
+    const groupId = await groupAtEnd(h.env, 'test-throttle');
+    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, THROTTLE: 'true', THROTTLE_LOCK_WAITS: '1', THROTTLE_INTERVAL: '500ms', THROTTLE_PROBE_LATENCY: '2s' });
+    const [locked] = await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 0 }]);
+    const holder = new pg.Client({ connectionString: h.env.DATABASE_URL });
+    const waiters = Array.from({ length: 3 }, () => new pg.Client({ connectionString: h.env.DATABASE_URL }));
+    await holder.connect();
+    for (const w of waiters) await w.connect();
+    const customer = testCustomer();
+    let ids: string[] = [];
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [locked]);
+      // Three business sessions stuck behind the lock: three times the bound of one.
+      const blocked = waiters.map((w) => w.query('UPDATE tickets SET subject = $2 WHERE id = $1', [locked, 'waiting']).catch(() => undefined));
+      await waitFor('the throttle paused', async () => (await a.metric('ticket_archiver_throttle_mode')) === 2, 30_000);
+      assert.ok(a.lines.some((l) => l.includes('throttle paused moves') && l.includes('waiting for locks')), 'a log line names the cause');
+      ids = await insertTickets(h.stores.db, Array.from({ length: 50 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })));
+      await sleep(5000);
+      assert.equal((await hotIds(h.stores.db, ids)).size, ids.length, 'nothing moves while paused');
+      assert.equal(await a.metric('ticket_archiver_throttle_rate'), 0);
+      await holder.query('ROLLBACK');
+      await Promise.all(blocked);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+      for (const w of waiters) await w.end();
+    }
+    await waitFor('moves resumed and finished', async () => (await hotIds(h.stores.db, ids)).size === 0, 60_000);
+    assert.equal(await archivedCount(h.stores.cold, customer), ids.length);
+    assert.ok((await a.metric('ticket_archiver_throttle_mode')) < 2, 'no longer paused');
+  });
+});
