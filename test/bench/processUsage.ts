@@ -1,6 +1,6 @@
 // CPU seconds per stack component and an archiver's peak memory, read from /proc (Linux), so the report can say
 // where the machine's time went during a run, not only how long it took.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -8,6 +8,8 @@ interface Proc {
   ppid: number;
   cpuSeconds: number;
   cmdline: string;
+  /** The process's root directory: a chroot (the cold store's PostgreSQL) shows here, not in its command line. */
+  root: string;
 }
 
 function readProcs(): Map<number, Proc> {
@@ -20,7 +22,13 @@ function readProcs(): Map<number, Proc> {
       // Fields after the parenthesised command name, which may itself hold spaces.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      procs.set(pid, { ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, cmdline });
+      let root = '/';
+      try {
+        root = readlinkSync(`/proc/${pid}/root`);
+      } catch {
+        // not ours to read
+      }
+      procs.set(pid, { ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, cmdline, root });
     } catch {
       // exited while we looked
     }
@@ -32,6 +40,7 @@ function readProcs(): Map<number, Proc> {
 function componentOf(pid: number, p: Proc, stackDir: string, archivers: Map<number, string>): string | undefined {
   const archiver = archivers.get(pid);
   if (archiver) return archiver;
+  if (p.root.startsWith(`${stackDir}/data/cold-store-root`)) return 'cold store backend (PostgreSQL 18 + DocumentDB)';
   if (!p.cmdline.includes(stackDir)) return undefined;
   if (p.cmdline.includes('/data/cold-store-postgres')) return 'cold store backend (PostgreSQL)';
   if (p.cmdline.includes('/data/postgres')) return 'hot PostgreSQL';
@@ -79,4 +88,34 @@ export function processCpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds and peak memory of a process, read while it lives: the last reading stays after it exits. */
+export class ProcessSampler {
+  private cpu = 0;
+  private peak = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly pid: number) {}
+
+  sample(): void {
+    try {
+      this.cpu = processCpuSeconds(this.pid);
+      this.peak = Math.max(this.peak, peakRssMB(this.pid));
+    } catch {
+      // exited: the last reading stands
+    }
+  }
+
+  start(everyMs = 1000): this {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+    return this;
+  }
+
+  stop(): { cpuSeconds: number; peakRssMB: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { cpuSeconds: this.cpu, peakRssMB: this.peak };
+  }
 }

@@ -13,7 +13,7 @@ import { coldSample, coldStoreCeiling, deleteCeiling, type CeilingRun } from './
 import { coldStoreCosts, type CostStep } from './coldStoreCosts.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { measureFreshness } from './freshness.ts';
-import { componentCpu, cpuBetween, peakRssMB, processCpuSeconds } from './processUsage.ts';
+import { componentCpu, cpuBetween, peakRssMB, ProcessSampler, processCpuSeconds } from './processUsage.ts';
 import { distribution, type Distribution, type ProgressSample } from './stats.ts';
 import { coldLeft, generateTickets, openTicketIds, type GeneratedTickets } from './ticketData.ts';
 import { UpdateStream } from './updateStream.ts';
@@ -265,6 +265,7 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
   const stream = new UpdateStream(env.DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
   stream.start();
   const archivers: ArchiverProcess[] = [];
+  let backfillerKill: (() => Promise<void>) | undefined;
   try {
     const quiet = await quietWindows(stream, o);
     const groupId = await groupAtEnd(env, 'bench');
@@ -278,16 +279,19 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
     const from = stream.now();
     const began = performance.now();
     const startedAt = new Date();
-    let backfiller: ArchiverProcess | undefined;
+    // The backfill process exits when it is done: its CPU and memory are read while it runs.
+    let backfiller: { process: ArchiverProcess; usage: ProcessSampler } | undefined;
     if (extras.path === 'events') {
       await signalBackfill(env);
       o.log(`backfill signalled; ${instances} archiver(s) moving`);
     } else {
-      backfiller = startBackfillProcess(env, o, groupId, extras.profile, throttle);
-      archivers.push(backfiller);
+      const process = startBackfillProcess(env, o, groupId, extras.profile, throttle);
+      backfiller = { process, usage: new ProcessSampler(process.proc.pid as number).start() };
+      backfillerKill = () => process.kill9();
       o.log(`ticket-archiver backfill started beside ${instances} archiver(s)`);
     }
     const { progress, left, windowed } = await followBackfill(stores, o, data.cold, began, () => false);
+    const backfillUsage = backfiller?.usage.stop();
     const last = progress[progress.length - 1] as ProgressSample;
     const ledger = await ledgerSince(stores, startedAt);
     // A finished backfill ends at the last delete's commit (ledger), not at the poll that noticed it.
@@ -296,6 +300,12 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
     const to = stream.now();
     const cpuByComponent = cpuBetween(before, componentCpu(stack.settings.dir, names));
     const usage = archivers.map((a, i) => ({ name: a.name, cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0), peakRssMB: peakRssMB(a.proc.pid as number) }));
+    if (backfiller && backfillUsage) {
+      usage.unshift({ name: 'backfill', ...backfillUsage });
+      cpuByComponent.backfill = Math.round(backfillUsage.cpuSeconds * 10) / 10;
+      const code = await backfiller.process.exited;
+      if (code !== 0 && !windowed) o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
+    }
     o.log(`archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`);
 
     const freshness = extras.freshness ? await freshnessRounds(stores, o, 60) : undefined;
@@ -322,13 +332,14 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       ...(profile ? { profile } : {}),
       notes: [
         ...(extras.profile ? [`${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`] : []),
-        ...(extras.path === 'direct' ? ['tickets moved by `ticket-archiver backfill` (BACKFILL_WORKERS=2) while the archiver follows the stream'] : []),
+        ...(extras.path === 'direct' ? [`tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`] : []),
         ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),
         ...(extras.fullRowEvents ? ['connector without column.include.list: events carry every column (bodies included)'] : []),
       ],
     };
   } finally {
     for (const a of archivers) await a.kill9();
+    await backfillerKill?.();
     await stream.stop();
     await stores.close();
   }
@@ -345,7 +356,7 @@ function startArchiver(env: StackEnv, o: StageOptions, groupId: string, i: numbe
 function startBackfillProcess(env: StackEnv, o: StageOptions, groupId: string, profile: boolean, extra: Record<string, string>): ArchiverProcess {
   return startArchiverProcess(
     env,
-    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: 'bench-backfill', COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', BACKFILL_WORKERS: '2', ...extra },
+    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: 'bench-backfill', COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', BACKFILL_WORKERS: process.env.BACKFILL_WORKERS ?? '2', ...extra },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
     ['backfill', '--name', `bench-${Date.now()}`],
   );

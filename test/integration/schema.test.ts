@@ -64,6 +64,8 @@ describe('hot schema', () => {
       `SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = 'ticket_archiver_cdc' ORDER BY 1`,
     );
     assert.deepEqual(pub.rows.map((r) => r.t), ['public.debezium_signal', 'public.tickets']);
+    const ops = await stack.db.query(`SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = 'ticket_archiver_cdc'`);
+    assert.deepEqual(ops.rows[0], { pubinsert: true, pubupdate: true, pubdelete: false, pubtruncate: true }, 'deletes are not published');
     const slot = await stack.db.query<{ plugin: string }>(`SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`);
     assert.equal(slot.rows[0]?.plugin, 'pgoutput');
   });

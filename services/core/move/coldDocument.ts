@@ -45,14 +45,14 @@ export interface ColdDocument {
 
 /** sha256 over the columns in name order; the same for the hot row and its cold copy. */
 export function contentHash(row: RowText): string {
-  const h = createHash('sha256');
+  // name, \0N (null) or \0V<value>, \1 per column: joined and hashed in one call (the same digest as one update per
+  // piece, for a fraction of the calls into the hash).
+  const parts: string[] = [];
   for (const name of Object.keys(row).sort()) {
     const value = row[name];
-    h.update(name);
-    h.update(value === null || value === undefined ? '\u0000N' : `\u0000V${value}`);
-    h.update('\u0001');
+    parts.push(name, value === null || value === undefined ? '\u0000N' : `\u0000V${value}`, '\u0001');
   }
-  return h.digest('hex');
+  return createHash('sha256').update(parts.join('')).digest('hex');
 }
 
 function bigintText(column: string, text: string | null | undefined): string | null {

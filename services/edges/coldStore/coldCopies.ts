@@ -19,6 +19,14 @@ export function bulkWriteErrors(err: MongoBulkWriteError): Array<{ code: number;
   return (Array.isArray(raw) ? raw : [raw]) as Array<{ code: number; index: number; errmsg?: string }>;
 }
 
+/** An upper bound of what the row's text takes in BSON, as a rough multiple: twice the bound covers the typed
+ * fields (a few hundred bytes) and `archive.columns` (a name per column). */
+function roughSizeBound(row: Record<string, string | null>): number {
+  let n = 0;
+  for (const [name, value] of Object.entries(row)) n += 3 * name.length + (value === null ? 0 : 3 * value.length) + 16;
+  return n;
+}
+
 export class ColdCopies {
   private readonly tickets: Collection<StoredColdDocument>;
 
@@ -41,8 +49,10 @@ export class ColdCopies {
     return guardedCold('writing copies', async () => {
       const kept = new Set<string>();
       const refused = new Map<string, string>();
-      // A document the store cannot hold is refused up front, so it cannot fail the whole batch again and again.
+      // A document the store cannot hold is refused up front, so it cannot fail the whole batch again and again. Its
+      // exact size is computed only when a cheap upper bound (UTF-8 takes at most 3 bytes per UTF-16 unit) is near.
       const docs = all.map(toStored).filter((doc) => {
+        if (roughSizeBound(doc.row) < MAX_DOCUMENT_BYTES / 2) return true;
         const size = BSON.calculateObjectSize(doc);
         if (size <= MAX_DOCUMENT_BYTES) return true;
         refused.set(doc._id.toString(), `the cold copy would be ${size} bytes, above the cold store's ${MAX_DOCUMENT_BYTES}-byte document limit`);

@@ -1,5 +1,6 @@
-// The record of each move (ticket_archive.moves): who moved which tickets at which versions, and whether the move was
-// committed, which is what makes its copies archives (core/move/moveProtocol.ts). Kept as the evidence of each move.
+// The record of each move: who moved when, and whether the move was committed, which is what makes its copies archives
+// (core/move/moveProtocol.ts), in ticket_archive.moves; and which tickets at which versions it copied, written once,
+// in ticket_archive.move_tickets (apart, so the commit rewrites a small document). Kept as the evidence of each move.
 import type { Collection, Db } from 'mongodb';
 import type { MoveState } from '../../core/move/moveProtocol.ts';
 import type { MoveRecord } from '../../core/move/ports.ts';
@@ -10,18 +11,32 @@ export interface StoredMove {
   mover: string;
   state: MoveState;
   startedAt: Date;
-  tickets: Array<{ id: string; version: string }>;
   committedAt?: Date;
   abandonedAt?: Date;
   archived?: number;
   copied?: number;
 }
 
+/** The tickets of a move as one text, "id:version,id:version,...": cheap to write, read only to settle a move. */
+interface StoredMoveTickets {
+  _id: string;
+  tickets: string;
+}
+
+const encode = (tickets: MoveRecord['tickets']) => tickets.map((t) => `${t.id}:${t.version}`).join(',');
+const decode = (text: string | undefined): MoveRecord['tickets'] =>
+  (text ?? '').split(',').filter(Boolean).map((pair) => {
+    const [id = '', version = ''] = pair.split(':');
+    return { id, version };
+  });
+
 export class ColdMoves {
   private readonly moves: Collection<StoredMove>;
+  private readonly tickets: Collection<StoredMoveTickets>;
 
   constructor(db: Db) {
     this.moves = db.collection<StoredMove>('moves');
+    this.tickets = db.collection<StoredMoveTickets>('move_tickets');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -30,11 +45,8 @@ export class ColdMoves {
 
   begin(move: MoveRecord): Promise<void> {
     return guardedCold('recording a move', async () => {
-      await this.moves.updateOne(
-        { _id: move.id },
-        { $set: { tickets: move.tickets }, $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt } },
-        { upsert: true },
-      );
+      await this.tickets.replaceOne({ _id: move.id }, { tickets: encode(move.tickets) }, { upsert: true });
+      await this.moves.updateOne({ _id: move.id }, { $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt } }, { upsert: true });
     });
   }
 
@@ -48,7 +60,8 @@ export class ColdMoves {
   unfinished(cutoff: Date, limit: number): Promise<MoveRecord[]> {
     return guardedCold('reading unfinished moves', async () => {
       const found = await this.moves.find({ state: 'copying', startedAt: { $lte: cutoff } }).sort({ startedAt: 1 }).limit(limit).toArray();
-      return found.map((m) => ({ id: m._id, mover: m.mover, startedAt: m.startedAt, tickets: m.tickets }));
+      const tickets = new Map((await this.tickets.find({ _id: { $in: found.map((m) => m._id) } }).toArray()).map((t) => [t._id, t.tickets]));
+      return found.map((m) => ({ id: m._id, mover: m.mover, startedAt: m.startedAt, tickets: decode(tickets.get(m._id)) }));
     });
   }
 
