@@ -292,11 +292,11 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
     );
   }
-  const profiled = cs.find((r) => r.profile);
-  if (profiled?.profile) {
-    const p = profiled.profile;
+  for (const profiled of cs.filter((r) => r.profile)) {
+    const p = profiled.profile as NonNullable<BackfillResult['profile']>;
+    const who = profiled.contender.startsWith('direct') ? 'the backfill process' : 'archiver 1';
     lines.push(
-      `## Profile of an archiver under load (${profiled.contender}, instance 1, V8 sampling profiler)`,
+      `## Profile under load: ${who} (${profiled.contender}, V8 sampling profiler)`,
       '',
       `Profiled ${p.totalSeconds} s; idle (waiting on the stores) ${p.idleShare}% of it.`,
       '',
