@@ -56,7 +56,7 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
     for (let i = 0; i < o.samples; i++) {
       const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
       insert.push(await timed(() => stores.cold.copies.writeCopies(docs)));
-      mark.push(await timed(() => stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date())));
+      mark.push(await timed(() => stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date(), (ids) => stores.cold.moves.states(ids))));
       poll.push(await timed(() => stores.timers.dueTimers(PARTITIONS, new Date(), BATCH)));
     }
     results.push({
@@ -72,7 +72,7 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
     for (let filled = 0; filled < o.perStep; filled += BATCH) {
       const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
       await stores.cold.copies.writeCopies(docs);
-      await stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date());
+      await stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date(), (ids) => stores.cold.moves.states(ids));
       const later = docs.filter((_, k) => k % 7 === 0).map((d, k) => ({ id: `9${d._id.toString()}`, version: '1', dueAt: new Date(Date.now() + 86_400_000), partition: k % 6 }));
       await stores.timers.setTimers(later, new Date());
       timers += later.length;

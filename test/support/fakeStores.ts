@@ -126,7 +126,7 @@ export class FakeCold implements ColdTicketStore {
   markArchived(done: TicketVersion[], now: Date): Promise<void> {
     for (const t of done) {
       const doc = this.copies.get(t.id);
-      if (doc && doc.archive.state !== 'archived') doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
+      if (doc && !this.isArchive(t.id)) doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
     }
     return Promise.resolve();
   }

@@ -3,6 +3,7 @@
 // the reconciler, restore and verify.
 import { BSON, MongoBulkWriteError, type Collection, type Db } from 'mongodb';
 import { copyIsStale, type ColdDocument } from '../../core/move/coldDocument.ts';
+import { isArchive, type MoveState } from '../../core/move/moveProtocol.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
 import { coldStoreError, guardedCold } from './connection.ts';
 import { fromStored, int64, toStored, type StoredColdDocument } from './documents.ts';
@@ -104,12 +105,20 @@ export class ColdCopies {
   }
 
   /** Confirms copies as archives one by one (copies an earlier move wrote, of tickets whose hot row a mover deleted).
-   * Matching by id is exact: a row is deleted only at the version that was copied, and versions only grow. */
-  markArchived(done: TicketVersion[], now: Date): Promise<void> {
+   * Matching by id is exact: a row is deleted only at the version that was copied, and versions only grow. A copy that
+   * is an archive already through its committed move is left as it is: a replay changes nothing, and its archivedAt
+   * stays the move's. `moveStates` gives the state of the moves named. */
+  markArchived(done: TicketVersion[], now: Date, moveStates: (ids: string[]) => Promise<Map<string, MoveState>>): Promise<void> {
     if (done.length === 0) return Promise.resolve();
     return guardedCold('confirming archives', async () => {
+      const pending = await this.tickets
+        .find({ _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': { $ne: 'archived' } }, { projection: { 'archive.state': 1, 'archive.move': 1 } })
+        .toArray();
+      const states = await moveStates(pending.flatMap((d) => (d.archive.move === undefined ? [] : [d.archive.move])));
+      const unconfirmed = pending.filter((d) => !isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)));
+      if (unconfirmed.length === 0) return;
       await this.tickets.updateMany(
-        { _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': { $ne: 'archived' } },
+        { _id: { $in: unconfirmed.map((d) => d._id) }, 'archive.state': { $ne: 'archived' } },
         { $set: { 'archive.state': 'archived', 'archive.archivedAt': now } },
       );
     });

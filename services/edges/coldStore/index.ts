@@ -52,7 +52,7 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
         beginMove: (move) => moves.begin(move),
         writeCopies: (docs) => copies.writeCopies(docs),
         demoteCopies: (move, ids) => copies.demoteCopies(move, ids),
-        markArchived: (done, now) => copies.markArchived(done, now),
+        markArchived: (done, now) => copies.markArchived(done, now, (ids) => moves.states(ids)),
         removeCopies: (stale) => copies.removeCopies(stale),
         commitMove: (move, now, counts) => moves.commit(move, now, counts),
         recordStuck: (items, now) => stuck.recordStuck(items, now),
