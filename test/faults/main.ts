@@ -2,6 +2,7 @@
 // Prints the result table and writes test/faults/results.json and results.md; exits 1 if any scenario found a
 // violation or did not settle.
 import { join } from 'node:path';
+import { constants } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt as positive } from '../../services/cli/options.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
@@ -35,6 +36,13 @@ const log = (m: string) => process.stderr.write(`${new Date().toISOString().slic
 const stack = new FaultStack((m) => log(`[stack] ${m}`));
 const results: FaultResult[] = [];
 const command = `npm run faults${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+// Interrupted (Ctrl-C, a CI timeout): the suite's servers are stopped rather than left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the fault suite's stack; results so far are in ${out}`);
+    void stack.down().finally(() => process.exit(128 + constants.signals[signal]));
+  });
+}
 let failed = false;
 try {
   for (const name of chosen) {
