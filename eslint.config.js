@@ -3,8 +3,9 @@
 //   services/core      pure: zod, node:crypto and each other; no driver, no I/O module, no process.env
 //   services/edges/X   one server each (hotStore: pg, coldStore: mongodb, kafka: kafkajs, kafkaConnect: fetch);
 //                      core and its own files only, never another edge or a service
-//   services/runtime   process plumbing (logs, HTTP endpoints); core only
-//   services/<service> archiver, reconciler, backfill, verify, restore: core, runtime and each edge's index.ts; no driver
+//   services/runtime   process plumbing (logs, HTTP endpoints, throttle and progress loops, chart images); core only
+//   services/<service> archiver, reconciler, backfill, verify, restore, status, plan, history, audit: core, runtime
+//                      and each edge's index.ts; no driver
 //   services/cli       the program: everything above, edges through their index.ts
 // No file under services/ over 250 lines. No import circle: test/unit/architecture.test.ts, which also sees circles
 // of type-only imports (a lint rule such as import-x/no-cycle skips those).
@@ -13,7 +14,7 @@ import tseslint from 'typescript-eslint';
 
 const DRIVERS = ['pg', 'mongodb', 'kafkajs'];
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'os', 'node:os'];
-const SERVICES = 'archiver|reconciler|backfill|verify|restore|cli';
+const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|cli';
 
 const why = {
   driver: 'a server is touched only through its edge under services/edges/',
@@ -88,7 +89,7 @@ export default tseslint.config(
     files: ['services/runtime/**/*.ts'],
     rules: restrict({ paths: forbid(DRIVERS, why.driver), patterns: [{ regex: `(^|/)(edges|${SERVICES})/`, message: 'runtime plumbing knows no server and no service' }] }),
   },
-  ...['archiver', 'reconciler', 'backfill', 'verify', 'restore'].map((service) =>
+  ...['archiver', 'reconciler', 'backfill', 'verify', 'restore', 'status', 'plan', 'history', 'audit'].map((service) =>
     wiring([service], [{ regex: `^\\.\\./(?!core/|edges/|runtime/)`, message: 'a service imports the core, the edges and the runtime, not another service' }]),
   ),
   wiring(['cli']),

@@ -29,6 +29,7 @@ const versionsSchema = z.object({
     lastInstalled: z.record(z.string(), z.string()),
   }),
   postgres: z.object({ major: z.number().int(), debianPackage: z.string() }),
+  prometheus: z.object({ debianPackage: z.string(), debianVersion: z.string() }),
 });
 
 export type Versions = z.infer<typeof versionsSchema>;

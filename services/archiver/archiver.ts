@@ -12,13 +12,17 @@ import { DEFAULT_RETRY } from '../core/retry.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { openHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka } from '../edges/kafka/index.ts';
+import { connectorStatus, isRunning, loadConnectorDefinition } from '../edges/kafkaConnect/index.ts';
 import { serveEndpoints } from '../runtime/httpEndpoints.ts';
+import { progressRecorder } from '../runtime/progressRecorder.ts';
 import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { eventIntake } from './eventIntake.ts';
 import { createArchiverMetrics } from './metrics.ts';
 import { moveRunner } from './moveRunner.ts';
 import { observer } from './observer.ts';
 import { partitionQueues } from './partitionQueues.ts';
+import { pipelineWatch } from './pipelineWatch.ts';
+import { archiverCounters, archiverLag } from './progress.ts';
 import { deadLetterTopic, type ArchiverSettings } from './settings.ts';
 import { timerLoop } from './timerLoop.ts';
 
@@ -133,10 +137,37 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     metrics,
     log,
   });
+  const connector = loadConnectorDefinition();
+  const pipeline = pipelineWatch({
+    slot: () => hot.inspection.slot(connector.config['slot.name'] ?? 'ticket_archiver_cdc'),
+    connectorRunning: async () => (s.KAFKA_CONNECT_URL ? isRunning(await connectorStatus(s.KAFKA_CONNECT_URL, connector.name)) : undefined),
+    escalated: async () => (await cold.stuck.summary()).escalated,
+    lastReconcileOk: async () => (await cold.runs.latest()).lastOk?.endedAt,
+    metrics,
+    log,
+  });
   timers.start();
   watch.start(5000);
+  pipeline.start(30_000);
+  closers.unshift(() => Promise.resolve(pipeline.stop()));
   throttle.start();
   closers.unshift(() => Promise.resolve(throttle.stop()));
+  const recorder = progressRecorder({
+    instance: s.INSTANCE_NAME,
+    role: 'archiver',
+    retentionMs: s.HISTORY_RETENTION,
+    counters: () => archiverCounters(metrics),
+    extra: async () => {
+      const t = throttle.state();
+      return { lag: await archiverLag(metrics), throttle: { mode: s.THROTTLE ? t.mode : 'off', rate: Number.isFinite(t.rate) ? t.rate : null } };
+    },
+    write: (sample) => cold.progress.record(sample),
+    log,
+  });
+  if (!s.DRY_RUN) {
+    await recorder.start();
+    closers.unshift(() => recorder.stop());
+  }
   const endpoints = await serveEndpoints(s.HTTP_PORT, metrics.registry, () => watch.readiness());
   closers.unshift(() => endpoints.close());
 

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { errorMessage, isRetriable, MalformedEventError, RetryAbandonedError, TicketArchiverError } from '../core/errors.ts';
 import { planEvents, type EventPlan, type ReceivedEvent } from '../core/eventPlan.ts';
 import type { Candidate } from '../core/move/followUp.ts';
-import type { ColdTimerEntry, LedgerEntry } from '../core/move/ports.ts';
+import type { ColdTimerEntry, LedgerEntry, MoveOrigin } from '../core/move/ports.ts';
 import { withRetry, type RetryPolicy } from '../core/retry.ts';
 import { parseTicketEvent } from '../core/ticketEvent.ts';
 import type { DeadLetter, PartitionBatch, TicketMessage } from '../edges/kafka/index.ts';
@@ -56,7 +56,7 @@ export function eventIntake(d: IntakeDeps): EventIntake {
     return { events, letters };
   }
 
-  async function carryOut(partition: number, plan: EventPlan, letters: DeadLetter[]): Promise<void> {
+  async function carryOut(partition: number, plan: EventPlan, letters: DeadLetter[], where: Omit<MoveOrigin, 'source'>): Promise<void> {
     if (letters.length > 0) {
       if (!d.dryRun) await d.deadLetters.send(letters);
       for (const l of letters) {
@@ -70,7 +70,7 @@ export function eventIntake(d: IntakeDeps): EventIntake {
     // Reopened and deleted tickets keep their timers until they fire: the move re-reads the ticket, finds it hot or
     // gone, and removes the timer then (cheaper than a delete per event; the re-read is the real guard).
     if (!d.dryRun) await d.setTimers(plan.timers, new Date(d.now()));
-    for (let i = 0; i < plan.moveNow.length; i += d.batchSize) await d.mover.move('events', plan.moveNow.slice(i, i + d.batchSize));
+    for (let i = 0; i < plan.moveNow.length; i += d.batchSize) await d.mover.move('events', plan.moveNow.slice(i, i + d.batchSize), where);
   }
 
   /** Work that retrying cannot cure: the chunk's tickets become stuck deletions, its bad messages are reported. */
@@ -93,8 +93,9 @@ export function eventIntake(d: IntakeDeps): EventIntake {
   async function handleChunk(partition: number, messages: TicketMessage[]): Promise<string[]> {
     const { events, letters } = parse(partition, messages);
     const plan = planEvents(events, d.coldAfterMs, d.now());
+    const where = { partition, offsets: [messages[0]?.offset ?? '', messages[messages.length - 1]?.offset ?? ''] as [string, string] };
     try {
-      await carryOut(partition, plan, letters);
+      await carryOut(partition, plan, letters, where);
     } catch (err) {
       if (isRetriable(err)) throw err;
       await giveUp(partition, plan, letters, err);

@@ -26,6 +26,12 @@ export function createArchiverMetrics() {
     throttleRate: new Gauge({ name: 'ticket_archiver_throttle_rate', help: 'Moves per second the throttle allows (+Inf when open, 0 when paused)', registers: [registry] }),
     throttleMode: new Gauge({ name: 'ticket_archiver_throttle_mode', help: 'The throttle: 0 open, 1 slowed, 2 paused', registers: [registry] }),
     hotProbe: new Gauge({ name: 'ticket_archiver_hot_probe_seconds', help: 'Latency of the throttle\'s last primary-key read of tickets (median of three)', registers: [registry] }),
+    // The rest of the pipeline, read by every instance for the alert rules (infra/monitoring): take the max over instances.
+    slotWalRetained: new Gauge({ name: 'ticket_archiver_replication_slot_wal_retained_bytes', help: "WAL the connector's replication slot keeps", registers: [registry] }),
+    slotActive: new Gauge({ name: 'ticket_archiver_replication_slot_active', help: "1 while a client reads the connector's replication slot", registers: [registry] }),
+    connectorRunning: new Gauge({ name: 'ticket_archiver_connector_running', help: 'Debezium connector and all its tasks RUNNING (1), or not (0)', registers: [registry] }),
+    stuckEscalated: new Gauge({ name: 'ticket_archiver_stuck_deletions_escalated', help: 'Stuck deletions escalated to an operator', registers: [registry] }),
+    lastReconcileOk: new Gauge({ name: 'ticket_archiver_reconcile_last_success_timestamp_seconds', help: 'End of the last reconcile pass that completed (Unix seconds)', registers: [registry] }),
     assignedPartitions: new Gauge({ name: 'ticket_archiver_assigned_partitions', help: 'Partitions of the tickets topic owned by this instance', registers: [registry] }),
   };
 }

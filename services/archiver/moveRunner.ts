@@ -2,13 +2,15 @@
 // Callers hold the partition's queue (partitionQueues.ts): two moves of one ticket never overlap in an instance.
 import { moveTickets, recordUnmovable, type Candidate, type MoveDeps } from '../core/move/moveTickets.ts';
 import { countOutcomes, type TicketOutcome } from '../core/move/outcome.ts';
+import type { MoveOrigin } from '../core/move/ports.ts';
 import type { MoveRateLimiter } from '../core/rateLimit.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 
 export type MoveSource = 'events' | 'timers';
 
 export interface MoveRunner {
-  move(source: MoveSource, candidates: Candidate[]): Promise<TicketOutcome[]>;
+  /** `where`: the partition and offsets of the events that asked for the move (the evidence an audit shows). */
+  move(source: MoveSource, candidates: Candidate[], where?: Omit<MoveOrigin, 'source'>): Promise<TicketOutcome[]>;
   /** Records the candidates as stuck deletions with the reason: for work retrying cannot cure. */
   giveUp(source: MoveSource, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]>;
 }
@@ -31,9 +33,9 @@ export function moveRunner(deps: MoveDeps, limiter: MoveRateLimiter, metrics: Ar
     }
   };
   return {
-    async move(source, candidates) {
+    async move(source, candidates, where) {
       await limiter.take(candidates.length);
-      return counted(source, candidates, () => moveTickets(deps, candidates));
+      return counted(source, candidates, () => moveTickets(deps, candidates, { source, ...where }));
     },
     giveUp: (source, candidates, err) => counted(source, candidates, () => recordUnmovable(deps, candidates, err)),
   };

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
 import type { Candidate } from '../core/move/followUp.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
-import type { ColdTimerEntry } from '../core/move/ports.ts';
+import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
 import type { BackfillSlice, Backfills } from '../edges/coldStore/index.ts';
 import type { BackfillPages, ClosedTicket } from '../edges/hotStore/index.ts';
 import { planSlices } from './slices.ts';
@@ -19,7 +19,7 @@ export interface BackfillDeps {
   coldAfterMs: number;
   pages: BackfillPages;
   progress: Backfills;
-  move(candidates: Candidate[]): Promise<TicketOutcome[]>;
+  move(candidates: Candidate[], origin: MoveOrigin): Promise<TicketOutcome[]>;
   setTimers(timers: ColdTimerEntry[]): Promise<void>;
   partitionOf(id: string): number;
   /** Parses PostgreSQL's timestamptz text (UTC) to epoch milliseconds. */
@@ -55,7 +55,7 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
       const page: ClosedTicket[] = await d.pages.page({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
       if (page.length > 0) {
         if (slice.kind === 'move') {
-          for (const o of await d.move(page.map((t) => ({ id: t.id, version: t.version })))) {
+          for (const o of await d.move(page.map((t) => ({ id: t.id, version: t.version })), { source: 'backfill' })) {
             outcomes[o.outcome] = (outcomes[o.outcome] ?? 0) + 1;
             if (o.outcome === 'archived') slice.handled++;
           }

@@ -1,11 +1,15 @@
 // Wires the backfill: the stores, the tickets topic's partition count (timers are filed where the archiver owning the
 // ticket's partition finds them), the shared move paced by the throttle and MAX_MOVES_PER_SECOND, and the slices.
 import type { Logger } from 'pino';
+import type { Candidate } from '../core/move/followUp.ts';
 import { moverDeps, pacedMove } from '../core/move/movers.ts';
+import type { MoveOrigin } from '../core/move/ports.ts';
+import type { ProgressCounters } from '../core/progressSample.ts';
 import { MoveRateLimiter } from '../core/rateLimit.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { openHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka } from '../edges/kafka/index.ts';
+import { progressRecorder } from '../runtime/progressRecorder.ts';
 import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { runBackfill, type BackfillSummary } from './backfill.ts';
 import type { BackfillSettings } from './settings.ts';
@@ -29,6 +33,7 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
   });
   let moved = 0;
   const throttle = moverThrottle(s, { sample: () => hot.health.sample(), moved: () => moved, log });
+  let stopRecorder: () => Promise<void> = () => Promise.resolve();
   try {
     await cold.ensureIndexes();
     if (o.restart) await cold.backfills.forget(o.name);
@@ -37,6 +42,28 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
     const moveDeps = moverDeps(s, { hot: hot.tickets, cold: coldSide, log, partitions, scheduleStuck: (_failureClass, _attempts, now) => ({ nextAttemptAt: now, escalated: false }) });
     const limiter = new MoveRateLimiter(s.MAX_MOVES_PER_SECOND, Date.now, undefined, () => throttle.allowed());
     throttle.start();
+    // Per-minute progress for the history: what the backfill moved and how long its moves took.
+    const counters: ProgressCounters = { moves: {}, stuckRecorded: 0, deadLettered: 0, batches: { count: 0, seconds: 0 } };
+    const paced = pacedMove(moveDeps, limiter, (n) => (moved += n));
+    const move = async (candidates: Candidate[], origin: MoveOrigin) => {
+      const began = performance.now();
+      const outcomes = await paced(candidates, origin);
+      for (const x of outcomes) counters.moves[x.outcome] = (counters.moves[x.outcome] ?? 0) + 1;
+      counters.stuckRecorded += outcomes.filter((x) => x.outcome === 'stuck').length;
+      counters.batches = { count: counters.batches.count + 1, seconds: counters.batches.seconds + (performance.now() - began) / 1000 };
+      return outcomes;
+    };
+    const recorder = progressRecorder({
+      instance: s.INSTANCE_NAME,
+      role: 'backfill',
+      retentionMs: s.HISTORY_RETENTION,
+      counters: () => Promise.resolve(structuredClone(counters)),
+      extra: () => Promise.resolve({ throttle: { mode: s.THROTTLE ? throttle.state().mode : 'off', rate: Number.isFinite(throttle.state().rate) ? throttle.state().rate : null } }),
+      write: (sample) => cold.progress.record(sample),
+      log,
+    });
+    await recorder.start();
+    stopRecorder = () => recorder.stop();
     return await runBackfill({
       name: o.name,
       workers: s.BACKFILL_WORKERS,
@@ -44,7 +71,7 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
       coldAfterMs: s.COLD_AFTER,
       pages: hot.backfill,
       progress: cold.backfills,
-      move: pacedMove(moveDeps, limiter, (n) => (moved += n)),
+      move,
       setTimers: (timers) => coldSide.setTimers(timers, new Date()),
       partitionOf: (id) => moveDeps.partitionOf(id),
       timestampMs: (text) => Date.parse(isoOf(text)),
@@ -54,6 +81,7 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
     });
   } finally {
     throttle.stop();
+    await stopRecorder();
     await hot.close();
     await cold.close();
   }

@@ -6,10 +6,14 @@ import { configSchema, loadConfig } from '../core/settings.ts';
 import { migrate } from '../edges/hotStore/index.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../edges/kafkaConnect/index.ts';
 import { runArchive } from './archive.ts';
+import { runAudit } from './audit.ts';
 import { runBackfillCommand } from './backfill.ts';
-import { durationMs, positiveInt, ticketId } from './options.ts';
+import { durationMs, percent, positiveInt, ticketId } from './options.ts';
 import { runReconcile } from './reconcile.ts';
+import { runHistory } from './history.ts';
+import { runPlan } from './plan.ts';
 import { runRestore } from './restore.ts';
+import { runStatus } from './status.ts';
 import { runStuck, runVerify } from './verify.ts';
 
 const program = new Command()
@@ -80,6 +84,47 @@ program
   .option('--json', 'print the whole report as one JSON object (for scripts)')
   .action(async (opts: { sample?: number; json?: boolean }) => {
     process.exitCode = await runVerify(opts.sample, opts.json === true);
+  });
+
+program
+  .command('status')
+  .description('health of every part, the archiver group and its lag, the backlog, the rate of moves and the ETA; exit 0 healthy, 1 degraded, 2 a store unreachable')
+  .option('--json', 'print the whole report as one JSON object')
+  .option('--watch <seconds>', 'refresh every this many seconds until interrupted', positiveInt)
+  .option('--estimate', "the backlog from the planner's estimate instead of counting it (for tables where counting takes too long)")
+  .action(async (opts: { json?: boolean; watch?: number; estimate?: boolean }) => {
+    process.exitCode = await runStatus({ json: opts.json === true, ...(opts.watch ? { watchSeconds: opts.watch } : {}), estimate: opts.estimate === true });
+  });
+
+program
+  .command('plan')
+  .description('before enabling, read-only: the tickets cold now by month, their sizes, those turning cold per day, the backfill duration, and each query\'s cost')
+  .option('--sample <percent>', "estimate the counts from this share of the table's pages (for tables where even an index-only count is too long)", percent)
+  .option('--rate <tickets/s>', 'the backfill rate to plan with (default: measured, the last 15 minutes of moves)', positiveInt)
+  .option('--json', 'print the whole report as one JSON object')
+  .action(async (opts: { sample?: number; rate?: number; json?: boolean }) => {
+    process.exitCode = await runPlan({ ...(opts.sample !== undefined ? { samplePercent: opts.sample } : {}), ...(opts.rate !== undefined ? { rate: opts.rate } : {}), json: opts.json === true });
+  });
+
+program
+  .command('history')
+  .description('moves per hour or day from every archiver, reconciler pass and backfill, kept for months: how many moved, how long the backfill took, when it slowed down and why')
+  .addOption(new Option('--since <duration>', 'how far back').argParser(durationMs).default(90 * 86_400_000, '90d'))
+  .addOption(new Option('--by <unit>', 'bucket size').choices(['hour', 'day']).default('day'))
+  .option('--json', 'print the whole report as one JSON object')
+  .option('--chart <file>', 'also draw it, as PNG or SVG by the file name')
+  .option('--instance <name>', 'only the samples of this instance (INSTANCE_NAME)')
+  .action(async (opts: { since: number; by: 'hour' | 'day'; json?: boolean; chart?: string; instance?: string }) => {
+    process.exitCode = await runHistory({ sinceMs: opts.since, by: opts.by, json: opts.json === true, ...(opts.chart ? { chart: opts.chart } : {}), ...(opts.instance ? { instance: opts.instance } : {}) });
+  });
+
+program
+  .command('audit')
+  .description("a ticket's whole archival life: what decided its move, when it was copied and deleted and by whom, its version and content hash, restores and stuck deletions")
+  .argument('<id>', 'ticket id', ticketId)
+  .option('--json', 'print the whole report as one JSON object')
+  .action(async (id: string, opts: { json?: boolean }) => {
+    process.exitCode = await runAudit(id, opts.json === true);
   });
 
 program

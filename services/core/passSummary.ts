@@ -15,6 +15,7 @@ export interface PassSummary {
     restoredLeftoversRemoved: number;
     unfinishedCopies: number;
     swept: number;
+    ledgerPruned: number;
   };
   outcomes: Partial<Record<MoveOutcome, number>>;
   errors: string[];

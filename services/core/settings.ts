@@ -82,6 +82,8 @@ export const moverSchema = configSchema.extend({
   /** The slowest rate kept while slowed, and the step the rate grows by per healthy reading (moves per second). */
   THROTTLE_MIN_RATE: wholeNumber(20, 1, 1_000_000, 'a whole number of moves per second'),
   THROTTLE_INTERVAL: duration('1s'),
+  /** How long the per-minute progress samples (ticket-archiver history) are kept. */
+  HISTORY_RETENTION: duration('400d'),
 });
 
 export type Config = z.infer<typeof configSchema>;

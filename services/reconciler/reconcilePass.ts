@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
 import type { Candidate } from '../core/move/followUp.ts';
+import type { MoveOrigin } from '../core/move/ports.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { PassSummary } from '../core/passSummary.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
@@ -17,7 +18,7 @@ export interface PassDeps {
   hot: HotStore;
   cold: ColdStore;
   /** The shared move (core/move/moveTickets.ts), paced by the throttle. */
-  move(candidates: Candidate[]): Promise<TicketOutcome[]>;
+  move(candidates: Candidate[], origin: MoveOrigin): Promise<TicketOutcome[]>;
   log: Logger;
   instance: string;
   batchSize: number;
@@ -25,6 +26,8 @@ export interface PassDeps {
   freshnessTargetMs: number;
   sweepPageSize: number;
   sweepMaxPages: number;
+  historyRetentionMs: number;
+  ledgerRetentionMs: number;
 }
 
 type Tally = (outcomes: TicketOutcome[]) => void;
@@ -36,7 +39,7 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     startedAt: new Date(),
     endedAt: new Date(),
     ok: false,
-    counts: { stuckRetried: 0, stuckResolved: 0, stillStuck: 0, escalated: 0, restoredLeftoversRemoved: 0, unfinishedCopies: 0, swept: 0 },
+    counts: { stuckRetried: 0, stuckResolved: 0, stillStuck: 0, escalated: 0, restoredLeftoversRemoved: 0, unfinishedCopies: 0, swept: 0, ledgerPruned: 0 },
     outcomes: {},
     errors: [],
   };
@@ -49,6 +52,8 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     await settleUnfinishedMoves(d, summary, tally);
     await finishUnfinishedCopies(d, summary, tally);
     await sweep(d, summary, tally);
+    // The evidence of old archives is in the cold store; the hot ledger keeps LEDGER_RETENTION of it.
+    summary.counts.ledgerPruned = await d.hot.ledger.prune(d.ledgerRetentionMs, 100_000);
     summary.ok = true;
   } catch (err) {
     summary.errors.push(errorMessage(err));
@@ -56,6 +61,19 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
   } finally {
     summary.endedAt = new Date();
     await d.cold.runs.record(summary).catch((err: unknown) => d.log.error({ err: errorMessage(err) }, 'could not record the pass summary'));
+    await d.cold.progress
+      .record({
+        _id: `${d.instance}/${summary._id}`,
+        at: summary.startedAt,
+        instance: d.instance,
+        role: 'reconciler',
+        moves: { ...summary.outcomes },
+        stuckRecorded: summary.outcomes.stuck ?? 0,
+        deadLettered: 0,
+        batches: { count: 1, seconds: (summary.endedAt.getTime() - summary.startedAt.getTime()) / 1000 },
+        expireAt: new Date(summary.startedAt.getTime() + d.historyRetentionMs),
+      })
+      .catch((err: unknown) => d.log.warn({ err: errorMessage(err) }, 'could not record the pass in the history'));
   }
   d.log.info({ runId: summary._id, ok: summary.ok, counts: summary.counts, outcomes: summary.outcomes }, 'reconcile pass finished');
   return summary;
@@ -68,7 +86,7 @@ async function retryStuck(d: PassDeps, summary: PassSummary, tally: Tally): Prom
     if (due.length === 0) return;
     for (const s of due) seen.add(s.ticketId);
     summary.counts.stuckRetried += due.length;
-    const outcomes = await d.move(due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })));
+    const outcomes = await d.move(due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })), { source: 'stuck' });
     tally(outcomes);
     for (const o of outcomes) {
       if (o.outcome !== 'stuck') summary.counts.stuckResolved++;
@@ -93,7 +111,7 @@ async function settleUnfinishedMoves(d: PassDeps, summary: PassSummary, tally: T
       const tickets = move.tickets.filter((t) => !stuck.has(t.id));
       for (let i = 0; i < tickets.length; i += d.batchSize) {
         const part = tickets.slice(i, i + d.batchSize);
-        tally(await d.move(part.map((t) => ({ id: t.id, version: t.version, copiedVersion: t.version }))));
+        tally(await d.move(part.map((t) => ({ id: t.id, version: t.version, copiedVersion: t.version })), { source: 'unfinished' }));
       }
       summary.counts.unfinishedCopies += tickets.length;
       await d.cold.moves.abandon(move.id, new Date());
@@ -113,7 +131,7 @@ async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, tally: 
     const stuck = await d.cold.stuck.attemptsOf(copies.map((c) => c.id));
     const unfinished = copies.filter((c) => !stuck.has(c.id));
     summary.counts.unfinishedCopies += unfinished.length;
-    tally(await d.move(unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version }))));
+    tally(await d.move(unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version })), { source: 'unfinished' }));
   }
 }
 
@@ -129,7 +147,7 @@ async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Promise<v
     const ids = rows.map((r) => r.id).filter((id) => !stuck.has(id));
     summary.counts.swept += ids.length;
     for (let i = 0; i < ids.length; i += d.batchSize) {
-      const outcomes = await d.move(ids.slice(i, i + d.batchSize).map((id) => ({ id })));
+      const outcomes = await d.move(ids.slice(i, i + d.batchSize).map((id) => ({ id })), { source: 'sweep' });
       tally(outcomes);
       const moved = outcomes.filter((o) => o.outcome === 'archived');
       if (moved.length > 0) d.log.warn({ tickets: moved.length }, 'sweep archived tickets the stream had not (a lost timer or a gap in the stream)');

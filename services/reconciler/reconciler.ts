@@ -63,6 +63,8 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       freshnessTargetMs: s.FRESHNESS_TARGET,
       sweepPageSize: s.SWEEP_PAGE_SIZE,
       sweepMaxPages: s.SWEEP_MAX_PAGES,
+      historyRetentionMs: s.HISTORY_RETENTION,
+      ledgerRetentionMs: s.LEDGER_RETENTION,
       move: pacedMove(moveDeps, limiter, (n) => (moved += n)),
     };
     const summaries: PassSummary[] = [];

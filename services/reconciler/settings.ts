@@ -13,6 +13,8 @@ export const reconcilerSchema = moverSchema.extend({
   ORPHAN_GRACE: duration('10m'),
   SWEEP_PAGE_SIZE: wholeNumber(1000, 1, 100_000, 'a whole number of tickets per sweep page'),
   SWEEP_MAX_PAGES: wholeNumber(100, 1, 1_000_000, 'a whole number of pages per pass'),
+  /** How long the hot ledger keeps an archived ticket's entry (the cold store keeps the evidence for good). */
+  LEDGER_RETENTION: duration('30d'),
   INSTANCE_NAME: z.string().min(1).default(`reconciler-${hostname()}-${process.pid}`),
 });
 

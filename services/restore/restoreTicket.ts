@@ -23,6 +23,9 @@ export async function restoreTicket(hot: HotStore, cold: ColdStore, id: string, 
   // The hot row first: if the cold store cannot be cleaned up afterwards, the ticket is in both tiers (which the
   // reconciler resolves), never in neither.
   await hot.restores.restore(restoreRecordJson(doc), id, version, holdUntil, mover);
+  await cold.audit.record([
+    { ticketId: id, version, at: new Date(), event: 'restored', detail: { holdUntil, by: mover, archivedBy: doc.archive.mover, move: doc.archive.move ?? null, contentHash: doc.archive.contentHash } },
+  ]);
   await cold.copies.removeArchive({ id, version });
   await cold.stuck.clearStuck([id]);
   return { id, version, holdUntil };

@@ -2,15 +2,8 @@
 // Vega-Lite builds the chart, Vega renders it headless to SVG, resvg rasterises it with the system DejaVu fonts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { renderAsync } from '@resvg/resvg-js';
-import { parse, textMetrics, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-
-// vega exports textMetrics (from vega-scenegraph) at run time, but vega-typings does not declare it.
-declare module 'vega' {
-  interface TextItem { fontSize?: number; fontWeight?: string | number; limit?: number }
-  export const textMetrics: { width: (item: TextItem, text: string | number | null | undefined) => number };
-}
+import type { TopLevelSpec } from 'vega-lite';
+import { chartFrame, chartSvg, svgToPng } from '../../services/runtime/chartImage.ts';
 
 export interface LineSeries { name: string; points: Array<{ x: number; y: number }> }
 export interface LineChart { title: string; xTitle: string; yTitle: string; series: LineSeries[] }
@@ -18,29 +11,12 @@ export interface LineChart { title: string; xTitle: string; yTitle: string; seri
 export interface DistributionSeries { name: string; values: number[] }
 export interface DistributionChart { title: string; xTitle: string; series: DistributionSeries[]; logX?: boolean }
 
-const FONT = 'DejaVu Sans';
-const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
 const WIDTH = 800;
 const HEIGHT = 400;
 /** Most points one distribution series contributes to the spec. */
 const MAX_DISTRIBUTION_POINTS = 500;
 
 interface Row { series: string; x: number; y: number }
-
-// Without a canvas, Vega guesses 0.8 em per character, about 45% wider than DejaVu Sans: legends and axis titles then
-// take half the chart. This estimate is within a few percent (checked against resvg's rendering); it replaces Vega's
-// for every chart in this process, which only ever renders through this module.
-const NARROW = new Set([...` !'()*,-./:;I[\\]fijlrt|`]);
-const WIDE = new Set([...'%@MWmw']);
-textMetrics.width = (item, text) => {
-  const fontSize = item.fontSize ?? 11;
-  const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
-  let em = 0;
-  for (const c of String(text ?? '').trim()) em += NARROW.has(c) ? 0.36 : WIDE.has(c) ? 0.9 : c >= 'A' && c <= 'Z' ? 0.72 : 0.62;
-  const width = em * fontSize * (bold ? 1.13 : 1);
-  // Vega asks for the width of truncated labels too: those never exceed their limit.
-  return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
-};
 
 /** Draws one line per series (colour legend by series name); writes `${file}.png` and `${file}.svg`; returns the PNG path. */
 export async function drawLineChart(file: string, chart: LineChart): Promise<string> {
@@ -156,41 +132,14 @@ function colourBySeries(names: string[]) {
 
 /** Size, background, fonts and title shared by every chart. */
 function frame(title: string) {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width: WIDTH,
-    height: HEIGHT,
-    // The whole image, legend and titles included, is WIDTH x HEIGHT.
-    autosize: { type: 'fit', contains: 'padding' },
-    padding: 12,
-    background: 'white',
-    config: {
-      font: FONT,
-      title: { fontSize: 18, anchor: 'start', offset: 12 },
-      axis: { labelFontSize: 12, titleFontSize: 14, titlePadding: 8, grid: true },
-      legend: { labelFontSize: 13, labelLimit: 200, symbolStrokeWidth: 3 },
-      line: { strokeJoin: 'round' },
-    },
-  } as const;
+  return chartFrame(title, WIDTH, HEIGHT);
 }
 
 async function render(file: string, spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  let svg: string;
-  try {
-    svg = await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-  const png = await renderAsync(svg, {
-    background: 'white',
-    fitTo: { mode: 'original' },
-    font: { loadSystemFonts: true, fontDirs: [FONT_DIR], defaultFontFamily: FONT, sansSerifFamily: FONT },
-  });
+  const svg = await chartSvg(spec);
   await mkdir(dirname(file), { recursive: true });
   const pngPath = `${file}.png`;
   await writeFile(`${file}.svg`, svg);
-  await writeFile(pngPath, png.asPng());
+  await writeFile(pngPath, await svgToPng(svg));
   return pngPath;
 }

@@ -129,7 +129,7 @@ try {
   if (want('archiver')) run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { ...events, freshness: true, profile: false });
   if (want('archiver-fullrows')) run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, { ...events, freshness: false, profile: false, fullRowEvents: true });
   if (want('archiver2')) run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { ...events, freshness: false, profile: true });
-  if (want('backfill')) run.direct = await archiverStage(stack, stage('direct backfill'), 1, { path: 'direct', throttle: false, freshness: false, profile: true });
+  if (want('backfill')) run.direct = await archiverStage(stack, stage('direct backfill'), 1, { path: 'direct', throttle: false, freshness: false, profile: true, eta: true });
   if (want('throttled')) run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, { path: opts.path, throttle: true, freshness: false, profile: false });
   if (want('growth')) {
     const main = opts.path === 'direct' ? run.direct : run.archiver1;

@@ -43,6 +43,12 @@ const latencyRatio = (r: BackfillResult | undefined, quantile: 'p50' | 'p99') =>
   return r.backfillTraffic.latency[quantile] / quiet;
 };
 
+/** The largest |error| of status's ETA from 25% of the backfill on, percent. */
+function etaErrorFrom25(r: BackfillResult | undefined): number | null {
+  const errors = (r?.eta ?? []).filter((e) => e.fraction >= 0.25 && e.errorPercent !== null).map((e) => Math.abs(e.errorPercent as number));
+  return errors.length > 0 ? round(Math.max(...errors), 1) : null;
+}
+
 /** The backfill path the run favoured (its throttled and growth parts), and its main result. */
 function favoured(run: BenchRun): BackfillResult | undefined {
   return run.settings.path === 'events' ? run.archiver1 : run.direct;
@@ -77,6 +83,7 @@ export function headline(run: BenchRun) {
     throttledLiveTrafficP99Ratio: run.throttled ? round(latencyRatio(run.throttled, 'p99'), 2) : null,
     backfillPeakRssMB: main?.archivers ? Math.max(...main.archivers.map((a) => a.peakRssMB)) : null,
     growthRatio: growthFirst && growthLast && growthFirst !== growthLast ? round(growthLast.ticketsPerSecond / growthFirst.ticketsPerSecond, 2) : null,
+    etaMaxErrorPercentFrom25: etaErrorFrom25(run.direct),
     tickets: Number(run.settings.tickets),
     date: run.date,
     machine: run.machine,
@@ -99,6 +106,7 @@ function goals(run: BenchRun): Goal[] {
     { goal: 'freshness p99', target: '<= 2 s', measured: fmt(h.freshnessP99Seconds, ' s'), met: met(h.freshnessP99Seconds, (n) => n <= 2) },
     { goal: 'archiver peak resident memory', target: '<= 200 MB', measured: fmt(h.archiverPeakRssMB, ' MB'), met: met(h.archiverPeakRssMB, (n) => n <= 200) },
     { goal: 'throughput at the largest growth size vs the smallest', target: '>= 0.9x', measured: fmt(h.growthRatio, 'x'), met: met(h.growthRatio, (n) => n >= 0.9) },
+    { goal: 'status ETA error from 25% of the backfill on', target: '<= 15%', measured: fmt(h.etaMaxErrorPercentFrom25, '%'), met: met(h.etaMaxErrorPercentFrom25, (n) => n <= 15) },
   ];
 }
 
@@ -288,6 +296,19 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       table(
         ['tickets', 'cold', 'moved', 'seconds', 'tickets/s', 'run'],
         run.growth.map((g) => [g.tickets, g.data.cold, g.moved, g.seconds.toFixed(0), g.ticketsPerSecond.toFixed(0), g.windowed ? `the first ${g.moved} moves` : 'whole backfill']),
+      ),
+      '',
+    );
+  }
+  for (const r of cs.filter((c) => c.eta && c.eta.length > 0)) {
+    lines.push(
+      `## ETA honesty (${r.contender})`,
+      '',
+      'What `ticket-archiver status` predicted along the way (backlog / the group\'s 5-minute rate from the ledger), against when the backfill really ended:',
+      '',
+      table(
+        ['moved when asked', 'at s', 'predicted s', 'took s', 'error %', 'basis'],
+        (r.eta ?? []).map((e) => [`${(e.fraction * 100).toFixed(1)}%`, e.atSeconds.toFixed(0), e.etaSeconds ?? 'none', e.actualSeconds.toFixed(0), e.errorPercent ?? 'n/a', e.basis]),
       ),
       '',
     );

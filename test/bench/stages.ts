@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { loadConnectorDefinition, pauseConnector, registerConnector, waitForConnectorRunning } from '../../services/edges/kafkaConnect/index.ts';
 import { openBenchStores, type BenchStores } from './benchStores.ts';
-import { groupAtEnd, signalBackfill, startArchiverProcess, topicSettled, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+import { archiverEnv, groupAtEnd, runCli, signalBackfill, startArchiverProcess, topicSettled, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { BatchCopier } from './batchCopier.ts';
 import { coldSample, coldStoreCeiling, deleteCeiling, type CeilingRun } from './ceilings.ts';
@@ -61,7 +61,29 @@ export interface BackfillResult {
   archivers?: Array<{ name: string; cpuSeconds: number; peakRssMB: number }>;
   freshness?: { rounds: Array<{ delays: Distribution; notMoved: number }>; all: number[] };
   profile?: ProfileSummary;
+  /** What `ticket-archiver status` predicted at 10, 25, 50 and 75% of the backfill, against when it really ended. */
+  eta?: EtaCheck[];
   notes: string[];
+}
+
+export interface EtaCheck {
+  /** Share of the cold tickets moved when status was asked. */
+  fraction: number;
+  atSeconds: number;
+  etaSeconds: number | null;
+  basis: string;
+  actualSeconds: number;
+  /** (predicted - actual) / actual, in percent. */
+  errorPercent: number | null;
+}
+
+const ETA_AT = [0.1, 0.25, 0.5, 0.75];
+
+/** Asks `ticket-archiver status --json` for its ETA, as an operator would. */
+async function statusEta(env: StackEnv, o: StageOptions, groupId: string): Promise<{ etaSeconds: number | null; basis: string }> {
+  const res = await runCli(['status', '--json'], archiverEnv(env, { COLD_AFTER: `${o.coldAfterMs}ms`, ARCHIVER_GROUP_ID: groupId }), 120_000);
+  const report = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { eta?: { seconds: number | null; basis: string } };
+  return { etaSeconds: report.eta?.seconds ?? null, basis: report.eta?.basis ?? `no ETA (exit ${res.code})` };
 }
 
 export interface CeilingResult {
@@ -136,20 +158,30 @@ async function followBackfill(
   initialCold: number,
   began: number,
   until: () => boolean,
-): Promise<{ progress: ProgressSample[]; left: number; windowed: boolean }> {
+  etaProbe?: () => Promise<{ etaSeconds: number | null; basis: string }>,
+): Promise<{ progress: ProgressSample[]; left: number; windowed: boolean; etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>> }> {
   const progress: ProgressSample[] = [{ atMs: 0, done: 0 }];
+  const etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>> = [];
+  const pending: Array<Promise<void>> = [];
+  let asked = 0;
   let lastLog = 0;
   for (;;) {
     await sleep(PROGRESS_EVERY_MS);
     const left = await coldLeft(stores.pool, o.coldAfterMs);
     const atMs = performance.now() - began;
     progress.push({ atMs, done: initialCold - left });
+    const fraction = (initialCold - left) / initialCold;
+    const next = ETA_AT[asked];
+    if (etaProbe && next !== undefined && fraction >= next && left > 0) {
+      asked++;
+      pending.push(etaProbe().then((e) => void etas.push({ fraction: Math.round(fraction * 1000) / 1000, atSeconds: atMs / 1000, ...e })));
+    }
     if (atMs - lastLog > 30_000) {
       lastLog = atMs;
       o.log(`moved ${initialCold - left} of ${initialCold} (${(((initialCold - left) * 1000) / atMs).toFixed(0)}/s so far)`);
     }
-    if (left === 0 || until()) return { progress, left, windowed: false };
-    if (o.untilMoved !== undefined && initialCold - left >= o.untilMoved) return { progress, left, windowed: true };
+    if (left === 0 || until()) return { progress, left, windowed: false, etas: await Promise.all(pending).then(() => etas) };
+    if (o.untilMoved !== undefined && initialCold - left >= o.untilMoved) return { progress, left, windowed: true, etas: await Promise.all(pending).then(() => etas) };
   }
 }
 
@@ -256,6 +288,8 @@ export interface MoverExtras {
   path: 'events' | 'direct';
   /** The throttle that protects business traffic (THROTTLE and its bounds); off measures the movers' own speed. */
   throttle: boolean;
+  /** Ask `ticket-archiver status` for its ETA along the way. */
+  eta?: boolean;
 }
 
 export async function archiverStage(stack: IsolatedStack, o: StageOptions, instances: number, extras: MoverExtras): Promise<BackfillResult> {
@@ -290,7 +324,8 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       backfillerKill = () => process.kill9();
       o.log(`ticket-archiver backfill started beside ${instances} archiver(s)`);
     }
-    const { progress, left, windowed } = await followBackfill(stores, o, data.cold, began, () => false);
+    const probe = extras.eta ? () => statusEta(env, o, groupId) : undefined;
+    const { progress, left, windowed, etas } = await followBackfill(stores, o, data.cold, began, () => false, probe);
     const backfillUsage = backfiller?.usage.stop();
     const last = progress[progress.length - 1] as ProgressSample;
     const ledger = await ledgerSince(stores, startedAt);
@@ -307,6 +342,11 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       if (code !== 0 && !windowed) o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
     }
     o.log(`archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`);
+    const eta: EtaCheck[] = etas.map((e) => {
+      const actualSeconds = seconds - e.atSeconds;
+      return { ...e, actualSeconds, errorPercent: e.etaSeconds === null || actualSeconds <= 0 ? null : Math.round(((e.etaSeconds - actualSeconds) / actualSeconds) * 1000) / 10 };
+    });
+    for (const e of eta) o.log(`ETA at ${e.fraction * 100}%: predicted ${e.etaSeconds ?? 'none'} s, took ${e.actualSeconds.toFixed(0)} s (${e.errorPercent ?? 'n/a'}%)`);
 
     const freshness = extras.freshness ? await freshnessRounds(stores, o, 60) : undefined;
     for (const a of archivers) {
@@ -330,6 +370,7 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       archivers: usage,
       ...(freshness ? { freshness } : {}),
       ...(profile ? { profile } : {}),
+      ...(eta.length > 0 ? { eta } : {}),
       notes: [
         ...(extras.profile ? [`${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`] : []),
         ...(extras.path === 'direct' ? [`tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`] : []),

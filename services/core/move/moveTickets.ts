@@ -7,7 +7,7 @@ import { errorCode, errorMessage, isRetriable, TableShapeChangedError } from '..
 import { toColdDocument } from './coldDocument.ts';
 import { planFollowUp, type Candidate, type FollowUp, type StuckScheduler } from './followUp.ts';
 import { classifyUndeleted, classifyUnread, type TicketOutcome } from './outcome.ts';
-import type { ColdTicketStore, HotTicketStore, TicketVersion } from './ports.ts';
+import type { ColdTicketStore, HotTicketStore, MoveOrigin, TicketVersion } from './ports.ts';
 
 export type { Candidate } from './followUp.ts';
 
@@ -42,10 +42,10 @@ export interface MoveDeps {
  * step is idempotent. Per-ticket problems become outcomes; a failure that retrying cannot cure makes every candidate
  * a stuck deletion with the reason, so the caller moves on and the reconciler (then an operator) takes over.
  */
-export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise<TicketOutcome[]> {
+export async function moveTickets(d: MoveDeps, candidates: Candidate[], origin?: MoveOrigin): Promise<TicketOutcome[]> {
   const unique = [...new Map(candidates.map((c) => [c.id, c])).values()];
   if (unique.length === 0) return [];
-  const move = randomUUID();
+  const move = { id: randomUUID(), ...(origin ? { origin } : {}) };
   let decided: Decided;
   try {
     decided = await decide(d, unique, move, 1);
@@ -53,7 +53,7 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[]): Promise
     if (isRetriable(err)) throw err;
     return recordUnmovable(d, unique, err);
   }
-  return settle(d, unique, decided.outcomes, { move, written: decided.written });
+  return settle(d, unique, decided.outcomes, { move: move.id, written: decided.written });
 }
 
 /**
@@ -94,7 +94,7 @@ interface Decided {
 }
 
 /** Re-read, copy, delete, and classify every candidate. */
-async function decide(d: MoveDeps, candidates: Candidate[], move: string, attempt: number): Promise<Decided> {
+async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; origin?: MoveOrigin }, attempt: number): Promise<Decided> {
   const ids = candidates.map((c) => c.id);
   const { rows, columns } = await d.hot.readColdRows(ids);
   const readIds = new Set(rows.map((r) => r.id as string));
@@ -114,8 +114,8 @@ async function decide(d: MoveDeps, candidates: Candidate[], move: string, attemp
   // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern). The move is recorded
   // before its copies, so a crash leaves a move the reconciler can find and settle.
   const copiedAt = d.now();
-  await d.cold.beginMove({ id: move, mover: d.mover, startedAt: copiedAt, tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })) });
-  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt, move));
+  await d.cold.beginMove({ ...move, mover: d.mover, startedAt: copiedAt, tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })) });
+  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt, move.id));
   const { kept, refused } = await d.cold.writeCopies(docs);
   // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
   for (const r of rows) {

@@ -6,7 +6,7 @@ import { ticketPartition } from '../ticketPartition.ts';
 import type { Candidate, StuckScheduler } from './followUp.ts';
 import { moveTickets, type MoveDeps, type MoveLog } from './moveTickets.ts';
 import type { TicketOutcome } from './outcome.ts';
-import type { ColdTicketStore, HotTicketStore } from './ports.ts';
+import type { ColdTicketStore, HotTicketStore, MoveOrigin } from './ports.ts';
 
 export function moverDeps(
   s: MoverSettings & { INSTANCE_NAME: string },
@@ -27,10 +27,14 @@ export function moverDeps(
 }
 
 /** The move, taken at the rate the limiter allows; `onMoved` is told how many tickets each move archived. */
-export function pacedMove(d: MoveDeps, limiter: MoveRateLimiter, onMoved: (archived: number) => void): (candidates: Candidate[]) => Promise<TicketOutcome[]> {
-  return async (candidates) => {
+export function pacedMove(
+  d: MoveDeps,
+  limiter: MoveRateLimiter,
+  onMoved: (archived: number) => void,
+): (candidates: Candidate[], origin: MoveOrigin) => Promise<TicketOutcome[]> {
+  return async (candidates, origin) => {
     await limiter.take(candidates.length);
-    const outcomes = await moveTickets(d, candidates);
+    const outcomes = await moveTickets(d, candidates, origin);
     onMoved(outcomes.filter((o) => o.outcome === 'archived').length);
     return outcomes;
   };

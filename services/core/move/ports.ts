@@ -9,11 +9,21 @@ export interface TicketVersion {
   version: string;
 }
 
+/** What decided a move: change events (with where in the stream), fired timers, or one of the reconciler's and the
+ * backfill's searches. The evidence an audit of a ticket gives months later. */
+export interface MoveOrigin {
+  source: 'events' | 'timers' | 'stuck' | 'unfinished' | 'sweep' | 'backfill';
+  partition?: number;
+  /** First and last offset of the chunk of events. */
+  offsets?: [string, string];
+}
+
 /** A move as recorded before its copies are written (moveProtocol.ts). */
 export interface MoveRecord {
   id: string;
   mover: string;
   startedAt: Date;
+  origin?: MoveOrigin;
   /** The tickets the move re-read as cold, at the versions it copied. */
   tickets: TicketVersion[];
 }

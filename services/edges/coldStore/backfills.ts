@@ -32,6 +32,11 @@ export class Backfills {
     return guardedCold('reading backfill progress', () => this.slices.find({ backfill }).sort({ _id: 1 }).toArray());
   }
 
+  /** Every slice of every backfill (history). */
+  all(): Promise<BackfillSlice[]> {
+    return guardedCold('reading backfill progress', () => this.slices.find({}).toArray());
+  }
+
   save(slice: BackfillSlice): Promise<void> {
     return guardedCold('recording backfill progress', async () => void (await this.slices.replaceOne({ _id: slice._id }, slice, { upsert: true })));
   }

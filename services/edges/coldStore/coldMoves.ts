@@ -11,6 +11,7 @@ export interface StoredMove {
   mover: string;
   state: MoveState;
   startedAt: Date;
+  origin?: MoveRecord['origin'];
   committedAt?: Date;
   abandonedAt?: Date;
   archived?: number;
@@ -46,7 +47,11 @@ export class ColdMoves {
   begin(move: MoveRecord): Promise<void> {
     return guardedCold('recording a move', async () => {
       await this.tickets.replaceOne({ _id: move.id }, { tickets: encode(move.tickets) }, { upsert: true });
-      await this.moves.updateOne({ _id: move.id }, { $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt } }, { upsert: true });
+      await this.moves.updateOne(
+        { _id: move.id },
+        { $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt, ...(move.origin ? { origin: move.origin } : {}) } },
+        { upsert: true },
+      );
     });
   }
 
@@ -77,6 +82,11 @@ export class ColdMoves {
       const found = await this.moves.find({ _id: { $in: [...new Set(ids)] } }, { projection: { state: 1 } }).toArray();
       return new Map(found.map((m) => [m._id, m.state]));
     });
+  }
+
+  /** The record of one move (an audit's evidence). */
+  of(id: string): Promise<StoredMove | undefined> {
+    return guardedCold('reading a move', async () => (await this.moves.findOne({ _id: id })) ?? undefined);
   }
 
   /** Every committed move (for a check over every cold document). */

@@ -1,16 +1,21 @@
 // The MongoDB-compatible cold store, the only place the mongodb driver is used: ticket_archive's archives, timers,
 // stuck deletions and pass history, each behind a surface in the ticket domain. Callers never see a collection.
 import type { ColdTicketStore } from '../../core/move/ports.ts';
+import { AuditTrail } from './auditTrail.ts';
 import { Backfills } from './backfills.ts';
 import { ColdCopies } from './coldCopies.ts';
 import { ColdMoves } from './coldMoves.ts';
 import { connectColdStore, guardedCold } from './connection.ts';
+import { ProgressHistory } from './progress.ts';
 import { ReconcileRuns } from './reconcileRuns.ts';
 import { StuckDeletions } from './stuckDeletions.ts';
 import { ColdTimers } from './timers.ts';
 
 export { redact } from './connection.ts';
+export type { AuditEntry, AuditEvent, AuditTrail } from './auditTrail.ts';
 export type { BackfillSlice, Backfills } from './backfills.ts';
+export type { ProgressHistory } from './progress.ts';
+export type { StoredMove } from './coldMoves.ts';
 export type { ColdCopies } from './coldCopies.ts';
 export type { ColdMoves } from './coldMoves.ts';
 export type { StuckDeletion, StuckDeletions } from './stuckDeletions.ts';
@@ -23,6 +28,8 @@ export interface ColdStore {
   stuck: StuckDeletions;
   runs: ReconcileRuns;
   backfills: Backfills;
+  progress: ProgressHistory;
+  audit: AuditTrail;
   /** The timers of one consumer group (one deployment of the archiver). */
   timersOf(group: string): ColdTimers;
   /** What a move writes, with the timers of `group`. */
@@ -37,7 +44,9 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
   const connection = await connectColdStore(url, options);
   const copies = new ColdCopies(connection.db);
   const moves = new ColdMoves(connection.db);
-  const stuck = new StuckDeletions(connection.db);
+  const audit = new AuditTrail(connection.db);
+  const stuck = new StuckDeletions(connection.db, audit);
+  const progress = new ProgressHistory(connection.db);
   const timersOf = (group: string) => new ColdTimers(connection.db, group);
   return {
     copies,
@@ -45,6 +54,8 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
     stuck,
     runs: new ReconcileRuns(connection.db),
     backfills: new Backfills(connection.db),
+    progress,
+    audit,
     timersOf,
     forMoves(group) {
       const timers = timersOf(group);
@@ -67,6 +78,8 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
         await moves.ensureIndexes();
         await ColdTimers.ensureIndexes(connection.db);
         await stuck.ensureIndexes();
+        await progress.ensureIndexes();
+        await audit.ensureIndexes();
       });
     },
     ping: () => connection.ping(),

@@ -2,6 +2,7 @@
 // ticket, version, reason, SQLSTATE, failure class, attempts, first and last attempt, next attempt, escalation.
 import type { Collection, Db } from 'mongodb';
 import type { StuckEntry } from '../../core/move/ports.ts';
+import type { AuditTrail } from './auditTrail.ts';
 import { guardedCold } from './connection.ts';
 import { int64, type StoredStuckDeletion } from './documents.ts';
 
@@ -24,7 +25,10 @@ const plain = (s: StoredStuckDeletion): StuckDeletion => ({
 export class StuckDeletions {
   private readonly stuck: Collection<StoredStuckDeletion>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly audit: AuditTrail,
+  ) {
     this.stuck = db.collection<StoredStuckDeletion>('stuck_deletions');
   }
 
@@ -59,13 +63,37 @@ export class StuckDeletions {
         })),
         { ordered: true },
       );
+      await this.audit.record(
+        items.map((s) => ({
+          ticketId: s.id,
+          version: s.version,
+          at: now,
+          event: s.escalated ? ('escalated' as const) : ('stuck' as const),
+          detail: { reason: s.reason, code: s.code, failureClass: s.failureClass, nextAttemptAt: s.nextAttemptAt },
+        })),
+      );
     });
   }
 
-  /** Closes the records of these tickets. */
+  /** Closes the records of these tickets (the audit trail keeps that they were). */
   clearStuck(ids: string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
-    return guardedCold('closing stuck deletions', async () => void (await this.stuck.deleteMany({ _id: { $in: ids.map(int64) } })));
+    return guardedCold('closing stuck deletions', async () => {
+      const open = await this.stuck.find({ _id: { $in: ids.map(int64) } }, { projection: { version: 1, attempts: 1 } }).toArray();
+      if (open.length === 0) return;
+      await this.stuck.deleteMany({ _id: { $in: open.map((s) => s._id) } });
+      const now = new Date();
+      await this.audit.record(open.map((s) => ({ ticketId: s._id.toString(), version: s.version.toString(), at: now, event: 'stuckClosed' as const, detail: { attempts: s.attempts } })));
+    });
+  }
+
+  /** Open records by kind: transient, permanent (not yet escalated), escalated. */
+  summary(): Promise<{ transient: number; permanent: number; escalated: number }> {
+    return guardedCold('counting stuck deletions', async () => ({
+      transient: await this.stuck.countDocuments({ escalated: false, failureClass: 'transient' }),
+      permanent: await this.stuck.countDocuments({ escalated: false, failureClass: 'permanent' }),
+      escalated: await this.stuck.countDocuments({ escalated: true }),
+    }));
   }
 
   /** Stuck deletions due for another attempt (escalated ones wait for an operator). */
@@ -79,6 +107,14 @@ export class StuckDeletions {
     return guardedCold('listing stuck deletions', async () =>
       (await this.stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray()).map(plain),
     );
+  }
+
+  /** The open record of one ticket, if any. */
+  of(id: string): Promise<StuckDeletion | undefined> {
+    return guardedCold(`reading the stuck deletion of ticket ${id}`, async () => {
+      const s = await this.stuck.findOne({ _id: int64(id) });
+      return s ? plain(s) : undefined;
+    });
   }
 
   /** Attempts so far of those of `ids` that have a record. */

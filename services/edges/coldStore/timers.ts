@@ -60,6 +60,19 @@ export class ColdTimers {
     });
   }
 
+  /** Timers falling due before `until` (overdue ones included). */
+  dueBefore(until: Date): Promise<number> {
+    return guardedCold('counting timers', () => this.timers.countDocuments({ group: this.group, dueAt: { $lte: until } }));
+  }
+
+  /** The timer of one ticket, if it has one. */
+  of(ticketId: string): Promise<DueTimer | undefined> {
+    return guardedCold(`reading the timer of ticket ${ticketId}`, async () => {
+      const t = await this.timers.findOne({ _id: this.timerId(ticketId) });
+      return t ? { ticketId: t.ticketId.toString(), version: t.version.toString(), dueAt: t.dueAt, partition: t.partition } : undefined;
+    });
+  }
+
   private timerId(ticketId: string): string {
     return `${this.group}/${ticketId}`;
   }

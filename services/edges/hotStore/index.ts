@@ -4,6 +4,8 @@ import { StoreUnavailableError } from '../../core/errors.ts';
 import { BackfillPages } from './backfillPages.ts';
 import { HotCensus } from './census.ts';
 import { HotHealth } from './health.ts';
+import { HotInspection } from './inspection.ts';
+import { LedgerPruning } from './ledgerPruning.ts';
 import { HotTickets } from './hotTickets.ts';
 import { createTextPool, guarded } from './pool.ts';
 import { HotRestores } from './restores.ts';
@@ -11,6 +13,8 @@ import { HotRestores } from './restores.ts';
 export { HotTickets, type SweepPosition } from './hotTickets.ts';
 export type { HotHealth } from './health.ts';
 export type { BackfillPages, ClosedTicket, IndexPosition } from './backfillPages.ts';
+export type { HotInspection, MoveCounts, QueryCost, SlotState } from './inspection.ts';
+export { planAnswers, type PlanAnswers } from './planQueries.ts';
 export { migrate, loadMigrations, splitStatements, type Migration } from './migrations.ts';
 
 export interface HotStore {
@@ -21,6 +25,9 @@ export interface HotStore {
   health: HotHealth;
   /** Pages of the partial index on closed tickets, for a backfill. */
   backfill: BackfillPages;
+  /** Operators' questions: slot, backlog, recent moves, query costs. */
+  inspection: HotInspection;
+  ledger: LedgerPruning;
   /** Answers when the database does; throws the product's error naming the cause otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -49,6 +56,8 @@ export async function openHotStore(o: {
     census: new HotCensus(pool),
     health,
     backfill: new BackfillPages(pool),
+    inspection: new HotInspection(pool, o.coldAfterMs),
+    ledger: new LedgerPruning(pool),
     ping,
     async close() {
       await health.close();

@@ -1,14 +1,16 @@
 // Kafka, the only place kafkajs is used: the archiver's group membership, the dead-letter topic, topics and their
 // partition counts, and a group's lag. Callers get these surfaces, never a client.
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka, RetryOptions } from 'kafkajs';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { createKafka } from './client.ts';
 import { openDeadLetterSink, type DeadLetterSink } from './deadLetters.ts';
 import { groupLag } from './groupLag.ts';
+import { groupMembers, topicMessages, type GroupMember } from './groupMembers.ts';
 import { ticketConsumer, type TicketConsumer, type TicketConsumerOptions } from './ticketConsumer.ts';
 import { ensureTopic, partitionCount, type TopicSpec } from './topics.ts';
 
 export type { DeadLetter, DeadLetterSink } from './deadLetters.ts';
+export type { GroupMember } from './groupMembers.ts';
 export type { MessageHeaders, PartitionBatch, TicketConsumer, TicketConsumerHandlers, TicketMessage } from './ticketConsumer.ts';
 
 export interface KafkaEdge {
@@ -16,12 +18,15 @@ export interface KafkaEdge {
   partitionCount(topic: string): Promise<number>;
   ensureTopic(spec: TopicSpec): Promise<'created' | 'exists'>;
   groupLag(groupId: string, topic: string): Promise<Map<number, number>>;
+  groupMembers(groupId: string, topic: string): Promise<{ state: string; members: GroupMember[] }>;
+  /** Messages a topic holds now; undefined when it does not exist. */
+  topicMessages(topic: string): Promise<number | undefined>;
   openDeadLetters(topic: string, originTopic: string): Promise<DeadLetterSink>;
   ticketConsumer(options: TicketConsumerOptions): TicketConsumer;
   close(): Promise<void>;
 }
 
-export async function connectKafka(o: { brokers: string[]; clientId: string; quiet?: boolean }): Promise<KafkaEdge> {
+export async function connectKafka(o: { brokers: string[]; clientId: string; quiet?: boolean; retry?: RetryOptions }): Promise<KafkaEdge> {
   const kafka: Kafka = createKafka(o);
   const admin: Admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
@@ -31,6 +36,11 @@ export async function connectKafka(o: { brokers: string[]; clientId: string; qui
     partitionCount: (topic) => partitionCount(admin, topic),
     ensureTopic: (spec) => ensureTopic(admin, spec),
     groupLag: (groupId, topic) => groupLag(admin, groupId, topic),
+    groupMembers: (groupId, topic) => groupMembers(admin, groupId, topic),
+    async topicMessages(topic) {
+      const topics = await admin.listTopics().catch(() => [] as string[]);
+      return topics.includes(topic) ? topicMessages(admin, topic) : undefined;
+    },
     openDeadLetters: (topic, originTopic) => openDeadLetterSink(kafka, topic, originTopic),
     ticketConsumer: (options) => ticketConsumer(kafka, options),
     close: () => admin.disconnect().catch(() => undefined),

@@ -1,0 +1,84 @@
+// `ticket-archiver audit <id>`: a ticket's whole archival life, from the evidence that stays: its cold document and the
+// record of the move that wrote it (who, when, decided by which events, timer or search), the hot ledger while it keeps
+// the entry, the audit trail (restores, stuck deletions, escalations), and where the ticket is now.
+import { isArchive } from '../core/move/moveProtocol.ts';
+import type { ColdStore } from '../edges/coldStore/index.ts';
+import type { HotStore } from '../edges/hotStore/index.ts';
+
+export interface AuditStep {
+  at: string;
+  what: string;
+  detail: Record<string, unknown>;
+}
+
+export interface AuditReport {
+  ticketId: string;
+  /** Where the ticket is now. */
+  now: { hot: { version: string; status: string } | null; archived: { version: string; contentHash: string } | null; tier: 'hot' | 'cold' | 'both' | 'neither' };
+  steps: AuditStep[];
+  stuck: { reason: string; attempts: number; escalated: boolean; nextAttemptAt: string } | null;
+  timer: { dueAt: string; version: string } | null;
+}
+
+const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d.replace(' ', 'T').replace(/\+00$/, 'Z')) : d).toISOString();
+
+function decidedBy(origin: { source: string; partition?: number; offsets?: [string, string] } | undefined): string {
+  if (!origin) return 'not recorded';
+  if (origin.source === 'events') return `change events, partition ${origin.partition} offsets ${origin.offsets?.join('..')}`;
+  return { timers: 'its timer (cold by time alone)', stuck: 'the reconciler, retrying a stuck deletion', unfinished: 'the reconciler, settling an interrupted move', sweep: "the reconciler's sweep", backfill: 'a backfill' }[origin.source] ?? origin.source;
+}
+
+export async function auditTicket(hot: HotStore, cold: ColdStore, group: string, id: string): Promise<AuditReport> {
+  const steps: AuditStep[] = [];
+  const [state, ledger, docs, trail, stuck, timer] = await Promise.all([
+    hot.tickets.readStates([id]).then((m) => m.get(id)),
+    hot.inspection.ledgerOf(id),
+    cold.copies.ofTicket(id),
+    cold.audit.of(id),
+    cold.stuck.of(id),
+    cold.timersOf(group).of(id),
+  ]);
+  let archived: AuditReport['now']['archived'] = null;
+  for (const doc of docs) {
+    const move = doc.archive.move ? await cold.moves.of(doc.archive.move) : undefined;
+    steps.push({
+      at: iso(doc.archive.copiedAt),
+      what: `copied to the cold store (version ${doc.version}) by ${doc.archive.mover}, decided by ${decidedBy(move?.origin)}`,
+      detail: { move: doc.archive.move ?? null, contentHash: doc.archive.contentHash, columns: Object.keys(doc.archive.columns).length },
+    });
+    if (move?.committedAt) steps.push({ at: iso(move.committedAt), what: `move committed: the copy is the archive`, detail: { move: move._id, archivedInMove: move.archived ?? null } });
+    if (move?.state === 'abandoned') steps.push({ at: iso(move.abandonedAt ?? move.startedAt), what: 'move abandoned by the reconciler (interrupted before its commit)', detail: { move: move._id } });
+    if (doc.archive.archivedAt) steps.push({ at: iso(doc.archive.archivedAt), what: 'confirmed as the archive on its own', detail: {} });
+    if (isArchive(doc.archive, move?.state)) archived = { version: doc.version, contentHash: doc.archive.contentHash };
+  }
+  if (ledger) {
+    steps.push({
+      at: iso(ledger.at),
+      what: ledger.state === 'archived' ? `deleted from the hot table (version ${ledger.version}) by ${ledger.mover}` : `restored into the hot table (version ${ledger.version}) by ${ledger.mover}`,
+      detail: ledger.holdUntil ? { heldHotUntil: iso(ledger.holdUntil) } : {},
+    });
+  }
+  for (const e of trail) {
+    const what = { restored: 'restored: put back into the hot table, its archive removed', stuck: 'deletion stuck, recorded for the reconciler', escalated: 'deletion escalated to an operator', stuckClosed: 'stuck deletion closed' }[e.event];
+    steps.push({ at: iso(e.at), what: `${what}${e.version ? ` (version ${e.version})` : ''}`, detail: e.detail });
+  }
+  steps.sort((a, b) => a.at.localeCompare(b.at));
+  const tier = state && archived ? 'both' : state ? 'hot' : archived ? 'cold' : 'neither';
+  return {
+    ticketId: id,
+    now: { hot: state ? { version: state.version, status: state.status } : null, archived, tier },
+    steps,
+    stuck: stuck ? { reason: stuck.reason, attempts: stuck.attempts, escalated: stuck.escalated, nextAttemptAt: stuck.nextAttemptAt.toISOString() } : null,
+    timer: timer ? { dueAt: timer.dueAt.toISOString(), version: timer.version } : null,
+  };
+}
+
+export function renderAudit(r: AuditReport): string {
+  const out = [`Ticket ${r.ticketId}: ${{ hot: 'hot', cold: 'archived (cold tier)', both: 'in both tiers (a move or a restore is under way)', neither: 'in neither tier' }[r.now.tier]}`];
+  if (r.now.hot) out.push(`  hot: version ${r.now.hot.version}, ${r.now.hot.status}`);
+  if (r.now.archived) out.push(`  archive: version ${r.now.archived.version}, content hash ${r.now.archived.contentHash.slice(0, 16)}…`);
+  if (r.stuck) out.push(`  stuck deletion: ${r.stuck.reason} (${r.stuck.attempts} attempts${r.stuck.escalated ? ', escalated' : `, next ${r.stuck.nextAttemptAt}`})`);
+  if (r.timer) out.push(`  timer: due ${r.timer.dueAt} (version ${r.timer.version})`);
+  out.push('', 'History:', ...(r.steps.length ? r.steps.map((s) => `  ${s.at.replace('T', ' ').slice(0, 23)}  ${s.what}`) : ['  no archival record: never copied, stuck or restored']));
+  return out.join('\n');
+}

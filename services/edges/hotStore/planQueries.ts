@@ -1,0 +1,58 @@
+// The questions `plan` asks before the archiver is enabled, each as one read-only query whose cost is reported: the
+// cold tickets by month of last operation (an index-only range of the partial index on closed tickets, or a sample
+// of the table's pages for tables where even that is too long), the tickets turning cold per day, and row sizes
+// from a sample.
+import type { HotInspection, QueryCost } from './inspection.ts';
+
+const COLD = `status = 'closed' AND last_operated_at <= now() - ($1::bigint * interval '1 millisecond')`;
+
+export interface PlanAnswers {
+  coldByMonth: Array<{ month: string; count: number }>;
+  turningColdByDay: Array<{ day: string; count: number }>;
+  /** Average size of a cold row in the hot table, and of its text (what the cold document holds), from a sample. */
+  rowBytes: { stored: number; text: number; sampled: number };
+  table: { bytes: number; rowsEstimate: number };
+  /** The share of the table's pages read, when the counts are a sample; undefined when exact. */
+  samplePercent?: number;
+  costs: QueryCost[];
+}
+
+export async function planAnswers(inspect: HotInspection, coldAfterMs: number, samplePercent?: number): Promise<PlanAnswers> {
+  const sampled = samplePercent !== undefined;
+  const from = sampled ? 'public.tickets TABLESAMPLE SYSTEM ($2::float8)' : 'public.tickets';
+  const scale = sampled ? 100 / (samplePercent) : 1;
+  const params = sampled ? [coldAfterMs, samplePercent] : [coldAfterMs];
+
+  const months = await inspect.costed<{ month: string; n: string }>(
+    sampled ? 'cold tickets by month (sample of pages)' : 'cold tickets by month',
+    `SELECT to_char(date_trunc('month', last_operated_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
+       FROM ${from} WHERE ${COLD} GROUP BY 1 ORDER BY 1`,
+    params,
+  );
+  const days = await inspect.costed<{ day: string; n: string }>(
+    'tickets turning cold per day',
+    `SELECT to_char(date_trunc('day', (last_operated_at + $1::bigint * interval '1 millisecond') AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::text AS n
+       FROM public.tickets WHERE status = 'closed' AND last_operated_at > now() - ($1::bigint * interval '1 millisecond') GROUP BY 1 ORDER BY 1`,
+    [coldAfterMs],
+  );
+  const sizes = await inspect.costed<{ stored: number | null; text: number | null; n: string }>(
+    'cold row sizes (sample)',
+    `SELECT avg(pg_column_size(t.*))::float8 AS stored, avg(octet_length(t::text))::float8 AS text, count(*)::text AS n
+       FROM (SELECT * FROM public.tickets TABLESAMPLE SYSTEM (1) WHERE ${COLD} LIMIT 20000) t`,
+    [coldAfterMs],
+  );
+  const table = await inspect.costed<{ bytes: string; rows: string }>(
+    'table size',
+    `SELECT pg_total_relation_size('public.tickets')::text AS bytes, greatest(reltuples, 0)::bigint::text AS rows FROM pg_class WHERE oid = 'public.tickets'::regclass`,
+    [],
+  );
+  const size = sizes.rows[0];
+  return {
+    coldByMonth: months.rows.map((r) => ({ month: r.month, count: Math.round(Number(r.n) * scale) })),
+    turningColdByDay: days.rows.map((r) => ({ day: r.day, count: Number(r.n) })),
+    rowBytes: { stored: Math.round(size?.stored ?? 0), text: Math.round(size?.text ?? 0), sampled: Number(size?.n ?? 0) },
+    table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate: Number(table.rows[0]?.rows ?? 0) },
+    ...(sampled ? { samplePercent } : {}),
+    costs: [months.cost, days.cost, sizes.cost, table.cost],
+  };
+}

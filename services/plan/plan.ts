@@ -1,0 +1,41 @@
+// `ticket-archiver plan`, before the archiver is enabled, read-only: how many tickets are cold now and since when,
+// their size in the hot table and, estimated, in the cold store, how many turn cold per day over the next 30 days, and
+// how long the backfill would take at a given rate or the one measured on this system (the ledger's last 15 minutes).
+import type { HotStore, PlanAnswers, QueryCost } from '../edges/hotStore/index.ts';
+import { planAnswers } from '../edges/hotStore/index.ts';
+
+/** What a cold document adds to the row's text: typed fields, the column types, the hash and the move's names. */
+const COLD_DOCUMENT_OVERHEAD_BYTES = 600;
+
+export interface PlanReport {
+  coldAfterMs: number;
+  cold: { count: number; byMonth: PlanAnswers['coldByMonth']; sampled: boolean; samplePercent?: number };
+  sizes: { hotBytesEstimate: number; coldBytesEstimate: number; rowBytes: PlanAnswers['rowBytes']; basis: string };
+  turningColdPerDay: PlanAnswers['turningColdByDay'];
+  backfill: { ratePerSecond: number | null; rateBasis: string; seconds: number | null };
+  queries: QueryCost[];
+}
+
+export async function plan(hot: HotStore, o: { coldAfterMs: number; samplePercent?: number; rate?: number }): Promise<PlanReport> {
+  const a = await planAnswers(hot.inspection, o.coldAfterMs, o.samplePercent);
+  const count = a.coldByMonth.reduce((sum, m) => sum + m.count, 0);
+  const measured = o.rate === undefined ? await hot.inspection.moveCounts() : undefined;
+  const rate = o.rate ?? (measured && measured.m15 > 0 ? Math.round((measured.m15 / Math.min(900, Math.max(10, measured.spans.m15))) * 10) / 10 : null);
+  return {
+    coldAfterMs: o.coldAfterMs,
+    cold: { count, byMonth: a.coldByMonth, sampled: a.samplePercent !== undefined, ...(a.samplePercent !== undefined ? { samplePercent: a.samplePercent } : {}) },
+    sizes: {
+      hotBytesEstimate: count * a.rowBytes.stored,
+      coldBytesEstimate: count * (a.rowBytes.text + COLD_DOCUMENT_OVERHEAD_BYTES),
+      rowBytes: a.rowBytes,
+      basis: `average sizes of ${a.rowBytes.sampled} cold rows read from a 1% sample of the table's pages, times the count`,
+    },
+    turningColdPerDay: a.turningColdByDay,
+    backfill: {
+      ratePerSecond: rate,
+      rateBasis: o.rate !== undefined ? 'given (--rate)' : rate !== null ? 'measured: moves of the whole group in the last 15 minutes (the hot ledger)' : 'nothing moved in the last 15 minutes: give --rate',
+      seconds: rate ? Math.round(count / rate) : null,
+    },
+    queries: a.costs,
+  };
+}
