@@ -20,6 +20,16 @@ export interface AuditReport {
   timer: { dueAt: string; version: string } | null;
 }
 
+interface ArchiveCopy {
+  version: string;
+  mover: string;
+  move: string | undefined;
+  copiedAt: Date | string | undefined;
+  contentHash: string;
+  columns: number | null;
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d.replace(' ', 'T').replace(/\+00$/, 'Z')) : d).toISOString();
 
 function decidedBy(origin: { source: string; partition?: number; offsets?: [string, string] } | undefined): string {
@@ -39,17 +49,28 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
     cold.timersOf(group).of(id),
   ]);
   let archived: AuditReport['now']['archived'] = null;
-  for (const doc of docs) {
-    const move = doc.archive.move ? await cold.moves.of(doc.archive.move) : undefined;
+  // A restore removes the archive's document; its audit entry keeps what the document said, so the copy still shows.
+  const copies: ArchiveCopy[] = docs.map((d) => ({ version: d.version, mover: d.archive.mover, move: d.archive.move, copiedAt: d.archive.copiedAt, contentHash: d.archive.contentHash, columns: Object.keys(d.archive.columns).length }));
+  for (const e of trail) {
+    const move = e.detail.move;
+    if (e.event !== 'restored' || typeof move !== 'string' || copies.some((c) => c.move === move)) continue;
+    copies.push({ version: e.version ?? '?', mover: text(e.detail.archivedBy) ?? 'unknown', move, copiedAt: e.detail.copiedAt instanceof Date ? e.detail.copiedAt : text(e.detail.copiedAt), contentHash: text(e.detail.contentHash) ?? '', columns: null });
+  }
+  for (const copy of copies) {
+    const move = copy.move ? await cold.moves.of(copy.move) : undefined;
+    const copiedAt = copy.copiedAt ?? move?.startedAt;
     steps.push({
-      at: iso(doc.archive.copiedAt),
-      what: `copied to the cold store (version ${doc.version}) by ${doc.archive.mover}, decided by ${decidedBy(move?.origin)}`,
-      detail: { move: doc.archive.move ?? null, contentHash: doc.archive.contentHash, columns: Object.keys(doc.archive.columns).length },
+      at: copiedAt ? iso(copiedAt) : '',
+      what: `copied to the cold store (version ${copy.version}) by ${copy.mover}, decided by ${decidedBy(move?.origin)}`,
+      detail: { move: copy.move ?? null, contentHash: copy.contentHash, columns: copy.columns },
     });
     if (move?.committedAt) steps.push({ at: iso(move.committedAt), what: `move committed: the copy is the archive`, detail: { move: move._id, archivedInMove: move.archived ?? null } });
     if (move?.state === 'abandoned') steps.push({ at: iso(move.abandonedAt ?? move.startedAt), what: 'move abandoned by the reconciler (interrupted before its commit)', detail: { move: move._id } });
+  }
+  for (const doc of docs) {
+    const moveState = doc.archive.move ? (await cold.moves.of(doc.archive.move))?.state : undefined;
     if (doc.archive.archivedAt) steps.push({ at: iso(doc.archive.archivedAt), what: 'confirmed as the archive on its own', detail: {} });
-    if (isArchive(doc.archive, move?.state)) archived = { version: doc.version, contentHash: doc.archive.contentHash };
+    if (isArchive(doc.archive, moveState)) archived = { version: doc.version, contentHash: doc.archive.contentHash };
   }
   if (ledger) {
     steps.push({

@@ -28,7 +28,7 @@ export async function plan(hot: HotStore, o: { coldAfterMs: number; samplePercen
       hotBytesEstimate: count * a.rowBytes.stored,
       coldBytesEstimate: count * (a.rowBytes.text + COLD_DOCUMENT_OVERHEAD_BYTES),
       rowBytes: a.rowBytes,
-      basis: `average sizes of ${a.rowBytes.sampled} cold rows read from a 1% sample of the table's pages, times the count`,
+      basis: `average sizes of ${a.rowBytes.sampled} cold rows (${a.rowBytes.pageSample ? "from a 1% sample of the table's pages" : 'the first found'}), times the count`,
     },
     turningColdPerDay: a.turningColdByDay,
     backfill: {

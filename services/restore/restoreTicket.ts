@@ -24,7 +24,7 @@ export async function restoreTicket(hot: HotStore, cold: ColdStore, id: string, 
   // reconciler resolves), never in neither.
   await hot.restores.restore(restoreRecordJson(doc), id, version, holdUntil, mover);
   await cold.audit.record([
-    { ticketId: id, version, at: new Date(), event: 'restored', detail: { holdUntil, by: mover, archivedBy: doc.archive.mover, move: doc.archive.move ?? null, contentHash: doc.archive.contentHash } },
+    { ticketId: id, version, at: new Date(), event: 'restored', detail: { holdUntil, by: mover, archivedBy: doc.archive.mover, move: doc.archive.move ?? null, copiedAt: doc.archive.copiedAt, contentHash: doc.archive.contentHash } },
   ]);
   await cold.copies.removeArchive({ id, version });
   await cold.stuck.clearStuck([id]);

@@ -57,10 +57,18 @@ export class HotInspection {
   }
 
   /** Runs `sql`, timed, and describes how PostgreSQL answers it (the plan is read first, without running it). */
+  /** The plan of a query without running it. The pool may hand json back as text (the movers' pools read every value
+   * as text), so both forms are accepted. */
+  private async explain(sql: string, params: unknown[]): Promise<Record<string, unknown>> {
+    const res = await this.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+    const raw = res.rows[0]?.['QUERY PLAN'];
+    const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan?: Record<string, unknown> }> | undefined;
+    return parsed?.[0]?.Plan ?? {};
+  }
+
   async costed<T extends pg.QueryResultRow>(name: string, sql: string, params: unknown[]): Promise<{ rows: T[]; cost: QueryCost }> {
     return guarded(`running ${name}`, async () => {
-      const explained = await this.pool.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown> }> }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-      const plan = explained.rows[0]?.['QUERY PLAN'][0]?.Plan ?? {};
+      const plan = await this.explain(sql, params);
       const began = performance.now();
       const res = await this.pool.query<T>(sql, params);
       return { rows: res.rows, cost: { name, plan: describePlan(plan), estimatedRows: Number(plan['Plan Rows'] ?? 0), ms: Math.round((performance.now() - began) * 10) / 10 } };
@@ -73,8 +81,7 @@ export class HotInspection {
     const counted = estimate
       ? await guarded('estimating the backlog', async () => {
           const began = performance.now();
-          const res = await this.pool.query<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown> }> }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [this.coldAfterMs]);
-          const plan = res.rows[0]?.['QUERY PLAN'][0]?.Plan ?? {};
+          const plan = await this.explain(`SELECT 1 FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [this.coldAfterMs]);
           const rows = Number(plan['Plan Rows'] ?? 0);
           return { rows: [{ n: String(rows) }], cost: { name: 'backlog (estimate)', plan: describePlan(plan), estimatedRows: rows, ms: Math.round((performance.now() - began) * 10) / 10 } };
         })

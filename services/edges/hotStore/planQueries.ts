@@ -4,13 +4,15 @@
 // from a sample.
 import type { HotInspection, QueryCost } from './inspection.ts';
 
+const SAMPLE_ABOVE_ROWS = 1_000_000;
+const SIZE_ROWS = 20_000;
 const COLD = `status = 'closed' AND last_operated_at <= now() - ($1::bigint * interval '1 millisecond')`;
 
 export interface PlanAnswers {
   coldByMonth: Array<{ month: string; count: number }>;
   turningColdByDay: Array<{ day: string; count: number }>;
   /** Average size of a cold row in the hot table, and of its text (what the cold document holds), from a sample. */
-  rowBytes: { stored: number; text: number; sampled: number };
+  rowBytes: { stored: number; text: number; sampled: number; pageSample: boolean };
   table: { bytes: number; rowsEstimate: number };
   /** The share of the table's pages read, when the counts are a sample; undefined when exact. */
   samplePercent?: number;
@@ -35,24 +37,27 @@ export async function planAnswers(inspect: HotInspection, coldAfterMs: number, s
        FROM public.tickets WHERE status = 'closed' AND last_operated_at > now() - ($1::bigint * interval '1 millisecond') GROUP BY 1 ORDER BY 1`,
     [coldAfterMs],
   );
-  const sizes = await inspect.costed<{ stored: number | null; text: number | null; n: string }>(
-    'cold row sizes (sample)',
-    `SELECT avg(pg_column_size(t.*))::float8 AS stored, avg(octet_length(t::text))::float8 AS text, count(*)::text AS n
-       FROM (SELECT * FROM public.tickets TABLESAMPLE SYSTEM (1) WHERE ${COLD} LIMIT 20000) t`,
-    [coldAfterMs],
-  );
   const table = await inspect.costed<{ bytes: string; rows: string }>(
     'table size',
     `SELECT pg_total_relation_size('public.tickets')::text AS bytes, greatest(reltuples, 0)::bigint::text AS rows FROM pg_class WHERE oid = 'public.tickets'::regclass`,
     [],
   );
+  // A 1% sample of pages on a big table; on a small one a sample may hold no cold row, so the first cold rows instead.
+  const rowsEstimate = Number(table.rows[0]?.rows ?? 0);
+  const sizeSource = rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'public.tickets TABLESAMPLE SYSTEM (1)' : 'public.tickets';
+  const sizes = await inspect.costed<{ stored: number | null; text: number | null; n: string }>(
+    rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'cold row sizes (1% sample of pages)' : 'cold row sizes (first cold rows)',
+    `SELECT avg(pg_column_size(t.*))::float8 AS stored, avg(octet_length(t::text))::float8 AS text, count(*)::text AS n
+       FROM (SELECT * FROM ${sizeSource} WHERE ${COLD} LIMIT ${SIZE_ROWS}) t`,
+    [coldAfterMs],
+  );
   const size = sizes.rows[0];
   return {
     coldByMonth: months.rows.map((r) => ({ month: r.month, count: Math.round(Number(r.n) * scale) })),
     turningColdByDay: days.rows.map((r) => ({ day: r.day, count: Number(r.n) })),
-    rowBytes: { stored: Math.round(size?.stored ?? 0), text: Math.round(size?.text ?? 0), sampled: Number(size?.n ?? 0) },
-    table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate: Number(table.rows[0]?.rows ?? 0) },
+    rowBytes: { stored: Math.round(size?.stored ?? 0), text: Math.round(size?.text ?? 0), sampled: Number(size?.n ?? 0), pageSample: rowsEstimate >= SAMPLE_ABOVE_ROWS },
+    table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate },
     ...(sampled ? { samplePercent } : {}),
-    costs: [months.cost, days.cost, sizes.cost, table.cost],
+    costs: [months.cost, days.cost, table.cost, sizes.cost],
   };
 }
