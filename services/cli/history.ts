@@ -1,11 +1,11 @@
 // `ticket-archiver history [--since 90d] [--by hour|day] [--json] [--chart FILE]`.
 import { configSchema, loadConfig } from '../core/settings.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
-import { history } from '../history/history.ts';
+import { history, type HistoryBucketSize } from '../history/history.ts';
 import { historyChart, renderHistory } from '../history/render.ts';
 import { writeChart } from '../runtime/chartImage.ts';
 
-export async function runHistory(o: { sinceMs: number; by: 'hour' | 'day'; json: boolean; chart?: string; instance?: string }): Promise<number> {
+export async function runHistory(o: { sinceMs: number; by: HistoryBucketSize; json: boolean; chart?: string; instance?: string }): Promise<number> {
   const s = loadConfig(process.env, configSchema.pick({ MONGODB_URL: true }));
   const cold = await openColdStore(s.MONGODB_URL);
   try {

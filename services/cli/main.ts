@@ -110,11 +110,11 @@ program
   .command('history')
   .description('moves per hour or day from every archiver, reconciler pass and backfill, kept for months: how many moved, how long the backfill took, when it slowed down and why')
   .addOption(new Option('--since <duration>', 'how far back').argParser(durationMs).default(90 * 86_400_000, '90d'))
-  .addOption(new Option('--by <unit>', 'bucket size').choices(['hour', 'day']).default('day'))
+  .addOption(new Option('--by <unit>', 'bucket size').choices(['minute', 'hour', 'day']).default('day'))
   .option('--json', 'print the whole report as one JSON object')
   .option('--chart <file>', 'also draw it, as PNG or SVG by the file name')
   .option('--instance <name>', 'only the samples of this instance (INSTANCE_NAME)')
-  .action(async (opts: { since: number; by: 'hour' | 'day'; json?: boolean; chart?: string; instance?: string }) => {
+  .action(async (opts: { since: number; by: 'minute' | 'hour' | 'day'; json?: boolean; chart?: string; instance?: string }) => {
     process.exitCode = await runHistory({ sinceMs: opts.since, by: opts.by, json: opts.json === true, ...(opts.chart ? { chart: opts.chart } : {}), ...(opts.instance ? { instance: opts.instance } : {}) });
   });
 

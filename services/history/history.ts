@@ -5,7 +5,7 @@ import type { ProgressSample } from '../core/progressSample.ts';
 import type { BackfillSlice, ColdStore } from '../edges/coldStore/index.ts';
 
 export interface HistoryBucket {
-  /** Start of the hour or day (UTC, ISO-8601). */
+  /** Start of the minute, hour or day (UTC, ISO-8601). */
   from: string;
   archived: number;
   /** Archived by each kind of mover. */
@@ -25,21 +25,24 @@ export interface HistoryBucket {
 export interface HistoryReport {
   from: string;
   to: string;
-  by: 'hour' | 'day';
+  by: HistoryBucketSize;
   buckets: HistoryBucket[];
   totals: { archived: number; stuckRecorded: number; deadLettered: number; samples: number };
   backfills: Array<{ name: string; startedAt: string; lastMovedAt: string; seconds: number; read: number; archived: number; timersSet: number; complete: boolean }>;
 }
 
-function bucketStart(at: Date, by: 'hour' | 'day'): string {
+export type HistoryBucketSize = 'minute' | 'hour' | 'day';
+
+function bucketStart(at: Date, by: HistoryBucketSize): string {
   const d = new Date(at);
-  d.setUTCMinutes(0, 0, 0);
+  d.setUTCSeconds(0, 0);
+  if (by !== 'minute') d.setUTCMinutes(0);
   if (by === 'day') d.setUTCHours(0);
   return d.toISOString();
 }
 
 /** Sums samples into buckets (pure). */
-export function bucketize(samples: ProgressSample[], by: 'hour' | 'day'): HistoryBucket[] {
+export function bucketize(samples: ProgressSample[], by: HistoryBucketSize): HistoryBucket[] {
   const buckets = new Map<string, HistoryBucket & { batchCount: number; batchSeconds: number; seen: Set<string> }>();
   for (const s of samples) {
     const key = bucketStart(s.at, by);
@@ -83,7 +86,7 @@ function backfillsOf(slices: BackfillSlice[]): HistoryReport['backfills'] {
   });
 }
 
-export async function history(cold: ColdStore, o: { from: Date; to: Date; by: 'hour' | 'day'; instance?: string }): Promise<HistoryReport> {
+export async function history(cold: ColdStore, o: { from: Date; to: Date; by: HistoryBucketSize; instance?: string }): Promise<HistoryReport> {
   const samples = (await cold.progress.between(o.from, o.to)).filter((s) => o.instance === undefined || s.instance === o.instance);
   const buckets = bucketize(samples, o.by);
   const backfills = backfillsOf(await cold.backfills.all()).filter((b) => Date.parse(b.lastMovedAt) >= o.from.getTime());

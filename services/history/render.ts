@@ -33,7 +33,7 @@ export function historyChart(h: HistoryReport): TopLevelSpec {
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'from', type: 'temporal', title: `${h.by} (UTC)`, timeUnit: h.by === 'day' ? 'utcyearmonthdate' : 'utcyearmonthdatehours' },
+      x: { field: 'from', type: 'temporal', title: `${h.by} (UTC)`, timeUnit: ({ day: 'utcyearmonthdate', hour: 'utcyearmonthdatehours', minute: 'utcyearmonthdatehoursminutes' } as const)[h.by] },
       y: { field: 'count', type: 'quantitative', title: 'tickets archived', stack: 'zero' },
       color: { field: 'role', type: 'nominal', title: 'mover' },
       tooltip: [{ field: 'throttled', title: 'throttled minutes' }],

@@ -79,6 +79,8 @@ describe('history', () => {
       { from: '2026-11-22T10:00:00.000Z', archived: 40, byRole: { archiver: 10, backfill: 30 }, otherOutcomes: { notCold: 2 }, stuckRecorded: 2, deadLettered: 0, maxLag: 30, secondsPerMove: 0.5, throttledMinutes: 1, instances: ['a', 'b'] },
     );
     assert.equal(bucketize([sample('2026-11-22T10:01:00Z', 'a', 'archiver', 10), sample('2026-11-22T23:59:00Z', 'a', 'archiver', 10)], 'day')[0]?.archived, 20);
+    const minutes = bucketize([sample('2026-11-22T10:01:10Z', 'a', 'archiver', 10), sample('2026-11-22T10:01:50Z', 'b', 'archiver', 10), sample('2026-11-22T10:02:00Z', 'a', 'archiver', 10)], 'minute');
+    assert.deepEqual(minutes.map((b) => [b.from, b.archived]), [['2026-11-22T10:01:00.000Z', 20], ['2026-11-22T10:02:00.000Z', 10]]);
   });
   it('takes what happened between two readings of a mover\'s counters', () => {
     const d = countersBetween(

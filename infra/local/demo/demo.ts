@@ -90,6 +90,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await new Promise((r) => setTimeout(r, 500));
   }
   bar.stop();
+  if (stillHot > 0) console.log(`    stopped waiting after ${o.timeoutSeconds} s (--timeout) with ${stillHot} cold tickets still hot`);
   await archiver.stop('demo finished');
 
   console.log('4/4 verifying every ticket…');
