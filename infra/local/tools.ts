@@ -1,32 +1,38 @@
-// Tools the test suite runs for real, fetched like the stack's components and cached outside the clone: promtool, to
-// check and unit-test the alert rules (infra/monitoring). From Debian's prometheus package, unpacked, not installed:
-// nothing of Prometheus runs, and no service is started.
+// Tools the test suite runs for real, fetched like the stack's components and cached outside the clone. From
+// Debian's packages, unpacked, not installed (nothing is started by installing): promtool, to check and unit-test the
+// alert rules (infra/monitoring), and etcd for the manifests' API server (infra/k8s/checks).
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ComponentError, commandExists, run } from './processes.ts';
 import type { StackSettings } from './settings.ts';
 import type { Versions } from './versions.ts';
 
-export function ensurePromtool(s: StackSettings, v: Versions, log: (m: string) => void): string {
-  const dir = join(s.cache, `prometheus-${v.prometheus.debianVersion}`);
-  const promtool = join(dir, 'root/usr/bin/promtool');
-  if (existsSync(promtool)) return promtool;
-  if (!commandExists('apt-get') || !commandExists('dpkg-deb')) throw new ComponentError('promtool', 'apt-get and dpkg-deb are needed to fetch promtool (Debian package prometheus)');
-  log(`promtool: fetching Debian's ${v.prometheus.debianPackage} ${v.prometheus.debianVersion}`);
+/** Unpacks one exact version of a Debian package into the cache; returns the root its files are under. */
+export function debianPackageRoot(s: StackSettings, component: string, pkg: string, version: string, expect: string, log: (m: string) => void): string {
+  const dir = join(s.cache, `${pkg}-${version}`);
+  const root = join(dir, 'root');
+  if (existsSync(join(root, expect))) return root;
+  if (!commandExists('apt-get') || !commandExists('dpkg-deb')) throw new ComponentError(component, `apt-get and dpkg-deb are needed to fetch Debian's ${pkg}`);
+  log(`${component}: fetching Debian's ${pkg} ${version}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const download = () => run('promtool', 'apt-get', ['download', `${v.prometheus.debianPackage}=${v.prometheus.debianVersion}`], { cwd: dir });
+  const download = () => run(component, 'apt-get', ['download', `${pkg}=${version}`], { cwd: dir });
   try {
     download();
   } catch {
     // The package lists may be missing or old on a new machine.
-    run('promtool', 'apt-get', ['update', '-q']);
+    run(component, 'apt-get', ['update', '-q']);
     download();
   }
   const deb = readdirSync(dir).find((f) => f.endsWith('.deb'));
-  if (!deb) throw new ComponentError('promtool', `apt-get download left no .deb in ${dir}`);
-  run('promtool', 'dpkg-deb', ['-x', join(dir, deb), join(dir, 'root')]);
+  if (!deb) throw new ComponentError(component, `apt-get download left no .deb in ${dir}`);
+  run(component, 'dpkg-deb', ['-x', join(dir, deb), root]);
   rmSync(join(dir, deb));
-  if (!existsSync(promtool)) throw new ComponentError('promtool', `${deb} holds no usr/bin/promtool`);
-  return promtool;
+  if (!existsSync(join(root, expect))) throw new ComponentError(component, `${deb} holds no ${expect}`);
+  return root;
+}
+
+export function ensurePromtool(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  const root = debianPackageRoot(s, 'promtool', v.prometheus.debianPackage, v.prometheus.debianVersion, 'usr/bin/promtool', log);
+  return join(root, 'usr/bin/promtool');
 }

@@ -30,6 +30,13 @@ const versionsSchema = z.object({
   }),
   postgres: z.object({ major: z.number().int(), debianPackage: z.string() }),
   prometheus: z.object({ debianPackage: z.string(), debianVersion: z.string() }),
+  kubernetes: z.object({
+    version: z.string().regex(/^v1\.\d+\.\d+$/),
+    kustomize: z.object({ module: z.string(), version: z.string() }),
+    kubernetesValidate: z.string(),
+    etcd: z.object({ debianPackage: z.string(), debianVersion: z.string() }),
+  }),
+  strimzi: z.object({ version: z.string(), jackson: z.string() }),
 });
 
 export type Versions = z.infer<typeof versionsSchema>;

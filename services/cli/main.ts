@@ -3,7 +3,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, errorMessage } from '../core/errors.ts';
 import { configSchema, loadConfig } from '../core/settings.ts';
-import { migrate } from '../edges/hotStore/index.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../edges/kafkaConnect/index.ts';
 import { runArchive } from './archive.ts';
 import { runAudit } from './audit.ts';
@@ -11,6 +10,7 @@ import { runBackfillCommand } from './backfill.ts';
 import { durationMs, percent, positiveInt, ticketId } from './options.ts';
 import { runReconcile } from './reconcile.ts';
 import { runHistory } from './history.ts';
+import { runMigrate } from './migrate.ts';
 import { runPlan } from './plan.ts';
 import { runRestore } from './restore.ts';
 import { runStatus } from './status.ts';
@@ -24,10 +24,10 @@ const program = new Command()
 program
   .command('migrate')
   .description('apply the hot-schema migrations to DATABASE_URL (re-runnable)')
-  .action(async () => {
-    const { DATABASE_URL } = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true }));
-    const applied = await migrate(DATABASE_URL, (m) => console.log(m));
-    console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
+  .option('--check', 'apply nothing: exit 0 when the schema is up to date, 1 when a migration is pending')
+  .addOption(new Option('--wait <duration>', 'with --check: wait this long for the schema to become up to date').argParser(durationMs).default(0, '0'))
+  .action(async (opts: { check?: boolean; wait: number }) => {
+    process.exitCode = await runMigrate({ check: opts.check === true, waitMs: opts.wait });
   });
 
 program

@@ -15,7 +15,7 @@ export type { HotHealth } from './health.ts';
 export type { BackfillPages, ClosedTicket, IndexPosition } from './backfillPages.ts';
 export type { HotInspection, MoveCounts, QueryCost, SlotState } from './inspection.ts';
 export { planAnswers, type PlanAnswers } from './planQueries.ts';
-export { migrate, loadMigrations, splitStatements, type Migration } from './migrations.ts';
+export { migrate, loadMigrations, pendingMigrations, splitStatements, type Migration } from './migrations.ts';
 
 export interface HotStore {
   tickets: HotTickets;

@@ -95,6 +95,31 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
   return applied;
 }
 
+/** The migrations not yet applied (all of them on a database never migrated); an edited applied one is an error. */
+export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'ticket-archiver-migrate-check' });
+  await client.connect().catch((err: unknown) => {
+    throw hotStoreError(err, 'connecting to check migrations (DATABASE_URL)');
+  });
+  try {
+    const table = await client.query<{ t: string | null }>("SELECT to_regclass('public.ticket_archiver_migrations')::text AS t");
+    const done = new Map<string, string>();
+    if (table.rows[0]?.t) {
+      const rows = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM public.ticket_archiver_migrations');
+      for (const r of rows.rows) done.set(r.name, r.checksum);
+    }
+    return loadMigrations().flatMap((m) => {
+      const previous = done.get(m.name);
+      if (previous !== undefined && previous !== m.checksum) {
+        throw new MigrationError(`migration ${m.name} was changed after it was applied; add a new migration instead`);
+      }
+      return previous === undefined ? [m.name] : [];
+    });
+  } finally {
+    await client.end();
+  }
+}
+
 /** A CREATE INDEX CONCURRENTLY that failed leaves an INVALID index which IF NOT EXISTS would then skip forever. */
 async function assertNoInvalidIndexes(client: pg.Client): Promise<void> {
   const res = await client.query<{ index: string }>(`SELECT c.relname AS index FROM pg_index i
