@@ -37,6 +37,13 @@ const versionsSchema = z.object({
     etcd: z.object({ debianPackage: z.string(), debianVersion: z.string() }),
   }),
   strimzi: z.object({ version: z.string(), jackson: z.string() }),
+  image: z.object({
+    dockerBase: z.string(),
+    debianSuite: z.string(),
+    mirror: z.string().url(),
+    nodejsMajor: z.number().int(),
+    lastInstalled: z.record(z.string(), z.string()),
+  }),
 });
 
 export type Versions = z.infer<typeof versionsSchema>;
