@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildImage, runInImage, type BuiltImage } from '../../infra/k8s/image/image.ts';
+import { buildImage, unpackImage, type UnpackedImage } from '../../infra/k8s/image/image.ts';
 import { projectRoot, stackSettings } from '../../infra/local/settings.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
 import { ensureStack } from '../support/stack.ts';
@@ -16,15 +16,22 @@ const v = loadVersions();
 
 describe('the container image (built without Docker)', () => {
   let dir = '';
-  let image: BuiltImage;
+  let image: UnpackedImage | undefined;
+  const run = (o?: Parameters<UnpackedImage['run']>[0]) => {
+    assert.ok(image, 'the image was built');
+    return image.run(o);
+  };
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ticket-archiver-image-'));
-    image = buildImage(stackSettings(), v, { tag: 'test', out: dir }, (m) => process.stderr.write(`[image] ${m}\n`));
+    image = unpackImage(buildImage(stackSettings(), v, { tag: 'test', out: dir }, (m) => process.stderr.write(`[image] ${m}\n`)), dir);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    image?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('runs ticket-archiver --help as user 10001', () => {
-    const r = runInImage(image, dir);
+    const r = run();
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage: ticket-archiver/);
     for (const command of ['archive', 'reconcile', 'migrate', 'status']) assert.match(r.stdout, new RegExp(`\\n  ${command} `), command);
@@ -35,7 +42,7 @@ describe('the container image (built without Docker)', () => {
   it("runs the Node.js major of the Dockerfile's base", () => {
     const dockerBases = [...readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
     assert.deepEqual([...new Set(dockerBases)], [v.image.dockerBase], 'the Dockerfile pins the base versions.json names');
-    const r = runInImage(image, dir, { entrypoint: ['node', '--version'] });
+    const r = run({ entrypoint: ['node', '--version'] });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('.')[0], `v${v.image.nodejsMajor}`);
     assert.equal(v.image.dockerBase.split(':')[1]?.split('.')[0], String(v.image.nodejsMajor));
@@ -52,16 +59,16 @@ describe('the container image (built without Docker)', () => {
       'test "$(id -u)" = 10001',
     ];
     for (const check of checks) {
-      const r = runInImage(image, dir, { entrypoint: ['sh', '-c', check] });
+      const r = run({ entrypoint: ['sh', '-c', check] });
       assert.equal(r.status, 0, `${check}: ${r.stderr}`);
     }
   });
 
   it('finds its migrations: migrate --check against the stack exits 0', async () => {
     const env = await ensureStack();
-    const r = runInImage(image, dir, { args: ['migrate', '--check'], env: { DATABASE_URL: env.DATABASE_URL } });
+    const r = run({ args: ['migrate', '--check'], env: { DATABASE_URL: env.DATABASE_URL } });
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const broken = runInImage(image, dir, { args: ['migrate', '--check'], env: { DATABASE_URL: 'not a url' } });
+    const broken = run({ args: ['migrate', '--check'], env: { DATABASE_URL: 'not a url' } });
     assert.notEqual(broken.status, 0, 'a bad setting fails');
     assert.match(broken.stderr, /DATABASE_URL/);
   });

@@ -1,8 +1,8 @@
 // The Dockerfile's image built without Docker: the program compiled as the Dockerfile's build stage does it
 // (tsconfig.image.json, production dependencies only), laid out as its runtime stage lays it out (/app, the
 // migrations and connectors beside the compiled code, `ticket-archiver` on the PATH, user 10001), on the cached
-// Debian root of rootfs.ts, assembled into an OCI image layout with umoci. `runInImage` unpacks an image and runs its
-// entrypoint under chroot as the image's user, with the image's environment and nothing of the caller's.
+// Debian root of rootfs.ts, assembled into an OCI image layout with umoci. An unpacked image runs its
+// entrypoint under chroot as the image's user, with the image's environment and nothing of the caller's (unpackImage).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,21 +87,36 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-/** Runs the image as an engine would, as far as chroot can: its user, entrypoint + cmd, environment (and nothing of
- * the caller's) and working directory, over its unpacked root. */
-export function runInImage(image: BuiltImage, workDir: string, o: RunOptions = {}): { status: number | null; stdout: string; stderr: string; spec: RuntimeSpec['process'] } {
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  spec: RuntimeSpec['process'];
+}
+
+export interface UnpackedImage {
+  /** Runs the image as an engine would, as far as chroot can: its user, entrypoint + cmd, environment (and nothing of
+   * the caller's) and working directory, over its root. */
+  run(o?: RunOptions): RunResult;
+  close(): void;
+}
+
+/** Unpacks the image once (umoci writes the OCI runtime configuration an engine would run: the image's user,
+ * entrypoint + cmd, environment, working directory) for any number of runs. */
+export function unpackImage(image: BuiltImage, workDir: string): UnpackedImage {
   const bundle = join(workDir, 'run-bundle');
   rmSync(bundle, { recursive: true, force: true });
   run(NAME, 'umoci', ['unpack', '--image', `${image.layout}:${image.tag}`, bundle]);
-  try {
-    // umoci writes the OCI runtime configuration an engine would run: the image's user, entrypoint + cmd, env, cwd.
-    const spec = (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as RuntimeSpec).process;
-    const entrypointLength = spec.args.length - 1; // one `cmd` word in this image
-    const entrypoint = o.entrypoint ?? spec.args.slice(0, entrypointLength);
-    const argv = [...entrypoint, ...(o.args ?? (o.entrypoint ? [] : spec.args.slice(entrypointLength)))];
-    const r = spawnSync('chroot', [`--userspec=${spec.user.uid}:${spec.user.gid}`, join(bundle, 'rootfs'), '/usr/bin/env', '-i', ...(spec.env ?? []), ...Object.entries(o.env ?? {}).map(([k, val]) => `${k}=${val}`), 'sh', '-c', 'cd "$0" && exec "$@"', spec.cwd, ...argv], { encoding: 'utf8' });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr, spec };
-  } finally {
-    rmSync(bundle, { recursive: true, force: true });
-  }
+  const spec = (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as RuntimeSpec).process;
+  const entrypointLength = spec.args.length - 1; // one `cmd` word in this image
+  return {
+    run(o = {}) {
+      const entrypoint = o.entrypoint ?? spec.args.slice(0, entrypointLength);
+      const argv = [...entrypoint, ...(o.args ?? (o.entrypoint ? [] : spec.args.slice(entrypointLength)))];
+      const env = [...(spec.env ?? []), ...Object.entries(o.env ?? {}).map(([k, val]) => `${k}=${val}`)];
+      const r = spawnSync('chroot', [`--userspec=${spec.user.uid}:${spec.user.gid}`, join(bundle, 'rootfs'), '/usr/bin/env', '-i', ...env, 'sh', '-c', 'cd "$0" && exec "$@"', spec.cwd, ...argv], { encoding: 'utf8' });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr, spec };
+    },
+    close: () => rmSync(bundle, { recursive: true, force: true }),
+  };
 }

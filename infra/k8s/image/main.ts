@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { projectRoot, stackSettings } from '../../local/settings.ts';
 import { loadVersions } from '../../local/versions.ts';
-import { buildImage, runInImage } from './image.ts';
+import { buildImage, unpackImage } from './image.ts';
 
 const opts = new Command()
   .name('npm run image:build --')
@@ -16,7 +16,9 @@ const opts = new Command()
 
 const log = (m: string) => console.error(m);
 const image = buildImage(stackSettings(), loadVersions(), opts, log);
-const help = runInImage(image, opts.out);
+const unpacked = unpackImage(image, opts.out);
+const help = unpacked.run();
+unpacked.close();
 process.stdout.write(help.stdout);
 if (help.status !== 0) {
   console.error(`ticket-archiver --help in the image exited ${help.status}:\n${help.stderr}`);
