@@ -56,8 +56,11 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
     if (e.event !== 'restored' || typeof move !== 'string' || copies.some((c) => c.move === move)) continue;
     copies.push({ version: e.version ?? '?', mover: text(e.detail.archivedBy) ?? 'unknown', move, copiedAt: e.detail.copiedAt instanceof Date ? e.detail.copiedAt : text(e.detail.copiedAt), contentHash: text(e.detail.contentHash) ?? '', columns: null });
   }
+  // One read per move, shared by the copy's steps and the archive check below.
+  const moveIds = [...new Set(copies.flatMap((c) => (c.move ? [c.move] : [])))];
+  const moves = new Map(await Promise.all(moveIds.map(async (m) => [m, await cold.moves.of(m)] as const)));
   for (const copy of copies) {
-    const move = copy.move ? await cold.moves.of(copy.move) : undefined;
+    const move = copy.move ? moves.get(copy.move) : undefined;
     const copiedAt = copy.copiedAt ?? move?.startedAt;
     steps.push({
       at: copiedAt ? iso(copiedAt) : '',
@@ -68,7 +71,7 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
     if (move?.state === 'abandoned') steps.push({ at: iso(move.abandonedAt ?? move.startedAt), what: 'move abandoned by the reconciler (interrupted before its commit)', detail: { move: move._id } });
   }
   for (const doc of docs) {
-    const moveState = doc.archive.move ? (await cold.moves.of(doc.archive.move))?.state : undefined;
+    const moveState = doc.archive.move ? moves.get(doc.archive.move)?.state : undefined;
     if (doc.archive.archivedAt) steps.push({ at: iso(doc.archive.archivedAt), what: 'confirmed as the archive on its own', detail: {} });
     if (isArchive(doc.archive, moveState)) archived = { version: doc.version, contentHash: doc.archive.contentHash };
   }
