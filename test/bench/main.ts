@@ -11,8 +11,11 @@ import { archiverSchema } from '../../services/archiver/settings.ts';
 import { positiveInt } from '../../services/cli/options.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
-import { headline, writeReport, type BenchRun } from './report.ts';
-import { archiverStage, ceilingStage, copierStage, costStage, type BackfillResult, type StageOptions } from './stages.ts';
+import { headline, type BenchRun } from './headline.ts';
+import { writeReport } from './report.ts';
+import { archiverStage } from './archiverStage.ts';
+import type { BackfillResult, StageOptions } from './stage.ts';
+import { ceilingStage, copierStage, costStage } from './storeStages.ts';
 
 const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'backfill', 'throttled', 'growth'] as const;
 type Part = (typeof PARTS)[number];

@@ -1,0 +1,147 @@
+// What every stage of the benchmark shares: its options and results, a wiped stack with freshly generated tickets
+// (the same data for every contender), the quiet baselines of the business update stream, and freshness rounds.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConnectorDefinition, pauseConnector, registerConnector, waitForConnectorRunning } from '../../services/edges/kafkaConnect/index.ts';
+import type { IsolatedStack } from '../support/isolatedStack.ts';
+import { openBenchStores, type BenchStores } from './benchStores.ts';
+import type { CeilingRun } from './ceilings.ts';
+import type { ProfileSummary } from './cpuProfile.ts';
+import { measureFreshness } from './freshness.ts';
+import { distribution, type Distribution, type ProgressSample } from './stats.ts';
+import { generateTickets, type GeneratedTickets } from './ticketData.ts';
+import type { UpdateStream } from './updateStream.ts';
+
+export interface StageOptions {
+  tickets: number;
+  coldAfterMs: number;
+  repeats: number;
+  trafficPerSecond: number;
+  /** Seconds of each quiet-traffic baseline window. */
+  baselineSeconds: number;
+  freshnessTickets: number;
+  copierBatch: number;
+  copierIntervalSeconds: number;
+  /** Stop an archiver backfill once this many tickets moved (growth at large sizes: the same work as the main run,
+   * on a larger table); undefined runs it to the end. */
+  untilMoved?: number;
+  profileDir: string;
+  log(m: string): void;
+}
+
+export interface TrafficPhase {
+  /** Latency of the business updates, ms. */
+  latency: Distribution;
+  errors: number;
+}
+
+export interface BackfillResult {
+  contender: string;
+  tickets: number;
+  data: GeneratedTickets;
+  moved: number;
+  seconds: number;
+  ticketsPerSecond: number;
+  /** Cut off at the window before the backfill ended. */
+  windowed: boolean;
+  /** Hot rows left cold when the measurement ended. */
+  coldLeftAtEnd: number;
+  progress: ProgressSample[];
+  quietTraffic: TrafficPhase[];
+  backfillTraffic: TrafficPhase;
+  /** Raw latencies (ms) of the quiet (first window) and backfill phases, for the distribution chart. */
+  latencySamples: { quiet: number[]; backfill: number[] };
+  cpuByComponent: Record<string, number>;
+  archivers?: Array<{ name: string; cpuSeconds: number; peakRssMB: number }>;
+  freshness?: { rounds: Array<{ delays: Distribution; notMoved: number }>; all: number[] };
+  profile?: ProfileSummary;
+  /** What `ticket-archiver status` predicted at 10, 25, 50 and 75% of the backfill, against when it really ended. */
+  eta?: EtaCheck[];
+  notes: string[];
+}
+
+export interface EtaCheck {
+  /** Share of the cold tickets moved when status was asked. */
+  fraction: number;
+  atSeconds: number;
+  etaSeconds: number | null;
+  basis: string;
+  actualSeconds: number;
+  /** (predicted - actual) / actual, in percent. */
+  errorPercent: number | null;
+}
+
+export interface CeilingResult {
+  sample: number;
+  coldStore: CeilingRun[];
+  delete: CeilingRun[];
+  quietTraffic: TrafficPhase[];
+}
+
+/** How the connector runs during a stage: paused (no CDC), as configured, or with whole rows in its events (the
+ * configuration before `column.include.list`, kept as a comparison). */
+type ConnectorMode = 'paused' | 'running' | 'full-rows';
+
+export async function prepare(stack: IsolatedStack, o: StageOptions, connector: ConnectorMode) {
+  o.log('starting a wiped stack');
+  const env = await stack.fresh();
+  if (connector === 'full-rows') {
+    const def = loadConnectorDefinition();
+    const config = Object.fromEntries(Object.entries(def.config).filter(([k]) => k !== 'column.include.list'));
+    await registerConnector(env.KAFKA_CONNECT_URL, { name: def.name, config });
+    await sleep(3000); // the reconfigured task restarts
+    await waitForConnectorRunning(env.KAFKA_CONNECT_URL, def.name, 120_000);
+  }
+  const stores = await openBenchStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 4 });
+  await stores.cold.ensureIndexes();
+  // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
+  if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition().name);
+  const data = await generate(stores, o);
+  return { env, stores, data };
+}
+
+async function generate(stores: BenchStores, o: StageOptions): Promise<GeneratedTickets> {
+  const data = await generateTickets(stores.pool, o.tickets, o.coldAfterMs, (m) => o.log(m));
+  o.log(`${data.total} tickets (${data.cold} cold), bodies ${data.bodyBytes.min}..${data.bodyBytes.max} B (mean ${data.bodyBytes.mean}), table ${Math.round(data.tableBytes / 2 ** 20)} MiB, in ${data.seconds.toFixed(0)} s`);
+  return data;
+}
+
+/** Quiet baselines: the update stream alone, `repeats` windows. */
+export async function quietWindows(stream: UpdateStream, o: StageOptions): Promise<{ phases: TrafficPhase[]; first: number[] }> {
+  const phases: TrafficPhase[] = [];
+  let first: number[] = [];
+  for (let i = 0; i < o.repeats; i++) {
+    const from = stream.now();
+    const errorsBefore = stream.errors;
+    await sleep(o.baselineSeconds * 1000);
+    // Updates still in flight at the window's end are waited for, so the slowest are not dropped.
+    await sleep(1000);
+    const latencies = stream.latencies(from, from + o.baselineSeconds * 1000);
+    if (i === 0) first = latencies;
+    phases.push({ latency: distribution(latencies), errors: stream.errors - errorsBefore });
+  }
+  o.log(`quiet update latency p99: ${phases.map((p) => p.latency.p99.toFixed(1)).join(', ')} ms`);
+  return { phases, first };
+}
+
+/** The update stream's latency before (quiet) and during a backfill that ran from `from` to `to`. */
+export function trafficOf(stream: UpdateStream, quiet: { phases: TrafficPhase[]; first: number[] }, from: number, to: number, errorsBefore: number) {
+  const during = stream.latencies(from, to);
+  return {
+    quietTraffic: quiet.phases,
+    backfillTraffic: { latency: distribution(during), errors: stream.errors - errorsBefore },
+    latencySamples: { quiet: quiet.first, backfill: during },
+  };
+}
+
+export async function freshnessRounds(stores: BenchStores, o: StageOptions, giveUpSeconds: number) {
+  const rounds = [];
+  const all: number[] = [];
+  for (let i = 0; i < o.repeats; i++) {
+    const round = await measureFreshness(stores.pool, { count: o.freshnessTickets, spreadSeconds: 60, leadSeconds: 15, coldAfterMs: o.coldAfterMs, giveUpSeconds });
+    all.push(...round.delaysSeconds);
+    const delays = distribution(round.delaysSeconds);
+    rounds.push({ delays, notMoved: round.notMoved });
+    o.log(`freshness round ${i + 1}: p50 ${delays.p50.toFixed(1)} s, p99 ${delays.p99.toFixed(1)} s, max ${delays.max.toFixed(1)} s, not moved ${round.notMoved}`);
+  }
+  return { rounds, all };
+}
