@@ -1,6 +1,6 @@
 // Lint rules: typescript-eslint's recommended type-aware set, so promise misuse (a floating promise can lose a move's
 // failure) is caught before it ships; and the architecture, so a file's folder tells what it may import:
-//   services/core      pure: zod, node:crypto and each other; no driver, no I/O module, no process.env
+//   services/core      pure: zod, lossless-json, node:crypto and each other; no driver, no I/O module, no process.env
 //   services/edges/X   one server each (hotStore: pg, coldStore: mongodb, kafka: kafkajs, kafkaConnect: fetch);
 //                      core and its own files only, never another edge or a service
 //   services/runtime   process plumbing (logs, HTTP endpoints, throttle and progress loops, chart images); core only

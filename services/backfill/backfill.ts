@@ -10,6 +10,7 @@ import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
 import type { BackfillSlice, Backfills } from '../edges/coldStore/index.ts';
 import type { BackfillPages, ClosedTicket } from '../edges/hotStore/index.ts';
+import { dateOrNull } from '../core/timestamps.ts';
 import { planSlices } from './slices.ts';
 
 export interface BackfillDeps {
@@ -60,7 +61,9 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
             if (o.outcome === 'archived') slice.handled++;
           }
         } else {
-          await d.setTimers(page.map((t) => ({ id: t.id, version: t.version, dueAt: new Date(d.timestampMs(t.lastOperatedAt) + d.coldAfterMs), partition: d.partitionOf(t.id) })));
+          // Tickets due beyond a Date's range ('infinity') need no timer.
+          const timers = page.map((t) => ({ id: t.id, version: t.version, dueAt: dateOrNull(d.timestampMs(t.lastOperatedAt) + d.coldAfterMs), partition: d.partitionOf(t.id) }));
+          await d.setTimers(timers.flatMap((t) => (t.dueAt ? [{ ...t, dueAt: t.dueAt }] : [])));
           slice.handled += page.length;
         }
         const last = page[page.length - 1] as ClosedTicket;

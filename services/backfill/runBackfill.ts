@@ -13,7 +13,7 @@ import { progressRecorder } from '../runtime/progressRecorder.ts';
 import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { runBackfill, type BackfillSummary } from './backfill.ts';
 import type { BackfillSettings } from './settings.ts';
-import { isoOf } from './slices.ts';
+import { pgTimestampMs } from '../core/timestamps.ts';
 
 export interface BackfillOptions {
   name: string;
@@ -74,7 +74,7 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
       move,
       setTimers: (timers) => coldSide.setTimers(timers, new Date()),
       partitionOf: (id) => moveDeps.partitionOf(id),
-      timestampMs: (text) => Date.parse(isoOf(text)),
+      timestampMs: pgTimestampMs,
       stopped: () => o.stopped(),
       log,
       ...(o.onPage ? { onPage: o.onPage } : {}),

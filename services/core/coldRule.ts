@@ -11,10 +11,3 @@ export interface ColdRuleInput {
 export function coldAt(ticket: ColdRuleInput, coldAfterMs: number): number | undefined {
   return ticket.status === 'closed' ? ticket.lastOperatedAtMs + coldAfterMs : undefined;
 }
-
-/** Parses a Debezium/ISO timestamp (microseconds allowed) to epoch milliseconds, rounding down. */
-export function timestampMs(iso: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${iso}`);
-  return ms;
-}

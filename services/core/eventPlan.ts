@@ -1,7 +1,8 @@
 // What a chunk of change events asks for, decided without I/O: the latest event of each ticket wins (a ticket's
 // events are ordered within its partition), then the cold rule says move now, set a timer, or nothing (a ticket hot
 // again keeps any timer it had until that fires: the move re-reads it, finds it hot and removes the timer then).
-import { coldAt, timestampMs } from './coldRule.ts';
+import { coldAt } from './coldRule.ts';
+import { dateOrNull, isoTimestampMs } from './timestamps.ts';
 import type { TicketEvent } from './ticketEvent.ts';
 
 export interface ReceivedEvent {
@@ -37,10 +38,12 @@ export function planEvents(events: ReceivedEvent[], coldAfterMs: number, nowMs: 
       plan.deleted.push(id);
     } else if (event.kind === 'upsert') {
       const version = String(event.row.version);
-      const due = coldAt({ status: event.row.status, lastOperatedAtMs: timestampMs(event.row.last_operated_at) }, coldAfterMs);
+      const due = coldAt({ status: event.row.status, lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) }, coldAfterMs);
       if (due === undefined) continue;
+      // A ticket that turns cold beyond a Date's range ('infinity') needs no timer.
+      const dueAt = dateOrNull(due);
       if (due <= nowMs) plan.moveNow.push({ id, version });
-      else plan.timers.push({ id, version, dueAt: new Date(due), partition });
+      else if (dueAt) plan.timers.push({ id, version, dueAt, partition });
     }
   }
   return plan;

@@ -1,14 +1,23 @@
 // Debezium change events of public.tickets (JsonConverter, schemas disabled), parsed with zod into plain data.
 // Pure: no I/O, so every shape the connector can emit is covered by fast unit tests.
+import { isInteger, isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
 import { MalformedEventError } from './errors.ts';
+import { isoTimestampMs } from './timestamps.ts';
 
-// Ticket ids are bigint in PostgreSQL. JSON.parse in Node 20 cannot keep integers above 2^53 exact, so such an
-// id is refused as malformed (dead-lettered) rather than rounded to another ticket's id.
-const ticketId = z.number().int().positive().refine(Number.isSafeInteger, 'ticket id is beyond 2^53 and cannot be handled exactly');
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
-// Debezium writes timestamptz as an ISO-8601 UTC string with up to microsecond precision (ZonedTimestamp).
-const zonedTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'expected an ISO-8601 UTC timestamp');
+// A bigint column in any part of PostgreSQL's range (snowflake ids reach 2^63 - 1): JSON.parse would round integers
+// beyond 2^53 to a neighbour, so they arrive as bigint (see parseJson) and leave as exact decimal text.
+const bigintColumn = z
+  .union([z.number().refine(Number.isSafeInteger, 'expected a whole number (one beyond 2^53 was rounded: written as a float?)'), z.bigint().min(INT64_MIN).max(INT64_MAX)])
+  .transform((n) => n.toString());
+const ticketId = bigintColumn.refine((id) => !id.startsWith('-') && id !== '0', 'a ticket id is positive');
+
+// Debezium writes timestamptz as an ISO-8601 UTC string with up to microsecond precision (ZonedTimestamp), signed
+// years outside 1..9999, and PostgreSQL's 'infinity' and '-infinity' as they are.
+const zonedTimestamp = z.string().refine((t) => !Number.isNaN(isoTimestampMs(t)), 'expected an ISO-8601 UTC timestamp or +-infinity');
 
 const ticketStatusSchema = z.enum(['unassigned', 'in_progress', 'closed']);
 
@@ -21,13 +30,13 @@ export const ticketRowSchema = z.looseObject({
   id: ticketId,
   status: ticketStatusSchema,
   last_operated_at: zonedTimestamp,
-  version: z.number().int().nonnegative(),
-  customer_id: z.number().int().optional(),
+  version: bigintColumn.refine((v) => !v.startsWith('-'), 'a version is not negative'),
+  customer_id: bigintColumn.optional(),
   subject: z.string().nullable().optional(),
   body: z.string().nullable().optional(),
   created_at: zonedTimestamp.optional(),
-  last_operator_id: z.number().int().nullable().optional(),
-  last_operator_group_id: z.number().int().nullable().optional(),
+  last_operator_id: bigintColumn.nullable().optional(),
+  last_operator_group_id: bigintColumn.nullable().optional(),
 });
 
 export const sourceSchema = z.looseObject({
@@ -40,8 +49,8 @@ export const sourceSchema = z.looseObject({
   db: z.string(),
   schema: z.string(),
   table: z.string(),
-  txId: z.number().int().nullable().optional(),
-  lsn: z.number().int().nullable().optional(),
+  txId: bigintColumn.nullable().optional(),
+  lsn: bigintColumn.nullable().optional(),
   sequence: z.string().nullable().optional(),
 });
 
@@ -56,31 +65,46 @@ export const envelopeSchema = z.looseObject({
 
 export const keySchema = z.object({ id: ticketId });
 
-export type TicketRow = z.infer<typeof ticketRowSchema>;
-export type SourceInfo = z.infer<typeof sourceSchema>;
+export type TicketRow = z.output<typeof ticketRowSchema>;
+export type SourceInfo = z.output<typeof sourceSchema>;
 
 /** What the archiver needs to know about one message of the tickets topic. */
 export type TicketEvent =
-  | { kind: 'upsert'; op: 'c' | 'u' | 'r'; id: number; row: TicketRow; source: SourceInfo; snapshot: boolean }
+  | { kind: 'upsert'; op: 'c' | 'u' | 'r'; id: string; row: TicketRow; source: SourceInfo; snapshot: boolean }
   // With REPLICA IDENTITY DEFAULT only the key of a deleted row is known: Debezium fills the other `before`
   // columns with placeholders (0, '', 1970-01-01, the column default), so nothing else is read from it.
-  | { kind: 'delete'; id: number; source: SourceInfo }
-  | { kind: 'tombstone'; id: number }
+  | { kind: 'delete'; id: string; source: SourceInfo }
+  | { kind: 'tombstone'; id: string }
   | { kind: 'truncate'; source: SourceInfo };
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
+// JSON.parse rounds integers beyond 2^53. Only when a field we read holds such an integer (a rare id; Debezium's ts_ns
+// in every event is not read) is the message parsed again with the slower lossless parser, keeping them as bigint.
+const exactNumber = (text: string): number | bigint => (isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text));
+const rounded = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v);
+const fieldsRead = (o: unknown): unknown[] => (o !== null && typeof o === 'object' ? Object.values(o) : []);
+
+function holdsRoundedInteger(parsed: unknown): boolean {
+  if (parsed === null || typeof parsed !== 'object') return false;
+  const { before, after, source } = parsed as Record<string, unknown>;
+  const fromSource = source !== null && typeof source === 'object' ? [(source as Record<string, unknown>).lsn, (source as Record<string, unknown>).txId] : [];
+  return [...fieldsRead(parsed), ...fieldsRead(before), ...fieldsRead(after), ...fromSource].some(rounded);
+}
+
 function parseJson(what: string, buf: Buffer): unknown {
+  const text = buf.toString('utf8');
   try {
-    return JSON.parse(buf.toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
+    return holdsRoundedInteger(parsed) ? parseLossless(text, null, exactNumber) : parsed;
   } catch (err) {
     throw new MalformedEventError(`${what} is not JSON: ${(err as Error).message}`);
   }
 }
 
-function parseKey(key: Buffer | null): number | undefined {
+function parseKey(key: Buffer | null): string | undefined {
   if (key === null || key.length === 0) return undefined;
   const parsed = keySchema.safeParse(parseJson('message key', key));
   if (!parsed.success) throw new MalformedEventError(`message key: ${describe(parsed.error)}`);

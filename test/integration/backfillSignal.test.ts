@@ -34,10 +34,10 @@ describe('incremental snapshot through the signal table', () => {
       const reads = () =>
         reader.messages
           .map((m) => parseTicketEvent(m.key, m.value))
-          .filter((e) => e.kind === 'upsert' && e.op === 'r' && ids.includes(e.id));
+          .filter((e) => e.kind === 'upsert' && e.op === 'r' && ids.includes(Number(e.id)));
       await reader.waitFor(() => reads().length >= ids.length, 90_000, `snapshot reads of tickets ${ids.join(',')}`);
       const events = reads();
-      assert.deepEqual([...new Set(events.map((e) => ('id' in e ? e.id : 0)))].sort((a, b) => a - b), ids);
+      assert.deepEqual([...new Set(events.map((e) => ('id' in e ? Number(e.id) : 0)))].sort((a, b) => a - b), ids);
       for (const e of events) assert.ok(e.kind === 'upsert' && e.snapshot && e.source.snapshot === 'incremental', JSON.stringify(e));
     } finally {
       await reader.close();

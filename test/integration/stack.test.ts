@@ -57,8 +57,8 @@ describe('local stack', () => {
       const markerId = Number(marker[0]?.id);
 
       const all = () => reader.messages.map((m) => ({ m, e: parseTicketEvent(m.key, m.value) }));
-      const mine = () => all().filter(({ e }) => ('id' in e ? e.id === id : false));
-      await reader.waitFor(() => mine().length >= 2 && all().some(({ e }) => 'id' in e && e.id === markerId), 60_000, `2 events of ticket ${id} and the marker`);
+      const mine = () => all().filter(({ e }) => ('id' in e ? e.id === String(id) : false));
+      await reader.waitFor(() => mine().length >= 2 && all().some(({ e }) => 'id' in e && e.id === String(markerId)), 60_000, `2 events of ticket ${id} and the marker`);
       await sleep(2000);
 
       const events = mine();

@@ -37,8 +37,19 @@ describe('cold document', () => {
     doc.row = { ...doc.row, body: 'tampered' };
     assert.throws(() => restoreRecordJson(doc), RowShapeError);
   });
+  it('archives values a typed field cannot hold: the field is null and named in archive.untyped, row exact', () => {
+    const odd = { ...row, created_at: '0044-03-15 00:00:00+00 BC', last_operated_at: '-infinity', customer_id: '1.5', last_operator_id: '99999999999999999999' };
+    const doc = toColdDocument(odd, columns, 'me', new Date(0));
+    assert.deepEqual(doc.row, odd);
+    assert.equal(doc.created_at?.toISOString(), '-000043-03-15T00:00:00.000Z', 'a BC date fits a Date');
+    assert.deepEqual([doc.last_operated_at, doc.customer_id, doc.last_operator_id], [null, null, null]);
+    assert.deepEqual(doc.archive.untyped, ['customer_id', 'last_operated_at', 'last_operator_id']);
+    assert.equal(toColdDocument(row, columns, 'me', new Date(0)).archive.untyped, undefined, 'absent when every field holds its value');
+    assert.throws(() => toColdDocument({ ...row, id: 'x' }, columns, 'me', new Date(0)), RowShapeError, 'the id must be a whole number');
+  });
   it('reads PostgreSQL ISO UTC timestamps', () => {
     assert.equal(pgTimestampToDate('2026-01-02 03:04:05.678901+00')?.toISOString(), '2026-01-02T03:04:05.678Z');
     assert.equal(pgTimestampToDate(null), null);
+    assert.equal(pgTimestampToDate('infinity'), null);
   });
 });

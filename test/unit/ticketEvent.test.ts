@@ -26,9 +26,9 @@ describe('parseTicketEvent', () => {
     assert.equal(e.kind, 'upsert');
     if (e.kind !== 'upsert') return;
     assert.equal(e.op, 'u');
-    assert.equal(e.row.version, 2);
+    assert.equal(e.row.version, '2');
     assert.equal(e.row.status, 'closed');
-    assert.equal(e.source.lsn, 26461528);
+    assert.equal(e.source.lsn, '26461528');
     assert.equal(e.snapshot, false);
   });
   it('keeps columns it does not know (added later with ALTER TABLE)', () => {
@@ -38,7 +38,13 @@ describe('parseTicketEvent', () => {
   it('parses the captured columns alone (the connector sends only id, status, last_operated_at and version)', () => {
     const captured = { id: 1, status: 'closed', last_operated_at: row.last_operated_at, version: 4 };
     const e = parseTicketEvent(key, buf({ before: null, after: captured, source, op: 'r', ts_ms: 1 }));
-    assert.ok(e.kind === 'upsert' && e.row.version === 4 && e.row.status === 'closed');
+    assert.ok(e.kind === 'upsert' && e.row.version === '4' && e.row.status === 'closed');
+  });
+  it('accepts every last_operated_at PostgreSQL can hold (signed years, infinities)', () => {
+    for (const t of ['infinity', '-infinity', '+10000-01-01T00:00:00Z', '-4712-01-01T00:00:00Z']) {
+      const e = parseTicketEvent(key, buf({ before: null, after: { ...row, last_operated_at: t }, source, op: 'u', ts_ms: 1 }));
+      assert.ok(e.kind === 'upsert' && e.row.last_operated_at === t);
+    }
   });
   it('refuses a row without the columns the cold rule needs', () => {
     const withoutTime: Record<string, unknown> = { ...row };
@@ -51,11 +57,28 @@ describe('parseTicketEvent', () => {
   });
   it('reads only the id from a delete (REPLICA IDENTITY DEFAULT placeholders are ignored)', () => {
     const e = parseTicketEvent(key, buf({ before: deleteBefore, after: null, source, op: 'd', ts_ms: 1 }));
-    assert.deepEqual(e.kind === 'delete' ? e.id : undefined, 1);
+    assert.deepEqual(e.kind === 'delete' ? e.id : undefined, '1');
   });
   it('parses a tombstone and a truncate', () => {
-    assert.deepEqual(parseTicketEvent(key, null), { kind: 'tombstone', id: 1 });
+    assert.deepEqual(parseTicketEvent(key, null), { kind: 'tombstone', id: '1' });
     assert.equal(parseTicketEvent(null, buf({ before: null, after: null, source, op: 't', ts_ms: 1 })).kind, 'truncate');
+  });
+  it('keeps ids, versions and other bigints anywhere in the int64 range exact', () => {
+    const max = '9223372036854775807';
+    const text = (id: string) =>
+      JSON.stringify({ before: null, after: { ...row, id: 0, version: 0, customer_id: 0 }, source, op: 'c', ts_ms: 1 })
+        .replace('"id":0', `"id":${id}`)
+        .replace('"version":0', `"version":${max}`)
+        .replace('"customer_id":0', '"customer_id":-9223372036854775808');
+    for (const id of [max, '9007199254740993', '1152921504606846977']) {
+      const e = parseTicketEvent(Buffer.from(`{"id":${id}}`), Buffer.from(text(id)));
+      assert.ok(e.kind === 'upsert');
+      assert.deepEqual([e.id, e.row.id, e.row.version, e.row.customer_id], [id, id, max, '-9223372036854775808']);
+    }
+    const deleted = JSON.stringify({ before: { ...deleteBefore, id: 0 }, after: null, source, op: 'd', ts_ms: 1 }).replace('"id":0', `"id":${max}`);
+    const e = parseTicketEvent(Buffer.from(`{"id":${max}}`), Buffer.from(deleted));
+    assert.deepEqual([e.kind, e.kind === 'delete' && e.id], ['delete', max]);
+    assert.deepEqual(parseTicketEvent(Buffer.from(`{"id":${max}}`), null), { kind: 'tombstone', id: max });
   });
   it('refuses malformed messages with the reason', () => {
     const cases: Array<[Buffer | null, Buffer | null, RegExp]> = [
@@ -64,7 +87,8 @@ describe('parseTicketEvent', () => {
       [key, buf({ before: null, after: { ...row, status: 'archived' }, source, op: 'u', ts_ms: 1 }), /after.*status/],
       [key, buf({ before: null, after: { ...row, last_operated_at: 'yesterday' }, source, op: 'u', ts_ms: 1 }), /last_operated_at/],
       [buf({ id: 2 }), buf({ before: null, after: row, source, op: 'c', ts_ms: 1 }), /key id 2 differs/],
-      [key, buf({ before: null, after: { ...row, id: 2 ** 60 }, source, op: 'c', ts_ms: 1 }), /beyond 2\^53/],
+      [null, Buffer.from(JSON.stringify({ before: null, after: row, source, op: 'c', ts_ms: 1 }).replace('"id":1,', '"id":9223372036854775808,')), /after row: id: Too big: expected bigint to be <=9223372036854775807/],
+      [null, Buffer.from(JSON.stringify({ before: null, after: row, source, op: 'c', ts_ms: 1 }).replace('"id":1,', '"id":1e19,')), /after row: id: expected a whole number \(one beyond 2\^53 was rounded/],
       [null, null, /tombstone without a ticket id/],
     ];
     for (const [k, v, reason] of cases) {

@@ -4,10 +4,13 @@
 // settings: UTC, ISO dates, ISO-8601 intervals, shortest-exact floats, hex bytea), or null. Text I/O is what
 // PostgreSQL guarantees to round-trip, so any type (numeric of any precision, timestamptz with microseconds,
 // json/jsonb, arrays, bytea, columns added later) comes back equal on restore. A few typed fields beside it serve
-// queries of the cold tier (a customer's tickets, a time range). Large text is stored once, inside `row`.
+// queries of the cold tier (a customer's tickets, a time range). Large text is stored once, inside `row`. A typed
+// field that cannot hold its column's value ('infinity', a year beyond a Date's range, a column whose type changed)
+// is null and named in `archive.untyped`: such a row is archived like any other, never stuck.
 // Plain data: ids, versions and other bigints are decimal text here; the cold store's edge stores them as int64.
 import { createHash } from 'node:crypto';
 import { RowShapeError } from '../errors.ts';
+import { dateOrNull, pgTimestampMs } from '../timestamps.ts';
 
 /** A hot row as text: column name -> PostgreSQL text output, or null. */
 export type RowText = Record<string, string | null>;
@@ -37,6 +40,8 @@ export interface ColdDocument {
     /** PostgreSQL type of every column at copy time (format_type). */
     columns: Record<string, string>;
     contentHash: string;
+    /** Typed fields left null because they cannot hold the column's value (the exact text is in `row`). */
+    untyped?: string[];
     copiedAt: Date;
     archivedAt: Date | null;
     mover: string;
@@ -61,12 +66,39 @@ function bigintText(column: string, text: string | null | undefined): string | n
   return text;
 }
 
-/** PostgreSQL's ISO timestamptz output in UTC ("2026-11-21 19:34:43.479004+00") to a Date (milliseconds). */
+/** PostgreSQL's ISO timestamptz output in UTC ("2026-11-21 19:34:43.479004+00") to a Date (milliseconds); null
+ * for null and for what a Date cannot hold ('infinity', years beyond +-275,760). */
 export function pgTimestampToDate(text: string | null | undefined): Date | null {
-  if (text === null || text === undefined) return null;
-  const d = new Date(text.replace(' ', 'T').replace(/\+00$/, 'Z'));
-  if (Number.isNaN(d.getTime())) throw new RowShapeError(`unexpected timestamptz text: ${text}`);
-  return d;
+  return text === null || text === undefined ? null : dateOrNull(pgTimestampMs(text));
+}
+
+const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** The typed fields beside `row`, and the names of those that cannot hold their column's value. */
+function typedFields(row: RowText) {
+  const untyped: string[] = [];
+  const whole = (name: string): string | null => {
+    const text = row[name];
+    if (text === null || text === undefined) return null;
+    if (/^-?\d{1,19}$/.test(text) && BigInt(text) >= INT64.min && BigInt(text) <= INT64.max) return text;
+    untyped.push(name);
+    return null;
+  };
+  const instant = (name: string): Date | null => {
+    const text = row[name];
+    const date = pgTimestampToDate(text);
+    if (date === null && text !== null && text !== undefined) untyped.push(name);
+    return date;
+  };
+  const fields = {
+    customer_id: whole('customer_id'),
+    status: row.status ?? null,
+    created_at: instant('created_at'),
+    last_operated_at: instant('last_operated_at'),
+    last_operator_id: whole('last_operator_id'),
+    last_operator_group_id: whole('last_operator_group_id'),
+  };
+  return { fields, untyped };
 }
 
 /** The cold document of a hot row, written by move `move` (state inMove), or on its own (state copied). */
@@ -74,21 +106,18 @@ export function toColdDocument(row: RowText, columns: Record<string, string>, mo
   const id = row.id;
   const version = row.version;
   if (!id || !version) throw new RowShapeError('a ticket row needs id and version');
+  const { fields, untyped } = typedFields(row);
   return {
     _id: bigintText('id', id) as string,
     version: bigintText('version', version) as string,
-    customer_id: bigintText('customer_id', row.customer_id),
-    status: row.status ?? null,
-    created_at: pgTimestampToDate(row.created_at),
-    last_operated_at: pgTimestampToDate(row.last_operated_at),
-    last_operator_id: bigintText('last_operator_id', row.last_operator_id),
-    last_operator_group_id: bigintText('last_operator_group_id', row.last_operator_group_id),
+    ...fields,
     row,
     archive: {
       state: move === undefined ? 'copied' : 'inMove',
       ...(move === undefined ? {} : { move }),
       columns,
       contentHash: contentHash(row),
+      ...(untyped.length > 0 ? { untyped } : {}),
       copiedAt: now,
       archivedAt: null,
       mover,

@@ -1,7 +1,7 @@
 // The decisions of a move, as plain functions over plain data: what each ticket's result was (followUp.ts decides
 // what must follow from it).
 import { ROW_LOCKED } from '../failureClass.ts';
-import { pgTimestampToDate } from './coldDocument.ts';
+import { LATEST_DATE_MS, pgTimestampMs } from '../timestamps.ts';
 import type { DeleteFailure, HotState, LedgerEntry, TicketVersion } from './ports.ts';
 
 export type MoveOutcome =
@@ -50,8 +50,9 @@ export function classifyUnread(id: string, state: HotState | undefined, ledger: 
   if (state.heldUntil !== null) return { id, version: state.version, outcome: 'held', retryAfter: state.heldUntil };
   if (state.status !== 'closed') return { id, version: state.version, outcome: 'notCold' };
   if (!state.cold) {
-    const due = new Date((pgTimestampToDate(state.lastOperatedAt)?.getTime() ?? 0) + coldAfterMs);
-    return { id, version: state.version, outcome: 'notDue', retryAfter: due.toISOString() };
+    // Due beyond a Date's range ('infinity'): the latest instant a timer can hold, so it never fires.
+    const due = new Date(Math.min(pgTimestampMs(state.lastOperatedAt) + coldAfterMs, LATEST_DATE_MS));
+    return { id, version: state.version, outcome: 'notDue', retryAfter: (Number.isNaN(due.getTime()) ? new Date(0) : due).toISOString() };
   }
   // Cold now but missed by the re-read a moment ago (it turned cold in between): look again at once.
   return { id, version: state.version, outcome: 'notDue', retryAfter: new Date(0).toISOString() };
