@@ -134,6 +134,8 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     countStuck: () => cold.stuck.count(),
     joined: () => membership.joined,
     assigned: () => membership.assigned,
+    oldestPending: () => intake.oldestPending(),
+    now: () => Date.now(),
     metrics,
     log,
   });

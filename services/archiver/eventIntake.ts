@@ -36,9 +36,13 @@ export interface IntakeDeps {
 
 export interface EventIntake {
   handleBatch(batch: PartitionBatch): Promise<void>;
+  /** Per partition in hand, when the oldest message not yet committed was produced (epoch ms): a partition that
+   * stalls, for any cause, shows here as an age that grows. */
+  oldestPending(): ReadonlyMap<number, number>;
 }
 
 export function eventIntake(d: IntakeDeps): EventIntake {
+  const pendingSince = new Map<number, number>();
   function parse(partition: number, messages: TicketMessage[]): { events: ReceivedEvent[]; letters: DeadLetter[] } {
     const events: ReceivedEvent[] = [];
     const letters: DeadLetter[] = [];
@@ -114,30 +118,40 @@ export function eventIntake(d: IntakeDeps): EventIntake {
   }
 
   return {
+    oldestPending: () => pendingSince,
     async handleBatch(batch) {
-      for (let i = 0; i < batch.messages.length; i += d.batchSize) {
-        if (!batch.live() || d.stopping()) return;
-        const chunk = batch.messages.slice(i, i + d.batchSize);
-        let deleted: string[];
-        try {
-          deleted = await withRetry(() => d.queues.run(batch.partition, () => handleChunk(batch.partition, chunk)), d.retry, {
-            shouldContinue: () => !d.stopping() && batch.live(),
-            onRetry: async (err, attempt, delayMs) => {
-              d.metrics.retries.inc({ stage: 'events' });
-              d.log.warn({ stage: 'events', partition: batch.partition, attempt, delayMs, err: errorMessage(err) }, 'transient failure; retrying');
-              await batch.heartbeat().catch(() => undefined);
-            },
-            ...(d.sleep ? { sleep: d.sleep } : {}),
-          });
-        } catch (err) {
-          if (err instanceof RetryAbandonedError) return; // not committed: redelivered to whoever owns the partition next
-          throw err;
-        }
-        // Dry runs change nothing, offsets included.
-        if (!d.dryRun) await batch.commit((chunk[chunk.length - 1] as TicketMessage).offset);
-        await countDeletes(deleted).catch((err: unknown) => d.log.debug({ err: errorMessage(err) }, 'could not tell who deleted tickets (metrics only)'));
-        await batch.heartbeat();
+      try {
+        await handleChunks(batch);
+      } finally {
+        pendingSince.delete(batch.partition);
       }
     },
   };
+
+  async function handleChunks(batch: PartitionBatch): Promise<void> {
+    for (let i = 0; i < batch.messages.length; i += d.batchSize) {
+      if (!batch.live() || d.stopping()) return;
+      const chunk = batch.messages.slice(i, i + d.batchSize);
+      pendingSince.set(batch.partition, Math.min(...chunk.map((m) => m.timestampMs)));
+      let deleted: string[];
+      try {
+        deleted = await withRetry(() => d.queues.run(batch.partition, () => handleChunk(batch.partition, chunk)), d.retry, {
+          shouldContinue: () => !d.stopping() && batch.live(),
+          onRetry: async (err, attempt, delayMs) => {
+            d.metrics.retries.inc({ stage: 'events' });
+            d.log.warn({ stage: 'events', partition: batch.partition, attempt, delayMs, err: errorMessage(err) }, 'transient failure; retrying');
+            await batch.heartbeat().catch(() => undefined);
+          },
+          ...(d.sleep ? { sleep: d.sleep } : {}),
+        });
+      } catch (err) {
+        if (err instanceof RetryAbandonedError) return; // not committed: redelivered to whoever owns the partition next
+        throw err;
+      }
+      // Dry runs change nothing, offsets included.
+      if (!d.dryRun) await batch.commit((chunk[chunk.length - 1] as TicketMessage).offset);
+      await countDeletes(deleted).catch((err: unknown) => d.log.debug({ err: errorMessage(err) }, 'could not tell who deleted tickets (metrics only)'));
+      await batch.heartbeat();
+    }
+  }
 }

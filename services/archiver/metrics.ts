@@ -20,6 +20,12 @@ export function createArchiverMetrics() {
     deadLettered: new Counter({ name: 'ticket_archiver_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['reason'], registers: [registry] }),
     events: new Counter({ name: 'ticket_archiver_events_total', help: 'Change events consumed, by kind', labelNames: ['kind'], registers: [registry] }),
     retries: new Counter({ name: 'ticket_archiver_retries_total', help: 'Retries of work that failed transiently', labelNames: ['stage'], registers: [registry] }),
+    oldestPendingAge: new Gauge({
+      name: 'ticket_archiver_oldest_pending_event_age_seconds',
+      help: 'Per owned partition, how long ago its oldest change event in hand and not yet done was produced (0: none waits in hand)',
+      labelNames: ['partition'],
+      registers: [registry],
+    }),
     lag: new Gauge({ name: 'ticket_archiver_consumer_lag', help: 'Messages not yet committed, per partition', labelNames: ['topic', 'partition'], registers: [registry] }),
     timersDue: new Gauge({ name: 'ticket_archiver_timers_due', help: 'Timers due and not yet handled, in owned partitions', registers: [registry] }),
     lateMoves: new Counter({ name: 'ticket_archiver_freshness_missed_total', help: 'Tickets archived later than due + FRESHNESS_TARGET', registers: [registry] }),

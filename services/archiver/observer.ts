@@ -1,6 +1,7 @@
 // Health and lag observation: every few seconds, whether both stores answer and the group has been joined (what
 // /readyz reports), the committed lag of every partition (what operators and the autoscaler watch), the open stuck
-// deletions, and a `progress` log line whenever the counts change.
+// deletions, the age of each partition's oldest event in hand (a stall of any cause shows as a growing age), and a
+// `progress` log line whenever the counts change.
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
 import type { ArchiverMetrics } from './metrics.ts';
@@ -13,7 +14,10 @@ export interface ObserverDeps {
   countStuck(): Promise<number>;
   joined(): boolean;
   assigned(): number[];
-  metrics: Pick<ArchiverMetrics, 'lag' | 'stuckOpen' | 'moves'>;
+  /** Per partition in hand, when its oldest message not yet done was produced (epoch ms). */
+  oldestPending(): ReadonlyMap<number, number>;
+  now(): number;
+  metrics: Pick<ArchiverMetrics, 'lag' | 'stuckOpen' | 'moves' | 'oldestPendingAge'>;
   log: Logger;
 }
 
@@ -37,6 +41,11 @@ export function observer(d: ObserverDeps): Observer {
     await d.pingCold().catch((err: unknown) => problems.push(`cold store: ${errorMessage(err)}`));
     if (!d.joined()) problems.push('consumer group not joined');
     problem = problems.length ? problems.join('; ') : undefined;
+    d.metrics.oldestPendingAge.reset();
+    for (const partition of d.assigned()) {
+      const since = d.oldestPending().get(partition);
+      d.metrics.oldestPendingAge.set({ partition: String(partition) }, since === undefined ? 0 : Math.max(0, (d.now() - since) / 1000));
+    }
     try {
       for (const [partition, lag] of await d.groupLag()) d.metrics.lag.set({ topic: d.topic, partition: String(partition) }, lag);
       d.metrics.stuckOpen.set(await d.countStuck());

@@ -19,7 +19,7 @@ const source = { version: '3.0.8.Final', connector: 'postgresql', name: 'ticketd
 function closed(id: number, daysAgo: number, offset: number): TicketMessage {
   const at = new Date(NOW - daysAgo * 86_400_000).toISOString();
   const after = { id, status: 'closed', last_operated_at: at, version: 1 };
-  return { key: Buffer.from(JSON.stringify({ id })), value: Buffer.from(JSON.stringify({ before: null, after, source, op: 'u', ts_ms: 1 })), offset: String(offset) };
+  return { key: Buffer.from(JSON.stringify({ id })), value: Buffer.from(JSON.stringify({ before: null, after, source, op: 'u', ts_ms: 1 })), offset: String(offset), timestampMs: NOW - 60_000 + offset };
 }
 
 function batchOf(messages: TicketMessage[]): PartitionBatch & { committed: string[] } {
@@ -80,6 +80,19 @@ describe('event intake', () => {
     assert.deepEqual(batch.committed, ['200']);
   });
 
+  it('tells, while a chunk waits on retries, when its oldest event was produced; nothing once the batch is done', async () => {
+    const { hot, intake } = setup();
+    hot.add('5');
+    hot.failures.push(new StoreUnavailableError('postgres', 'connection refused'));
+    const seen: Array<number | undefined> = [];
+    const batch = batchOf([closed(5, 40, 200), closed(15, 40, 201)]);
+    const original = hot.readColdRows.bind(hot);
+    hot.readColdRows = (ids) => (seen.push(intake.oldestPending().get(3)), original(ids));
+    await intake.handleBatch(batch);
+    assert.deepEqual(seen, [NOW - 60_000 + 200, NOW - 60_000 + 200], 'the chunk\'s oldest message, on each attempt');
+    assert.equal(intake.oldestPending().size, 0);
+  });
+
   it('records the tickets of a chunk as stuck when setting its timers fails for good, and goes on', async () => {
     const { hot, cold, intake } = setup();
     hot.add('6', { cold: false });
@@ -107,7 +120,7 @@ describe('event intake', () => {
 
   it('dead-letters a malformed message, sets timers for tickets cold later, and commits', async () => {
     const { cold, intake, letters } = setup();
-    const bad: TicketMessage = { key: null, value: Buffer.from('not json'), offset: '400' };
+    const bad: TicketMessage = { key: null, value: Buffer.from('not json'), offset: '400', timestampMs: NOW };
     const batch = batchOf([bad, closed(8, 10, 401)]);
     await intake.handleBatch(batch);
     assert.equal(letters.length, 1);

@@ -10,6 +10,8 @@ export interface TicketMessage {
   key: Buffer | null;
   value: Buffer | null;
   offset: string;
+  /** When the connector produced it (epoch ms): the age of work waiting. */
+  timestampMs: number;
   headers?: MessageHeaders;
 }
 
@@ -58,7 +60,7 @@ export function ticketConsumer(kafka: Kafka, o: TicketConsumerOptions): TicketCo
   });
   const batchOf = (p: EachBatchPayload): PartitionBatch => ({
     partition: p.batch.partition,
-    messages: p.batch.messages.map((m: KafkaMessage) => ({ key: m.key, value: m.value, offset: m.offset, headers: m.headers })),
+    messages: p.batch.messages.map((m: KafkaMessage) => ({ key: m.key, value: m.value, offset: m.offset, timestampMs: Number(m.timestamp), headers: m.headers })),
     async commit(offset) {
       p.resolveOffset(offset);
       await p.commitOffsetsIfNecessary();
