@@ -8,6 +8,8 @@ import { z } from 'zod';
 const secretsSchema = z.object({
   postgresSuperuser: z.string().min(16),
   archiver: z.string().min(16),
+  mover: z.string().min(16),
+  restorer: z.string().min(16),
   debezium: z.string().min(16),
   coldStoreSuperuser: z.string().min(16),
   ferretdb: z.string().min(16),

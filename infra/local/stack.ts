@@ -15,7 +15,12 @@ import { connectorStatus, loadConnectorDefinition } from '../../services/edges/k
 
 /** Connection settings of the running stack, named as the services read them. */
 export interface StackEnv {
+  /** The movers' role (archiver, reconciler, backfill, operators' commands). */
   DATABASE_URL: string;
+  /** The schema owner's, for migrations; the tests and the demo write tickets as it, standing in for business code. */
+  MIGRATIONS_DATABASE_URL: string;
+  /** restore's role. */
+  RESTORE_DATABASE_URL: string;
   KAFKA_BROKERS: string;
   KAFKA_CONNECT_URL: string;
   MONGODB_URL: string;
@@ -29,6 +34,8 @@ export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
   const pgUrls = postgresEndpoints(s, secrets);
   return {
     DATABASE_URL: pgUrls.databaseUrl,
+    MIGRATIONS_DATABASE_URL: pgUrls.migrationsUrl,
+    RESTORE_DATABASE_URL: pgUrls.restoreUrl,
     KAFKA_BROKERS: kafkaBrokers(s),
     KAFKA_CONNECT_URL: connectUrl(s),
     MONGODB_URL: mongodbUrl(s, secrets),

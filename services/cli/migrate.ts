@@ -1,7 +1,7 @@
 // `migrate`: apply the schema's migrations, or (--check) only tell whether any is pending. --check --wait is what a
 // Kubernetes init container runs: the archiver's pod starts once the migrations Job has brought the schema up to date.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { configSchema, loadConfig } from '../core/settings.ts';
+import { configSchema, loadConfig, withJobDatabaseUrl } from '../core/settings.ts';
 import { humanSeconds } from '../core/humanDuration.ts';
 import { migrate, pendingMigrations } from '../edges/hotStore/index.ts';
 
@@ -14,7 +14,8 @@ export interface MigrateOptions {
 const POLL_MS = 5000;
 
 export async function runMigrate(o: MigrateOptions): Promise<number> {
-  const { DATABASE_URL } = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true }));
+  // The schema's owner applies migrations and grants; --check (an init container) needs only to read.
+  const { DATABASE_URL } = loadConfig(o.check ? process.env : withJobDatabaseUrl(process.env, 'MIGRATIONS_DATABASE_URL'), configSchema.pick({ DATABASE_URL: true }));
   if (!o.check) {
     const applied = await migrate(DATABASE_URL, (m) => console.log(m));
     console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');

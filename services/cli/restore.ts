@@ -8,5 +8,5 @@ export async function runRestore(id: string, holdMs: number): Promise<number> {
     const r = await restoreTicket(hot, cold, id, holdMs, `restore@${hostname()}`);
     console.log(JSON.stringify({ restored: r.id, version: r.version, heldHotUntil: r.holdUntil.toISOString() }));
     return 0;
-  });
+  }, 'RESTORE_DATABASE_URL');
 }

@@ -89,6 +89,15 @@ export const moverSchema = configSchema.extend({
 export type Config = z.infer<typeof configSchema>;
 export type MoverSettings = z.infer<typeof moverSchema>;
 
+/** The jobs that run under a role of their own (infra/postgres/migrations/grants.sql) read its URL from their own
+ * variable when it is set: one environment can then serve every job, each connecting as itself. */
+export type JobDatabaseUrl = 'MIGRATIONS_DATABASE_URL' | 'RESTORE_DATABASE_URL';
+
+export function withJobDatabaseUrl(env: Record<string, string | undefined>, variable: JobDatabaseUrl): Record<string, string | undefined> {
+  const own = env[variable];
+  return own ? { ...env, DATABASE_URL: own } : env;
+}
+
 /** Reads only the variables the schema knows; throws ConfigError listing every bad one. */
 export function loadConfig<S extends z.ZodObject>(env: Record<string, string | undefined>, schema: S = configSchema as unknown as S): z.infer<S> {
   const result = schema.safeParse(env);

@@ -36,7 +36,7 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
   const { env, stores, data } = await prepare(stack, o, extras.fullRowEvents ? 'full-rows' : 'running');
   o.log('waiting for the inserts to reach the topic');
   await topicSettled(env, 600_000 + o.tickets * 2);
-  const stream = new UpdateStream(env.DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
+  const stream = new UpdateStream(env.MIGRATIONS_DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
   stream.start();
   const archivers: ArchiverProcess[] = [];
   let backfillerKill: (() => Promise<void>) | undefined;

@@ -91,7 +91,7 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
     await sleep(3000); // the reconfigured task restarts
     await waitForConnectorRunning(env.KAFKA_CONNECT_URL, def.name, 120_000);
   }
-  const stores = await openBenchStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 4 });
+  const stores = await openBenchStores({ databaseUrl: env.MIGRATIONS_DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 4 });
   await stores.cold.ensureIndexes();
   // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
   if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition().name);

@@ -34,7 +34,7 @@ export async function ceilingStage(stack: IsolatedStack, o: StageOptions): Promi
  * the job scheduled every `copierIntervalSeconds`. */
 export async function copierStage(stack: IsolatedStack, o: StageOptions): Promise<BackfillResult> {
   const { env, stores, data } = await prepare(stack, o, 'paused');
-  const stream = new UpdateStream(env.DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
+  const stream = new UpdateStream(env.MIGRATIONS_DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
   stream.start();
   try {
     const quiet = await quietWindows(stream, o);
@@ -92,7 +92,7 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
 export async function costStage(stack: IsolatedStack, o: StageOptions): Promise<CostStep[]> {
   o.log('starting a wiped stack');
   const env = await stack.fresh();
-  const stores = await openBenchStores({ databaseUrl: env.DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 2 });
+  const stores = await openBenchStores({ databaseUrl: env.MIGRATIONS_DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 2 });
   try {
     await stores.cold.ensureIndexes();
     return await coldStoreCosts(stores, { steps: 2, perStep: 35_000, samples: o.repeats, log: (m) => o.log(m) });

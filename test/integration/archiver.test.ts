@@ -104,7 +104,7 @@ describe('archiver', () => {
       ADD COLUMN IF NOT EXISTS x_flag boolean, ADD COLUMN IF NOT EXISTS x_day date, ADD COLUMN IF NOT EXISTS x_local timestamp,
       ADD COLUMN IF NOT EXISTS x_clock time`);
     const groupId = await groupAtEnd(h.env, 'test-restore');
-    const session = new pg.Client({ connectionString: h.env.DATABASE_URL });
+    const session = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await session.connect();
     try {
       const { rows } = await session.query<{ id: string }>(

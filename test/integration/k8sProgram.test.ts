@@ -45,7 +45,7 @@ describe('the program behind the manifests', () => {
 
   /** The container's environment as Kubernetes would give it, and nothing of this test process's. */
   const envOf = (w: Workload): Record<string, string> => {
-    const secrets: Record<string, string> = { DATABASE_URL: env.DATABASE_URL, MONGODB_URL: env.MONGODB_URL, MIGRATIONS_DATABASE_URL: env.STACK_PG_SUPERUSER_URL };
+    const secrets: Record<string, string> = { DATABASE_URL: env.DATABASE_URL, MONGODB_URL: env.MONGODB_URL, MIGRATIONS_DATABASE_URL: env.MIGRATIONS_DATABASE_URL };
     const { env: e, problems } = containerEnv(objects, w, ({ secret, key }) => {
       assert.equal(secret, 'ticket-archiver-stores', `only the documented Secret is referenced (${secret})`);
       const value = secrets[key];

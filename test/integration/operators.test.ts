@@ -125,7 +125,7 @@ describe('operators', () => {
     await healthy();
     const group = await groupAtEnd(h.env, 'test-audit');
     const [archived, restored, stuck] = (await insertTickets(h.stores.db, Array.from({ length: 3 }, () => ({ status: 'closed' as const, ageSeconds: 7200 })))) as [string, string, string];
-    const holder = new pg.Client({ connectionString: h.env.DATABASE_URL });
+    const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await holder.connect();
     try {
       await holder.query('BEGIN');
@@ -174,7 +174,7 @@ describe('operators', () => {
     const busy = testCustomer();
     const open = await insertTickets(h.stores.db, Array.from({ length: 20_000 }, () => ({ status: 'in_progress' as const, ageSeconds: 60, customerId: busy })));
     await h.stores.db.query('ANALYZE public.tickets');
-    const locker = new pg.Client({ connectionString: h.env.DATABASE_URL });
+    const locker = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await locker.connect();
     let report: { cold: { count: number; byMonth: Array<{ month: string; count: number }> }; turningColdPerDay: Array<{ day: string; count: number }>; queries: Array<{ plan: string }> };
     try {

@@ -44,7 +44,7 @@ describe('reconciler', () => {
     const customer = testCustomer();
     const ids = await insertTickets(h.stores.db, Array.from({ length: 5 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })));
     const locked = ids[0] as string;
-    const holder = new pg.Client({ connectionString: h.env.DATABASE_URL });
+    const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await holder.connect();
     try {
       await holder.query('BEGIN');

@@ -20,7 +20,7 @@ async function planUses(sql: string, params: unknown[]): Promise<string> {
 
 describe('hot schema', () => {
   it('migrations are recorded and a re-run applies nothing', async () => {
-    assert.deepEqual(await migrate(stack.env.DATABASE_URL), []);
+    assert.deepEqual(await migrate(stack.env.MIGRATIONS_DATABASE_URL), []);
     const { rows } = await stack.db.query<{ name: string }>('SELECT name FROM ticket_archiver_migrations ORDER BY name');
     assert.deepEqual(rows.map((r) => r.name), loadMigrations().map((m) => m.name));
   });

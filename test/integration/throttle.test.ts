@@ -15,8 +15,8 @@ describe('throttle', () => {
     const groupId = await groupAtEnd(h.env, 'test-throttle');
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, THROTTLE: 'true', THROTTLE_LOCK_WAITS: '1', THROTTLE_INTERVAL: '500ms', THROTTLE_PROBE_LATENCY: '2s' });
     const [locked] = await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 0 }]);
-    const holder = new pg.Client({ connectionString: h.env.DATABASE_URL });
-    const waiters = Array.from({ length: 3 }, () => new pg.Client({ connectionString: h.env.DATABASE_URL }));
+    const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
+    const waiters = Array.from({ length: 3 }, () => new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL }));
     await holder.connect();
     for (const w of waiters) await w.connect();
     const customer = testCustomer();

@@ -25,6 +25,8 @@ export function archiverEnv(env: StackEnv, overrides: Record<string, string> = {
   return {
     ...process.env,
     DATABASE_URL: env.DATABASE_URL,
+    MIGRATIONS_DATABASE_URL: env.MIGRATIONS_DATABASE_URL,
+    RESTORE_DATABASE_URL: env.RESTORE_DATABASE_URL,
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     MONGODB_URL: env.MONGODB_URL,
     KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL,

@@ -1,4 +1,6 @@
-// The hot database: PostgreSQL 15 with logical decoding on, the tickets schema, and the roles the services use.
+// The hot database: PostgreSQL 15 with logical decoding on, the tickets schema, and a role per job: ticket_archiver
+// owns the schema (migrations; tests and the demo also write tickets as it, standing in for business code), the
+// movers and restore have their own (their privileges: infra/postgres/migrations/grants.sql), Debezium replicates.
 import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
@@ -6,7 +8,12 @@ import { migrate } from '../../../services/edges/hotStore/migrations.ts';
 import { asSuperuser, clusterRunning, startCluster, stopCluster, superuserUrl, type ClusterSpec } from './pgCluster.ts';
 
 export interface PostgresEndpoints {
+  /** The movers' role: archiver, reconciler, backfill and the operators' commands. */
   databaseUrl: string;
+  /** The schema owner's: migrations. */
+  migrationsUrl: string;
+  /** restore's. */
+  restoreUrl: string;
   superuserUrl: string;
 }
 
@@ -29,8 +36,11 @@ export function hotClusterSpec(s: StackSettings, secrets: StackSecrets): Cluster
 }
 
 export function postgresEndpoints(s: StackSettings, secrets: StackSecrets): PostgresEndpoints {
+  const url = (role: string, password: string) => `postgres://${role}:${password}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}`;
   return {
-    databaseUrl: `postgres://ticket_archiver:${secrets.archiver}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}`,
+    databaseUrl: url('ticket_archiver_mover', secrets.mover),
+    migrationsUrl: url('ticket_archiver', secrets.archiver),
+    restoreUrl: url('ticket_archiver_restorer', secrets.restorer),
     superuserUrl: superuserUrl(hotClusterSpec(s, secrets), s.databaseName),
   };
 }
@@ -47,27 +57,26 @@ export async function startPostgres(s: StackSettings, v: Versions, secrets: Stac
   return endpoints;
 }
 
-/** Roles, database, migrations and the CDC role's grants. Every step is safe to repeat. */
+/** Roles, database, migrations (which grant each role its privileges). Every step is safe to repeat. */
 async function provision(s: StackSettings, spec: ClusterSpec, secrets: StackSecrets, endpoints: PostgresEndpoints): Promise<void> {
   await asSuperuser(spec, 'postgres', async (admin) => {
     const lit = (x: string) => admin.escapeLiteral(x);
     await admin.query(`DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver') THEN CREATE ROLE ticket_archiver LOGIN; END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_mover') THEN CREATE ROLE ticket_archiver_mover LOGIN; END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_restorer') THEN CREATE ROLE ticket_archiver_restorer LOGIN; END IF;
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'debezium') THEN CREATE ROLE debezium LOGIN REPLICATION; END IF;
     END $$`);
     await admin.query(`ALTER ROLE ticket_archiver PASSWORD ${lit(secrets.archiver)}`);
+    await admin.query(`ALTER ROLE ticket_archiver_mover PASSWORD ${lit(secrets.mover)}`);
+    await admin.query(`ALTER ROLE ticket_archiver_restorer PASSWORD ${lit(secrets.restorer)}`);
+    // The throttle reads other sessions' lock waits and the replicas' replay lag: visible to pg_monitor's members.
+    await admin.query('GRANT pg_monitor TO ticket_archiver_mover');
     await admin.query(`ALTER ROLE debezium PASSWORD ${lit(secrets.debezium)}`);
     const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [s.databaseName]);
     if (db.rowCount === 0) await admin.query(`CREATE DATABASE ${s.databaseName} OWNER ticket_archiver`);
   });
-  await migrate(endpoints.databaseUrl);
-  // Debezium needs to read the captured tables (snapshots) and write incremental-snapshot watermarks.
-  await asSuperuser(spec, s.databaseName, (su) =>
-    su.query(`GRANT CONNECT ON DATABASE ${s.databaseName} TO debezium;
-      GRANT USAGE ON SCHEMA public TO debezium;
-      GRANT SELECT ON public.tickets TO debezium;
-      GRANT SELECT, INSERT, UPDATE, DELETE ON public.debezium_signal TO debezium;`),
-  );
+  await migrate(endpoints.migrationsUrl);
 }
 
 export function stopPostgres(s: StackSettings, v: Versions): boolean {

@@ -49,7 +49,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const random = seededRandom(o.seed);
   const now = Date.now();
   const samples = Array.from({ length: o.tickets }, () => sampleTicket(random, now, coldAfterMs));
-  const db = new pg.Pool({ connectionString: env.DATABASE_URL, application_name: 'ticket-archiver-demo', max: 4 });
+  // The demo's tickets are written as the schema's owner, standing in for business code.
+  const db = new pg.Pool({ connectionString: env.MIGRATIONS_DATABASE_URL, application_name: 'ticket-archiver-demo', max: 4 });
   const textDb = createTextPool(env.DATABASE_URL, 'ticket-archiver-demo', 2, () => undefined);
   const ids = await insertTickets(db, samples);
   const cold = await db.query<{ id: string }>(

@@ -1,5 +1,6 @@
 // Applies the SQL files in infra/postgres/migrations in name order, each once, recorded in
-// public.ticket_archiver_migrations with a checksum so an edited, already-applied file is refused.
+// public.ticket_archiver_migrations with a checksum so an edited, already-applied file is refused; then the grants of
+// each job's role (infra/postgres/migrations/grants.sql), on every run, so they follow the schema.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { MigrationError } from '../../core/errors.ts';
 import { hotStoreError } from './pool.ts';
 
 const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../infra/postgres/migrations');
+const grantsFile = join(migrationsDir, 'grants.sql');
 
 export interface Migration {
   name: string;
@@ -88,6 +90,9 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       }
       applied.push(m.name);
     }
+    await client.query(readFileSync(grantsFile, 'utf8')).catch((err: unknown) => {
+      throw new MigrationError(`granting the jobs' roles their privileges (infra/postgres/migrations/grants.sql) failed: ${(err as Error).message}`, err);
+    });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
