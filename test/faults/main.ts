@@ -1,13 +1,17 @@
 // `npm run faults`: the full fault and race suite (every scenario, 100,000 tickets each) on its own local stack.
 // Prints the result table and writes test/faults/results.json and results.md; exits 1 if any scenario found a
-// violation or did not settle.
+// violation or did not settle. With --random <duration>: one run of that length in which the faults strike at random
+// (randomRun.ts), written to test/faults/random-results.json and .md.
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
 import { Command } from 'commander';
 import { positiveInt as positive } from '../../services/cli/options.ts';
+import { parseDuration } from '../../services/core/duration.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { FaultStack } from './faultStack.ts';
 import { formatTable, machineDescription, writeResults, type FaultResult } from './results.ts';
+import { runRandomFaults } from './randomRun.ts';
 import { runScenario } from './scenarioRun.ts';
 import { scenarios } from './scenarios.ts';
 
@@ -19,10 +23,35 @@ const program = new Command()
   .option('--traffic <n>', 'business updates per second during the backfill', positive, 100)
   .option('--cold-after <seconds>', 'COLD_AFTER of the run; tickets closed by the traffic turn cold after it', positive, 120)
   .option('--settle-timeout <seconds>', 'how long a scenario may take to settle after its fault', positive, 900)
+  .option('--random <duration>', 'instead of the scenarios: the faults at random for this long (e.g. 60m)')
+  .option('--seed <n>', 'seed of the random schedule (default: drawn and printed)', positive)
+  .option('--mean-gap <duration>', 'mean time between random strikes', '3m')
+  .option('--wave-tickets <n>', 'tickets loaded by each wave of new work during a random run', positive, 10_000)
+  .option('--wave-every <duration>', 'time between waves of new work during a random run', '5m')
   .option('--out <file>', 'results JSON (a Markdown table is written beside it); default test/faults/results.json for a full run')
   .parse();
 
-const opts = program.opts<{ tickets: number; scenarios?: string; traffic: number; coldAfter: number; settleTimeout: number; out?: string }>();
+const opts = program.opts<{
+  tickets: number;
+  scenarios?: string;
+  traffic: number;
+  coldAfter: number;
+  settleTimeout: number;
+  random?: string;
+  seed?: number;
+  meanGap: string;
+  waveTickets: number;
+  waveEvery: string;
+  out?: string;
+}>();
+const durationOf = (name: string, text: string): number => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    console.error(`${name}: expected a duration like 60m, got ${text}`);
+    process.exit(2);
+  }
+  return ms;
+};
 const chosen = opts.scenarios ? opts.scenarios.split(',').map((n) => n.trim()) : scenarios.map((s) => s.name);
 const unknown = chosen.filter((n) => !scenarios.some((s) => s.name === n));
 if (unknown.length > 0) {
@@ -30,7 +59,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const full = chosen.length === scenarios.length;
-const out = opts.out ?? join(projectRoot, 'test', 'faults', full ? 'results.json' : 'results-partial.json');
+const out = opts.out ?? join(projectRoot, 'test', 'faults', opts.random ? 'random-results.json' : full ? 'results.json' : 'results-partial.json');
 const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
 const stack = new FaultStack((m) => log(`[stack] ${m}`));
@@ -45,7 +74,28 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 let failed = false;
 try {
-  for (const name of chosen) {
+  if (opts.random) {
+    const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+    log(`random faults for ${opts.random}, seed ${seed} (replay with --seed ${seed})`);
+    const result = await runRandomFaults(stack, {
+      seed,
+      durationMs: durationOf('--random', opts.random),
+      meanGapMs: durationOf('--mean-gap', opts.meanGap),
+      waveTickets: opts.waveTickets,
+      waveEveryMs: durationOf('--wave-every', opts.waveEvery),
+      tickets: opts.tickets,
+      trafficPerSecond: opts.traffic,
+      coldAfterSeconds: opts.coldAfter,
+      settleTimeoutSeconds: opts.settleTimeout,
+      machine: machineDescription(stack.coldStoreKind),
+      log,
+    });
+    results.push(result);
+    failed ||= result.violations > 0 || result.settleSeconds === null;
+    writeResults(results, out, out.replace(/\.json$/, '.md'), command);
+    appendFileSync(out.replace(/\.json$/, '.md'), ['## Strikes', '', ...result.strikes.map((s) => `- ${s.atSeconds} s (planned ${s.plannedSeconds} s): ${s.kinds.join(' + ')}: ${s.notes.join('; ')}`), ''].join('\n'));
+  }
+  for (const name of opts.random ? [] : chosen) {
     const scenario = scenarios.find((s) => s.name === name);
     if (!scenario) continue;
     const result = await runScenario(stack, scenario, {
@@ -68,4 +118,4 @@ try {
 }
 console.log(formatTable(results));
 console.log(`\nwritten: ${out} and ${out.replace(/\.json$/, '.md')}`);
-process.exit(failed || results.length < chosen.length ? 1 : 0);
+process.exit(failed || results.length < (opts.random ? 1 : chosen.length) ? 1 : 0);

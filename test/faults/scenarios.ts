@@ -3,9 +3,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { createKafka } from '../../services/edges/kafka/client.ts';
 import { waitReady } from '../support/archiverProcess.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
+import { rewindGroup } from './faultActions.ts';
 import type { Component, FaultStack } from './faultStack.ts';
 import type { LiveTraffic } from './liveTraffic.ts';
 
@@ -147,26 +147,4 @@ async function restartAt(ctx: FaultContext, fraction: number, component: Compone
   await ctx.progress(fraction);
   await ctx.stack.restart(component, downMs);
   ctx.notes.push(note);
-}
-
-/** Moves the group's committed offsets back by about `total` messages, spread over the partitions. */
-async function rewindGroup(env: StackEnv, groupId: string, total: number): Promise<number> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'faults-rewind', quiet: true }).admin();
-  await admin.connect();
-  try {
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] });
-    const lows = new Map((await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).map((p) => [p.partition, Number(p.low)]));
-    const parts = committed?.partitions ?? [];
-    const per = Math.ceil(total / Math.max(1, parts.length));
-    let rewound = 0;
-    const partitions = parts.map((p) => {
-      const to = Math.max(lows.get(p.partition) ?? 0, Number(p.offset) - per);
-      rewound += Math.max(0, Number(p.offset) - to);
-      return { partition: p.partition, offset: String(to) };
-    });
-    await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions });
-    return rewound;
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -1,0 +1,151 @@
+// How a fault run ends, whatever its faults were: a canary proves the pipeline works again, the system settles, the
+// reconciler makes one pass, the archivers stop, and `verify` and the suite's own checks look at every ticket created.
+import type { StackEnv } from '../../infra/local/stack.ts';
+import { archiverEnv, runCli } from '../support/archiverProcess.ts';
+import type { Stores } from '../support/stores.ts';
+import type { ArchiverFleet } from './archiverFleet.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { groupLag } from '../support/archiverProcess.ts';
+import { checkTiers, tierViolationCount, type TierCheckInput, type TierCheckReport } from './tierChecks.ts';
+
+export interface ConclusionInput {
+  stores: Stores;
+  env: StackEnv;
+  groupId: string;
+  fleet: ArchiverFleet;
+  coldAfterSeconds: number;
+  settleTimeoutSeconds: number;
+  /** When the last fault ended: settling is timed from here. */
+  faultEnded: number;
+  /** The tickets to check (the canary is added). */
+  checks: Omit<TierCheckInput, 'coldAfterMs'>;
+  log(m: string): void;
+}
+
+export interface Conclusion {
+  settleSeconds: number | null;
+  pass: { ok?: boolean; counts?: Record<string, number> };
+  report: { violationCount: number; violations?: Record<string, string[]> };
+  tiers: TierCheckReport;
+  stuck: number;
+  escalated: number;
+  violations: number;
+  retried: number;
+}
+
+export async function conclude(c: ConclusionInput): Promise<Conclusion> {
+  const coldAfterMs = c.coldAfterSeconds * 1000;
+  // A canary, cold on arrival: archived only if the whole pipeline (Debezium, Kafka, archivers, cold store) works again.
+  const canary = await insertCanary(c.stores, c.coldAfterSeconds);
+  const settledAt = await settle(c.stores, c.env, c.groupId, coldAfterMs, c.settleTimeoutSeconds * 1000, canary);
+  const settleSeconds = settledAt === undefined ? null : Math.round((settledAt - c.faultEnded) / 100) / 10;
+  c.log(settledAt === undefined ? 'did NOT settle' : `settled ${settleSeconds} s after the fault`);
+
+  const cliEnv = archiverEnv(c.env, { COLD_AFTER: `${c.coldAfterSeconds}s`, LOG_LEVEL: 'warn' });
+  const reconcile = await runCli(['reconcile', '--once'], cliEnv, 600_000);
+  const pass = JSON.parse(reconcile.stdout.trim().split('\n').pop() ?? '{}') as Conclusion['pass'];
+  if (reconcile.code !== 0) c.log(`reconcile --once exited ${reconcile.code}: ${reconcile.stderr.slice(-2000)}`);
+  await c.fleet.stopAll();
+
+  const verify = await runCli(['verify', '--json'], cliEnv, 600_000);
+  const report = JSON.parse(verify.stdout.trim().split('\n').pop() ?? '{}') as Partial<Conclusion['report']>;
+  if (report.violationCount === undefined) throw new Error(`verify printed no report (exit ${verify.code}): ${verify.stderr}`);
+  const created = c.checks.created;
+  const tiers = await checkTiers(c.stores.db, c.stores.cold, {
+    ...c.checks,
+    created: (function* () {
+      yield* created;
+      yield canary;
+    })(),
+    coldAfterMs,
+  });
+  const stuck = await c.stores.cold.listStuck({});
+  return {
+    settleSeconds,
+    pass,
+    report: { violationCount: report.violationCount, ...(report.violations ? { violations: report.violations } : {}) },
+    tiers,
+    stuck: stuck.filter((s) => !s.escalated).length,
+    escalated: stuck.filter((s) => s.escalated).length,
+    violations: report.violationCount + tierViolationCount(tiers),
+    retried: c.fleet.count('transient failure; retrying') + c.fleet.count('timer tick failed; retrying at the next tick') + (pass.counts?.stuckRetried ?? 0),
+  };
+}
+
+/** The result fields every fault run reports the same way. */
+export function conclusionFields(c: Conclusion, fleet: ArchiverFleet) {
+  return {
+    moved: c.tiers.archived,
+    retried: c.retried,
+    stuck: c.stuck,
+    escalated: c.escalated,
+    violations: c.violations,
+    settleSeconds: c.settleSeconds,
+    archiverCrashes: fleet.crashes,
+    stuckRecorded: fleet.count('deletion stuck; recorded for the reconciler'),
+    moveOutcomes: fleet.outcomes(),
+    recopiedAfterSchemaChange: fleet.count('table changed shape during a move; copying again'),
+    reconcilerPass: { ok: c.pass.ok ?? false, ...(c.pass.counts ?? {}) },
+    violationsByCheck: {
+      ...Object.fromEntries(Object.entries(c.report.violations ?? {}).map(([k, ids]) => [`verify.${k}`, ids.length])),
+      lost: c.tiers.lost.length,
+      notAsLoaded: c.tiers.notAsLoaded.length,
+      notColdWhenDeleted: c.tiers.notColdWhenDeleted.length,
+      missingAddedColumn: c.tiers.missingAddedColumn.length,
+    },
+    violatingIds: [...Object.values(c.report.violations ?? {}).flat(), ...c.tiers.lost, ...c.tiers.notAsLoaded, ...c.tiers.notColdWhenDeleted, ...c.tiers.missingAddedColumn].slice(0, 20),
+  };
+}
+
+/** Seconds past its due time after which a cold ticket still hot counts as not settled (FRESHNESS_TARGET + a poll). */
+const OVERDUE_SLACK_MS = 15_000;
+
+export async function insertCanary(stores: Stores, coldAfterSeconds: number): Promise<string> {
+  const r = await stores.db.query<{ id: string }>(
+    `INSERT INTO public.tickets (customer_id, status, subject, body, created_at, last_operated_at)
+     VALUES (1, 'closed', 'canary', 'archived only when the pipeline works end to end', now() - interval '1 day',
+             now() - $1 * interval '1 second' - interval '1 hour')
+     RETURNING id::text AS id`,
+    [coldAfterSeconds],
+  );
+  return r.rows[0]?.id as string;
+}
+
+/**
+ * Settled: a canary inserted after the fault is archived, the group has consumed everything, and no hot ticket is overdue (cold for longer than the freshness slack)
+ * unless its deletion is recorded as stuck (the reconciler's job). Returns when, or undefined on timeout.
+ */
+export async function settle(stores: Stores, env: StackEnv, groupId: string, coldAfterMs: number, timeoutMs: number, canary: string): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const canaryArchived = await stores.db
+      .query(`SELECT 1 FROM public.ticket_archiver_ledger WHERE ticket_id = $1 AND state = 'archived'`, [canary])
+      .then((r) => r.rowCount === 1)
+      .catch(() => false);
+    const lag = canaryArchived ? await groupLag(env, groupId).catch(() => -1) : -1;
+    if (lag === 0 && (await waitUntilNoneOverdue(stores, coldAfterMs, 0)) !== undefined) return Date.now();
+    if (Date.now() > deadline) return undefined;
+    await sleep(1000);
+  }
+}
+
+/** Waits until no hot ticket (in `range`, if given) is overdue, except stuck deletions. Returns when, or undefined. */
+export async function waitUntilNoneOverdue(stores: Stores, coldAfterMs: number, timeoutMs: number, range?: [bigint, bigint]): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stuckIds = (await stores.cold.listStuck({}).catch(() => undefined))?.map((s) => s._id.toString());
+    const overdue =
+      stuckIds &&
+      (await stores.db
+        .query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM public.tickets
+            WHERE status = 'closed' AND last_operated_at < now() - ($1::bigint * interval '1 millisecond')
+              AND NOT (id = ANY($2::bigint[])) AND id BETWEEN $3 AND $4`,
+          [coldAfterMs + OVERDUE_SLACK_MS, stuckIds, (range?.[0] ?? 0n).toString(), (range?.[1] ?? 2n ** 63n - 1n).toString()],
+        )
+        .catch(() => undefined));
+    if (overdue?.rows[0]?.n === '0') return Date.now();
+    if (Date.now() >= deadline) return undefined;
+    await sleep(1000);
+  }
+}
