@@ -25,6 +25,7 @@ import { pipelineWatch } from './pipelineWatch.ts';
 import { archiverCounters, archiverLag } from './progress.ts';
 import { deadLetterTopic, type ArchiverSettings } from './settings.ts';
 import { timerLoop } from './timerLoop.ts';
+import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 
 export interface RunningArchiver {
   port: number;
@@ -60,7 +61,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     const cold = await openColdStore(s.MONGODB_URL);
     closeLater(() => cold.close());
     await cold.ensureIndexes();
-    const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}` });
+    const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}` , security: kafkaSecurity(s) });
     closeLater(() => kafka.close());
     const partitionCount = await kafka.partitionCount(s.TICKETS_TOPIC);
     await kafka.ensureTopic({ topic: deadLetterTopic(s), numPartitions: partitionCount });

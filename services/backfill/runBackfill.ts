@@ -14,6 +14,7 @@ import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { runBackfill, type BackfillSummary } from './backfill.ts';
 import type { BackfillSettings } from './settings.ts';
 import { pgTimestampMs } from '../core/timestamps.ts';
+import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 
 export interface BackfillOptions {
   name: string;
@@ -24,7 +25,7 @@ export interface BackfillOptions {
 }
 
 export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOptions): Promise<BackfillSummary> {
-  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true });
+  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true , security: kafkaSecurity(s) });
   const partitions = await kafka.partitionCount(s.TICKETS_TOPIC).finally(() => kafka.close());
   const hot = await openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: `ticket-archiver/${s.INSTANCE_NAME}`, coldAfterMs: s.COLD_AFTER, poolSize: 2 * s.BACKFILL_WORKERS + 1 });
   const cold = await openColdStore(s.MONGODB_URL).catch(async (err: unknown) => {

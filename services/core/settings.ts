@@ -50,6 +50,14 @@ const brokers = z
 export const configSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/tickets'),
   KAFKA_BROKERS: brokers,
+  /** Kafka's own security.protocol names (core/kafkaSecurity.ts). A Strimzi listener with tls: true and
+   * authentication scram-sha-512 is SASL_SSL. */
+  KAFKA_SECURITY_PROTOCOL: z.enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL']).default('PLAINTEXT'),
+  /** PEM file of the CA that signed the brokers' certificates (Strimzi: the cluster CA); default: the system's CAs. */
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SASL_MECHANISM: z.enum(['SCRAM-SHA-512', 'SCRAM-SHA-256', 'PLAIN']).default('SCRAM-SHA-512'),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   MONGODB_URL: url(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/'),
   KAFKA_CONNECT_URL: url(['http:', 'https:'], 'http://host:8083').optional(),
   TICKETS_TOPIC: z.string().min(1).default('ticketdb.public.tickets'),

@@ -10,11 +10,12 @@ import { connectKafka } from '../edges/kafka/index.ts';
 import { moverThrottle } from '../runtime/throttleLoop.ts';
 import { reconcileOnce, type PassSummary } from './reconcilePass.ts';
 import type { ReconcilerSettings } from './settings.ts';
+import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function ticketsPartitionCount(s: ReconcilerSettings): Promise<number> {
-  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true });
+  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true , security: kafkaSecurity(s) });
   try {
     return await kafka.partitionCount(s.TICKETS_TOPIC);
   } finally {

@@ -7,6 +7,7 @@ import { connectKafka, type KafkaEdge } from '../edges/kafka/index.ts';
 import { connectorStatus, loadConnectorDefinition } from '../edges/kafkaConnect/index.ts';
 import { etaOf, judge, ratesOf, type PartHealth, type StatusReport } from './report.ts';
 import type { StatusSettings } from './settings.ts';
+import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -30,7 +31,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
   const hot = await attempt(() => openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/status', coldAfterMs: s.COLD_AFTER, poolSize: 2 }));
   const cold = await attempt(() => openColdStore(s.MONGODB_URL, { timeoutMs: 5000 }));
   // Few retries: an unreachable Kafka is reported in seconds, not after kafkajs's minute of backoff.
-  const kafka = await attempt(() => connectKafka({ brokers: s.KAFKA_BROKERS, clientId: 'ticket-archiver-status', quiet: true, retry: { retries: 1, initialRetryTime: 300, maxRetryTime: 2000 } }));
+  const kafka = await attempt(() => connectKafka({ brokers: s.KAFKA_BROKERS, clientId: 'ticket-archiver-status', quiet: true, retry: { retries: 1, initialRetryTime: 300, maxRetryTime: 2000 } , security: kafkaSecurity(s) }));
   try {
     health.push(hot.value ? { part: 'postgres', ok: true, detail: 'answers' } : { part: 'postgres', ok: false, unreachable: true, detail: hot.error ?? '' });
     if (hot.value) health.push(await slotHealth(hot.value, slotName, s.SLOT_WAL_WARNING));

@@ -1,7 +1,9 @@
 // The one place that builds kafkajs clients, so client id, logging and retry policy are set the same everywhere, and
 // the translation of kafkajs's failures into the product's errors (retriable or not).
-import kafkajs, { Kafka, logLevel, type RetryOptions } from 'kafkajs';
-import { StoreRefusedError, StoreUnavailableError, TicketArchiverError } from '../../core/errors.ts';
+import { readFileSync } from 'node:fs';
+import kafkajs, { Kafka, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
+import { ConfigError, StoreRefusedError, StoreUnavailableError, TicketArchiverError } from '../../core/errors.ts';
+import type { KafkaSecurity } from '../../core/kafkaSecurity.ts';
 
 // kafkajs is CommonJS; Node's ESM loader does not see its error classes as named exports.
 const { KafkaJSError, KafkaJSNumberOfRetriesExceeded } = kafkajs;
@@ -11,12 +13,24 @@ export interface KafkaOptions {
   clientId: string;
   retry?: RetryOptions;
   quiet?: boolean;
+  security?: KafkaSecurity;
+}
+
+function caOf(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`KAFKA_SSL_CA_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
 }
 
 export function createKafka(o: KafkaOptions): Kafka {
+  const tls = o.security?.tls;
   return new Kafka({
     clientId: o.clientId,
     brokers: o.brokers,
+    ...(tls ? { ssl: tls.caFile ? { ca: [caOf(tls.caFile)] } : true } : {}),
+    ...(o.security?.sasl ? { sasl: o.security.sasl as SASLOptions } : {}),
     logLevel: o.quiet ? logLevel.NOTHING : logLevel.WARN,
     connectionTimeout: 5000,
     retry: o.retry ?? { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },

@@ -1,6 +1,7 @@
 // Kafka, the only place kafkajs is used: the archiver's group membership, the dead-letter topic, topics and their
 // partition counts, and a group's lag. Callers get these surfaces, never a client.
 import type { Admin, Kafka, RetryOptions } from 'kafkajs';
+import type { KafkaSecurity } from '../../core/kafkaSecurity.ts';
 import { StoreUnavailableError } from '../../core/errors.ts';
 import { createKafka } from './client.ts';
 import { openDeadLetterSink, type DeadLetterSink } from './deadLetters.ts';
@@ -26,7 +27,7 @@ export interface KafkaEdge {
   close(): Promise<void>;
 }
 
-export async function connectKafka(o: { brokers: string[]; clientId: string; quiet?: boolean; retry?: RetryOptions }): Promise<KafkaEdge> {
+export async function connectKafka(o: { brokers: string[]; clientId: string; quiet?: boolean; retry?: RetryOptions; security: KafkaSecurity }): Promise<KafkaEdge> {
   const kafka: Kafka = createKafka(o);
   const admin: Admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
