@@ -56,7 +56,9 @@ describe('the program behind the manifests', () => {
     // Containers that talk to Kafka name the in-cluster bootstrap service; here the local broker stands in for it.
     if (e.KAFKA_BROKERS === undefined) return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e };
     assert.equal(e.KAFKA_BROKERS, 'tickets-kafka-bootstrap:9092', 'the manifests name the in-cluster bootstrap service');
-    return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e, KAFKA_BROKERS: env.KAFKA_BROKERS };
+    // So do those that ask Kafka Connect's REST API (Strimzi's service of the KafkaConnect) for the connector's state.
+    if (e.KAFKA_CONNECT_URL !== undefined) assert.equal(e.KAFKA_CONNECT_URL, 'http://tickets-connect-connect-api:8083');
+    return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e, KAFKA_BROKERS: env.KAFKA_BROKERS, ...(e.KAFKA_CONNECT_URL ? { KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL } : {}) };
   };
 
   const start = (w: Workload) => {
