@@ -39,6 +39,8 @@ describe('roles', () => {
     assert.equal(await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), undefined);
     assert.equal(await attempt(url, 'SELECT name FROM public.ticket_archiver_migrations'), undefined);
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
+    assert.equal(await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]), DENIED, 'row locks need UPDATE');
+    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [id]), undefined, 'the copied rows, through the owner\'s function');
     assert.equal(await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"), DENIED, 'INSERT');
     assert.equal(await attempt(url, 'TRUNCATE public.tickets'), DENIED, 'TRUNCATE');
     assert.equal(await attempt(url, 'ALTER TABLE public.tickets ADD COLUMN x_mover int'), DENIED, 'ALTER');
@@ -58,6 +60,7 @@ describe('roles', () => {
     assert.equal(await attempt(url, "INSERT INTO public.tickets (id, customer_id, status) VALUES ($1, 1, 'closed')", [fresh]), undefined);
     assert.equal(await attempt(url, "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, hold_until, mover) VALUES ($1, 1, 'restored', now(), 'test') ON CONFLICT (ticket_id) DO UPDATE SET state = 'restored'", [fresh]), undefined);
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
+    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [id]), DENIED, 'the movers\' lock');
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
     assert.equal(await attempt(url, 'TRUNCATE public.tickets'), DENIED, 'TRUNCATE');
     assert.equal(await attempt(url, 'ALTER TABLE public.tickets ADD COLUMN x_restorer int'), DENIED, 'ALTER');

@@ -2,8 +2,8 @@
 -- migrations, so grants follow the schema. The roles are created beforehand by whoever administers the database (the
 -- local stack does it; README "Roles"); a role that does not exist yet is skipped, and the next migrate grants it.
 --   ticket_archiver           owns the schema; only migrations run as it
---   ticket_archiver_mover     archiver, reconciler, backfill, status, plan, history, audit, verify: read tickets and
---                             delete them, keep the ledger; membership of pg_monitor (granted by an administrator) lets
+--   ticket_archiver_mover     archiver, reconciler, backfill, status, plan, history, audit, verify: read tickets, lock
+--                             the rows a move copied (through 006's function) and delete them, keep the ledger; membership of pg_monitor (granted by an administrator) lets
 --                             the throttle see other sessions' lock waits and replicas' replay lag
 --   ticket_archiver_restorer  restore: read and insert tickets, record the restore in the ledger
 --   debezium                  the connector's replication role (SELECT on tickets, the signal table)
@@ -14,6 +14,7 @@ BEGIN
     GRANT SELECT, DELETE ON public.tickets TO ticket_archiver_mover;
     GRANT SELECT, INSERT, UPDATE, DELETE ON public.ticket_archiver_ledger TO ticket_archiver_mover;
     GRANT SELECT ON public.ticket_archiver_migrations TO ticket_archiver_mover;
+    GRANT EXECUTE ON FUNCTION public.ticket_archiver_lock_copied(bigint[], bigint[]) TO ticket_archiver_mover;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_restorer') THEN
     GRANT USAGE ON SCHEMA public TO ticket_archiver_restorer;

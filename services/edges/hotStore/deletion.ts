@@ -62,13 +62,14 @@ async function deleteGroup(c: DeleteContext, copied: TicketVersion[], shape: Tab
     const changed = shapeDifference(shape, await c.columnTypes.of(current.fields));
     if (changed.length > 0) throw new TableShapeChangedError(`public.tickets changed shape since the copy (columns: ${changed.join(', ')})`);
     const res = await client.query<{ id: string; version: string }>(
+      // The rows copied, locked unless a business transaction holds them (migration 006: the movers' role may not
+      // lock rows itself); then deleted if still cold and not held. Never waits for a row lock.
       `WITH claimed AS (
-         SELECT t.id, t.version FROM public.tickets t
-           JOIN unnest($1::bigint[], $3::bigint[]) AS c(id, version) ON t.id = c.id AND t.version = c.version
-          WHERE ${COLD_SQL} AND ${NOT_HELD_SQL}
-          FOR UPDATE OF t SKIP LOCKED
+         SELECT l.id, l.version FROM public.ticket_archiver_lock_copied($1::bigint[], $3::bigint[]) AS l
        ), deleted AS (
-         DELETE FROM public.tickets t USING claimed c WHERE t.id = c.id RETURNING t.id, t.version
+         DELETE FROM public.tickets t USING claimed c
+          WHERE t.id = c.id AND t.version = c.version AND ${COLD_SQL} AND ${NOT_HELD_SQL}
+         RETURNING t.id, t.version
        ), recorded AS (
          INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, at, hold_until, mover)
          SELECT id, version, 'archived', now(), NULL, $4 FROM deleted
