@@ -82,23 +82,24 @@ function describe(error: z.ZodError): string {
 }
 
 // JSON.parse rounds integers beyond 2^53. Only when a field we read holds such an integer (a rare id; Debezium's ts_ns
-// in every event is not read) is the message parsed again with the slower lossless parser, keeping them as bigint.
+// in every event, at the top and in source, is not read) is the message parsed again with the slower lossless parser, keeping them as bigint.
 const exactNumber = (text: string): number | bigint => (isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text));
 const rounded = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v);
 const fieldsRead = (o: unknown): unknown[] => (o !== null && typeof o === 'object' ? Object.values(o) : []);
 
-function holdsRoundedInteger(parsed: unknown): boolean {
-  if (parsed === null || typeof parsed !== 'object') return false;
+/** The envelope's fields we read: the row's columns, the LSN and the transaction id (a key: its id, all it holds). */
+function envelopeFields(parsed: unknown): unknown[] {
+  if (parsed === null || typeof parsed !== 'object') return [];
   const { before, after, source } = parsed as Record<string, unknown>;
   const fromSource = source !== null && typeof source === 'object' ? [(source as Record<string, unknown>).lsn, (source as Record<string, unknown>).txId] : [];
-  return [...fieldsRead(parsed), ...fieldsRead(before), ...fieldsRead(after), ...fromSource].some(rounded);
+  return [...fieldsRead(before), ...fieldsRead(after), ...fromSource];
 }
 
-function parseJson(what: string, buf: Buffer): unknown {
+function parseJson(what: string, buf: Buffer, read: (parsed: unknown) => unknown[]): unknown {
   const text = buf.toString('utf8');
   try {
     const parsed: unknown = JSON.parse(text);
-    return holdsRoundedInteger(parsed) ? parseLossless(text, null, exactNumber) : parsed;
+    return read(parsed).some(rounded) ? parseLossless(text, null, exactNumber) : parsed;
   } catch (err) {
     throw new MalformedEventError(`${what} is not JSON: ${(err as Error).message}`);
   }
@@ -106,7 +107,7 @@ function parseJson(what: string, buf: Buffer): unknown {
 
 function parseKey(key: Buffer | null): string | undefined {
   if (key === null || key.length === 0) return undefined;
-  const parsed = keySchema.safeParse(parseJson('message key', key));
+  const parsed = keySchema.safeParse(parseJson('message key', key, fieldsRead));
   if (!parsed.success) throw new MalformedEventError(`message key: ${describe(parsed.error)}`);
   return parsed.data.id;
 }
@@ -118,7 +119,7 @@ export function parseTicketEvent(key: Buffer | null, value: Buffer | null): Tick
     if (keyId === undefined) throw new MalformedEventError('tombstone without a ticket id key');
     return { kind: 'tombstone', id: keyId };
   }
-  const envelope = envelopeSchema.safeParse(parseJson('message value', value));
+  const envelope = envelopeSchema.safeParse(parseJson('message value', value, envelopeFields));
   if (!envelope.success) throw new MalformedEventError(`not a Debezium change event: ${describe(envelope.error)}`);
   const { op, before, after, source } = envelope.data;
   if (op === 't') return { kind: 'truncate', source };

@@ -67,10 +67,10 @@ describe('local stack', () => {
       assert.equal(new Set(events.map(({ m }) => m.partition)).size, 1);
       const [created, updated] = events.map(({ e }) => e) as [TicketEvent, TicketEvent];
       assert.ok(created.kind === 'upsert' && updated.kind === 'upsert');
-      assert.equal(created.row.version, 1);
+      assert.equal(created.row.version, '1');
       // Only the captured columns travel (column.include.list): no body, no subject.
       assert.deepEqual(Object.keys(created.row).sort(), ['id', 'last_operated_at', 'status', 'version']);
-      assert.equal(updated.row.version, 2);
+      assert.equal(updated.row.version, '2');
       assert.equal(updated.row.status, 'closed');
       // The source block carries the WAL position and commit time.
       const lsns = [created.source.lsn, updated.source.lsn];

@@ -80,6 +80,14 @@ describe('parseTicketEvent', () => {
     assert.deepEqual([e.kind, e.kind === 'delete' && e.id], ['delete', max]);
     assert.deepEqual(parseTicketEvent(Buffer.from(`{"id":${max}}`), null), { kind: 'tombstone', id: max });
   });
+  it('keeps the fast parser for events whose large integers are only in fields it does not read (Debezium 3 ts_ns)', () => {
+    const text = JSON.stringify({ before: null, after: row, source: { ...source, ts_ns: 1 }, op: 'u', ts_ms: 1, ts_ns: 2 })
+      .replace('"ts_ns":1', '"ts_ns":1795289683480650000')
+      .replace('"ts_ns":2', '"ts_ns":1795289683480650123');
+    const e = parseTicketEvent(key, Buffer.from(text));
+    assert.ok(e.kind === 'upsert');
+    assert.equal(typeof (e.source as Record<string, unknown>).ts_ns, 'number', 'JSON.parse, not the lossless parser, read it');
+  });
   it('refuses malformed messages with the reason', () => {
     const cases: Array<[Buffer | null, Buffer | null, RegExp]> = [
       [key, Buffer.from('{not json'), /message value is not JSON/],
