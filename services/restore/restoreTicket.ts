@@ -1,7 +1,7 @@
 // Putting an archived ticket back into the hot table, exactly as it was, which is how an archived ticket is
 // reopened. The restored row is held hot (not archived again) for a while so the caller can reopen it.
 import { RestoreError } from '../core/errors.ts';
-import { restoreRecordJson } from '../core/move/coldDocument.ts';
+import { restorableRow } from '../core/move/coldDocument.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
 import type { HotStore } from '../edges/hotStore/index.ts';
 
@@ -22,7 +22,7 @@ export async function restoreTicket(hot: HotStore, cold: ColdStore, id: string, 
   const holdUntil = new Date(Date.now() + holdMs);
   // The hot row first: if the cold store cannot be cleaned up afterwards, the ticket is in both tiers (which the
   // reconciler resolves), never in neither.
-  await hot.restores.restore(restoreRecordJson(doc), id, version, holdUntil, mover);
+  await hot.restores.restore(restorableRow(doc), id, version, holdUntil, mover);
   await cold.audit.record([
     { ticketId: id, version, at: new Date(), event: 'restored', detail: { holdUntil, by: mover, archivedBy: doc.archive.mover, move: doc.archive.move ?? null, copiedAt: doc.archive.copiedAt, contentHash: doc.archive.contentHash } },
   ]);

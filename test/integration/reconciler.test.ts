@@ -11,7 +11,8 @@ import { stopDaemon } from '../../infra/local/processes.ts';
 import { loadOrCreateSecrets } from '../../infra/local/secrets.ts';
 import { stackSettings } from '../../infra/local/settings.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
-import { restoreRecordJson } from '../../services/core/move/coldDocument.ts';
+import { restorableRow } from '../../services/core/move/coldDocument.ts';
+import { liveColumns, selectFromText } from '../../services/edges/hotStore/rowFromText.ts';
 import { archiverEnv, groupAtEnd, groupLag, runCli, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
@@ -161,7 +162,8 @@ describe('reconciler', () => {
       await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { row: fix(docs.otherVersion?.row ?? {}) } });
       const { contentHash } = await import('../../services/core/move/coldDocument.ts');
       await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { 'archive.contentHash': contentHash(fix(docs.otherVersion?.row ?? {})) } });
-      await h.stores.db.query('INSERT INTO public.tickets SELECT * FROM json_populate_record(NULL::public.tickets, $1::json)', [restoreRecordJson(docs.both!)]);
+      const back = selectFromText(await liveColumns(h.stores.db, 'public.tickets'), restorableRow(docs.both!));
+      await h.stores.db.query(`INSERT INTO public.tickets (${back.list}) SELECT ${back.select}`, back.params);
 
       const v = await verify();
       assert.equal(v.code, 1, v.stdout);

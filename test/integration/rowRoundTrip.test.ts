@@ -1,14 +1,15 @@
 // Generated rows over every column type the table may gain (fast-check; a failure prints its seed and path): each row
 // goes into the real PostgreSQL, is read as the movers read it, becomes a cold document that the real cold store holds,
-// and comes back through restore's json_populate_record equal to the original, column by column, as text.
+// and comes back through restore's typed SELECT (rowFromText.ts) equal to the original, column by column, as text.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { Long, MongoClient } from 'mongodb';
 import type pg from 'pg';
-import { restoreRecordJson, toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
+import { restorableRow, toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
 import { fromStored, toStored } from '../../services/edges/coldStore/documents.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+import { liveColumns, selectFromText } from '../../services/edges/hotStore/rowFromText.ts';
 import { useStackDatabase } from '../support/stack.ts';
 
 const stack = useStackDatabase();
@@ -93,7 +94,8 @@ describe('a row over every column type, hot -> cold -> hot', () => {
         const stored = await collection.findOne({ _id: Long.fromString(id) } as Record<string, unknown>);
         const cold = fromStored(stored as unknown as Parameters<typeof fromStored>[0]);
         assert.deepEqual(cold.row, original, 'the cold store holds the row exactly');
-        const [restored] = (await text.query<RowText>(`SELECT * FROM json_populate_record(NULL::${TABLE}, $1::json)`, [restoreRecordJson(cold)])).rows;
+        const back = selectFromText(await liveColumns(text, TABLE), restorableRow(cold));
+        const [restored] = (await text.query<RowText>(`SELECT ${back.select}`, back.params)).rows;
         assert.deepEqual(restored, original, 'restore gives back every column equal');
       }),
       { numRuns: RUNS, verbose: 1 },

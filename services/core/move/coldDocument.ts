@@ -125,21 +125,12 @@ export function toColdDocument(row: RowText, columns: Record<string, string>, mo
   };
 }
 
-/**
- * The JSON given to json_populate_record(NULL::public.tickets, $1) to restore the row. A JSON string is fed to the
- * column type's input function, so every value comes back equal, except for json/jsonb columns, which take the JSON
- * value itself: their text is embedded as it is (never parsed here, so numbers beyond double precision survive).
- */
-export function restoreRecordJson(doc: Pick<ColdDocument, 'row' | 'archive'>): string {
+/** The row to put back on restore, once its content hash proves it is the row that was copied. */
+export function restorableRow(doc: Pick<ColdDocument, 'row' | 'archive'>): RowText {
   if (contentHash(doc.row) !== doc.archive.contentHash) {
     throw new RowShapeError('the cold copy does not match its content hash; refusing to restore a corrupted copy');
   }
-  const fields = Object.entries(doc.row).map(([name, value]) => {
-    const type = doc.archive.columns[name] ?? '';
-    const json = value === null ? 'null' : type === 'json' || type === 'jsonb' ? value : JSON.stringify(value);
-    return `${JSON.stringify(name)}:${json}`;
-  });
-  return `{${fields.join(',')}}`;
+  return doc.row;
 }
 
 /** A version as any store hands it back (text, number, bigint, a driver's int64). */

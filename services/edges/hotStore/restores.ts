@@ -1,8 +1,10 @@
 // Putting an archived row back into the hot table, exactly, with its restore hold in the ledger; and the restored
 // tickets whose cold copy may have been left behind.
 import type pg from 'pg';
+import type { RowText } from '../../core/move/coldDocument.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
 import { guarded } from './pool.ts';
+import { liveColumns, selectFromText } from './rowFromText.ts';
 
 export class HotRestores {
   constructor(private readonly pool: pg.Pool) {}
@@ -18,14 +20,15 @@ export class HotRestores {
     });
   }
 
-  /** Puts an archived row back, exactly (json_populate_record feeds each column's text to its input function), and
+  /** Puts an archived row back, exactly (each column's text through its type's input function: rowFromText.ts), and
    * holds it hot until `holdUntil`. Fails if the ticket is in the hot table. */
-  restore(recordJson: string, id: string, version: string, holdUntil: Date, mover: string): Promise<void> {
+  restore(row: RowText, id: string, version: string, holdUntil: Date, mover: string): Promise<void> {
     return guarded(`restoring ticket ${id}`, async () => {
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query('INSERT INTO public.tickets SELECT * FROM json_populate_record(NULL::public.tickets, $1::json)', [recordJson]);
+        const { list, select, params } = selectFromText(await liveColumns(client, 'public.tickets'), row);
+        await client.query(`INSERT INTO public.tickets (${list}) SELECT ${select}`, params);
         await client.query(
           `INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, at, hold_until, mover)
            VALUES ($1, $2, 'restored', now(), $3, $4)
