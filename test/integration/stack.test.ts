@@ -73,9 +73,10 @@ describe('local stack', () => {
       assert.equal(updated.row.version, '2');
       assert.equal(updated.row.status, 'closed');
       // The source block carries the WAL position and commit time.
-      const lsns = [created.source.lsn, updated.source.lsn];
-      assert.ok(lsns.every((l) => typeof l === 'number' && l > 0), `lsns ${lsns.join(',')}`);
-      assert.ok((lsns[0] ?? 0) < (lsns[1] ?? 0), `lsns increase: ${lsns.join(',')}`);
+      // Exact whatever its size: decimal text (core/ticketEvent.ts).
+      const lsns = [created.source.lsn, updated.source.lsn].map((l) => BigInt(l ?? '0'));
+      assert.ok(lsns.every((l) => l > 0n), `lsns ${lsns.join(',')}`);
+      assert.ok((lsns[0] ?? 0n) < (lsns[1] ?? 0n), `lsns increase: ${lsns.join(',')}`);
       for (const e of [created, updated]) {
         assert.ok(Math.abs(e.source.ts_ms - startedAt) < 60_000, `source.ts_ms ${e.source.ts_ms} near ${startedAt}`);
         assert.equal(e.source.table, 'tickets');
