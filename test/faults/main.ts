@@ -72,6 +72,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stack.down().finally(() => process.exit(128 + constants.signals[signal]));
   });
 }
+const runOptions = {
+  tickets: opts.tickets,
+  trafficPerSecond: opts.traffic,
+  coldAfterSeconds: opts.coldAfter,
+  settleTimeoutSeconds: opts.settleTimeout,
+  machine: machineDescription(stack.coldStoreKind),
+  log,
+};
 let failed = false;
 try {
   if (opts.random) {
@@ -83,12 +91,7 @@ try {
       meanGapMs: durationOf('--mean-gap', opts.meanGap),
       waveTickets: opts.waveTickets,
       waveEveryMs: durationOf('--wave-every', opts.waveEvery),
-      tickets: opts.tickets,
-      trafficPerSecond: opts.traffic,
-      coldAfterSeconds: opts.coldAfter,
-      settleTimeoutSeconds: opts.settleTimeout,
-      machine: machineDescription(stack.coldStoreKind),
-      log,
+      ...runOptions,
     });
     results.push(result);
     failed ||= result.violations > 0 || result.settleSeconds === null;
@@ -98,14 +101,7 @@ try {
   for (const name of opts.random ? [] : chosen) {
     const scenario = scenarios.find((s) => s.name === name);
     if (!scenario) continue;
-    const result = await runScenario(stack, scenario, {
-      tickets: opts.tickets,
-      trafficPerSecond: opts.traffic,
-      coldAfterSeconds: opts.coldAfter,
-      settleTimeoutSeconds: opts.settleTimeout,
-      machine: machineDescription(stack.coldStoreKind),
-      log,
-    });
+    const result = await runScenario(stack, scenario, runOptions);
     results.push(result);
     failed ||= result.violations > 0 || result.settleSeconds === null;
     writeResults(results, out, out.replace(/\.json$/, '.md'), command);

@@ -1,5 +1,8 @@
 // The schedule of the random-fault run: when faults strike and which, alone or several at once, drawn from a seed so
 // that a run's schedule can be replayed exactly (the system's own timing still varies from run to run).
+import { seededRandom } from '../../infra/local/demo/sampleTickets.ts';
+
+export { seededRandom };
 
 export const FAULT_KINDS = [
   'kill-archiver',
@@ -21,18 +24,6 @@ export interface Strike {
   /** Milliseconds after the run's start. */
   atMs: number;
   kinds: FaultKind[];
-}
-
-/** mulberry32: a small, well-mixed 32-bit generator; the same seed gives the same sequence everywhere. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
