@@ -1,7 +1,8 @@
 // The Kubernetes manifests (infra/k8s) checked by real tools, offline, each also fed a broken manifest to show it can
 // fail: kustomize builds every overlay; core kinds pass the Kubernetes release's OpenAPI schemas strictly; KEDA and
 // Prometheus Operator kinds pass the models of their CRDs; Strimzi kinds pass Strimzi's own model; a real
-// kube-apiserver accepts every core object in a server-side dry run; our policies hold; nothing drifted from its source.
+// kube-apiserver accepts every core object in a server-side dry run; our policies hold; nothing drifted from its source;
+// production reaches Kafka over TLS with SCRAM-SHA-512 users, as a Strimzi cluster secured that way requires.
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { startApiServer, type ApiServer } from '../../infra/k8s/checks/apiServer.ts';
 import { connectorDrift, generatedDrift, readGenerated, versionDrift } from '../../infra/k8s/checks/consistency.ts';
-import { allPolicies, policies } from '../../infra/k8s/checks/policies.ts';
+import { kafkaAuthProblems } from '../../infra/k8s/checks/kafkaAuth.ts';
+import { allPolicies, containerEnv, policies, workloads } from '../../infra/k8s/checks/policies.ts';
 import { find, isCore, kustomizeBuild, overlayDir, overlays, type K8sObject } from '../../infra/k8s/checks/render.ts';
 import { coreSchemaProblems, operatorModelProblems, strimziModelProblems } from '../../infra/k8s/checks/schemas.ts';
 import { ensureApiServerTools, ensureKubernetesValidate, ensureKustomize, ensureStrimziModel } from '../../infra/k8s/checks/tools.ts';
@@ -26,11 +28,14 @@ const render = (overlay: string) => kustomizeBuild(kustomize(), overlayDir(overl
 /** A deep copy of the rendered objects with one change made to one of them. */
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
-function broken(objects: K8sObject[], kind: string, change: (o: any) => void): K8sObject[] {
+function broken(objects: K8sObject[], kind: string, change: (o: any) => void, name?: string): K8sObject[] {
   const copy = structuredClone(objects);
-  change(copy.find((o) => o.kind === kind));
+  change(copy.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name)));
   return copy;
 }
+
+/** The generated name (with its hash) of the ConfigMap the archiver and the reconciler share. */
+const sharedSettings = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('ticket-archiver-settings-'))!.metadata.name;
 
 describe('Kubernetes manifests', () => {
   it('kustomize builds every overlay, and fails on a broken one', () => {
@@ -40,6 +45,8 @@ describe('Kubernetes manifests', () => {
       for (const kind of ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'CronJob', 'Job', 'KafkaTopic', 'KafkaConnect', 'KafkaConnector', 'PodMonitor', 'PrometheusRule', 'NetworkPolicy', 'ConfigMap', 'ServiceAccount']) {
         assert.ok(kinds.has(kind), `${overlay} renders a ${kind}`);
       }
+      // Kafka users and KEDA's credentials for them come with the TLS listener (components/strimzi-tls-scram).
+      for (const kind of ['KafkaUser', 'TriggerAuthentication']) assert.equal(kinds.has(kind), overlay === 'prod', `${overlay} renders ${overlay === 'prod' ? 'a' : 'no'} ${kind}`);
       assert.ok(objects.every((o) => o.metadata.namespace), `${overlay}: every object has a namespace`);
     }
     const dir = join(overlayDir('dev'), '..', `.broken-${process.pid}`);
@@ -69,6 +76,8 @@ describe('Kubernetes manifests', () => {
     assert.match(operatorModelProblems(rule).join('\n'), /PrometheusRule.*expr/s);
     const monitor = broken(render('dev'), 'PodMonitor', (o) => (o.spec.podMetricsEndpoints = 'metrics'));
     assert.match(operatorModelProblems(monitor).join('\n'), /PodMonitor/);
+    const auth = broken(render('prod'), 'TriggerAuthentication', (o) => (o.spec.secretTargetRef[0].key = 7));
+    assert.match(operatorModelProblems(auth).join('\n'), /TriggerAuthentication\/ticket-archiver-kafka/);
   });
 
   it("Strimzi kinds pass Strimzi's own model (io.strimzi:api), and broken ones fail", () => {
@@ -78,6 +87,10 @@ describe('Kubernetes manifests', () => {
     assert.match(strimziModelProblems(classpath, unknown).join('\n'), /KafkaTopic\/tickets-cdc-[a-z-]+\.spec: unknown property partition/);
     const wrongType = broken(render('dev'), 'KafkaConnect', (o) => (o.spec.replicas = 'two'));
     assert.match(strimziModelProblems(classpath, wrongType).join('\n'), /KafkaConnect\/tickets-connect/);
+    const acl = broken(render('prod'), 'KafkaUser', (o) => (o.spec.authorization.acls[0].operations = ['Consume']), 'ticket-archiver');
+    assert.match(strimziModelProblems(classpath, acl).join('\n'), /KafkaUser\/ticket-archiver\b.*Consume/);
+    const mechanism = broken(render('prod'), 'KafkaUser', (o) => (o.spec.authentication.type = 'scram-sha-256'), 'ticket-archiver');
+    assert.match(strimziModelProblems(classpath, mechanism).join('\n'), /KafkaUser\/ticket-archiver\b.*scram-sha-256/);
   });
 
   it('the KafkaConnector is the connector of connectors/, the generated files are current, Strimzi builds the pinned versions', () => {
@@ -103,6 +116,8 @@ describe('Kubernetes manifests', () => {
       ['settingsPolicy', broken(objects, 'ConfigMap', (o) => (o.data.ARCHIVE_BACTH_SIZE = '500')), /ARCHIVE_BACTH_SIZE is not a setting/],
       ['settingsPolicy', broken(objects, 'ConfigMap', (o) => (o.data.COLD_AFTER = '30 days')), /COLD_AFTER/],
       ['settingsPolicy', broken(objects, 'Deployment', (d) => (d.spec.template.spec.containers[0].env = d.spec.template.spec.containers[0].env.filter((e: { name: string }) => e.name !== 'MONGODB_URL'))), /required setting MONGODB_URL/],
+      ['settingsPolicy', broken(objects, 'ConfigMap', (o) => (o.data.KAFKA_SSL_CA_FILE = '/etc/kafka-cluster-ca/ca.crt'), sharedSettings(objects)), /KAFKA_SSL_CA_FILE: set, but KAFKA_SECURITY_PROTOCOL=PLAINTEXT/],
+      ['settingsPolicy', broken(render('prod'), 'CronJob', (c) => (c.spec.jobTemplate.spec.template.spec.containers[0].env = c.spec.jobTemplate.spec.template.spec.containers[0].env.filter((e: { name: string }) => e.name !== 'KAFKA_SASL_PASSWORD'))), /KAFKA_SASL_PASSWORD: required with KAFKA_SECURITY_PROTOCOL=SASL_SSL/],
       ['probePolicy', broken(objects, 'Deployment', (d) => (d.spec.template.spec.containers[0].readinessProbe.httpGet.path = '/ready')), /readinessProbe asks \/ready/],
       ['probePolicy', broken(objects, 'Deployment', (d) => (d.spec.template.spec.terminationGracePeriodSeconds = 20)), /terminationGracePeriodSeconds 20/],
       ['scalingPolicy', broken(objects, 'ScaledObject', (o) => (o.spec.maxReplicaCount = 50)), /maxReplicaCount 50 exceeds/],
@@ -114,6 +129,47 @@ describe('Kubernetes manifests', () => {
       ['reconcilerPolicy', broken(objects, 'CronJob', (c) => (c.spec.concurrencyPolicy = 'Allow')), /concurrencyPolicy Allow/],
     ];
     for (const [policy, objs, expected] of cases) assert.match(policies[policy](objs).join('\n'), expected, policy);
+  });
+
+  it('production reaches Kafka over TLS as SCRAM-SHA-512 KafkaUsers (archiver, reconciler, Connect, KEDA), and each way of breaking that fails', () => {
+    const prod = render('prod');
+    // Every container with KAFKA_BROKERS: SASL_SSL to the TLS bootstrap port, KAFKA_SASL_PASSWORD from the Secret of a
+    // KafkaUser of the render (and that user's name), KAFKA_SSL_CA_FILE in a read-only mount of the cluster CA Secret;
+    // KafkaConnect: that listener, trustedCertificates from the cluster CA, scram-sha-512 as its own KafkaUser; the
+    // ScaledObject's kafka trigger: tls, scram_sha512 and an authenticationRef to a TriggerAuthentication of the render
+    // with the password, the CA and the archiver's username; the NetworkPolicy: the brokers on 9093.
+    assert.deepEqual(kafkaAuthProblems(prod), []);
+    // Not vacuously: the containers that talk to Kafka are the archiver and the reconciler (the migrations do not).
+    const clients = workloads(prod).filter((w) => containerEnv(prod, w, () => 'x').env.KAFKA_BROKERS !== undefined).map((w) => `${w.object.kind}/${w.container.name}`);
+    assert.deepEqual(clients.sort(), ['CronJob/reconciler', 'Deployment/archiver']);
+    assert.deepEqual(prod.filter((o) => o.kind === 'KafkaUser').map((o) => o.metadata.name).sort(), ['ticket-archiver', 'ticket-archiver-connect', 'ticket-archiver-reconciler']);
+    // The dev overlay stays on the plain listener on purpose (its comment says why): the check says so.
+    assert.match(kafkaAuthProblems(render('dev')).join('\n'), /no KafkaUser with scram-sha-512/);
+
+    const envOf = (c: any, name: string) => c.env.find((e: { name: string }) => e.name === name);
+    const archiver = (d: any) => d.spec.template.spec.containers[0];
+    const reconciler = (c: any) => c.spec.jobTemplate.spec.template.spec;
+    const cases: Array<[string, K8sObject[], RegExp]> = [
+      ['plaintext SASL', broken(prod, 'ConfigMap', (o) => (o.data.KAFKA_SECURITY_PROTOCOL = 'SASL_PLAINTEXT'), sharedSettings(prod)), /Deployment\/ticket-archiver container archiver: KAFKA_SECURITY_PROTOCOL SASL_PLAINTEXT, not SASL_SSL/],
+      ['the plain port', broken(prod, 'ConfigMap', (o) => (o.data.KAFKA_BROKERS = 'tickets-kafka-bootstrap:9092'), sharedSettings(prod)), /CronJob\/ticket-archiver-reconciler container reconciler: KAFKA_BROKERS tickets-kafka-bootstrap:9092, not the TLS listener tickets-kafka-bootstrap:9093/],
+      ['a password not of a KafkaUser', broken(prod, 'Deployment', (d) => (envOf(archiver(d), 'KAFKA_SASL_PASSWORD').valueFrom.secretKeyRef.name = 'ticket-archiver-stores')), /KAFKA_SASL_PASSWORD comes from Secret ticket-archiver-stores, which is not a KafkaUser/],
+      ['a password inline', broken(prod, 'Deployment', (d) => (envOf(archiver(d), 'KAFKA_SASL_PASSWORD').valueFrom = undefined)), /archiver: KAFKA_SASL_PASSWORD is not taken from a Secret/],
+      ['another username', broken(prod, 'Deployment', (d) => (envOf(archiver(d), 'KAFKA_SASL_USERNAME').value = 'archiver')), /KAFKA_SASL_USERNAME archiver is not the KafkaUser ticket-archiver /],
+      ['a missing KafkaUser', prod.filter((o) => !(o.kind === 'KafkaUser' && o.metadata.name === 'ticket-archiver-reconciler')), /reconciler: KAFKA_SASL_PASSWORD comes from Secret ticket-archiver-reconciler, which is not a KafkaUser/],
+      ['another CA', broken(prod, 'CronJob', (c) => (reconciler(c).volumes.find((v: { name: string }) => v.name === 'kafka-cluster-ca').secret.secretName = 'tickets-clients-ca-cert')), /reconciler: KAFKA_SSL_CA_FILE \/etc\/kafka-cluster-ca\/ca\.crt is not key ca\.crt of Secret tickets-cluster-ca-cert/],
+      ['no CA mounted', broken(prod, 'Deployment', (d) => (archiver(d).volumeMounts = archiver(d).volumeMounts.filter((m: { name: string }) => m.name !== 'kafka-cluster-ca'))), /archiver: KAFKA_SSL_CA_FILE .* is not key ca\.crt of Secret tickets-cluster-ca-cert mounted/],
+      ['a writable CA', broken(prod, 'Deployment', (d) => (archiver(d).volumeMounts.find((m: { name: string }) => m.name === 'kafka-cluster-ca').readOnly = false)), /archiver: the cluster CA is mounted writable/],
+      ['Connect without TLS', broken(prod, 'KafkaConnect', (o) => delete o.spec.tls), /KafkaConnect\/tickets-connect: tls\.trustedCertificates does not name ca\.crt of tickets-cluster-ca-cert/],
+      ['Connect without SCRAM', broken(prod, 'KafkaConnect', (o) => delete o.spec.authentication), /KafkaConnect\/tickets-connect: authentication \(none\), not scram-sha-512/],
+      ['Connect as nobody known', broken(prod, 'KafkaConnect', (o) => (o.spec.authentication.username = 'connect')), /KafkaConnect\/tickets-connect: authentication\.username connect is not a KafkaUser/],
+      ['KEDA without credentials', broken(prod, 'ScaledObject', (o) => delete o.spec.triggers[0].authenticationRef), /ScaledObject\/ticket-archiver trigger 0: no authenticationRef/],
+      ['KEDA without TLS', broken(prod, 'ScaledObject', (o) => delete o.spec.triggers[0].metadata.tls), /trigger 0: tls is \(unset\), not enable/],
+      ['KEDA without its TriggerAuthentication', prod.filter((o) => o.kind !== 'TriggerAuthentication'), /authenticationRef TriggerAuthentication ticket-archiver-kafka is not a TriggerAuthentication of the render/],
+      ['KEDA without a username', broken(prod, 'TriggerAuthentication', (o) => (o.spec.env[0].containerName = 'wait-for-schema')), /TriggerAuthentication\/ticket-archiver-kafka signs in as \(no username from the target container\)/],
+      ['KEDA without the CA', broken(prod, 'TriggerAuthentication', (o) => (o.spec.secretTargetRef = o.spec.secretTargetRef.filter((r: { parameter: string }) => r.parameter !== 'ca'))), /takes ca from nowhere/],
+      ['the NetworkPolicy on the plain port', broken(prod, 'NetworkPolicy', (o) => (o.spec.egress[1].ports = [{ protocol: 'TCP', port: 9092 }]), 'ticket-archiver'), /NetworkPolicy\/ticket-archiver: no egress to the tickets brokers on port 9093/],
+    ];
+    for (const [what, objs, expected] of cases) assert.match(kafkaAuthProblems(objs).join('\n'), expected, what);
   });
 
   describe('a real kube-apiserver', () => {

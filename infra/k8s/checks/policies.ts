@@ -2,7 +2,9 @@
 // what no schema can know, because it is about this program and this pipeline.
 import type { z } from 'zod';
 import { archiverSchema } from '../../../services/archiver/settings.ts';
-import { configSchema } from '../../../services/core/settings.ts';
+import { ConfigError } from '../../../services/core/errors.ts';
+import { kafkaSecurity } from '../../../services/core/kafkaSecurity.ts';
+import { configSchema, type Config } from '../../../services/core/settings.ts';
 import { parseDuration } from '../../../services/core/duration.ts';
 import { reconcilerSchema } from '../../../services/reconciler/settings.ts';
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
@@ -84,7 +86,8 @@ export function containerEnv(objects: K8sObject[], w: Workload, fill: (ref: { se
   return { env, problems };
 }
 
-/** Every variable a container sets is one its program's schema accepts, every required one is set, all parse. */
+/** Every variable a container sets is one its program's schema accepts, every required one is set, all parse, and the
+ * Kafka security settings agree with each other as the program checks them at start (core/kafkaSecurity.ts). */
 export function settingsPolicy(objects: K8sObject[]): string[] {
   return workloads(objects).flatMap((w) => {
     const schema = schemaOf(w.container.command ?? []);
@@ -97,6 +100,14 @@ export function settingsPolicy(objects: K8sObject[]): string[] {
     }
     const parsed = schema.safeParse(env);
     if (!parsed.success) for (const issue of parsed.error.issues) problems.push(`${where(w)}: ${issue.path.join('.')}: ${issue.message}`);
+    else if ('KAFKA_BROKERS' in schema.shape) {
+      try {
+        kafkaSecurity(parsed.data as Config);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        for (const p of err.problems) problems.push(`${where(w)}: ${p}`);
+      }
+    }
     return problems;
   });
 }
