@@ -29,10 +29,13 @@ export interface Strike {
 /**
  * Strikes over `durationMs`, the gaps between them exponential with mean `meanGapMs` (but never under `minGapMs`, so a
  * strike's faults have begun before the next), each of one kind, or two or three at once (30% and 10% of strikes).
+ * Kinds come from a shuffled bag of all nine, refilled when empty: every kind strikes before any strikes twice, so a
+ * run long enough for nine draws has met them all.
  */
 export function randomSchedule(seed: number, durationMs: number, meanGapMs: number, minGapMs = 20_000): Strike[] {
   const random = seededRandom(seed);
   const strikes: Strike[] = [];
+  let bag: FaultKind[] = [];
   for (let at = minGapMs; ; ) {
     at += Math.max(minGapMs, -Math.log(1 - random()) * meanGapMs);
     if (at >= durationMs) return strikes;
@@ -40,10 +43,22 @@ export function randomSchedule(seed: number, durationMs: number, meanGapMs: numb
     const size = r < 0.1 ? 3 : r < 0.4 ? 2 : 1;
     const kinds: FaultKind[] = [];
     while (kinds.length < size) {
-      const kind = FAULT_KINDS[Math.floor(random() * FAULT_KINDS.length)] as FaultKind;
-      if (kinds.includes(kind) || (FLEET.has(kind) && kinds.some((k) => FLEET.has(k)))) continue;
-      kinds.push(kind);
+      if (bag.length === 0) bag = shuffled(FAULT_KINDS, random);
+      const fits = (k: FaultKind) => !kinds.includes(k) && !(FLEET.has(k) && kinds.some((c) => FLEET.has(c)));
+      const pick = bag.findIndex(fits);
+      // None in the bag fits this strike: it strikes with fewer faults.
+      if (pick < 0) break;
+      kinds.push(...bag.splice(pick, 1));
     }
     strikes.push({ atMs: Math.round(at), kinds });
   }
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }

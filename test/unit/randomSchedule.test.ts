@@ -17,4 +17,11 @@ describe('random fault schedule', () => {
     assert.ok(strikes.every((s) => s.kinds.filter((k) => fleet.includes(k)).length <= 1), 'one fleet fault per strike');
     assert.ok(strikes.every((s) => new Set(s.kinds).size === s.kinds.length));
   });
+  it('meets every kind in an hour at the default pace, whatever the seed', () => {
+    for (const seed of [1, 2, 3, 42, 1234, 99999]) {
+      const strikes = randomSchedule(seed, 3_600_000, 180_000);
+      const kinds = new Set(strikes.flatMap((s) => s.kinds));
+      assert.deepEqual([...kinds].sort(), [...FAULT_KINDS].sort(), `seed ${seed}: ${strikes.length} strikes`);
+    }
+  });
 });
