@@ -13,6 +13,11 @@ const secretsSchema = z.object({
   debezium: z.string().min(16),
   coldStoreSuperuser: z.string().min(16),
   ferretdb: z.string().min(16),
+  // The TLS mode's: Kafka's SCRAM users (the broker itself, Connect, the services) and the broker's keystore.
+  kafkaBroker: z.string().min(16),
+  kafkaConnect: z.string().min(16),
+  kafkaArchiver: z.string().min(16),
+  keystore: z.string().min(16),
 });
 
 export type StackSecrets = z.infer<typeof secretsSchema>;

@@ -27,6 +27,11 @@ const stackEnvSchema = z.object({
   STACK_COLDSTORE_PG_PORT: port(26433),
   // PostgreSQL refuses to run as root; when we are root the server runs as this OS user.
   STACK_PG_OS_USER: z.string().min(1).default('postgres'),
+  // A new stack with TLS on every server and SCRAM users in Kafka (tls.ts); an existing stack keeps its mode.
+  STACK_TLS: z
+    .enum(['true', 'false', '1', '0'], { message: "expected 'true' or 'false'" })
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
   // Seconds each component may take to become healthy.
   STACK_START_TIMEOUT: z.coerce.number().int().positive().default(180),
 });

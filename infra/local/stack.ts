@@ -6,8 +6,9 @@ import { ComponentError, daemonPid } from './processes.ts';
 import { loadOrCreateSecrets } from './secrets.ts';
 import { stackSettings, type StackSettings } from './settings.ts';
 import { loadVersions } from './versions.ts';
+import { assertTlsModeKept, ensureStackTls, stackUsesTls } from './tls.ts';
 import { postgresEndpoints, postgresRunning, startPostgres, stopPostgres } from './components/postgres.ts';
-import { kafkaBrokers, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
+import { KAFKA_USERS, kafkaBrokers, kafkaClientSecurity, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
 import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
 import { redact } from '../../services/edges/coldStore/connection.ts';
@@ -27,6 +28,12 @@ export interface StackEnv {
   TICKETS_TOPIC: string;
   /** Superuser URL, for tests and the demo only (e.g. to inject faults); never used by the services. */
   STACK_PG_SUPERUSER_URL: string;
+  /** A TLS stack's (STACK_TLS=true): SASL_SSL with SCRAM-SHA-512 as the services' user, trusting the stack's CA. */
+  KAFKA_SECURITY_PROTOCOL?: 'SASL_SSL';
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SASL_MECHANISM?: 'SCRAM-SHA-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
 }
 
 export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
@@ -41,6 +48,19 @@ export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
     MONGODB_URL: mongodbUrl(s, secrets),
     TICKETS_TOPIC: `${s.topicPrefix}.public.tickets`,
     STACK_PG_SUPERUSER_URL: pgUrls.superuserUrl,
+    ...kafkaSecurityEnv(s, secrets),
+  };
+}
+
+function kafkaSecurityEnv(s: StackSettings, secrets: ReturnType<typeof loadOrCreateSecrets>): Partial<StackEnv> {
+  const security = kafkaClientSecurity(s, 'services', secrets);
+  if (!security.sasl) return {};
+  return {
+    KAFKA_SECURITY_PROTOCOL: 'SASL_SSL',
+    ...(security.tls?.caFile ? { KAFKA_SSL_CA_FILE: security.tls.caFile } : {}),
+    KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: KAFKA_USERS.services,
+    KAFKA_SASL_PASSWORD: security.sasl.password,
   };
 }
 
@@ -50,8 +70,10 @@ const stderrLog = (m: string) => process.stderr.write(`[stack] ${m}\n`);
 export async function stackUp(log: (m: string) => void = stderrLog, env: NodeJS.ProcessEnv = process.env): Promise<StackEnv> {
   const s = stackSettings(env);
   const v = loadVersions();
+  assertTlsModeKept(s);
   const secrets = loadOrCreateSecrets(s.secretsFile);
   const started = Date.now();
+  if (stackUsesTls(s)) ensureStackTls(s, secrets.keystore, log);
   // Downloads first (cached after the first run), so a missing tool fails before anything starts.
   const lib = ensureKafkaJars(s, v, log);
   const pluginPath = ensureDebeziumPlugin(s, v, log);

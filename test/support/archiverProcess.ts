@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/local/settings.ts';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
+import { kafkaSecurity } from '../../services/core/kafkaSecurity.ts';
 
 export interface ArchiverProcess {
   proc: ChildProcess;
@@ -31,10 +32,23 @@ export function archiverEnv(env: StackEnv, overrides: Record<string, string> = {
     MONGODB_URL: env.MONGODB_URL,
     KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL,
     TICKETS_TOPIC: env.TICKETS_TOPIC,
+    ...kafkaSecurityVariables(env),
     HTTP_PORT: '0',
     LOG_LEVEL: 'info',
     ...overrides,
   };
+}
+
+/** A TLS stack's Kafka settings (SASL_SSL, SCRAM user, CA), as the services read them. */
+function kafkaSecurityVariables(env: StackEnv): Record<string, string> {
+  const keys = ['KAFKA_SECURITY_PROTOCOL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  return Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+}
+
+/** A kafkajs admin for test set-up and checks, secured as the stack's services are. */
+export function stackKafkaAdmin(env: StackEnv, clientId: string) {
+  const security = kafkaSecurity({ KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', ...kafkaSecurityVariables(env) });
+  return createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId, quiet: true, security }).admin();
 }
 
 /** Runs the CLI once to completion (for commands like restore), returning exit code and output. */
@@ -127,7 +141,7 @@ export const groupStarts = new Map<string, Array<{ partition: number; offset: st
 /** A new consumer group positioned at the current end of the topic, so a test's archiver sees only what comes next. */
 export async function groupAtEnd(env: StackEnv, prefix: string): Promise<string> {
   const groupId = `${prefix}-${process.pid}-${Date.now()}`;
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-setup', quiet: true }).admin();
+  const admin = stackKafkaAdmin(env, 'test-setup');
   await admin.connect();
   try {
     const ends = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
@@ -142,7 +156,7 @@ export async function groupAtEnd(env: StackEnv, prefix: string): Promise<string>
 
 /** Total lag of a group on the tickets topic (messages not yet committed). */
 export async function groupLag(env: StackEnv, groupId: string): Promise<number> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-lag', quiet: true }).admin();
+  const admin = stackKafkaAdmin(env, 'test-lag');
   await admin.connect();
   try {
     const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] }), admin.fetchTopicOffsets(env.TICKETS_TOPIC)]);
@@ -170,7 +184,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 
 /** Waits until the topic's end offsets stop moving: Debezium has delivered everything committed so far. */
 export async function topicSettled(env: StackEnv, timeoutMs = 240_000): Promise<void> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-settle', quiet: true }).admin();
+  const admin = stackKafkaAdmin(env, 'test-settle');
   await admin.connect();
   try {
     const total = async () => (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);

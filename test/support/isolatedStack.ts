@@ -34,8 +34,10 @@ export class IsolatedStack {
     name: string,
     portOffset: number,
     protected readonly log: (m: string) => void,
+    /** Further stack settings, e.g. STACK_TLS. */
+    extra: NodeJS.ProcessEnv = {},
   ) {
-    this.variables = isolatedStackVariables(name, portOffset);
+    this.variables = { ...isolatedStackVariables(name, portOffset), ...extra };
     this.settings = stackSettings(this.variables);
   }
 

@@ -8,6 +8,7 @@ import { assertPortFree, commandExists, daemon, daemonPid, startDaemon, stopDaem
 import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
+import { stackTls, stackUsesTls } from '../tls.ts';
 import { coldBackendRunning, coldBackendUrl, startColdBackend, stopColdBackend } from './coldStorePostgres.ts';
 
 const NAME = 'cold-store';
@@ -23,7 +24,8 @@ export function coldStoreKind(): 'mongod' | 'ferretdb' {
 /** FerretDB 2 checks clients' SCRAM credentials against its backend's roles; a plain mongod here runs without auth. */
 export function mongodbUrl(s: StackSettings, secrets: StackSecrets): string {
   const credentials = coldStoreKind() === 'ferretdb' ? `ferretdb:${encodeURIComponent(secrets.ferretdb)}@` : '';
-  return `mongodb://${credentials}127.0.0.1:${s.STACK_COLDSTORE_PORT}/`;
+  const tls = stackUsesTls(s) ? `?tls=true&tlsCAFile=${encodeURIComponent(stackTls(s, secrets.keystore).caFile)}` : '';
+  return `mongodb://${credentials}127.0.0.1:${s.STACK_COLDSTORE_PORT}/${tls}`;
 }
 
 export { coldBackendRunning };
@@ -60,7 +62,8 @@ export async function startColdStore(
       const dbPath = join(s.dataDir, 'mongod');
       mkdirSync(dbPath, { recursive: true });
       log(`cold-store: starting mongod on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`);
-      startDaemon(d, 'mongod', ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(s.STACK_COLDSTORE_PORT)]);
+      const tls = stackUsesTls(s) ? ['--tlsMode', 'requireTLS', '--tlsCertificateKeyFile', stackTls(s, secrets.keystore).certKeyFile] : [];
+      startDaemon(d, 'mongod', ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(s.STACK_COLDSTORE_PORT), ...tls]);
     } else {
       const binary = ferretdb();
       const stateDir = join(s.dataDir, 'ferretdb-state');
@@ -71,7 +74,7 @@ export async function startColdStore(
         binary,
         [
           `--state-dir=${stateDir}`,
-          `--listen-addr=127.0.0.1:${s.STACK_COLDSTORE_PORT}`,
+          ...listenFlags(s, secrets),
           `--debug-addr=127.0.0.1:${s.STACK_COLDSTORE_DEBUG_PORT}`,
           '--telemetry=disable',
           '--log-level=warn',
@@ -89,6 +92,15 @@ export async function startColdStore(
     what: 'answering ping',
   });
   return mongodbUrl(s, secrets);
+}
+
+/** FerretDB's listeners: plain TCP, or in TLS mode only TLS (an empty --listen-addr turns plain TCP off). No CA
+ * file: FerretDB would then require client certificates; clients authenticate with SCRAM over TLS. */
+function listenFlags(s: StackSettings, secrets: StackSecrets): string[] {
+  const at = `127.0.0.1:${s.STACK_COLDSTORE_PORT}`;
+  if (!stackUsesTls(s)) return [`--listen-addr=${at}`];
+  const t = stackTls(s, secrets.keystore);
+  return ['--listen-addr=', `--listen-tls=${at}`, `--listen-tls-cert-file=${t.certFile}`, `--listen-tls-key-file=${t.keyFile}`];
 }
 
 export async function stopColdStore(s: StackSettings, v: Versions): Promise<boolean> {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { assertPortFree, daemon, daemonPid, startDaemon, stopDaemon, waitUntil, ComponentError } from '../processes.ts';
 import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
-import { javaArgs, kafkaBrokers } from './kafka.ts';
+import { javaArgs, javaClientSecurity, kafkaBrokers, kafkaClientSecurity } from './kafka.ts';
+import { stackTls, stackUsesTls } from '../tls.ts';
 import { TicketArchiverError } from '../../../services/core/errors.ts';
 import { createKafka } from '../../../services/edges/kafka/client.ts';
 import { ensureTopic } from '../../../services/edges/kafka/topics.ts';
@@ -25,7 +26,7 @@ export function connectUrl(s: StackSettings): string {
   return `http://127.0.0.1:${s.STACK_CONNECT_PORT}`;
 }
 
-function writeWorkerProperties(s: StackSettings, pluginPath: string): string {
+function writeWorkerProperties(s: StackSettings, pluginPath: string, secrets: StackSecrets): string {
   const file = join(s.confDir, 'connect-distributed.properties');
   mkdirSync(s.confDir, { recursive: true });
   writeFileSync(
@@ -56,8 +57,11 @@ function writeWorkerProperties(s: StackSettings, pluginPath: string): string {
       '# Lets the connector size its own topics (topic.creation.default.*).',
       'topic.creation.enable=true',
       'producer.max.request.size=10485760',
+      '# TLS mode: the worker, and the producers, consumers and admin clients it makes for connectors, as user connect.',
+      ...javaClientSecurity(s, 'connect', secrets, ['', 'producer.', 'consumer.', 'admin.']),
       '',
     ].join('\n'),
+    { mode: 0o600 },
   );
   return file;
 }
@@ -86,7 +90,7 @@ export async function startConnect(
   const d = connectDaemon(s);
   if (daemonPid(d) === undefined) {
     await assertPortFree(NAME, s.STACK_CONNECT_PORT, 'STACK_CONNECT_PORT');
-    const props = writeWorkerProperties(s, pluginPath);
+    const props = writeWorkerProperties(s, pluginPath, secrets);
     log(`kafka-connect: starting on ${connectUrl(s)}`);
     startDaemon(d, 'java', [...javaArgs(s, lib, '768m'), 'org.apache.kafka.connect.cli.ConnectDistributed', props], {
       // Read by the ${env:...} references in connectors/tickets-postgres.json.
@@ -106,7 +110,7 @@ export async function startConnect(
     logFile: d.logFile,
     what: 'answering REST requests',
   });
-  const def = loadConnectorDefinition();
+  const def = withDatabaseTls(s, secrets, loadConnectorDefinition());
   // The tickets topic exists before the connector runs: consumers can subscribe to an empty table's topic, and
   // its partition count is ours, not whatever the first event happens to create.
   await ensureTicketsTopic(s, def);
@@ -121,9 +125,15 @@ export async function startConnect(
   return connectUrl(s);
 }
 
+/** TLS mode: Debezium reads the change log over TLS, checking the server's certificate and name as libpq's verify-full. */
+function withDatabaseTls(s: StackSettings, secrets: StackSecrets, def: ConnectorDefinition): ConnectorDefinition {
+  if (!stackUsesTls(s)) return def;
+  return { ...def, config: { ...def.config, 'database.sslmode': 'verify-full', 'database.sslrootcert': stackTls(s, secrets.keystore).caFile } };
+}
+
 async function ensureTicketsTopic(s: StackSettings, def: ConnectorDefinition): Promise<void> {
   const c = def.config;
-  const admin = createKafka({ brokers: [kafkaBrokers(s)], clientId: 'stack-setup', quiet: true }).admin();
+  const admin = createKafka({ brokers: [kafkaBrokers(s)], clientId: 'stack-setup', quiet: true, security: kafkaClientSecurity(s, 'broker') }).admin();
   await admin.connect();
   try {
     await ensureTopic(admin, {

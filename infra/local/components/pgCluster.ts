@@ -1,7 +1,7 @@
 // A PostgreSQL cluster from this machine's Debian binaries in a data directory of the stack's own: the hot database
 // (logical decoding on, for Debezium). The cold store's PostgreSQL with DocumentDB runs elsewhere (coldStorePostgres.ts).
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ComponentError, assertPortFree, commandExists, run, waitUntil } from '../processes.ts';
@@ -18,6 +18,13 @@ export interface ClusterSpec {
   superuserPassword: string;
   /** Extra postgresql.conf lines, each with its reason. */
   settings: string[];
+  /** TLS only, with this certificate and key (PEM), and clients verifying against this CA. */
+  tls?: { certFile: string; keyFile: string; caFile: string };
+}
+
+/** A libpq URL's query that makes clients insist on TLS and check the server's certificate and name. */
+export function verifyFullQuery(caFile: string): string {
+  return `?sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile)}`;
 }
 
 function binDir(v: Versions): string {
@@ -71,8 +78,8 @@ function paths(s: StackSettings, spec: Pick<ClusterSpec, 'name' | 'dirName'>) {
   };
 }
 
-export function superuserUrl(spec: Pick<ClusterSpec, 'port' | 'superuserPassword'>, database: string): string {
-  return `postgres://postgres:${spec.superuserPassword}@127.0.0.1:${spec.port}/${database}`;
+export function superuserUrl(spec: Pick<ClusterSpec, 'port' | 'superuserPassword' | 'tls'>, database: string): string {
+  return `postgres://postgres:${spec.superuserPassword}@127.0.0.1:${spec.port}/${database}${spec.tls ? verifyFullQuery(spec.tls.caFile) : ''}`;
 }
 
 /** Whether the server at `url` accepts a connection and answers a query. */
@@ -116,8 +123,25 @@ export async function startCluster(s: StackSettings, v: Versions, spec: ClusterS
     appendFileSync(
       join(p.data, 'postgresql.conf'),
       ['', '# --- ticket-archiver local stack ---', "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${p.socketDir}'`,
-        "log_line_prefix = '%m [%p] %q%u@%d '", ...spec.settings, ''].join('\n'),
+        "log_line_prefix = '%m [%p] %q%u@%d '", ...spec.settings, ...(spec.tls ? tlsSettings(p.base) : []), ''].join('\n'),
     );
+    // With TLS, TCP connections without it match no line and are refused ("no encryption").
+    if (spec.tls) {
+      writeFileSync(join(p.data, 'pg_hba.conf'), ['# ticket-archiver local stack, TLS mode: TCP only over TLS', 'local all all peer',
+        'hostssl all all 127.0.0.1/32 scram-sha-256', 'hostssl replication all 127.0.0.1/32 scram-sha-256', ''].join('\n'));
+      if (owner) chownSync(join(p.data, 'pg_hba.conf'), owner.uid, owner.gid);
+    }
+  }
+  // The server reads its key only when owned by its OS user and private to it.
+  if (spec.tls) {
+    mkdirSync(join(p.base, 'tls'), { recursive: true });
+    for (const [from, to] of [[spec.tls.certFile, 'server.crt'], [spec.tls.keyFile, 'server.key']] as const) {
+      const file = join(p.base, 'tls', to);
+      copyFileSync(from, file);
+      if (owner) chownSync(file, owner.uid, owner.gid);
+    }
+    run(spec.name, 'chmod', ['-R', 'go-rwx', join(p.base, 'tls')]);
+    if (owner) chownSync(join(p.base, 'tls'), owner.uid, owner.gid);
   }
   if (!clusterRunning(s, v, spec)) {
     await assertPortFree(spec.name, spec.port, spec.portVariable);
@@ -135,6 +159,10 @@ export async function startCluster(s: StackSettings, v: Versions, spec: ClusterS
     logFile: p.logFile,
     what: 'accepting connections',
   });
+}
+
+function tlsSettings(base: string): string[] {
+  return ['ssl = on', `ssl_cert_file = '${join(base, 'tls', 'server.crt')}'`, `ssl_key_file = '${join(base, 'tls', 'server.key')}'`];
 }
 
 export function stopCluster(s: StackSettings, v: Versions, spec: Pick<ClusterSpec, 'name' | 'dirName'>): boolean {

@@ -5,7 +5,8 @@ import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
 import { migrate } from '../../../services/edges/hotStore/migrations.ts';
-import { asSuperuser, clusterRunning, startCluster, stopCluster, superuserUrl, type ClusterSpec } from './pgCluster.ts';
+import { stackTls, stackUsesTls } from '../tls.ts';
+import { asSuperuser, clusterRunning, startCluster, stopCluster, superuserUrl, verifyFullQuery, type ClusterSpec } from './pgCluster.ts';
 
 export interface PostgresEndpoints {
   /** The movers' role: archiver, reconciler, backfill and the operators' commands. */
@@ -18,7 +19,9 @@ export interface PostgresEndpoints {
 }
 
 export function hotClusterSpec(s: StackSettings, secrets: StackSecrets): ClusterSpec {
+  const tls = stackUsesTls(s) ? stackTls(s, secrets.keystore) : undefined;
   return {
+    ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile, caFile: tls.caFile } } : {}),
     name: 'postgres',
     port: s.STACK_PG_PORT,
     portVariable: 'STACK_PG_PORT',
@@ -36,12 +39,14 @@ export function hotClusterSpec(s: StackSettings, secrets: StackSecrets): Cluster
 }
 
 export function postgresEndpoints(s: StackSettings, secrets: StackSecrets): PostgresEndpoints {
-  const url = (role: string, password: string) => `postgres://${role}:${password}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}`;
+  const spec = hotClusterSpec(s, secrets);
+  const query = spec.tls ? verifyFullQuery(spec.tls.caFile) : '';
+  const url = (role: string, password: string) => `postgres://${role}:${password}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}${query}`;
   return {
     databaseUrl: url('ticket_archiver_mover', secrets.mover),
     migrationsUrl: url('ticket_archiver', secrets.archiver),
     restoreUrl: url('ticket_archiver_restorer', secrets.restorer),
-    superuserUrl: superuserUrl(hotClusterSpec(s, secrets), s.databaseName),
+    superuserUrl: superuserUrl(spec, s.databaseName),
   };
 }
 

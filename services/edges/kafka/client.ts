@@ -30,7 +30,9 @@ export function createKafka(o: KafkaOptions): Kafka {
     clientId: o.clientId,
     brokers: o.brokers,
     ...(tls ? { ssl: tls.caFile ? { ca: [caOf(tls.caFile)] } : true } : {}),
-    ...(o.security?.sasl ? { sasl: o.security.sasl as SASLOptions } : {}),
+    // A copy: kafkajs caches its authenticator, credentials included, on the options object it is given, so a caller's
+    // object spread into another client's options would carry the first one's credentials along.
+    ...(o.security?.sasl ? { sasl: { ...o.security.sasl } as SASLOptions } : {}),
     logLevel: o.quiet ? logLevel.NOTHING : logLevel.WARN,
     connectionTimeout: 5000,
     retry: o.retry ?? { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
