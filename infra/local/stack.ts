@@ -12,6 +12,7 @@ import { KAFKA_USERS, kafkaBrokers, kafkaClientSecurity, kafkaDaemon, kafkaHealt
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
 import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
 import { redact } from '../../services/edges/coldStore/connection.ts';
+import { kafkaSecurity, type KafkaSecurity } from '../../services/core/kafkaSecurity.ts';
 import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 
 /** Connection settings of the running stack, named as the services read them. */
@@ -62,6 +63,17 @@ function kafkaSecurityEnv(s: StackSettings, secrets: ReturnType<typeof loadOrCre
     KAFKA_SASL_USERNAME: KAFKA_USERS.services,
     KAFKA_SASL_PASSWORD: security.sasl.password,
   };
+}
+
+/** How a client given the stack's settings reaches Kafka (TLS and SCRAM on a TLS stack), as the services read them. */
+export function stackKafkaSecurity(env: StackEnv): KafkaSecurity {
+  return kafkaSecurity({
+    KAFKA_SECURITY_PROTOCOL: env.KAFKA_SECURITY_PROTOCOL ?? 'PLAINTEXT',
+    KAFKA_SSL_CA_FILE: env.KAFKA_SSL_CA_FILE,
+    KAFKA_SASL_MECHANISM: env.KAFKA_SASL_MECHANISM ?? 'SCRAM-SHA-512',
+    KAFKA_SASL_USERNAME: env.KAFKA_SASL_USERNAME,
+    KAFKA_SASL_PASSWORD: env.KAFKA_SASL_PASSWORD,
+  });
 }
 
 const stderrLog = (m: string) => process.stderr.write(`[stack] ${m}\n`);

@@ -4,9 +4,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/local/settings.ts';
-import type { StackEnv } from '../../infra/local/stack.ts';
+import { stackKafkaSecurity, type StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import { kafkaSecurity } from '../../services/core/kafkaSecurity.ts';
 
 export interface ArchiverProcess {
   proc: ChildProcess;
@@ -47,8 +46,7 @@ function kafkaSecurityVariables(env: StackEnv): Record<string, string> {
 
 /** A kafkajs admin for test set-up and checks, secured as the stack's services are. */
 export function stackKafkaAdmin(env: StackEnv, clientId: string) {
-  const security = kafkaSecurity({ KAFKA_SECURITY_PROTOCOL: 'PLAINTEXT', KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', ...kafkaSecurityVariables(env) });
-  return createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId, quiet: true, security }).admin();
+  return createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId, quiet: true, security: stackKafkaSecurity(env) }).admin();
 }
 
 /** Runs the CLI once to completion (for commands like restore), returning exit code and output. */

@@ -19,7 +19,7 @@ import type { StoredColdDocument } from '../../../services/edges/coldStore/docum
 import { createTextPool } from '../../../services/edges/hotStore/pool.ts';
 import { createKafka } from '../../../services/edges/kafka/client.ts';
 import { stackSettings } from '../settings.ts';
-import { stackUp } from '../stack.ts';
+import { stackKafkaSecurity, stackUp } from '../stack.ts';
 import { insertTickets } from './insertTickets.ts';
 import { sampleTicket, seededRandom } from './sampleTickets.ts';
 
@@ -39,7 +39,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
 
   // This run's archiver group starts at the current end of the topic: it works on this run's tickets only.
   const groupId = `ticket-archiver-demo-${Date.now()}`;
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ticket-archiver-demo', quiet: true }).admin();
+  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'ticket-archiver-demo', quiet: true, security: stackKafkaSecurity(env) }).admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(env.TICKETS_TOPIC);
   await admin.setOffsets({ groupId, topic: env.TICKETS_TOPIC, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
