@@ -83,9 +83,9 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
       faultEnded,
       checks: {
         created: new Set([...batches.flatMap((b) => idRange(b)), ...traffic.inserted]),
-        untouchedHashes: new Map(batches.flatMap((b) => [...b.hashes].filter(([id]) => !touched.has(id)))),
-        loadedColumns: run.loaded.columns,
-        ...(ctx.addedColumns[0] ? { addedColumn: ctx.addedColumns[0] } : {}),
+        // Each wave's rows were hashed over the columns the table had when it was loaded.
+        untouched: new Map(batches.flatMap((b) => [...b.hashes].filter(([id]) => !touched.has(id)).map(([id, hash]) => [id, { hash, columns: b.columns }]))),
+        addedColumns: ctx.addedColumns,
       },
       log,
     });

@@ -64,7 +64,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
     await traffic.stop();
     log(`traffic stopped: ${JSON.stringify(traffic.counts)}`);
 
-    const untouchedHashes = new Map([...loaded.hashes].filter(([id]) => !traffic?.touched.has(id)));
+    const untouched = new Map([...loaded.hashes].filter(([id]) => !traffic?.touched.has(id)).map(([id, hash]) => [id, { hash, columns: loaded.columns }]));
     const created = (function* () {
       for (let id = loaded.firstId; id <= loaded.lastId; id++) yield id.toString();
       yield* traffic?.inserted ?? [];
@@ -77,7 +77,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       coldAfterSeconds: o.coldAfterSeconds,
       settleTimeoutSeconds: o.settleTimeoutSeconds,
       faultEnded,
-      checks: { created, untouchedHashes, loadedColumns: loaded.columns, ...(ctx.addedColumn ? { addedColumn: ctx.addedColumn } : {}) },
+      checks: { created, untouched, addedColumns: ctx.addedColumn ? [ctx.addedColumn] : [] },
       log,
     });
     const result: FaultResult = {

@@ -10,12 +10,12 @@ import type { ColdCollections } from '../support/stores.ts';
 export interface TierCheckInput {
   /** Every ticket id the suite created (loaded and inserted by the traffic). */
   created: Iterable<string>;
-  /** Content hashes of rows as loaded, for tickets the traffic never changed. */
-  untouchedHashes: Map<string, string>;
-  loadedColumns: string[];
+  /** For tickets the traffic never changed: the content hash of the row as loaded, over the columns it was loaded with
+   * (a column added later is left out of the comparison; `addedColumns` checks it). */
+  untouched: Map<string, { hash: string; columns: string[] }>;
   coldAfterMs: number;
-  /** A column added mid-run: archives of rows deleted after `since` must carry it with this value. */
-  addedColumn?: { name: string; value: string; since: Date };
+  /** Columns added mid-run: archives of rows deleted after `since` must carry each with its value. */
+  addedColumns: Array<{ name: string; value: string; since: Date }>;
 }
 
 export interface TierCheckReport {
@@ -51,13 +51,12 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
     const id = doc._id.toString();
     archived.add(id);
     const row = doc.row;
-    const expected = input.untouchedHashes.get(id);
-    if (expected !== undefined && contentHash(pick(row, input.loadedColumns)) !== expected) report.notAsLoaded.push(id);
+    const loaded = input.untouched.get(id);
+    if (loaded !== undefined && contentHash(pick(row, loaded.columns)) !== loaded.hash) report.notAsLoaded.push(id);
     const at = deletedAt.get(id);
     const lastOperated = pgTimestampToDate(row.last_operated_at)?.getTime() ?? Number.POSITIVE_INFINITY;
     if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime())) report.notColdWhenDeleted.push(id);
-    const added = input.addedColumn;
-    if (added && at !== undefined && at > added.since && row[added.name] !== added.value) report.missingAddedColumn.push(id);
+    if (input.addedColumns.some((c) => at !== undefined && at > c.since && row[c.name] !== c.value)) report.missingAddedColumn.push(id);
   }
   report.archived = archived.size;
   for (const id of input.created) {
