@@ -85,7 +85,7 @@ export function startArchiverProcess(env: StackEnv, overrides: Record<string, st
   const port = async () => {
     for (let i = 0; i < 600; i++) {
       for (const line of lines) {
-        if (line.includes('"archiver started"')) return (JSON.parse(line) as { port: number }).port;
+        if (line.includes('"archiver started"') || line.includes('"read api started"')) return (JSON.parse(line) as { port: number }).port;
       }
       if (proc.exitCode !== null) throw new Error(`archiver ${name} exited with ${proc.exitCode}:\n${lines.slice(-20).join('\n')}`);
       await sleep(100);
