@@ -3,7 +3,7 @@
 // parameter at fault, and a bearer token for writes (and for reads when configured).
 import { timingSafeEqual } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { RestoreError, TicketArchiverError, isRetriable } from '../core/errors.ts';
 import { CursorError } from '../core/read/listing.ts';
@@ -43,7 +43,7 @@ function bearerMatches(req: FastifyRequest, token: string | undefined): boolean 
 export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> {
   // Fastify's own logger type: its instance type is then the plain FastifyInstance the route modules take.
   const loggerInstance: FastifyBaseLogger = o.log;
-  const app: FastifyInstance = Fastify({ loggerInstance, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({ loggerInstance, logController: new LogController({ disableRequestLogging: true }) });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {

@@ -11,6 +11,7 @@ import type { ListQuery } from '../../services/core/read/listing.ts';
 import { groupAtEnd, startArchiverProcess, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { createTicketsClient } from '../../services/client/ticketsClient.ts';
 
 const h = archiverHarness();
 const TOKEN = 'test-token-0123456789abcdef';
@@ -26,7 +27,7 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** Every page of a list, following nextCursor; `between` runs after each page. */
-async function allPages(path: string, limit: number, between: () => Promise<void> = async () => undefined): Promise<Json[]> {
+async function allPages(path: string, limit: number, between: () => Promise<unknown> = () => Promise.resolve()): Promise<Json[]> {
   const tickets: Json[] = [];
   for (let cursor: string | null = null, pages = 0; ; pages++) {
     const sep = path.includes('?') ? '&' : '?';
@@ -206,8 +207,28 @@ describe('read API', () => {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
+    assert.equal((await get('/tickets/1?tier=cold')).status, 404);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /ticket_archiver_read_api_request_duration_seconds_bucket\{[^}]*route="\/tickets\/:id"/);
+  });
+
+  it('is served to TypeScript callers through the typed client', async () => {
+    const customer = testCustomer();
+    const [id] = (await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 60, customerId: customer }])) as [string];
+    const client = createTicketsClient(base);
+    const one = await client.GET('/tickets/{id}', { params: { path: { id } } });
+    assert.equal(one.data?.ticket.id, id);
+    assert.equal(one.data?.tier, 'hot');
+    const page = await client.GET('/customers/{customerId}/tickets', { params: { path: { customerId: String(customer) }, query: { limit: 10 } } });
+    assert.deepEqual(page.data?.tickets.map((t) => t.id), [id]);
+    const cold = await client.GET('/tickets/{id}', { params: { path: { id }, query: { tier: 'cold' } } });
+    assert.equal(cold.response.status, 404);
+    assert.equal(cold.error?.tier, 'hot');
+    const refused = await client.POST('/tickets/{id}/restore', { params: { path: { id } }, body: { holdFor: '1h' } });
+    assert.equal(refused.response.status, 401);
+    const conflict = await createTicketsClient(base, TOKEN).POST('/tickets/{id}/restore', { params: { path: { id } }, body: { holdFor: '1h' } });
+    assert.equal(conflict.response.status, 409, 'a hot ticket cannot be restored');
+    assert.match(conflict.error?.message ?? '', /no copy in the cold store|is in the hot table/);
   });
 
   it('lists the hot tier on the indexes the schema has for each list', async () => {
