@@ -207,7 +207,7 @@ describe('read API', () => {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
-    assert.equal((await get('/tickets/1?tier=cold')).status, 404);
+    assert.equal((await get('/tickets/9223372036854775806?tier=cold')).status, 404);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(metrics, /ticket_archiver_read_api_request_duration_seconds_bucket\{[^}]*route="\/tickets\/:id"/);
   });
