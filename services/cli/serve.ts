@@ -1,11 +1,12 @@
 // `ticket-archiver serve`: the read API until SIGTERM/SIGINT.
-import { loadConfig } from '../core/settings.ts';
+import { loadConfig, withJobDatabaseUrl } from '../core/settings.ts';
 import { startReadApi } from '../readApi/serve.ts';
 import { readApiSchema } from '../readApi/settings.ts';
 import { createLogger } from '../runtime/logger.ts';
 
 export async function runServe(): Promise<number> {
-  const settings = loadConfig(process.env, readApiSchema);
+  // The reads connect as READ_DATABASE_URL's role when it is set (one that may only SELECT), else DATABASE_URL's.
+  const settings = loadConfig(withJobDatabaseUrl(process.env, 'READ_DATABASE_URL'), readApiSchema);
   const log = createLogger('ticket-archiver-read-api', settings.LOG_LEVEL);
   const api = await startReadApi(settings, log);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -7,9 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleTicket, seededRandom } from '../../infra/local/demo/sampleTickets.ts';
 import { insertTickets as insertSamples } from '../../infra/local/demo/insertTickets.ts';
 import { hotListQuery } from '../../services/edges/hotStore/index.ts';
+import { coldListQuery } from '../../services/edges/coldStore/index.ts';
 import type { ListQuery } from '../../services/core/read/listing.ts';
 import { groupAtEnd, startArchiverProcess, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { rawColdStore } from '../support/stores.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
 import { createTicketsClient } from '../../services/client/ticketsClient.ts';
 
@@ -256,6 +258,30 @@ describe('read API', () => {
           db.release();
         }
       }
+    }
+  });
+
+  it('lists the cold tier through the indexes the product creates on the typed fields, never a scan of the collection', async () => {
+    const lists: Array<[ListQuery, RegExp]> = [
+      [{ view: 'operator', tier: 'cold', filter: { ownerId: '7' }, limit: 50 }, /^read_operator$/],
+      [{ view: 'operatorGroup', tier: 'cold', filter: { ownerId: '3' }, limit: 50 }, /^read_operator_group$/],
+      // A customer's: either index that starts with customer_id serves it (DocumentDB's planner chooses).
+      [{ view: 'customer', tier: 'cold', filter: { ownerId: '4242' }, limit: 50 }, /^(read_customer|customer_last_operated)$/],
+      [{ view: 'closed', tier: 'cold', filter: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }, limit: 50 }, /^read_closed$/],
+    ];
+    const store = await rawColdStore(h.env.MONGODB_URL);
+    try {
+      for (const [q, index] of lists) {
+        for (const after of [undefined, { at: '2026-01-15T00:00:00.000Z', id: '100' }]) {
+          const { filter, sort } = coldListQuery({ ...q, ...(after ? { after } : {}) });
+          const plan = JSON.stringify(await store.tickets.find(filter as never).sort(sort).limit(q.limit + 1).explain());
+          const used = [...plan.matchAll(/"(?:indexName|Index Name)":"([^"]+)"/g)].map((m) => m[1] as string);
+          assert.ok(used.some((name) => index.test(name)), `${q.view}${after ? ' after a cursor' : ''}: indexes ${used.join(', ')}`);
+          assert.ok(!plan.includes('Seq Scan'), `${q.view}: no scan of the collection`);
+        }
+      }
+    } finally {
+      await store.close();
     }
   });
 });
