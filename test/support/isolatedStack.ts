@@ -23,6 +23,8 @@ export function isolatedStackVariables(name: string, portOffset: number, env: No
     STACK_CONNECT_PORT: port('STACK_CONNECT_PORT', 26083),
     STACK_COLDSTORE_PORT: port('STACK_COLDSTORE_PORT', 26017),
     STACK_COLDSTORE_DEBUG_PORT: port('STACK_COLDSTORE_DEBUG_PORT', 26018),
+    // Plaintext unless asked for (the constructor's `extra`): a STACK_TLS meant for the developer's stack stays there.
+    STACK_TLS: 'false',
   };
 }
 
