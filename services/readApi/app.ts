@@ -8,6 +8,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTra
 import { RestoreError, TicketArchiverError, isRetriable } from '../core/errors.ts';
 import { CursorError } from '../core/read/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { BadParameter } from './badParameter.ts';
 import { registerListRoutes } from './listRoutes.ts';
 import { registerTicketRoutes, type Restorer } from './ticketRoutes.ts';
 import type { TicketReader } from './tickets.ts';
@@ -20,15 +21,6 @@ export interface ReadApiOptions {
   log: Logger;
   /** Extra routes on the same port (health, readiness, metrics). */
   extra?: (app: FastifyInstance) => void;
-}
-
-export class BadParameter extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Whether the request carries the configured bearer token (compared in constant time). */

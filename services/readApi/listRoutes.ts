@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { closedPageQuery, customerParams, errorSchema, groupParams, operatorParams, pageQuery, pageResponseSchema, statusPageQuery } from '../core/read/apiSchemas.ts';
 import { decodeCursor, type ListFilter, type ListView, type Tier, type TicketStatus } from '../core/read/listing.ts';
-import { BadParameter } from './app.ts';
+import { BadParameter } from './badParameter.ts';
 import type { TicketReader } from './tickets.ts';
 
 type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
