@@ -2,7 +2,7 @@
 // ever reads both tiers for one answer, except the hot tier's ledger to say where a missing ticket went.
 import type { ApiTicket } from '../core/read/apiSchemas.ts';
 import type { RowText } from '../core/move/coldDocument.ts';
-import { ticketFields } from '../core/read/ticketJson.ts';
+import { isoTimestamp, ticketFields } from '../core/read/ticketJson.ts';
 import { LIST_ORDER, pageOf, type ListQuery, type Tier } from '../core/read/listing.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
 import type { HotStore } from '../edges/hotStore/index.ts';
@@ -33,7 +33,8 @@ export class TicketReader {
       const { rows, columns } = await this.hot.reads.ticket(id);
       if (rows[0]) return { found: true, tier, ticket: asTicket(rows[0], columns) };
       // The ledger sits beside the table: where an archived ticket went is known without asking the cold store.
-      const archivedAt = await this.hot.reads.archivedAt(id);
+      const ledgerAt = await this.hot.reads.archivedAt(id);
+      const archivedAt = ledgerAt === undefined ? undefined : isoTimestamp(ledgerAt, true);
       return archivedAt
         ? { found: false, tier, message: `ticket ${id} was archived at ${archivedAt}; read it with tier=cold`, elsewhere: { tier: 'cold', archivedAt } }
         : { found: false, tier, message: `ticket ${id} is not in the hot table` };
