@@ -6,6 +6,8 @@
 //   services/runtime   process plumbing (logs, HTTP endpoints, throttle and progress loops, chart images); core only
 //   services/<service> archiver, reconciler, backfill, verify, restore, status, plan, history, audit: core, runtime
 //                      and each edge's index.ts; no driver
+//   services/readApi   the read API (`serve`): like a service, and restore's service too
+//   services/client    the read API's typed client: openapi-fetch and its own files only
 //   services/cli       the program: everything above, edges through their index.ts
 // No file under services/ over 250 lines. No import circle: test/unit/architecture.test.ts, which also sees circles
 // of type-only imports (a lint rule such as import-x/no-cycle skips those).
@@ -14,7 +16,7 @@ import tseslint from 'typescript-eslint';
 
 const DRIVERS = ['pg', 'mongodb', 'kafkajs'];
 const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'os', 'node:os'];
-const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|cli';
+const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|readApi|cli';
 
 const why = {
   driver: 'a server is touched only through its edge under services/edges/',
@@ -92,6 +94,12 @@ export default tseslint.config(
   ...['archiver', 'reconciler', 'backfill', 'verify', 'restore', 'status', 'plan', 'history', 'audit'].map((service) =>
     wiring([service], [{ regex: `^\\.\\./(?!core/|edges/|runtime/)`, message: 'a service imports the core, the edges and the runtime, not another service' }]),
   ),
+  // The read API reopens tickets through restore's service: the one restore there is.
+  wiring(['readApi'], [{ regex: `^\\.\\./(?!core/|edges/|runtime/|restore/)`, message: 'the read API imports the core, the edges, the runtime and restore' }]),
   wiring(['cli']),
+  {
+    files: ['services/client/**/*.ts'],
+    rules: restrict({ patterns: [{ regex: '^\\.\\./', message: 'the client stands alone: callers take this folder without the rest of the product' }] }),
+  },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -10,6 +10,7 @@ const secretsSchema = z.object({
   archiver: z.string().min(16),
   mover: z.string().min(16),
   restorer: z.string().min(16),
+  reader: z.string().min(16),
   debezium: z.string().min(16),
   coldStoreSuperuser: z.string().min(16),
   ferretdb: z.string().min(16),

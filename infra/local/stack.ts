@@ -23,6 +23,8 @@ export interface StackEnv {
   MIGRATIONS_DATABASE_URL: string;
   /** restore's role. */
   RESTORE_DATABASE_URL: string;
+  /** The read API's role (SELECT only). */
+  READ_DATABASE_URL: string;
   KAFKA_BROKERS: string;
   KAFKA_CONNECT_URL: string;
   MONGODB_URL: string;
@@ -44,6 +46,7 @@ export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
     DATABASE_URL: pgUrls.databaseUrl,
     MIGRATIONS_DATABASE_URL: pgUrls.migrationsUrl,
     RESTORE_DATABASE_URL: pgUrls.restoreUrl,
+    READ_DATABASE_URL: pgUrls.readerUrl,
     KAFKA_BROKERS: kafkaBrokers(s),
     KAFKA_CONNECT_URL: connectUrl(s),
     MONGODB_URL: mongodbUrl(s, secrets),

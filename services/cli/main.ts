@@ -13,6 +13,7 @@ import { runHistory } from './history.ts';
 import { runMigrate } from './migrate.ts';
 import { runPlan } from './plan.ts';
 import { runRestore } from './restore.ts';
+import { runServe } from './serve.ts';
 import { runStatus } from './status.ts';
 import { runStuck, runVerify } from './verify.ts';
 
@@ -48,6 +49,13 @@ program
   .description('run the archiver: consume the tickets topic and move cold tickets to the cold store (until SIGTERM)')
   .action(async () => {
     process.exitCode = await runArchive();
+  });
+
+program
+  .command('serve')
+  .description('serve the read API on HTTP_PORT: tickets from the hot table by default, from the archive with tier=cold, restore with a bearer token (until SIGTERM)')
+  .action(async () => {
+    process.exitCode = await runServe();
   });
 
 program

@@ -99,7 +99,7 @@ export type MoverSettings = z.infer<typeof moverSchema>;
 
 /** The jobs that run under a role of their own (infra/postgres/migrations/grants.sql) read its URL from their own
  * variable when it is set: one environment can then serve every job, each connecting as itself. */
-export type JobDatabaseUrl = 'MIGRATIONS_DATABASE_URL' | 'RESTORE_DATABASE_URL';
+export type JobDatabaseUrl = 'MIGRATIONS_DATABASE_URL' | 'RESTORE_DATABASE_URL' | 'READ_DATABASE_URL';
 
 export function withJobDatabaseUrl(env: Record<string, string | undefined>, variable: JobDatabaseUrl): Record<string, string | undefined> {
   const own = env[variable];

@@ -1,5 +1,6 @@
 // The benchmark's headline figures (the keys the issues name, at the top of results.json) and its goals.
 import type { CostStep } from './coldStoreCosts.ts';
+import type { ReadsResult } from './readsStage.ts';
 import type { BackfillResult, CeilingResult } from './stage.ts';
 import { distribution, round, spread } from './stats.ts';
 
@@ -23,6 +24,8 @@ export interface BenchRun {
   throttled?: BackfillResult;
   /** The favoured path, throttle off, at each size (the main size's entry is that path's main run). */
   growth: BackfillResult[];
+  /** The read API's latency by id and by customer page, each tier, on a table split by the direct backfill. */
+  reads?: ReadsResult;
   runSeconds: number;
 }
 

@@ -15,9 +15,10 @@ import { headline, type BenchRun } from './headline.ts';
 import { writeReport } from './report.ts';
 import { archiverStage } from './archiverStage.ts';
 import type { BackfillResult, StageOptions } from './stage.ts';
+import { readsStage } from './readsStage.ts';
 import { ceilingStage, copierStage, costStage } from './storeStages.ts';
 
-const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'backfill', 'throttled', 'growth'] as const;
+const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'backfill', 'throttled', 'growth', 'reads'] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
 
@@ -145,6 +146,7 @@ try {
       run.growth.push(result);
     }
   }
+  if (want('reads')) run.reads = await readsStage(stack, stage('reads'));
 } catch (err) {
   failed = true;
   log(`benchmark aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

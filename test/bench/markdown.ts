@@ -172,6 +172,17 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
     );
   }
+  if (run.reads) {
+    const r = run.reads;
+    lines.push(
+      '## Reads (the read API, `ticket-archiver serve`)',
+      '',
+      `${r.tickets} tickets split by the direct backfill into ${r.hot} hot and ${r.archived} archived; ${r.notes.join('; ')}. Latency in ms.`,
+      '',
+      table(['read', 'tier', 'p50', 'p95', 'p99', 'max', 'answered 200'], r.reads.map((x) => [x.kind, x.tier, ms(x.latency.p50), ms(x.latency.p95), ms(x.latency.p99), ms(x.latency.max), `${(x.ok * 100).toFixed(1)}%`])),
+      '',
+    );
+  }
   if (chartFiles.length > 0) {
     lines.push('## Charts', '', ...chartFiles.map((f) => `![${f.split('/').pop()}](charts/${f.split('/').pop()})\n`), '');
   }

@@ -2,9 +2,10 @@
 // fail: kustomize builds every overlay; core kinds pass the Kubernetes release's OpenAPI schemas strictly; KEDA and
 // Prometheus Operator kinds pass the models of their CRDs; Strimzi kinds pass Strimzi's own model; a real
 // kube-apiserver accepts every core object in a server-side dry run; our policies hold; nothing drifted from its source;
-// production reaches Kafka over TLS with SCRAM-SHA-512 users, as a Strimzi cluster secured that way requires.
+// production reaches Kafka over TLS with SCRAM-SHA-512 users, as a Strimzi cluster secured that way requires; the read
+// API (`serve`) runs with its own settings, no Kafka, behind its Service, and the README names every Secret key.
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
@@ -12,10 +13,10 @@ import { startApiServer, type ApiServer } from '../../infra/k8s/checks/apiServer
 import { connectorDrift, generatedDrift, readGenerated, versionDrift } from '../../infra/k8s/checks/consistency.ts';
 import { kafkaAuthProblems } from '../../infra/k8s/checks/kafkaAuth.ts';
 import { allPolicies, containerEnv, policies, workloads } from '../../infra/k8s/checks/policies.ts';
-import { find, isCore, kustomizeBuild, overlayDir, overlays, type K8sObject } from '../../infra/k8s/checks/render.ts';
+import { find, isCore, kustomizeBuild, overlayDir, overlays, selects, type K8sObject } from '../../infra/k8s/checks/render.ts';
 import { coreSchemaProblems, operatorModelProblems, strimziModelProblems } from '../../infra/k8s/checks/schemas.ts';
 import { ensureApiServerTools, ensureKubernetesValidate, ensureKustomize, ensureStrimziModel } from '../../infra/k8s/checks/tools.ts';
-import { stackSettings } from '../../infra/local/settings.ts';
+import { projectRoot, stackSettings } from '../../infra/local/settings.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
 import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 
@@ -36,13 +37,21 @@ function broken(objects: K8sObject[], kind: string, change: (o: any) => void, na
 
 /** The generated name (with its hash) of the ConfigMap the archiver and the reconciler share. */
 const sharedSettings = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('ticket-archiver-settings-'))!.metadata.name;
+/** The same for the read API's own ConfigMap. */
+const readApiSettings = (objects: K8sObject[]) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('ticket-archiver-read-api-settings-'))!.metadata.name;
+const READ_API = 'ticket-archiver-read-api';
+
+/** "<secret> <key>" of every `kubectl create secret generic <secret> --from-literal=<key>=...` in a README's inline
+ * code (which may wrap over lines). */
+const createdSecrets = (markdown: string) =>
+  new Set([...markdown.matchAll(/create secret generic (\S+)([^`]*)`/g)].flatMap((m) => [...m[2]!.matchAll(/--from-literal=([A-Za-z_]+)=/g)].map((k) => `${m[1]} ${k[1]}`)));
 
 describe('Kubernetes manifests', () => {
   it('kustomize builds every overlay, and fails on a broken one', () => {
     for (const overlay of overlays) {
       const objects = render(overlay);
       const kinds = new Set(objects.map((o) => o.kind));
-      for (const kind of ['Deployment', 'PodDisruptionBudget', 'ScaledObject', 'CronJob', 'Job', 'KafkaTopic', 'KafkaConnect', 'KafkaConnector', 'PodMonitor', 'PrometheusRule', 'NetworkPolicy', 'ConfigMap', 'ServiceAccount']) {
+      for (const kind of ['Deployment', 'Service', 'PodDisruptionBudget', 'ScaledObject', 'CronJob', 'Job', 'KafkaTopic', 'KafkaConnect', 'KafkaConnector', 'PodMonitor', 'PrometheusRule', 'NetworkPolicy', 'ConfigMap', 'ServiceAccount']) {
         assert.ok(kinds.has(kind), `${overlay} renders a ${kind}`);
       }
       // Kafka users and KEDA's credentials for them come with the TLS listener (components/strimzi-tls-scram).
@@ -127,8 +136,118 @@ describe('Kubernetes manifests', () => {
       ['securityPolicy', broken(objects, 'Job', (j) => delete j.spec.template.spec.containers[0].resources.limits), /no memory limit/],
       ['secretPolicy', [...objects, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'ticket-archiver-stores' }, stringData: { DATABASE_URL: 'postgres://a:b@c/d' } }], /Secret\/ticket-archiver-stores/],
       ['reconcilerPolicy', broken(objects, 'CronJob', (c) => (c.spec.concurrencyPolicy = 'Allow')), /concurrencyPolicy Allow/],
+      // The read API (`ticket-archiver serve`), by services/readApi/settings.ts and the endpoints it answers.
+      ...readApiCases(objects),
     ];
     for (const [policy, objs, expected] of cases) assert.match(policies[policy](objs).join('\n'), expected, policy);
+  });
+
+  /** Each way of breaking the read API's manifests that a policy must catch (on a render of the dev overlay). */
+  function readApiCases(objects: K8sObject[]): Array<[keyof typeof policies, K8sObject[], RegExp]> {
+    const api = (d: any) => d.spec.template.spec.containers[0];
+    const onApi = (change: (d: any) => void) => broken(objects, 'Deployment', change, READ_API);
+    const withSetting = (name: string, value: string) => broken(objects, 'ConfigMap', (o) => (o.data[name] = value), readApiSettings(objects));
+    const at = 'Deployment/ticket-archiver-read-api container read-api';
+    const prod = render('prod');
+    return [
+      ['settingsPolicy', withSetting('KAFKA_BROKERS', 'tickets-kafka-bootstrap:9092'), new RegExp(`${at}: KAFKA_BROKERS is not a setting of ticket-archiver serve`)],
+      // Taking the shared ConfigMap as the archiver does would hand it Kafka's settings (in prod, the Strimzi component's too).
+      ['settingsPolicy', broken(prod, 'Deployment', (d) => api(d).envFrom.push({ configMapRef: { name: sharedSettings(prod) } }), READ_API), new RegExp(`${at}: KAFKA_SECURITY_PROTOCOL is not a setting of ticket-archiver serve`)],
+      ['settingsPolicy', withSetting('API_DATABASE_POOL_SIZE', '0'), new RegExp(`${at}: API_DATABASE_POOL_SIZE: expected a whole number of connections`)],
+      ['settingsPolicy', withSetting('HTTP_PORT', 'http'), new RegExp(`${at}: HTTP_PORT: expected a TCP port`)],
+      // The schema's own refinement: reads behind the token need the token.
+      ['settingsPolicy', onApi((d) => (api(d).env = [...api(d).env.filter((e: { name: string }) => e.name !== 'API_TOKEN'), { name: 'API_READS_REQUIRE_TOKEN', value: 'true' }])), new RegExp(`${at}: API_TOKEN: required when API_READS_REQUIRE_TOKEN=true`)],
+      ['settingsPolicy', onApi((d) => (api(d).env = api(d).env.filter((e: { name: string }) => e.name !== 'READ_DATABASE_URL'))), new RegExp(`${at}: required setting DATABASE_URL \\(or READ_DATABASE_URL\\) is not set`)],
+      ['settingsPolicy', onApi((d) => api(d).env.push({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'ticket-archiver-stores', key: 'DATABASE_URL' } } })), new RegExp(`${at}: DATABASE_URL is set but unused \\(READ_DATABASE_URL`)],
+      ['settingsPolicy', onApi((d) => (api(d).env.find((e: { name: string }) => e.name === 'COLD_AFTER').valueFrom.configMapKeyRef.key = 'COLD')), new RegExp(`${at}: COLD_AFTER takes key COLD of ConfigMap ticket-archiver-settings-`)],
+      ['probePolicy', onApi((d) => (api(d).readinessProbe.httpGet.path = '/ready')), new RegExp(`${at}: readinessProbe asks /ready, the program answers it on /readyz`)],
+      ['probePolicy', onApi((d) => (api(d).livenessProbe.httpGet.port = 9464)), new RegExp(`${at}: livenessProbe asks port 9464 \\(9464\\), the program listens on HTTP_PORT 8080`)],
+      ['probePolicy', onApi((d) => delete api(d).readinessProbe), new RegExp(`${at}: no readinessProbe over HTTP`)],
+      ['probePolicy', onApi((d) => (d.spec.template.spec.terminationGracePeriodSeconds = 15)), new RegExp(`${at}: terminationGracePeriodSeconds 15 is not longer than SHUTDOWN_TIMEOUT 10s plus its preStop pause 5s`)],
+      ['probePolicy', withSetting('HTTP_PORT', '9000'), new RegExp(`${at}: startupProbe asks port http \\(8080\\), the program listens on HTTP_PORT 9000`)],
+      ['servingPolicy', withSetting('HTTP_PORT', '9000'), new RegExp(`Service/ticket-archiver-read-api port http: targetPort http \\(8080\\) of ${at}, which listens on HTTP_PORT 9000`)],
+      ['servingPolicy', withSetting('HTTP_PORT', '9000'), new RegExp(`NetworkPolicy/ticket-archiver-read-api: selects ${at} and lets nothing in on its HTTP_PORT 9000`)],
+      ['servingPolicy', broken(objects, 'Service', (o) => (o.spec.selector['app.kubernetes.io/component'] = 'readapi'), READ_API), /Service\/ticket-archiver-read-api: selects the pods of no serving workload/],
+      ['servingPolicy', broken(objects, 'PodMonitor', (o) => (o.spec.podMetricsEndpoints[0].port = 'metrics'), READ_API), new RegExp(`PodMonitor/ticket-archiver-read-api: scrapes port metrics \\(undefined\\) of ${at}`)],
+      ['securityPolicy', onApi((d) => (api(d).securityContext.readOnlyRootFilesystem = false)), new RegExp(`${at}: root filesystem is writable`)],
+      ['secretPolicy', onApi((d) => (api(d).env = api(d).env.map((e: { name: string }) => (e.name === 'API_TOKEN' ? { name: e.name, value: 'a-token-in-the-repository' } : e)))), new RegExp(`${at}: API_TOKEN is set inline, not from a Secret`)],
+    ];
+  }
+
+  it('the read API runs serve with its own settings, talks to the two stores only, and is reached through its Service by the pods let in', () => {
+    for (const overlay of overlays) {
+      const objects = render(overlay);
+      const deployment = find(objects, 'Deployment', READ_API);
+      const [w, ...more] = workloads(objects).filter((x) => x.object === deployment);
+      assert.ok(w && more.length === 0, `${overlay}: one container, no init container`);
+      assert.deepEqual(w.container.command, ['ticket-archiver', 'serve'], overlay);
+      assert.equal((deployment.spec as { replicas?: number }).replicas, 2, overlay);
+      // No Kafka: not one KAFKA_ variable (in prod the Strimzi component must not have added any), no Connect.
+      const { env, problems } = containerEnv(objects, w, ({ secret, key }) => `${secret}/${key}`);
+      assert.deepEqual(problems, [], overlay);
+      assert.deepEqual(Object.keys(env).filter((k) => /KAFKA|TICKETS_TOPIC|ARCHIVER_GROUP/.test(k)), [], overlay);
+      // The reader's and the restorer's roles, never the movers' (DATABASE_URL) or the owner's.
+      assert.equal(env.READ_DATABASE_URL, 'ticket-archiver-stores/READ_DATABASE_URL');
+      assert.equal(env.RESTORE_DATABASE_URL, 'ticket-archiver-stores/RESTORE_DATABASE_URL');
+      assert.equal(env.DATABASE_URL, undefined);
+      // What it shares with the archiver is the archiver's value (one ConfigMap key).
+      const archiver = workloads(objects).find((x) => x.container.name === 'archiver')!;
+      const archiverEnv = containerEnv(objects, archiver, () => 'x').env;
+      for (const name of ['COLD_AFTER', 'LOG_LEVEL']) assert.equal(env[name], archiverEnv[name], `${overlay}: ${name}`);
+
+      // Its NetworkPolicy, and only its: DNS, PostgreSQL and the cold store out; its port in, from Prometheus and the
+      // opted-in business pods.
+      const policiesOn = objects.filter((o) => o.kind === 'NetworkPolicy' && selects((o.spec as { podSelector: object }).podSelector, w.podLabels));
+      assert.deepEqual(policiesOn.map((o) => o.metadata.name), [READ_API], overlay);
+      const np = policiesOn[0]!.spec as { policyTypes: string[]; egress: Array<{ ports: Array<{ port: number }>; to: unknown[] }>; ingress: Array<{ ports: Array<{ port: number }>; from: Array<{ podSelector?: { matchLabels?: Record<string, string> } }> }> };
+      assert.deepEqual(np.policyTypes, ['Ingress', 'Egress']);
+      assert.deepEqual(np.egress.flatMap((r) => r.ports.map((p) => p.port)).sort((a, b) => a - b), [53, 53, 5432, 27017], overlay);
+      assert.deepEqual(np.ingress.flatMap((r) => r.ports.map((p) => p.port)), [8080]);
+      assert.deepEqual(np.ingress.flatMap((r) => r.from.map((f) => f.podSelector?.matchLabels)), [{ 'ticket-archiver.io/read-api': 'client' }, { 'app.kubernetes.io/name': 'prometheus' }]);
+
+      // A Service, a PodDisruptionBudget that keeps one serving, a PodMonitor: each on these pods.
+      const service = find(objects, 'Service', READ_API).spec as { selector: Record<string, string>; ports: Array<{ port: number }> };
+      assert.ok(selects({ matchLabels: service.selector }, w.podLabels));
+      assert.deepEqual(service.ports.map((p) => p.port), [8080]);
+      const pdb = find(objects, 'PodDisruptionBudget', READ_API).spec as { selector: { matchLabels: Record<string, string> }; minAvailable: number };
+      assert.ok(selects(pdb.selector, w.podLabels) && pdb.minAvailable === 1, overlay);
+      const monitors = objects.filter((o) => o.kind === 'PodMonitor' && selects((o.spec as { selector: object }).selector, w.podLabels));
+      assert.deepEqual(monitors.map((o) => o.metadata.name), [READ_API], overlay);
+      // And none of the archiver's objects take these pods in (its PDB, its PodMonitor, its NetworkPolicy: above).
+      assert.ok(!selects(find(objects, 'PodDisruptionBudget', 'ticket-archiver').spec!.selector as object, w.podLabels));
+    }
+  });
+
+  it("the README's Kubernetes section names every Secret and key the operator creates", () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Deploying on Kubernetes'), readme.indexOf('## Pointing at existing servers'));
+    for (const overlay of overlays) {
+      const objects = render(overlay);
+      // Strimzi's Secrets (one per KafkaUser, the cluster CA) are made by its operators, not by the operator of this.
+      const strimzi = new Set([...objects.filter((o) => o.kind === 'KafkaUser').map((o) => o.metadata.name), 'tickets-cluster-ca-cert']);
+      const refs = new Set<string>();
+      for (const w of workloads(objects)) {
+        containerEnv(objects, w, ({ secret, key }) => {
+          refs.add(`${secret} ${key}`);
+          return '';
+        });
+      }
+      const kc = find(objects, 'KafkaConnect').spec as { template: { connectContainer: { env: Array<{ valueFrom?: { secretKeyRef?: { name: string; key: string } } }> } } };
+      for (const e of kc.template.connectContainer.env) if (e.valueFrom?.secretKeyRef) refs.add(`${e.valueFrom.secretKeyRef.name} ${e.valueFrom.secretKeyRef.key}`);
+      const mine = [...refs].filter((r) => !strimzi.has(r.split(' ')[0]!)).sort();
+      assert.deepEqual(mine, [
+        'ticket-archiver-cdc password',
+        'ticket-archiver-read-api API_TOKEN',
+        'ticket-archiver-stores DATABASE_URL',
+        'ticket-archiver-stores MIGRATIONS_DATABASE_URL',
+        'ticket-archiver-stores MONGODB_URL',
+        'ticket-archiver-stores READ_DATABASE_URL',
+        'ticket-archiver-stores RESTORE_DATABASE_URL',
+      ], overlay);
+      const created = createdSecrets(section);
+      for (const r of mine) assert.ok(created.has(r), `README "Deploying on Kubernetes" creates Secret ${r.replace(' ', ' with key ')}`);
+    }
+    assert.ok(!createdSecrets(section.replace('--from-literal=API_TOKEN=', '')).has('ticket-archiver-read-api API_TOKEN'), 'a key the README leaves out is missed');
   });
 
   it('production reaches Kafka over TLS as SCRAM-SHA-512 KafkaUsers (archiver, reconciler, Connect, KEDA), and each way of breaking that fails', () => {

@@ -1,8 +1,8 @@
 // The program behind the manifests: every container of the rendered dev overlay (the archiver's schema wait, the
-// migrations Job, the archiver, the reconciler's CronJob) is run with exactly its command, arguments and environment
-// (ConfigMap values as rendered, Secret references filled from the local stack, the in-cluster Kafka address replaced
-// by the local stack's), against the real stack: the archiver becomes ready on its readiness probe's path and port and
-// stops cleanly within the grace period, and a reconcile pass exits 0.
+// migrations Job, the archiver, the reconciler's CronJob, the read API) is run with exactly its command, arguments and
+// environment (ConfigMap values as rendered, Secret references filled from the local stack, the in-cluster Kafka
+// address replaced by the local stack's), against the real stack: the archiver and the read API become ready on their
+// readiness probe's path and port and stop cleanly within the grace period, and a reconcile pass exits 0.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,9 @@ interface Run {
   code: number | null;
   output: string;
 }
+
+/** The read API's bearer token, as the operator's Secret ticket-archiver-read-api would hold it. */
+const API_TOKEN = 'k8s-program-test-token-0123456789';
 
 describe('the program behind the manifests', () => {
   let env: StackEnv;
@@ -45,11 +48,21 @@ describe('the program behind the manifests', () => {
 
   /** The container's environment as Kubernetes would give it, and nothing of this test process's. */
   const envOf = (w: Workload): Record<string, string> => {
-    const secrets: Record<string, string> = { DATABASE_URL: env.DATABASE_URL, MONGODB_URL: env.MONGODB_URL, MIGRATIONS_DATABASE_URL: env.MIGRATIONS_DATABASE_URL };
+    // The Secrets the README has the operator create, filled from the local stack (each role's own URL).
+    const secrets: Record<string, Record<string, string>> = {
+      'ticket-archiver-stores': {
+        DATABASE_URL: env.DATABASE_URL,
+        MONGODB_URL: env.MONGODB_URL,
+        MIGRATIONS_DATABASE_URL: env.MIGRATIONS_DATABASE_URL,
+        READ_DATABASE_URL: env.READ_DATABASE_URL,
+        RESTORE_DATABASE_URL: env.RESTORE_DATABASE_URL,
+      },
+      'ticket-archiver-read-api': { API_TOKEN },
+    };
     const { env: e, problems } = containerEnv(objects, w, ({ secret, key }) => {
-      assert.equal(secret, 'ticket-archiver-stores', `only the documented Secret is referenced (${secret})`);
-      const value = secrets[key];
-      assert.ok(value, `Secret ticket-archiver-stores key ${key} is one the README documents`);
+      assert.ok(secrets[secret], `only the documented Secrets are referenced (${secret})`);
+      const value = secrets[secret][key];
+      assert.ok(value, `Secret ${secret} key ${key} is one the README documents`);
       return value;
     });
     assert.deepEqual(problems, []);
@@ -88,8 +101,10 @@ describe('the program behind the manifests', () => {
     assert.match(migrate.output, /schema is up to date|applied \d+ migration/);
   });
 
-  it('the archiver becomes ready on its readiness probe, is live, and stops within its grace period', async () => {
-    const w = container('Deployment', 'archiver');
+  /** Starts a serving container, waits for its readiness probe within the startup probe's budget, runs `whileReady`
+   * against its probes' base URL, then stops it as Kubernetes would (SIGTERM after the preStop pause, which the grace
+   * period includes) and expects a clean exit within what is left of the grace period. */
+  const serveUntilStopped = async (w: Workload, whileReady: (base: string) => Promise<void>) => {
     const ports = new Map((w.container.ports ?? []).map((p) => [p.name, p.containerPort]));
     const probe = (name: 'livenessProbe' | 'readinessProbe' | 'startupProbe') => {
       const get = w.container[name]?.httpGet;
@@ -107,9 +122,9 @@ describe('the program behind the manifests', () => {
       }
       assert.ok(ready, `ready on ${probe('readinessProbe')} within the startup probe's budget\n${run.output()}`);
       assert.equal((await fetch(probe('livenessProbe'))).status, 200);
-      const metrics = await (await fetch(probe('readinessProbe').replace(/\/readyz$/, '/metrics'))).text();
-      assert.match(metrics, /ticket_archiver_assigned_partitions/);
-      const grace = (w.podSpec.terminationGracePeriodSeconds as number) * 1000;
+      await whileReady(new URL(probe('readinessProbe')).origin);
+      const pauseMs = (w.container.lifecycle?.preStop?.sleep?.seconds ?? 0) * 1000;
+      const grace = (w.podSpec.terminationGracePeriodSeconds as number) * 1000 - pauseMs;
       const stoppedAt = Date.now();
       run.p.kill('SIGTERM');
       const timer = setTimeout(() => run.p.kill('SIGKILL'), grace);
@@ -120,6 +135,28 @@ describe('the program behind the manifests', () => {
     } finally {
       run.p.kill('SIGKILL');
     }
+  };
+
+  it('the archiver becomes ready on its readiness probe, is live, and stops within its grace period', async () => {
+    await serveUntilStopped(container('Deployment', 'archiver'), async (base) => {
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      assert.match(metrics, /ticket_archiver_assigned_partitions/);
+    });
+  });
+
+  it('the read API becomes ready on its readiness probe, reads as its role, holds restores to its token, and stops within its grace period', async () => {
+    const w = container('Deployment', 'read-api');
+    await serveUntilStopped(w, async (base) => {
+      // A read through the reader's role (READ_DATABASE_URL): the list runs, whatever the stack holds.
+      const list = await fetch(`${base}/tickets/unassigned?limit=1`);
+      assert.equal(list.status, 200, await list.clone().text());
+      // Restore is on (API_TOKEN from its Secret) and refused without the token.
+      const restore = await fetch(`${base}/tickets/1/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"holdFor": "1h"}' });
+      assert.equal(restore.status, 401);
+      assert.match(await restore.text(), /a valid bearer token is required/);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      assert.match(metrics, /ticket_archiver_read_api_process_/);
+    });
   });
 
   it("the reconciler's CronJob runs one pass that exits 0", async () => {

@@ -68,6 +68,20 @@ describe('roles', () => {
     await stack.db.query('DELETE FROM public.tickets WHERE id = $1', [id]);
   });
 
+  it('the read API reads tickets and the ledger, and can change nothing', async () => {
+    const [id] = (await insertTickets(stack.db, [{ status: 'closed', ageSeconds: 7200 }])) as [string];
+    const url = stack.env.READ_DATABASE_URL;
+    assert.equal(new URL(url).username, 'ticket_archiver_reader');
+    assert.equal(await attempt(url, 'SELECT * FROM public.tickets WHERE id = $1', [id]), undefined);
+    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), undefined);
+    assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
+    assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
+    assert.equal(await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"), DENIED, 'INSERT');
+    assert.equal(await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]), DENIED, 'row locks');
+    assert.equal(await attempt(url, "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test')", [id]), DENIED, 'the ledger');
+    await stack.db.query('DELETE FROM public.tickets WHERE id = $1', [id]);
+  });
+
   it('Debezium reads tickets and nothing more of them', async () => {
     const { rows } = await stack.db.query<Record<string, boolean>>(
       `SELECT has_table_privilege('debezium', 'public.tickets', 'SELECT') AS select, has_table_privilege('debezium', 'public.tickets', 'INSERT') AS insert,

@@ -27,6 +27,7 @@ export function archiverEnv(env: StackEnv, overrides: Record<string, string> = {
     DATABASE_URL: env.DATABASE_URL,
     MIGRATIONS_DATABASE_URL: env.MIGRATIONS_DATABASE_URL,
     RESTORE_DATABASE_URL: env.RESTORE_DATABASE_URL,
+    READ_DATABASE_URL: env.READ_DATABASE_URL,
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     MONGODB_URL: env.MONGODB_URL,
     KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL,
@@ -85,7 +86,7 @@ export function startArchiverProcess(env: StackEnv, overrides: Record<string, st
   const port = async () => {
     for (let i = 0; i < 600; i++) {
       for (const line of lines) {
-        if (line.includes('"archiver started"')) return (JSON.parse(line) as { port: number }).port;
+        if (line.includes('"archiver started"') || line.includes('"read api started"')) return (JSON.parse(line) as { port: number }).port;
       }
       if (proc.exitCode !== null) throw new Error(`archiver ${name} exited with ${proc.exitCode}:\n${lines.slice(-20).join('\n')}`);
       await sleep(100);

@@ -19,6 +19,7 @@ export function ensureStack(): Promise<StackEnv> {
       // One role for every job when the servers are yours and you name no other.
       MIGRATIONS_DATABASE_URL: process.env.MIGRATIONS_DATABASE_URL ?? need('DATABASE_URL'),
       RESTORE_DATABASE_URL: process.env.RESTORE_DATABASE_URL ?? need('DATABASE_URL'),
+      READ_DATABASE_URL: process.env.READ_DATABASE_URL ?? need('DATABASE_URL'),
       KAFKA_BROKERS: need('KAFKA_BROKERS'),
       KAFKA_CONNECT_URL: need('KAFKA_CONNECT_URL'),
       MONGODB_URL: need('MONGODB_URL'),

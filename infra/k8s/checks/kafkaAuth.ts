@@ -7,7 +7,7 @@ import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/Sca
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
 import { containerEnv, workloads, type Workload } from './policies.ts';
-import { specOf, type K8sObject } from './render.ts';
+import { selects, specOf, type K8sObject } from './render.ts';
 
 /** The parts of Strimzi's KafkaUser and KafkaConnect these checks read (Strimzi publishes no TypeScript model). */
 interface KafkaUserSpec {
@@ -132,8 +132,12 @@ export function kafkaAuthProblems(objects: K8sObject[], tlsPort = 9093): string[
     }
   }
 
-  // The NetworkPolicies that limit these pods' egress let them reach the brokers on the TLS port.
-  const egress = objects.filter((o) => o.kind === 'NetworkPolicy' && (specOf<INetworkPolicySpec>(o)?.policyTypes ?? []).includes('Egress'));
+  // The NetworkPolicies that limit these pods' egress let them reach the brokers on the TLS port (policies of pods that
+  // talk to no Kafka, such as the read API's, have no brokers to reach).
+  const egress = objects.filter((o) => {
+    const spec = o.kind === 'NetworkPolicy' ? specOf<INetworkPolicySpec>(o) : undefined;
+    return spec !== undefined && (spec.policyTypes ?? []).includes('Egress') && clients.some((c) => selects(spec.podSelector, c.w.podLabels));
+  });
   for (const o of egress) {
     const rules = (specOf<INetworkPolicySpec>(o)?.egress ?? []).filter((r) => (r.to ?? []).some((p) => p.podSelector?.matchLabels?.['strimzi.io/kind'] === 'Kafka' && p.podSelector.matchLabels['strimzi.io/cluster'] === cluster));
     if (!rules.some((r) => r.ports === undefined || r.ports.some((p) => p.port === tlsPort))) problems.push(`NetworkPolicy/${o.metadata.name}: no egress to the ${cluster} brokers on port ${tlsPort}`);

@@ -51,3 +51,23 @@ export function find(objects: K8sObject[], kind: string, name?: string): K8sObje
   if (!found) throw new Error(`no ${kind}${name ? ` ${name}` : ''} among the rendered objects`);
   return found;
 }
+
+/** A label selector (Kubernetes' LabelSelector: every matchLabels pair and every matchExpressions requirement). */
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+/** Whether a selector selects an object with these labels, as Kubernetes decides it (an empty selector selects all). */
+export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
+  if (!selector) return false;
+  const pairs = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return pairs && (selector.matchExpressions ?? []).every((e) => {
+    const has = e.key in labels;
+    if (e.operator === 'In') return has && (e.values ?? []).includes(labels[e.key]!);
+    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(labels[e.key]!);
+    if (e.operator === 'Exists') return has;
+    if (e.operator === 'DoesNotExist') return !has;
+    return false;
+  });
+}

@@ -15,6 +15,8 @@ export interface PostgresEndpoints {
   migrationsUrl: string;
   /** restore's. */
   restoreUrl: string;
+  /** The read API's (SELECT only). */
+  readerUrl: string;
   superuserUrl: string;
 }
 
@@ -46,6 +48,7 @@ export function postgresEndpoints(s: StackSettings, secrets: StackSecrets): Post
     databaseUrl: url('ticket_archiver_mover', secrets.mover),
     migrationsUrl: url('ticket_archiver', secrets.archiver),
     restoreUrl: url('ticket_archiver_restorer', secrets.restorer),
+    readerUrl: url('ticket_archiver_reader', secrets.reader),
     superuserUrl: superuserUrl(spec, s.databaseName),
   };
 }
@@ -70,11 +73,13 @@ async function provision(s: StackSettings, spec: ClusterSpec, secrets: StackSecr
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver') THEN CREATE ROLE ticket_archiver LOGIN; END IF;
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_mover') THEN CREATE ROLE ticket_archiver_mover LOGIN; END IF;
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_restorer') THEN CREATE ROLE ticket_archiver_restorer LOGIN; END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_reader') THEN CREATE ROLE ticket_archiver_reader LOGIN; END IF;
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'debezium') THEN CREATE ROLE debezium LOGIN REPLICATION; END IF;
     END $$`);
     await admin.query(`ALTER ROLE ticket_archiver PASSWORD ${lit(secrets.archiver)}`);
     await admin.query(`ALTER ROLE ticket_archiver_mover PASSWORD ${lit(secrets.mover)}`);
     await admin.query(`ALTER ROLE ticket_archiver_restorer PASSWORD ${lit(secrets.restorer)}`);
+    await admin.query(`ALTER ROLE ticket_archiver_reader PASSWORD ${lit(secrets.reader)}`);
     // The throttle reads other sessions' lock waits and the replicas' replay lag: visible to pg_monitor's members.
     await admin.query('GRANT pg_monitor TO ticket_archiver_mover');
     await admin.query(`ALTER ROLE debezium PASSWORD ${lit(secrets.debezium)}`);

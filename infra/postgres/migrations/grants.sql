@@ -6,6 +6,7 @@
 --                             the rows a move copied (through 006's function) and delete them, keep the ledger; membership of pg_monitor (granted by an administrator) lets
 --                             the throttle see other sessions' lock waits and replicas' replay lag
 --   ticket_archiver_restorer  restore: read and insert tickets, record the restore in the ledger
+--   ticket_archiver_reader    the read API (serve): read tickets and the ledger, nothing else
 --   debezium                  the connector's replication role (SELECT on tickets, the signal table)
 DO $$
 BEGIN
@@ -21,6 +22,10 @@ BEGIN
     GRANT SELECT, INSERT ON public.tickets TO ticket_archiver_restorer;
     GRANT SELECT, INSERT, UPDATE ON public.ticket_archiver_ledger TO ticket_archiver_restorer;
     GRANT SELECT ON public.ticket_archiver_migrations TO ticket_archiver_restorer;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ticket_archiver_reader') THEN
+    GRANT USAGE ON SCHEMA public TO ticket_archiver_reader;
+    GRANT SELECT ON public.tickets, public.ticket_archiver_ledger TO ticket_archiver_reader;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'debezium') THEN
     GRANT USAGE ON SCHEMA public TO debezium;

@@ -10,6 +10,7 @@ import { ProgressHistory } from './progress.ts';
 import { ReconcileRuns } from './reconcileRuns.ts';
 import { StuckDeletions } from './stuckDeletions.ts';
 import { ColdTimers } from './timers.ts';
+import { ColdTicketReads } from './ticketReads.ts';
 
 export { redact } from './connection.ts';
 export type { AuditEntry, AuditEvent, AuditTrail } from './auditTrail.ts';
@@ -21,6 +22,7 @@ export type { ColdMoves } from './coldMoves.ts';
 export type { StuckDeletion, StuckDeletions } from './stuckDeletions.ts';
 export type { ColdTimers, DueTimer } from './timers.ts';
 export type { ReconcileRuns } from './reconcileRuns.ts';
+export { coldListQuery, type ColdTicketReads } from './ticketReads.ts';
 
 export interface ColdStore {
   copies: ColdCopies;
@@ -30,6 +32,8 @@ export interface ColdStore {
   backfills: Backfills;
   progress: ProgressHistory;
   audit: AuditTrail;
+  /** The read API's: an archived ticket, a page of a list. */
+  reads: ColdTicketReads;
   /** The timers of one consumer group (one deployment of the archiver). */
   timersOf(group: string): ColdTimers;
   /** What a move writes, with the timers of `group`. */
@@ -48,6 +52,7 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
   const stuck = new StuckDeletions(connection.db, audit);
   const progress = new ProgressHistory(connection.db);
   const timersOf = (group: string) => new ColdTimers(connection.db, group);
+  const reads = new ColdTicketReads(connection.db, (ids) => moves.states(ids));
   return {
     copies,
     moves,
@@ -56,6 +61,7 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
     backfills: new Backfills(connection.db),
     progress,
     audit,
+    reads,
     timersOf,
     forMoves(group) {
       const timers = timersOf(group);
@@ -80,6 +86,7 @@ export async function openColdStore(url: string, options: { timeoutMs?: number }
         await stuck.ensureIndexes();
         await progress.ensureIndexes();
         await audit.ensureIndexes();
+        await reads.ensureIndexes();
       });
     },
     ping: () => connection.ping(),

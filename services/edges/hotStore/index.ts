@@ -9,11 +9,13 @@ import { LedgerPruning } from './ledgerPruning.ts';
 import { HotTickets } from './hotTickets.ts';
 import { createTextPool, guarded } from './pool.ts';
 import { HotRestores } from './restores.ts';
+import { HotTicketReads } from './ticketReads.ts';
 
 export { HotTickets, type SweepPosition } from './hotTickets.ts';
 export type { HotHealth } from './health.ts';
 export type { BackfillPages, ClosedTicket, IndexPosition } from './backfillPages.ts';
 export type { HotInspection, MoveCounts, QueryCost, SlotState } from './inspection.ts';
+export { hotListQuery, type HotTicketReads, type HotRows } from './ticketReads.ts';
 export { planAnswers, type PlanAnswers } from './planQueries.ts';
 export { migrate, loadMigrations, pendingMigrations, splitStatements, type Migration } from './migrations.ts';
 
@@ -28,6 +30,8 @@ export interface HotStore {
   /** Operators' questions: slot, backlog, recent moves, query costs. */
   inspection: HotInspection;
   ledger: LedgerPruning;
+  /** The read API's: a ticket, a page of a list, the ledger's word on an archived ticket. */
+  reads: HotTicketReads;
   /** Answers when the database does; throws the product's error naming the cause otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +62,7 @@ export async function openHotStore(o: {
     backfill: new BackfillPages(pool),
     inspection: new HotInspection(pool, o.coldAfterMs),
     ledger: new LedgerPruning(pool),
+    reads: new HotTicketReads(pool),
     ping,
     async close() {
       await health.close();

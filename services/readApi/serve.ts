@@ -1,0 +1,94 @@
+// `ticket-archiver serve`: the read API on HTTP_PORT, with health, readiness and metrics on the same port. Owns its
+// connections: the hot database for reads (DATABASE_URL), restore's role for restores (RESTORE_DATABASE_URL), the
+// cold store.
+import { hostname } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorMessage } from '../core/errors.ts';
+import { openColdStore } from '../edges/coldStore/index.ts';
+import { openHotStore } from '../edges/hotStore/index.ts';
+import { restoreTicket } from '../restore/restoreTicket.ts';
+import type { Logger } from '../runtime/logger.ts';
+import { buildReadApi } from './app.ts';
+import type { ReadApiSettings } from './settings.ts';
+import { TicketReader } from './tickets.ts';
+
+export interface ReadApi {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<ReadApi> {
+  const hot = await openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/read-api', coldAfterMs: s.COLD_AFTER, poolSize: s.API_DATABASE_POOL_SIZE });
+  const closers: Array<() => Promise<void>> = [() => hot.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing a store failed'));
+  };
+  try {
+    const restoreHot = s.RESTORE_DATABASE_URL
+      ? await openHotStore({ databaseUrl: s.RESTORE_DATABASE_URL, applicationName: 'ticket-archiver/read-api-restore', coldAfterMs: s.COLD_AFTER, poolSize: 2 })
+      : hot;
+    if (restoreHot !== hot) closers.push(() => restoreHot.close());
+    const cold = await openColdStore(s.MONGODB_URL);
+    closers.push(() => cold.close());
+    await cold.ensureIndexes();
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'ticket_archiver_read_api_process_' });
+    const latency = new Histogram({
+      name: 'ticket_archiver_read_api_request_duration_seconds',
+      help: 'Read API requests by route, tier and status code',
+      labelNames: ['route', 'tier', 'code'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    const mover = `read-api@${hostname()}`;
+    const app = await buildReadApi({
+      reader: new TicketReader(hot, cold),
+      restorer: async (id, holdMs) => {
+        const r = await restoreTicket(restoreHot, cold, id, holdMs, mover);
+        log.info({ ticketId: r.id, ticketVersion: r.version, holdUntil: r.holdUntil }, 'ticket restored through the API');
+        return r;
+      },
+      token: s.API_TOKEN,
+      readsRequireToken: s.API_READS_REQUIRE_TOKEN,
+      log,
+      extra: (a) => probes(a, registry, latency, async () => {
+        await hot.ping();
+        await cold.ping();
+      }),
+    });
+    const address = await app.listen({ port: s.HTTP_PORT, host: '0.0.0.0' });
+    const port = Number(new URL(address).port);
+    log.info({ port, readsRequireToken: s.API_READS_REQUIRE_TOKEN, writes: s.API_TOKEN !== undefined }, 'read api started');
+    return {
+      port,
+      async stop() {
+        await app.close();
+        await closeAll();
+        log.info('read api stopped');
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+function probes(app: FastifyInstance, registry: Registry, latency: Histogram, ping: () => Promise<void>): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unknown';
+    if (route === '/metrics' || route === '/healthz' || route === '/readyz') return;
+    const tier = (req.query as { tier?: string } | undefined)?.tier === 'cold' ? 'cold' : 'hot';
+    latency.observe({ route, tier, code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.get('/healthz', { schema: { hide: true } }, () => 'ok\n');
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping();
+      return 'ready\n';
+    } catch (err) {
+      return reply.code(503).send(`not ready: ${errorMessage(err)}\n`);
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+}
