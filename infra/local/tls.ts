@@ -21,7 +21,8 @@ export interface StackTls {
   keystorePassword: string;
 }
 
-function tlsPaths(s: StackSettings, keystorePassword: string): StackTls {
+/** Where a TLS stack's certificates are (made by ensureStackTls). */
+export function stackTls(s: StackSettings, keystorePassword: string): StackTls {
   const dir = join(s.dir, 'tls');
   return {
     dir,
@@ -54,7 +55,7 @@ export function assertTlsModeKept(s: StackSettings): void {
 
 /** The stack's certificates, made on first use (valid ten years; a local stack has no rotation). */
 export function ensureStackTls(s: StackSettings, keystorePassword: string, log: (m: string) => void): StackTls {
-  const t = tlsPaths(s, keystorePassword);
+  const t = stackTls(s, keystorePassword);
   if (existsSync(t.caFile) && existsSync(t.keystoreFile)) return t;
   if (!commandExists('openssl')) throw new ComponentError('tls', 'openssl is needed to make the TLS stack\'s certificates (Debian package openssl)');
   log(`tls: making a CA and a server certificate for 127.0.0.1 in ${t.dir}`);
@@ -74,9 +75,4 @@ export function ensureStackTls(s: StackSettings, keystorePassword: string, log: 
   // The CA certificate last: its presence says the set is complete (and that this stack runs with TLS).
   run('tls', 'mv', [join(t.dir, 'ca.tmp'), t.caFile]);
   return t;
-}
-
-/** The certificates of a TLS stack, already made. */
-export function stackTls(s: StackSettings, keystorePassword: string): StackTls {
-  return tlsPaths(s, keystorePassword);
 }
