@@ -15,7 +15,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const DRIVERS = ['pg', 'mongodb', 'kafkajs'];
-const IO_MODULES = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process', 'os', 'node:os'];
+const IO_MODULES = [
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'child_process',
+  'node:child_process',
+  'os',
+  'node:os',
+];
 const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|readApi|cli';
 
 const why = {
@@ -29,7 +42,11 @@ function restrict({ paths = [], patterns = [] }) {
   return { 'no-restricted-imports': ['error', { paths, patterns }] };
 }
 const forbid = (names, message) => names.map((name) => ({ name, message }));
-const driversExcept = (own) => forbid(DRIVERS.filter((d) => d !== own), why.driver);
+const driversExcept = (own) =>
+  forbid(
+    DRIVERS.filter((d) => d !== own),
+    why.driver,
+  );
 
 const edge = (folder, driver) => ({
   files: [`services/edges/${folder}/**/*.ts`],
@@ -37,7 +54,10 @@ const edge = (folder, driver) => ({
     paths: driversExcept(driver),
     patterns: [
       { regex: `(^|/)(runtime|${SERVICES})/`, message: 'an edge serves the services; it never imports one' },
-      { regex: '^\\.\\./(hotStore|coldStore|kafka|kafkaConnect)/', message: 'one edge per server: edges do not import each other' },
+      {
+        regex: '^\\.\\./(hotStore|coldStore|kafka|kafkaConnect)/',
+        message: 'one edge per server: edges do not import each other',
+      },
     ],
   }),
 });
@@ -62,7 +82,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test runs describe/it itself; their returned promises are not ours to await.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -77,10 +101,18 @@ export default tseslint.config(
     files: ['services/core/**/*.ts'],
     rules: {
       ...restrict({
-        paths: [...forbid(DRIVERS, why.driver), ...forbid(['pino', 'prom-client', 'commander', 'cli-progress', 'fastify', ...IO_MODULES], why.core)],
-        patterns: [{ regex: `(^|/)(edges|runtime|${SERVICES}|infra|test)/`, message: 'the core imports only the core' }],
+        paths: [
+          ...forbid(DRIVERS, why.driver),
+          ...forbid(['pino', 'prom-client', 'commander', 'cli-progress', 'fastify', ...IO_MODULES], why.core),
+        ],
+        patterns: [
+          { regex: `(^|/)(edges|runtime|${SERVICES}|infra|test)/`, message: 'the core imports only the core' },
+        ],
       }),
-      'no-restricted-globals': ['error', { name: 'process', message: `${why.core} (settings arrive as a parsed object)` }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: `${why.core} (settings arrive as a parsed object)` },
+      ],
     },
   },
   edge('hotStore', 'pg'),
@@ -89,17 +121,43 @@ export default tseslint.config(
   edge('kafkaConnect', undefined),
   {
     files: ['services/runtime/**/*.ts'],
-    rules: restrict({ paths: forbid(DRIVERS, why.driver), patterns: [{ regex: `(^|/)(edges|${SERVICES})/`, message: 'runtime plumbing knows no server and no service' }] }),
+    rules: restrict({
+      paths: forbid(DRIVERS, why.driver),
+      patterns: [{ regex: `(^|/)(edges|${SERVICES})/`, message: 'runtime plumbing knows no server and no service' }],
+    }),
   },
   ...['archiver', 'reconciler', 'backfill', 'verify', 'restore', 'status', 'plan', 'history', 'audit'].map((service) =>
-    wiring([service], [{ regex: `^\\.\\./(?!core/|edges/|runtime/)`, message: 'a service imports the core, the edges and the runtime, not another service' }]),
+    wiring(
+      [service],
+      [
+        {
+          regex: `^\\.\\./(?!core/|edges/|runtime/)`,
+          message: 'a service imports the core, the edges and the runtime, not another service',
+        },
+      ],
+    ),
   ),
   // The read API reopens tickets through restore's service: the one restore there is.
-  wiring(['readApi'], [{ regex: `^\\.\\./(?!core/|edges/|runtime/|restore/)`, message: 'the read API imports the core, the edges, the runtime and restore' }]),
+  wiring(
+    ['readApi'],
+    [
+      {
+        regex: `^\\.\\./(?!core/|edges/|runtime/|restore/)`,
+        message: 'the read API imports the core, the edges, the runtime and restore',
+      },
+    ],
+  ),
   wiring(['cli']),
   {
     files: ['services/client/**/*.ts'],
-    rules: restrict({ patterns: [{ regex: '^\\.\\./', message: 'the client stands alone: callers take this folder without the rest of the product' }] }),
+    rules: restrict({
+      patterns: [
+        {
+          regex: '^\\.\\./',
+          message: 'the client stands alone: callers take this folder without the rest of the product',
+        },
+      ],
+    }),
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

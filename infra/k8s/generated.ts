@@ -11,7 +11,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const generatedDir = join(root, 'infra/k8s/base/generated');
 const rulesFile = join(root, 'infra/monitoring/alerts.yml');
 
-const header = (source: string) => `# Generated from ${source} by infra/k8s/generated.ts (npm run k8s:generate): edit the source, not this file.\n`;
+const header = (source: string) =>
+  `# Generated from ${source} by infra/k8s/generated.ts (npm run k8s:generate): edit the source, not this file.\n`;
 
 /** Strimzi takes the connector class and task count as spec fields; everything else is the config, unchanged. */
 export function kafkaConnectorYaml(): string {

@@ -28,8 +28,15 @@ function isComplete(dir: string, stamp: string): boolean {
   return existsSync(marker) && readFileSync(marker, 'utf8') === stamp;
 }
 
-function mavenCopy(component: string, pom: string, outDir: string, props: Record<string, string>, log: (m: string) => void) {
-  if (!commandExists('mvn')) throw new ComponentError(component, 'Maven (mvn) is not on the PATH; install it (apt-get install maven)');
+function mavenCopy(
+  component: string,
+  pom: string,
+  outDir: string,
+  props: Record<string, string>,
+  log: (m: string) => void,
+) {
+  if (!commandExists('mvn'))
+    throw new ComponentError(component, 'Maven (mvn) is not on the PATH; install it (apt-get install maven)');
   log(`${component}: resolving jars from Maven Central into ${outDir}`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -52,11 +59,17 @@ export function ensureKafkaJars(s: StackSettings, v: Versions, log: (m: string) 
   const lib = join(dir, 'lib');
   const stamp = JSON.stringify(v.kafka);
   if (isComplete(dir, stamp)) return lib;
-  mavenCopy('kafka', 'kafka-runtime.pom.xml', lib, {
-    'kafka.version': v.kafka.version,
-    'scala.version': v.kafka.scala,
-    'slf4j.version': v.kafka.slf4jReload4j,
-  }, log);
+  mavenCopy(
+    'kafka',
+    'kafka-runtime.pom.xml',
+    lib,
+    {
+      'kafka.version': v.kafka.version,
+      'scala.version': v.kafka.scala,
+      'slf4j.version': v.kafka.slf4jReload4j,
+    },
+    log,
+  );
   verifySha1('kafka', lib, v.kafka.sha1);
   writeFileSync(join(dir, '.complete'), stamp);
   return lib;
@@ -89,16 +102,23 @@ export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) =
   const stamp = JSON.stringify(v.ferretdb);
   if (isComplete(dir, stamp) && existsSync(binary)) return binary;
   if (!commandExists('go')) {
-    throw new ComponentError('cold-store', 'neither mongod nor go is on the PATH; install Go to build FerretDB, or put mongod on the PATH');
+    throw new ComponentError(
+      'cold-store',
+      'neither mongod nor go is on the PATH; install Go to build FerretDB, or put mongod on the PATH',
+    );
   }
   log(`cold-store: building FerretDB ${v.ferretdb.version} from the Go module proxy (about 3 minutes the first time)`);
   const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
   const info = JSON.parse(
     run('cold-store', 'go', ['mod', 'download', '-json', `${v.ferretdb.module}@${v.ferretdb.version}`], { env }),
   ) as { Dir?: string; Sum?: string; Error?: string };
-  if (info.Error || !info.Dir) throw new ComponentError('cold-store', `go mod download failed: ${info.Error ?? 'no directory'}`);
+  if (info.Error || !info.Dir)
+    throw new ComponentError('cold-store', `go mod download failed: ${info.Error ?? 'no directory'}`);
   if (info.Sum !== v.ferretdb.goSum) {
-    throw new ComponentError('cold-store', `FerretDB module checksum ${info.Sum} does not match the pinned ${v.ferretdb.goSum}`);
+    throw new ComponentError(
+      'cold-store',
+      `FerretDB module checksum ${info.Sum} does not match the pinned ${v.ferretdb.goSum}`,
+    );
   }
   const src = join(dir, 'src');
   rmSync(dir, { recursive: true, force: true });

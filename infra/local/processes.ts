@@ -20,7 +20,10 @@ export class ComponentError extends Error {
 export function tailFile(file: string, lines: number): string {
   if (!existsSync(file)) return '(no log file)';
   const text = readFileSync(file, 'utf8');
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
@@ -28,7 +31,11 @@ export function run(component: string, cmd: string, args: string[], options: Spa
   const result = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
   if (result.error) throw new ComponentError(component, `cannot run ${cmd}: ${result.error.message}`);
   if (result.status !== 0) {
-    const out = `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`.trim().split('\n').slice(-30).join('\n');
+    const out = `${String(result.stdout ?? '')}\n${String(result.stderr ?? '')}`
+      .trim()
+      .split('\n')
+      .slice(-30)
+      .join('\n');
     throw new ComponentError(component, `${cmd} ${args.join(' ')} exited with ${result.status}\n${out}`);
   }
   return String(result.stdout ?? '');

@@ -8,9 +8,25 @@ import { stackSettings, type StackSettings } from './settings.ts';
 import { loadVersions } from './versions.ts';
 import { assertTlsModeKept, ensureStackTls, stackUsesTls } from './tls.ts';
 import { postgresEndpoints, postgresRunning, startPostgres, stopPostgres } from './components/postgres.ts';
-import { KAFKA_USERS, kafkaBrokers, kafkaClientSecurity, kafkaDaemon, kafkaHealthy, startKafka, stopKafka } from './components/kafka.ts';
+import {
+  KAFKA_USERS,
+  kafkaBrokers,
+  kafkaClientSecurity,
+  kafkaDaemon,
+  kafkaHealthy,
+  startKafka,
+  stopKafka,
+} from './components/kafka.ts';
 import { connectDaemon, connectHealthy, connectUrl, startConnect, stopConnect } from './components/connect.ts';
-import { coldBackendRunning, coldStoreDaemon, coldStoreHealthy, coldStoreKind, mongodbUrl, startColdStore, stopColdStore } from './components/coldStore.ts';
+import {
+  coldBackendRunning,
+  coldStoreDaemon,
+  coldStoreHealthy,
+  coldStoreKind,
+  mongodbUrl,
+  startColdStore,
+  stopColdStore,
+} from './components/coldStore.ts';
 import { redact } from '../../services/edges/coldStore/connection.ts';
 import { kafkaSecurity, type KafkaSecurity } from '../../services/core/kafkaSecurity.ts';
 import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
@@ -82,7 +98,10 @@ export function stackKafkaSecurity(env: StackEnv): KafkaSecurity {
 const stderrLog = (m: string) => process.stderr.write(`[stack] ${m}\n`);
 
 /** Starts every component that is not running and waits until all are healthy. Safe to repeat. */
-export async function stackUp(log: (m: string) => void = stderrLog, env: NodeJS.ProcessEnv = process.env): Promise<StackEnv> {
+export async function stackUp(
+  log: (m: string) => void = stderrLog,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StackEnv> {
   const s = stackSettings(env);
   const v = loadVersions();
   assertTlsModeKept(s);
@@ -101,7 +120,10 @@ export async function stackUp(log: (m: string) => void = stderrLog, env: NodeJS.
 }
 
 /** Stops everything, newest first; data stays. */
-export async function stackDown(log: (m: string) => void = stderrLog, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function stackDown(
+  log: (m: string) => void = stderrLog,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   const s = stackSettings(env);
   const v = loadVersions();
   if (await stopConnect(s)) log('kafka-connect stopped');
@@ -126,7 +148,14 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
   const rows: ComponentStatus[] = [
     { component: 'postgres', running: pgUp, healthy: pgUp, where: `127.0.0.1:${s.STACK_PG_PORT} db ${s.databaseName}` },
     ...(coldStoreKind() === 'ferretdb'
-      ? [{ component: `cold-store-postgres (${v.documentdb.postgresMajor} + DocumentDB)`, running: coldBackendRunning(s, v), healthy: coldBackendRunning(s, v), where: `127.0.0.1:${s.STACK_COLDSTORE_PG_PORT} db ferretdb` }]
+      ? [
+          {
+            component: `cold-store-postgres (${v.documentdb.postgresMajor} + DocumentDB)`,
+            running: coldBackendRunning(s, v),
+            healthy: coldBackendRunning(s, v),
+            where: `127.0.0.1:${s.STACK_COLDSTORE_PG_PORT} db ferretdb`,
+          },
+        ]
       : []),
     {
       component: `cold-store (${coldStoreKind()})`,
@@ -134,8 +163,18 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
       healthy: await coldStoreHealthy(s, loadOrCreateSecrets(s.secretsFile)),
       where: redact(env.MONGODB_URL),
     },
-    { component: 'kafka', running: daemonPid(kafkaDaemon(s)) !== undefined, healthy: await kafkaHealthy(s), where: env.KAFKA_BROKERS },
-    { component: 'kafka-connect', running: daemonPid(connectDaemon(s)) !== undefined, healthy: await connectHealthy(s), where: env.KAFKA_CONNECT_URL },
+    {
+      component: 'kafka',
+      running: daemonPid(kafkaDaemon(s)) !== undefined,
+      healthy: await kafkaHealthy(s),
+      where: env.KAFKA_BROKERS,
+    },
+    {
+      component: 'kafka-connect',
+      running: daemonPid(connectDaemon(s)) !== undefined,
+      healthy: await connectHealthy(s),
+      where: env.KAFKA_CONNECT_URL,
+    },
   ];
   const connector = loadConnectorDefinition().name;
   const status = await connectorStatus(env.KAFKA_CONNECT_URL, connector).catch(() => undefined);
@@ -144,7 +183,9 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
     running: status !== undefined,
     healthy: status?.connector.state === 'RUNNING' && (status.tasks[0]?.state ?? '') === 'RUNNING',
     where: env.TICKETS_TOPIC,
-    detail: status ? `connector ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',') || 'none'}` : 'not registered',
+    detail: status
+      ? `connector ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',') || 'none'}`
+      : 'not registered',
   });
   return rows;
 }
@@ -193,7 +234,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv[2]).then(
     (code) => process.exit(code),
     (err: unknown) => {
-      if (err instanceof ComponentError) console.error(`stack: component ${err.component} failed to start\n${err.message}`);
+      if (err instanceof ComponentError)
+        console.error(`stack: component ${err.component} failed to start\n${err.message}`);
       else console.error(`stack: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       process.exit(1);
     },

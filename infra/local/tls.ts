@@ -46,10 +46,16 @@ export function assertTlsModeKept(s: StackSettings): void {
   const created = existsSync(s.dataDir);
   const tls = existsSync(join(s.dir, 'tls', 'ca.crt'));
   if (created && s.STACK_TLS === true && !tls) {
-    throw new ComponentError('tls', `STACK_TLS=true, but the stack in ${s.dir} was created without TLS; wipe it first (npm run stack:wipe) or choose another STACK_DIR`);
+    throw new ComponentError(
+      'tls',
+      `STACK_TLS=true, but the stack in ${s.dir} was created without TLS; wipe it first (npm run stack:wipe) or choose another STACK_DIR`,
+    );
   }
   if (created && s.STACK_TLS === false && tls) {
-    throw new ComponentError('tls', `STACK_TLS=false, but the stack in ${s.dir} was created with TLS; unset STACK_TLS, or wipe it first (npm run stack:wipe)`);
+    throw new ComponentError(
+      'tls',
+      `STACK_TLS=false, but the stack in ${s.dir} was created with TLS; unset STACK_TLS, or wipe it first (npm run stack:wipe)`,
+    );
   }
 }
 
@@ -57,21 +63,91 @@ export function assertTlsModeKept(s: StackSettings): void {
 export function ensureStackTls(s: StackSettings, keystorePassword: string, log: (m: string) => void): StackTls {
   const t = stackTls(s, keystorePassword);
   if (existsSync(t.caFile) && existsSync(t.keystoreFile)) return t;
-  if (!commandExists('openssl')) throw new ComponentError('tls', 'openssl is needed to make the TLS stack\'s certificates (Debian package openssl)');
+  if (!commandExists('openssl'))
+    throw new ComponentError('tls', "openssl is needed to make the TLS stack's certificates (Debian package openssl)");
   log(`tls: making a CA and a server certificate for 127.0.0.1 in ${t.dir}`);
   mkdirSync(t.dir, { recursive: true, mode: 0o700 });
   const ssl = (args: string[]) => run('tls', 'openssl', args, { cwd: t.dir });
   const caKey = join(t.dir, 'ca.key');
-  ssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', join(t.dir, 'ca.tmp'), '-days', '3650',
-    '-subj', '/CN=ticket-archiver local stack CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  ssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    join(t.dir, 'ca.tmp'),
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=ticket-archiver local stack CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const ext = join(t.dir, 'server.ext');
-  writeFileSync(ext, ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth,clientAuth',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost', ''].join('\n'));
-  ssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', t.keyFile, '-out', join(t.dir, 'server.csr'), '-subj', '/CN=127.0.0.1']);
-  ssl(['x509', '-req', '-in', join(t.dir, 'server.csr'), '-CA', join(t.dir, 'ca.tmp'), '-CAkey', caKey, '-CAcreateserial',
-    '-out', t.certFile, '-days', '3650', '-extfile', ext]);
-  ssl(['pkcs12', '-export', '-in', t.certFile, '-inkey', t.keyFile, '-name', 'server', '-out', t.keystoreFile, '-passout', `pass:${keystorePassword}`]);
-  run('tls', 'sh', ['-c', 'cat server.crt server.key > server.pem && chmod 600 server.key server.pem ca.key server.p12'], { cwd: t.dir });
+  writeFileSync(
+    ext,
+    [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth,clientAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
+  );
+  ssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    t.keyFile,
+    '-out',
+    join(t.dir, 'server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  ]);
+  ssl([
+    'x509',
+    '-req',
+    '-in',
+    join(t.dir, 'server.csr'),
+    '-CA',
+    join(t.dir, 'ca.tmp'),
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    t.certFile,
+    '-days',
+    '3650',
+    '-extfile',
+    ext,
+  ]);
+  ssl([
+    'pkcs12',
+    '-export',
+    '-in',
+    t.certFile,
+    '-inkey',
+    t.keyFile,
+    '-name',
+    'server',
+    '-out',
+    t.keystoreFile,
+    '-passout',
+    `pass:${keystorePassword}`,
+  ]);
+  run(
+    'tls',
+    'sh',
+    ['-c', 'cat server.crt server.key > server.pem && chmod 600 server.key server.pem ca.key server.p12'],
+    { cwd: t.dir },
+  );
   // The CA certificate last: its presence says the set is complete (and that this stack runs with TLS).
   run('tls', 'mv', [join(t.dir, 'ca.tmp'), t.caFile]);
   return t;

@@ -8,11 +8,19 @@ import type { StackSettings } from './settings.ts';
 import type { Versions } from './versions.ts';
 
 /** Unpacks one exact version of a Debian package into the cache; returns the root its files are under. */
-export function debianPackageRoot(s: StackSettings, component: string, pkg: string, version: string, expect: string, log: (m: string) => void): string {
+export function debianPackageRoot(
+  s: StackSettings,
+  component: string,
+  pkg: string,
+  version: string,
+  expect: string,
+  log: (m: string) => void,
+): string {
   const dir = join(s.cache, `${pkg}-${version}`);
   const root = join(dir, 'root');
   if (existsSync(join(root, expect))) return root;
-  if (!commandExists('apt-get') || !commandExists('dpkg-deb')) throw new ComponentError(component, `apt-get and dpkg-deb are needed to fetch Debian's ${pkg}`);
+  if (!commandExists('apt-get') || !commandExists('dpkg-deb'))
+    throw new ComponentError(component, `apt-get and dpkg-deb are needed to fetch Debian's ${pkg}`);
   log(`${component}: fetching Debian's ${pkg} ${version}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -33,6 +41,13 @@ export function debianPackageRoot(s: StackSettings, component: string, pkg: stri
 }
 
 export function ensurePromtool(s: StackSettings, v: Versions, log: (m: string) => void): string {
-  const root = debianPackageRoot(s, 'promtool', v.prometheus.debianPackage, v.prometheus.debianVersion, 'usr/bin/promtool', log);
+  const root = debianPackageRoot(
+    s,
+    'promtool',
+    v.prometheus.debianPackage,
+    v.prometheus.debianVersion,
+    'usr/bin/promtool',
+    log,
+  );
   return join(root, 'usr/bin/promtool');
 }

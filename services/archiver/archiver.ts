@@ -36,7 +36,9 @@ export interface RunningArchiver {
 }
 
 /** Runs `open` steps in order; if one fails, closes what the earlier ones opened and rethrows. */
-async function openAll<T>(steps: (closeLater: (close: () => Promise<unknown>) => void) => Promise<T>): Promise<{ value: T; closers: Array<() => Promise<unknown>> }> {
+async function openAll<T>(
+  steps: (closeLater: (close: () => Promise<unknown>) => void) => Promise<T>,
+): Promise<{ value: T; closers: Array<() => Promise<unknown>> }> {
   const closers: Array<() => Promise<unknown>> = [];
   try {
     return { value: await steps((close) => closers.unshift(close)), closers };
@@ -55,13 +57,18 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       coldAfterMs: s.COLD_AFTER,
       // A move uses at most two connections at once (its two parallel reads); one more for health and metrics.
       poolSize: 2 * s.PARALLEL_PARTITIONS + 1,
-      onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+      onIdleError: (err) =>
+        log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
     });
     closeLater(() => hot.close());
     const cold = await openColdStore(s.MONGODB_URL);
     closeLater(() => cold.close());
     await cold.ensureIndexes();
-    const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}` , security: kafkaSecurity(s) });
+    const kafka = await connectKafka({
+      brokers: s.KAFKA_BROKERS,
+      clientId: `ticket-archiver-${s.INSTANCE_NAME}`,
+      security: kafkaSecurity(s),
+    });
     closeLater(() => kafka.close());
     const partitionCount = await kafka.partitionCount(s.TICKETS_TOPIC);
     await kafka.ensureTopic({ topic: deadLetterTopic(s), numPartitions: partitionCount });
@@ -79,7 +86,9 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     partitions: partitionCount,
     dryRun: s.DRY_RUN,
     scheduleStuck: (failureClass, _attempts, now) => ({
-      nextAttemptAt: new Date(now.getTime() + (failureClass === 'transient' ? s.STUCK_RETRY_DELAY : s.PERMANENT_RETRY_DELAY)),
+      nextAttemptAt: new Date(
+        now.getTime() + (failureClass === 'transient' ? s.STUCK_RETRY_DELAY : s.PERMANENT_RETRY_DELAY),
+      ),
       escalated: false,
     }),
   });
@@ -143,7 +152,8 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
   const connector = loadConnectorDefinition();
   const pipeline = pipelineWatch({
     slot: () => hot.inspection.slot(connector.config['slot.name'] ?? 'ticket_archiver_cdc'),
-    connectorRunning: async () => (s.KAFKA_CONNECT_URL ? isRunning(await connectorStatus(s.KAFKA_CONNECT_URL, connector.name)) : undefined),
+    connectorRunning: async () =>
+      s.KAFKA_CONNECT_URL ? isRunning(await connectorStatus(s.KAFKA_CONNECT_URL, connector.name)) : undefined,
     escalated: async () => (await cold.stuck.summary()).escalated,
     lastReconcileOk: async () => (await cold.runs.latest()).lastOk?.endedAt,
     metrics,
@@ -162,7 +172,10 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     counters: () => archiverCounters(metrics),
     extra: async () => {
       const t = throttle.state();
-      return { lag: await archiverLag(metrics), throttle: { mode: s.THROTTLE ? t.mode : 'off', rate: Number.isFinite(t.rate) ? t.rate : null } };
+      return {
+        lag: await archiverLag(metrics),
+        throttle: { mode: s.THROTTLE ? t.mode : 'off', rate: Number.isFinite(t.rate) ? t.rate : null },
+      };
     },
     write: (sample) => cold.progress.record(sample),
     log,
@@ -218,7 +231,14 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     },
   });
   log.info(
-    { topic: s.TICKETS_TOPIC, groupId: s.ARCHIVER_GROUP_ID, coldAfterMs: s.COLD_AFTER, dryRun: s.DRY_RUN, port: endpoints.port, deadLetterTopic: deadLetters.topic },
+    {
+      topic: s.TICKETS_TOPIC,
+      groupId: s.ARCHIVER_GROUP_ID,
+      coldAfterMs: s.COLD_AFTER,
+      dryRun: s.DRY_RUN,
+      port: endpoints.port,
+      deadLetterTopic: deadLetters.topic,
+    },
     'archiver started',
   );
   return { port: endpoints.port, stop: (reason) => shutdown(reason), stopped };

@@ -4,7 +4,13 @@
 // can cure is retried with backoff (the partition waits, lag grows, nothing is skipped); one it cannot cure is never
 // retried: the chunk's tickets become stuck deletions with the reason, and the partition moves on.
 import type { Logger } from 'pino';
-import { errorMessage, isRetriable, MalformedEventError, RetryAbandonedError, TicketArchiverError } from '../core/errors.ts';
+import {
+  errorMessage,
+  isRetriable,
+  MalformedEventError,
+  RetryAbandonedError,
+  TicketArchiverError,
+} from '../core/errors.ts';
 import { planEvents, type EventPlan, type ReceivedEvent } from '../core/eventPlan.ts';
 import type { Candidate } from '../core/move/followUp.ts';
 import type { ColdTimerEntry, LedgerEntry, MoveOrigin } from '../core/move/ports.ts';
@@ -60,21 +66,33 @@ export function eventIntake(d: IntakeDeps): EventIntake {
     return { events, letters };
   }
 
-  async function carryOut(partition: number, plan: EventPlan, letters: DeadLetter[], where: Omit<MoveOrigin, 'source'>): Promise<void> {
+  async function carryOut(
+    partition: number,
+    plan: EventPlan,
+    letters: DeadLetter[],
+    where: Omit<MoveOrigin, 'source'>,
+  ): Promise<void> {
     if (letters.length > 0) {
       if (!d.dryRun) await d.deadLetters.send(letters);
       for (const l of letters) {
         d.metrics.deadLettered.inc({ reason: l.reason.split(':')[0]?.slice(0, 60) ?? 'unknown' });
-        d.log.error({ partition, offset: l.message.offset, reason: l.reason, deadLetterTopic: d.deadLetters.topic }, 'malformed message dead-lettered');
+        d.log.error(
+          { partition, offset: l.message.offset, reason: l.reason, deadLetterTopic: d.deadLetters.topic },
+          'malformed message dead-lettered',
+        );
       }
     }
     if (plan.truncates > 0) {
-      d.log.error({ partition, truncates: plan.truncates }, 'TRUNCATE of public.tickets seen: no ticket is moved or deleted because of it; check the cold store and the hot table');
+      d.log.error(
+        { partition, truncates: plan.truncates },
+        'TRUNCATE of public.tickets seen: no ticket is moved or deleted because of it; check the cold store and the hot table',
+      );
     }
     // Reopened and deleted tickets keep their timers until they fire: the move re-reads the ticket, finds it hot or
     // gone, and removes the timer then (cheaper than a delete per event; the re-read is the real guard).
     if (!d.dryRun) await d.setTimers(plan.timers, new Date(d.now()));
-    for (let i = 0; i < plan.moveNow.length; i += d.batchSize) await d.mover.move('events', plan.moveNow.slice(i, i + d.batchSize), where);
+    for (let i = 0; i < plan.moveNow.length; i += d.batchSize)
+      await d.mover.move('events', plan.moveNow.slice(i, i + d.batchSize), where);
   }
 
   /** Work that retrying cannot cure: the chunk's tickets become stuck deletions, its bad messages are reported. */
@@ -90,14 +108,20 @@ export function eventIntake(d: IntakeDeps): EventIntake {
     } catch (recordErr) {
       // Not even the stuck records can be written: nothing may be committed, so the chunk waits and is tried again
       // (the partition's lag grows and the retries are counted, for an operator to see).
-      throw new TicketArchiverError(`could not record the chunk's tickets as stuck: ${errorMessage(recordErr)}`, { retriable: true, cause: recordErr });
+      throw new TicketArchiverError(`could not record the chunk's tickets as stuck: ${errorMessage(recordErr)}`, {
+        retriable: true,
+        cause: recordErr,
+      });
     }
   }
 
   async function handleChunk(partition: number, messages: TicketMessage[]): Promise<string[]> {
     const { events, letters } = parse(partition, messages);
     const plan = planEvents(events, d.coldAfterMs, d.now());
-    const where = { partition, offsets: [messages[0]?.offset ?? '', messages[messages.length - 1]?.offset ?? ''] as [string, string] };
+    const where = {
+      partition,
+      offsets: [messages[0]?.offset ?? '', messages[messages.length - 1]?.offset ?? ''] as [string, string],
+    };
     try {
       await carryOut(partition, plan, letters, where);
     } catch (err) {
@@ -135,22 +159,31 @@ export function eventIntake(d: IntakeDeps): EventIntake {
       pendingSince.set(batch.partition, Math.min(...chunk.map((m) => m.timestampMs)));
       let deleted: string[];
       try {
-        deleted = await withRetry(() => d.queues.run(batch.partition, () => handleChunk(batch.partition, chunk)), d.retry, {
-          shouldContinue: () => !d.stopping() && batch.live(),
-          onRetry: async (err, attempt, delayMs) => {
-            d.metrics.retries.inc({ stage: 'events' });
-            d.log.warn({ stage: 'events', partition: batch.partition, attempt, delayMs, err: errorMessage(err) }, 'transient failure; retrying');
-            await batch.heartbeat().catch(() => undefined);
+        deleted = await withRetry(
+          () => d.queues.run(batch.partition, () => handleChunk(batch.partition, chunk)),
+          d.retry,
+          {
+            shouldContinue: () => !d.stopping() && batch.live(),
+            onRetry: async (err, attempt, delayMs) => {
+              d.metrics.retries.inc({ stage: 'events' });
+              d.log.warn(
+                { stage: 'events', partition: batch.partition, attempt, delayMs, err: errorMessage(err) },
+                'transient failure; retrying',
+              );
+              await batch.heartbeat().catch(() => undefined);
+            },
+            ...(d.sleep ? { sleep: d.sleep } : {}),
           },
-          ...(d.sleep ? { sleep: d.sleep } : {}),
-        });
+        );
       } catch (err) {
         if (err instanceof RetryAbandonedError) return; // not committed: redelivered to whoever owns the partition next
         throw err;
       }
       // Dry runs change nothing, offsets included.
       if (!d.dryRun) await batch.commit((chunk[chunk.length - 1] as TicketMessage).offset);
-      await countDeletes(deleted).catch((err: unknown) => d.log.debug({ err: errorMessage(err) }, 'could not tell who deleted tickets (metrics only)'));
+      await countDeletes(deleted).catch((err: unknown) =>
+        d.log.debug({ err: errorMessage(err) }, 'could not tell who deleted tickets (metrics only)'),
+      );
       await batch.heartbeat();
     }
   }

@@ -16,7 +16,12 @@ export interface MoveRunner {
 }
 
 /** `onMoved` is told how many tickets each move took out of the hot table (the throttle's observed rate). */
-export function moveRunner(deps: MoveDeps, limiter: MoveRateLimiter, metrics: ArchiverMetrics, onMoved: (n: number) => void = () => undefined): MoveRunner {
+export function moveRunner(
+  deps: MoveDeps,
+  limiter: MoveRateLimiter,
+  metrics: ArchiverMetrics,
+  onMoved: (n: number) => void = () => undefined,
+): MoveRunner {
   const counted = async (source: MoveSource, candidates: Candidate[], work: () => Promise<TicketOutcome[]>) => {
     const end = metrics.batchDuration.startTimer({ source });
     metrics.movesInFlight.inc(candidates.length);

@@ -44,10 +44,14 @@ export function observer(d: ObserverDeps): Observer {
     d.metrics.oldestPendingAge.reset();
     for (const partition of d.assigned()) {
       const since = d.oldestPending().get(partition);
-      d.metrics.oldestPendingAge.set({ partition: String(partition) }, since === undefined ? 0 : Math.max(0, (d.now() - since) / 1000));
+      d.metrics.oldestPendingAge.set(
+        { partition: String(partition) },
+        since === undefined ? 0 : Math.max(0, (d.now() - since) / 1000),
+      );
     }
     try {
-      for (const [partition, lag] of await d.groupLag()) d.metrics.lag.set({ topic: d.topic, partition: String(partition) }, lag);
+      for (const [partition, lag] of await d.groupLag())
+        d.metrics.lag.set({ topic: d.topic, partition: String(partition) }, lag);
       d.metrics.stuckOpen.set(await d.countStuck());
       const moved = await d.metrics.moves.get();
       const counts = Object.fromEntries(moved.values.map((v) => [String(v.labels.outcome), v.value]));

@@ -11,7 +11,10 @@ export interface PipelineWatchDeps {
   connectorRunning(): Promise<boolean | undefined>;
   escalated(): Promise<number>;
   lastReconcileOk(): Promise<Date | undefined>;
-  metrics: Pick<ArchiverMetrics, 'slotWalRetained' | 'slotActive' | 'connectorRunning' | 'stuckEscalated' | 'lastReconcileOk'>;
+  metrics: Pick<
+    ArchiverMetrics,
+    'slotWalRetained' | 'slotActive' | 'connectorRunning' | 'stuckEscalated' | 'lastReconcileOk'
+  >;
   log: Logger;
 }
 
@@ -27,7 +30,10 @@ export function pipelineWatch(d: PipelineWatchDeps): { start(intervalMs: number)
     const last = await d.lastReconcileOk();
     if (last) d.metrics.lastReconcileOk.set(last.getTime() / 1000);
   }
-  const tick = () => void read().catch((err: unknown) => d.log.debug({ err: errorMessage(err) }, 'could not read the pipeline for its metrics'));
+  const tick = () =>
+    void read().catch((err: unknown) =>
+      d.log.debug({ err: errorMessage(err) }, 'could not read the pipeline for its metrics'),
+    );
   return {
     start(intervalMs) {
       tick();

@@ -16,7 +16,9 @@ export const archiverSchema = moverSchema.extend({
   INSTANCE_NAME: z.string().min(1).default(`${hostname()}-${process.pid}`),
   /** How long the group waits for a silent instance (killed, frozen, cut off) before its partitions go to the others.
    * Short, because a killed instance stalls its partitions for this long; at least 6 s (the broker's minimum). */
-  ARCHIVER_SESSION_TIMEOUT: duration('10s').refine((ms) => ms >= 6000 && ms <= 1_800_000, { error: 'expected between 6s and 30m' }),
+  ARCHIVER_SESSION_TIMEOUT: duration('10s').refine((ms) => ms >= 6000 && ms <= 1_800_000, {
+    error: 'expected between 6s and 30m',
+  }),
   /** When the reconciler should retry a deletion the archiver recorded as stuck, by failure class. */
   STUCK_RETRY_DELAY: duration('30s'),
   PERMANENT_RETRY_DELAY: duration('10m'),

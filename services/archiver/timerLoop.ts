@@ -36,7 +36,10 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
       const at = dueAt.get(o.id);
       if (o.outcome === 'archived' && at !== undefined && doneAt - at > d.freshnessTargetMs) {
         d.metrics.lateMoves.inc();
-        d.log.warn({ ticketId: o.id, ticketVersion: o.version, lateByMs: doneAt - at - d.freshnessTargetMs }, 'archived later than the freshness target');
+        d.log.warn(
+          { ticketId: o.id, ticketVersion: o.version, lateByMs: doneAt - at - d.freshnessTargetMs },
+          'archived later than the freshness target',
+        );
       }
     }
   }
@@ -51,7 +54,11 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
       // the queues of all the partitions involved.
       const outcomes = await d.queues.runAcross(
         due.map((t) => t.partition),
-        () => d.mover.move('timers', due.map((t) => ({ id: t.ticketId, version: t.version, fromTimer: true }))),
+        () =>
+          d.mover.move(
+            'timers',
+            due.map((t) => ({ id: t.ticketId, version: t.version, fromTimer: true })),
+          ),
       );
       reportLate(due, outcomes);
       // A dry run leaves the timers in place (looping would report them again at once); a short page was the last.

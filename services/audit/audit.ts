@@ -14,7 +14,11 @@ export interface AuditStep {
 export interface AuditReport {
   ticketId: string;
   /** Where the ticket is now. */
-  now: { hot: { version: string; status: string } | null; archived: { version: string; contentHash: string } | null; tier: 'hot' | 'cold' | 'both' | 'neither' };
+  now: {
+    hot: { version: string; status: string } | null;
+    archived: { version: string; contentHash: string } | null;
+    tier: 'hot' | 'cold' | 'both' | 'neither';
+  };
   steps: AuditStep[];
   stuck: { reason: string; attempts: number; escalated: boolean; nextAttemptAt: string } | null;
   timer: { dueAt: string; version: string } | null;
@@ -30,12 +34,22 @@ interface ArchiveCopy {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d.replace(' ', 'T').replace(/\+00$/, 'Z')) : d).toISOString();
+const iso = (d: Date | string) =>
+  (typeof d === 'string' ? new Date(d.replace(' ', 'T').replace(/\+00$/, 'Z')) : d).toISOString();
 
 function decidedBy(origin: { source: string; partition?: number; offsets?: [string, string] } | undefined): string {
   if (!origin) return 'not recorded';
-  if (origin.source === 'events') return `change events, partition ${origin.partition} offsets ${origin.offsets?.join('..')}`;
-  return { timers: 'its timer (cold by time alone)', stuck: 'the reconciler, retrying a stuck deletion', unfinished: 'the reconciler, settling an interrupted move', sweep: "the reconciler's sweep", backfill: 'a backfill' }[origin.source] ?? origin.source;
+  if (origin.source === 'events')
+    return `change events, partition ${origin.partition} offsets ${origin.offsets?.join('..')}`;
+  return (
+    {
+      timers: 'its timer (cold by time alone)',
+      stuck: 'the reconciler, retrying a stuck deletion',
+      unfinished: 'the reconciler, settling an interrupted move',
+      sweep: "the reconciler's sweep",
+      backfill: 'a backfill',
+    }[origin.source] ?? origin.source
+  );
 }
 
 export async function auditTicket(hot: HotStore, cold: ColdStore, group: string, id: string): Promise<AuditReport> {
@@ -50,11 +64,25 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
   ]);
   let archived: AuditReport['now']['archived'] = null;
   // A restore removes the archive's document; its audit entry keeps what the document said, so the copy still shows.
-  const copies: ArchiveCopy[] = docs.map((d) => ({ version: d.version, mover: d.archive.mover, move: d.archive.move, copiedAt: d.archive.copiedAt, contentHash: d.archive.contentHash, columns: Object.keys(d.archive.columns).length }));
+  const copies: ArchiveCopy[] = docs.map((d) => ({
+    version: d.version,
+    mover: d.archive.mover,
+    move: d.archive.move,
+    copiedAt: d.archive.copiedAt,
+    contentHash: d.archive.contentHash,
+    columns: Object.keys(d.archive.columns).length,
+  }));
   for (const e of trail) {
     const move = e.detail.move;
     if (e.event !== 'restored' || typeof move !== 'string' || copies.some((c) => c.move === move)) continue;
-    copies.push({ version: e.version ?? '?', mover: text(e.detail.archivedBy) ?? 'unknown', move, copiedAt: e.detail.copiedAt instanceof Date ? e.detail.copiedAt : text(e.detail.copiedAt), contentHash: text(e.detail.contentHash) ?? '', columns: null });
+    copies.push({
+      version: e.version ?? '?',
+      mover: text(e.detail.archivedBy) ?? 'unknown',
+      move,
+      copiedAt: e.detail.copiedAt instanceof Date ? e.detail.copiedAt : text(e.detail.copiedAt),
+      contentHash: text(e.detail.contentHash) ?? '',
+      columns: null,
+    });
   }
   // One read per move, shared by the copy's steps and the archive check below.
   const moveIds = [...new Set(copies.flatMap((c) => (c.move ? [c.move] : [])))];
@@ -67,23 +95,42 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
       what: `copied to the cold store (version ${copy.version}) by ${copy.mover}, decided by ${decidedBy(move?.origin)}`,
       detail: { move: copy.move ?? null, contentHash: copy.contentHash, columns: copy.columns },
     });
-    if (move?.committedAt) steps.push({ at: iso(move.committedAt), what: `move committed: the copy is the archive`, detail: { move: move._id, archivedInMove: move.archived ?? null } });
-    if (move?.state === 'abandoned') steps.push({ at: iso(move.abandonedAt ?? move.startedAt), what: 'move abandoned by the reconciler (interrupted before its commit)', detail: { move: move._id } });
+    if (move?.committedAt)
+      steps.push({
+        at: iso(move.committedAt),
+        what: `move committed: the copy is the archive`,
+        detail: { move: move._id, archivedInMove: move.archived ?? null },
+      });
+    if (move?.state === 'abandoned')
+      steps.push({
+        at: iso(move.abandonedAt ?? move.startedAt),
+        what: 'move abandoned by the reconciler (interrupted before its commit)',
+        detail: { move: move._id },
+      });
   }
   for (const doc of docs) {
     const moveState = doc.archive.move ? moves.get(doc.archive.move)?.state : undefined;
-    if (doc.archive.archivedAt) steps.push({ at: iso(doc.archive.archivedAt), what: 'confirmed as the archive on its own', detail: {} });
+    if (doc.archive.archivedAt)
+      steps.push({ at: iso(doc.archive.archivedAt), what: 'confirmed as the archive on its own', detail: {} });
     if (isArchive(doc.archive, moveState)) archived = { version: doc.version, contentHash: doc.archive.contentHash };
   }
   if (ledger) {
     steps.push({
       at: iso(ledger.at),
-      what: ledger.state === 'archived' ? `deleted from the hot table (version ${ledger.version}) by ${ledger.mover}` : `restored into the hot table (version ${ledger.version}) by ${ledger.mover}`,
+      what:
+        ledger.state === 'archived'
+          ? `deleted from the hot table (version ${ledger.version}) by ${ledger.mover}`
+          : `restored into the hot table (version ${ledger.version}) by ${ledger.mover}`,
       detail: ledger.holdUntil ? { heldHotUntil: iso(ledger.holdUntil) } : {},
     });
   }
   for (const e of trail) {
-    const what = { restored: 'restored: put back into the hot table, its archive removed', stuck: 'deletion stuck, recorded for the reconciler', escalated: 'deletion escalated to an operator', stuckClosed: 'stuck deletion closed' }[e.event];
+    const what = {
+      restored: 'restored: put back into the hot table, its archive removed',
+      stuck: 'deletion stuck, recorded for the reconciler',
+      escalated: 'deletion escalated to an operator',
+      stuckClosed: 'stuck deletion closed',
+    }[e.event];
     steps.push({ at: iso(e.at), what: `${what}${e.version ? ` (version ${e.version})` : ''}`, detail: e.detail });
   }
   steps.sort((a, b) => a.at.localeCompare(b.at));
@@ -92,17 +139,36 @@ export async function auditTicket(hot: HotStore, cold: ColdStore, group: string,
     ticketId: id,
     now: { hot: state ? { version: state.version, status: state.status } : null, archived, tier },
     steps,
-    stuck: stuck ? { reason: stuck.reason, attempts: stuck.attempts, escalated: stuck.escalated, nextAttemptAt: stuck.nextAttemptAt.toISOString() } : null,
+    stuck: stuck
+      ? {
+          reason: stuck.reason,
+          attempts: stuck.attempts,
+          escalated: stuck.escalated,
+          nextAttemptAt: stuck.nextAttemptAt.toISOString(),
+        }
+      : null,
     timer: timer ? { dueAt: timer.dueAt.toISOString(), version: timer.version } : null,
   };
 }
 
 export function renderAudit(r: AuditReport): string {
-  const out = [`Ticket ${r.ticketId}: ${{ hot: 'hot', cold: 'archived (cold tier)', both: 'in both tiers (a move or a restore is under way)', neither: 'in neither tier' }[r.now.tier]}`];
+  const out = [
+    `Ticket ${r.ticketId}: ${{ hot: 'hot', cold: 'archived (cold tier)', both: 'in both tiers (a move or a restore is under way)', neither: 'in neither tier' }[r.now.tier]}`,
+  ];
   if (r.now.hot) out.push(`  hot: version ${r.now.hot.version}, ${r.now.hot.status}`);
-  if (r.now.archived) out.push(`  archive: version ${r.now.archived.version}, content hash ${r.now.archived.contentHash.slice(0, 16)}…`);
-  if (r.stuck) out.push(`  stuck deletion: ${r.stuck.reason} (${r.stuck.attempts} attempts${r.stuck.escalated ? ', escalated' : `, next ${r.stuck.nextAttemptAt}`})`);
+  if (r.now.archived)
+    out.push(`  archive: version ${r.now.archived.version}, content hash ${r.now.archived.contentHash.slice(0, 16)}…`);
+  if (r.stuck)
+    out.push(
+      `  stuck deletion: ${r.stuck.reason} (${r.stuck.attempts} attempts${r.stuck.escalated ? ', escalated' : `, next ${r.stuck.nextAttemptAt}`})`,
+    );
   if (r.timer) out.push(`  timer: due ${r.timer.dueAt} (version ${r.timer.version})`);
-  out.push('', 'History:', ...(r.steps.length ? r.steps.map((s) => `  ${s.at.replace('T', ' ').slice(0, 23)}  ${s.what}`) : ['  no archival record: never copied, stuck or restored']));
+  out.push(
+    '',
+    'History:',
+    ...(r.steps.length
+      ? r.steps.map((s) => `  ${s.at.replace('T', ' ').slice(0, 23)}  ${s.what}`)
+      : ['  no archival record: never copied, stuck or restored']),
+  );
   return out.join('\n');
 }

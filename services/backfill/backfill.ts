@@ -45,7 +45,10 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
   if (slices.length === 0) {
     slices = await planSlices(d.pages, d.name, d.workers, d.coldAfterMs);
     for (const slice of slices) await d.progress.save(slice);
-    d.log.info({ backfill: d.name, slices: slices.map((s) => ({ kind: s.kind, from: s.from, to: s.to })) }, 'backfill planned');
+    d.log.info(
+      { backfill: d.name, slices: slices.map((s) => ({ kind: s.kind, from: s.from, to: s.to })) },
+      'backfill planned',
+    );
   } else {
     d.log.info({ backfill: d.name, done: slices.filter((s) => s.done).length, of: slices.length }, 'backfill resumed');
   }
@@ -53,16 +56,28 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
 
   async function work(slice: BackfillSlice): Promise<void> {
     while (!slice.done && !d.stopped()) {
-      const page: ClosedTicket[] = await d.pages.page({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
+      const page: ClosedTicket[] = await d.pages.page(
+        { from: slice.from, to: slice.to },
+        slice.after ?? undefined,
+        d.pageSize,
+      );
       if (page.length > 0) {
         if (slice.kind === 'move') {
-          for (const o of await d.move(page.map((t) => ({ id: t.id, version: t.version })), { source: 'backfill' })) {
+          for (const o of await d.move(
+            page.map((t) => ({ id: t.id, version: t.version })),
+            { source: 'backfill' },
+          )) {
             outcomes[o.outcome] = (outcomes[o.outcome] ?? 0) + 1;
             if (o.outcome === 'archived') slice.handled++;
           }
         } else {
           // Tickets due beyond a Date's range ('infinity') need no timer.
-          const timers = page.map((t) => ({ id: t.id, version: t.version, dueAt: dateOrNull(d.timestampMs(t.lastOperatedAt) + d.coldAfterMs), partition: d.partitionOf(t.id) }));
+          const timers = page.map((t) => ({
+            id: t.id,
+            version: t.version,
+            dueAt: dateOrNull(d.timestampMs(t.lastOperatedAt) + d.coldAfterMs),
+            partition: d.partitionOf(t.id),
+          }));
           await d.setTimers(timers.flatMap((t) => (t.dueAt ? [{ ...t, dueAt: t.dueAt }] : [])));
           slice.handled += page.length;
         }
@@ -84,6 +99,9 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
     throw err;
   }
   const complete = slices.every((s) => s.done);
-  d.log.info({ backfill: d.name, complete, outcomes, seconds: (Date.now() - began) / 1000 }, complete ? 'backfill complete' : 'backfill stopped; run it again to resume');
+  d.log.info(
+    { backfill: d.name, complete, outcomes, seconds: (Date.now() - began) / 1000 },
+    complete ? 'backfill complete' : 'backfill stopped; run it again to resume',
+  );
   return { name: d.name, slices, outcomes, seconds: (Date.now() - began) / 1000, complete };
 }

@@ -25,9 +25,19 @@ export interface BackfillOptions {
 }
 
 export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOptions): Promise<BackfillSummary> {
-  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true , security: kafkaSecurity(s) });
+  const kafka = await connectKafka({
+    brokers: s.KAFKA_BROKERS,
+    clientId: `ticket-archiver-${s.INSTANCE_NAME}`,
+    quiet: true,
+    security: kafkaSecurity(s),
+  });
   const partitions = await kafka.partitionCount(s.TICKETS_TOPIC).finally(() => kafka.close());
-  const hot = await openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: `ticket-archiver/${s.INSTANCE_NAME}`, coldAfterMs: s.COLD_AFTER, poolSize: 2 * s.BACKFILL_WORKERS + 1 });
+  const hot = await openHotStore({
+    databaseUrl: s.DATABASE_URL,
+    applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
+    coldAfterMs: s.COLD_AFTER,
+    poolSize: 2 * s.BACKFILL_WORKERS + 1,
+  });
   const cold = await openColdStore(s.MONGODB_URL).catch(async (err: unknown) => {
     await hot.close();
     throw err;
@@ -40,18 +50,32 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
     if (o.restart) await cold.backfills.forget(o.name);
     const coldSide = cold.forMoves(s.ARCHIVER_GROUP_ID);
     // The reconciler retries and escalates what the backfill could not finish.
-    const moveDeps = moverDeps(s, { hot: hot.tickets, cold: coldSide, log, partitions, scheduleStuck: (_failureClass, _attempts, now) => ({ nextAttemptAt: now, escalated: false }) });
+    const moveDeps = moverDeps(s, {
+      hot: hot.tickets,
+      cold: coldSide,
+      log,
+      partitions,
+      scheduleStuck: (_failureClass, _attempts, now) => ({ nextAttemptAt: now, escalated: false }),
+    });
     const limiter = new MoveRateLimiter(s.MAX_MOVES_PER_SECOND, Date.now, undefined, () => throttle.allowed());
     throttle.start();
     // Per-minute progress for the history: what the backfill moved and how long its moves took.
-    const counters: ProgressCounters = { moves: {}, stuckRecorded: 0, deadLettered: 0, batches: { count: 0, seconds: 0 } };
+    const counters: ProgressCounters = {
+      moves: {},
+      stuckRecorded: 0,
+      deadLettered: 0,
+      batches: { count: 0, seconds: 0 },
+    };
     const paced = pacedMove(moveDeps, limiter, (n) => (moved += n));
     const move = async (candidates: Candidate[], origin: MoveOrigin) => {
       const began = performance.now();
       const outcomes = await paced(candidates, origin);
       for (const x of outcomes) counters.moves[x.outcome] = (counters.moves[x.outcome] ?? 0) + 1;
       counters.stuckRecorded += outcomes.filter((x) => x.outcome === 'stuck').length;
-      counters.batches = { count: counters.batches.count + 1, seconds: counters.batches.seconds + (performance.now() - began) / 1000 };
+      counters.batches = {
+        count: counters.batches.count + 1,
+        seconds: counters.batches.seconds + (performance.now() - began) / 1000,
+      };
       return outcomes;
     };
     const recorder = progressRecorder({
@@ -59,7 +83,13 @@ export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOpti
       role: 'backfill',
       retentionMs: s.HISTORY_RETENTION,
       counters: () => Promise.resolve(structuredClone(counters)),
-      extra: () => Promise.resolve({ throttle: { mode: s.THROTTLE ? throttle.state().mode : 'off', rate: Number.isFinite(throttle.state().rate) ? throttle.state().rate : null } }),
+      extra: () =>
+        Promise.resolve({
+          throttle: {
+            mode: s.THROTTLE ? throttle.state().mode : 'off',
+            rate: Number.isFinite(throttle.state().rate) ? throttle.state().rate : null,
+          },
+        }),
       write: (sample) => cold.progress.record(sample),
       log,
     });

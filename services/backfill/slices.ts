@@ -24,7 +24,12 @@ export function isoOf(pgText: string): string {
   return pgText.replace(' ', 'T').replace(/\+00$/, 'Z');
 }
 
-export async function planSlices(pages: BackfillPages, name: string, workers: number, coldAfterMs: number): Promise<BackfillSlice[]> {
+export async function planSlices(
+  pages: BackfillPages,
+  name: string,
+  workers: number,
+  coldAfterMs: number,
+): Promise<BackfillSlice[]> {
   const { oldest, coldBefore } = await pages.bounds(coldAfterMs);
   const now = new Date();
   const slice = (kind: BackfillSlice['kind'], i: number, range: { from: string; to: string }): BackfillSlice => ({

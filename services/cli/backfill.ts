@@ -39,7 +39,13 @@ export async function runBackfillCommand(o: { name: string; restart: boolean; js
       const done = moves.length ? moves.reduce((n, s) => n + position(s), 0) / moves.length : 1;
       const seconds = (Date.now() - began) / 1000;
       log.info(
-        { backfill: o.name, moved, perSecond: Math.round(moved / seconds), positionPercent: Math.round(done * 1000) / 10, timersSet: slices.filter((s) => s.kind === 'timers').reduce((n, s) => n + s.handled, 0) },
+        {
+          backfill: o.name,
+          moved,
+          perSecond: Math.round(moved / seconds),
+          positionPercent: Math.round(done * 1000) / 10,
+          timersSet: slices.filter((s) => s.kind === 'timers').reduce((n, s) => n + s.handled, 0),
+        },
         'backfill progress',
       );
     },
@@ -49,12 +55,25 @@ export async function runBackfillCommand(o: { name: string; restart: boolean; js
     complete: summary.complete,
     seconds: Math.round(summary.seconds),
     outcomes: summary.outcomes,
-    slices: summary.slices.map((s) => ({ slice: s._id, kind: s.kind, from: s.from, to: s.to, read: s.read, handled: s.handled, done: s.done })),
+    slices: summary.slices.map((s) => ({
+      slice: s._id,
+      kind: s.kind,
+      from: s.from,
+      to: s.to,
+      read: s.read,
+      handled: s.handled,
+      done: s.done,
+    })),
   };
   if (o.json) console.log(JSON.stringify(report));
   else {
-    console.log(`backfill ${report.backfill}: ${report.complete ? 'complete' : 'stopped (run it again to resume)'} after ${report.seconds} s`);
-    for (const s of report.slices) console.log(`  ${s.slice.padEnd(16)} ${s.kind.padEnd(7)} ${s.from} .. ${s.to}  read ${s.read}, ${s.kind === 'move' ? 'archived' : 'timers set'} ${s.handled}${s.done ? '' : '  (not done)'}`);
+    console.log(
+      `backfill ${report.backfill}: ${report.complete ? 'complete' : 'stopped (run it again to resume)'} after ${report.seconds} s`,
+    );
+    for (const s of report.slices)
+      console.log(
+        `  ${s.slice.padEnd(16)} ${s.kind.padEnd(7)} ${s.from} .. ${s.to}  read ${s.read}, ${s.kind === 'move' ? 'archived' : 'timers set'} ${s.handled}${s.done ? '' : '  (not done)'}`,
+      );
     console.log(`  outcomes: ${JSON.stringify(report.outcomes)}`);
   }
   return summary.complete ? 0 : 1;

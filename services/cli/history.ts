@@ -5,12 +5,23 @@ import { history, type HistoryBucketSize } from '../history/history.ts';
 import { historyChart, renderHistory } from '../history/render.ts';
 import { writeChart } from '../runtime/chartImage.ts';
 
-export async function runHistory(o: { sinceMs: number; by: HistoryBucketSize; json: boolean; chart?: string; instance?: string }): Promise<number> {
+export async function runHistory(o: {
+  sinceMs: number;
+  by: HistoryBucketSize;
+  json: boolean;
+  chart?: string;
+  instance?: string;
+}): Promise<number> {
   const s = loadConfig(process.env, configSchema.pick({ MONGODB_URL: true }));
   const cold = await openColdStore(s.MONGODB_URL);
   try {
     const to = new Date();
-    const report = await history(cold, { from: new Date(to.getTime() - o.sinceMs), to, by: o.by, ...(o.instance ? { instance: o.instance } : {}) });
+    const report = await history(cold, {
+      from: new Date(to.getTime() - o.sinceMs),
+      to,
+      by: o.by,
+      ...(o.instance ? { instance: o.instance } : {}),
+    });
     console.log(o.json ? JSON.stringify(report) : renderHistory(report));
     if (o.chart) {
       await writeChart(o.chart, historyChart(report));

@@ -15,7 +15,10 @@ const POLL_MS = 5000;
 
 export async function runMigrate(o: MigrateOptions): Promise<number> {
   // The schema's owner applies migrations and grants; --check (an init container) needs only to read.
-  const { DATABASE_URL } = loadConfig(o.check ? process.env : withJobDatabaseUrl(process.env, 'MIGRATIONS_DATABASE_URL'), configSchema.pick({ DATABASE_URL: true }));
+  const { DATABASE_URL } = loadConfig(
+    o.check ? process.env : withJobDatabaseUrl(process.env, 'MIGRATIONS_DATABASE_URL'),
+    configSchema.pick({ DATABASE_URL: true }),
+  );
   if (!o.check) {
     const applied = await migrate(DATABASE_URL, (m) => console.log(m));
     console.log(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');

@@ -26,6 +26,7 @@ export function durationMs(value: string): number {
 /** A share of something in percent, above 0 and at most 100. */
 export function percent(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 100) throw new InvalidArgumentError('expected a percentage above 0 and at most 100');
+  if (!Number.isFinite(n) || n <= 0 || n > 100)
+    throw new InvalidArgumentError('expected a percentage above 0 and at most 100');
   return n;
 }

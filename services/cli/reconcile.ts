@@ -15,6 +15,15 @@ export async function runReconcile(once: boolean): Promise<number> {
   process.once('SIGINT', stop);
   const summaries = await runReconciler(settings, log, { once, stopped: () => stopping });
   const last = summaries[summaries.length - 1];
-  if (once && last) console.log(JSON.stringify({ runId: last._id, ok: last.ok, counts: last.counts, outcomes: last.outcomes, errors: last.errors }));
+  if (once && last)
+    console.log(
+      JSON.stringify({
+        runId: last._id,
+        ok: last.ok,
+        counts: last.counts,
+        outcomes: last.outcomes,
+        errors: last.errors,
+      }),
+    );
   return last?.ok === false ? 1 : 0;
 }

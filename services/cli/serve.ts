@@ -10,6 +10,8 @@ export async function runServe(): Promise<number> {
   const settings = loadConfig(withJobDatabaseUrl(process.env, 'READ_DATABASE_URL'), readApiSchema);
   const log = createLogger('ticket-archiver-read-api', settings.LOG_LEVEL);
   const api = await startReadApi(settings, log);
-  await new Promise<void>((resolve, reject) => onShutdownSignal(log, settings.SHUTDOWN_TIMEOUT, () => void api.stop().then(resolve, reject)));
+  await new Promise<void>((resolve, reject) =>
+    onShutdownSignal(log, settings.SHUTDOWN_TIMEOUT, () => void api.stop().then(resolve, reject)),
+  );
   return 0;
 }

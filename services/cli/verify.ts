@@ -10,9 +10,13 @@ export async function runVerify(sample: number | undefined, json = false): Promi
       console.log(JSON.stringify({ ...report, violationCount: n }));
       return n === 0 ? 0 : 1;
     }
-    console.log(`checked: ${report.checked.hotTickets} hot tickets, ${report.checked.coldDocuments} cold documents, ${report.checked.ledgerArchived} archived by movers${report.checked.sampled ? ' (sample)' : ''}`);
+    console.log(
+      `checked: ${report.checked.hotTickets} hot tickets, ${report.checked.coldDocuments} cold documents, ${report.checked.ledgerArchived} archived by movers${report.checked.sampled ? ' (sample)' : ''}`,
+    );
     for (const [name, ids] of Object.entries(report.violations)) {
-      console.log(`  ${name.padEnd(22)} ${String(ids.length).padStart(6)}${ids.length ? `  ids: ${ids.slice(0, 50).join(', ')}${ids.length > 50 ? ', …' : ''}` : ''}`);
+      console.log(
+        `  ${name.padEnd(22)} ${String(ids.length).padStart(6)}${ids.length ? `  ids: ${ids.slice(0, 50).join(', ')}${ids.length > 50 ? ', …' : ''}` : ''}`,
+      );
     }
     console.log(`  pending copies (not violations) ${report.pendingCopies}`);
     console.log(n === 0 ? 'verify: OK, invariants 1 to 4 hold' : `verify: FAILED, ${n} violation(s)`);
@@ -24,10 +28,20 @@ export async function runStuck(escalatedOnly: boolean): Promise<number> {
   return withStores('ticket-archiver/stuck', async (_hot, cold) => {
     const list = await cold.stuck.list(escalatedOnly ? { escalated: true } : {});
     for (const s of list) {
-      console.log(JSON.stringify({
-        ticketId: s.ticketId, version: s.version, escalated: s.escalated, failureClass: s.failureClass, attempts: s.attempts,
-        reason: s.reason, code: s.code, firstAttemptAt: s.firstAttemptAt, lastAttemptAt: s.lastAttemptAt, nextAttemptAt: s.nextAttemptAt,
-      }));
+      console.log(
+        JSON.stringify({
+          ticketId: s.ticketId,
+          version: s.version,
+          escalated: s.escalated,
+          failureClass: s.failureClass,
+          attempts: s.attempts,
+          reason: s.reason,
+          code: s.code,
+          firstAttemptAt: s.firstAttemptAt,
+          lastAttemptAt: s.lastAttemptAt,
+          nextAttemptAt: s.nextAttemptAt,
+        }),
+      );
     }
     console.error(`${list.length} stuck deletion(s)${escalatedOnly ? ' escalated' : ''}`);
     return 0;

@@ -103,7 +103,13 @@ export class RetryAbandonedError extends TicketArchiverError {
  */
 export function isRetriable(err: unknown): boolean {
   if (err instanceof TicketArchiverError) return err.retriable;
-  if (err instanceof TypeError || err instanceof RangeError || err instanceof SyntaxError || err instanceof ReferenceError) return false;
+  if (
+    err instanceof TypeError ||
+    err instanceof RangeError ||
+    err instanceof SyntaxError ||
+    err instanceof ReferenceError
+  )
+    return false;
   return true;
 }
 

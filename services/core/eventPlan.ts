@@ -38,7 +38,10 @@ export function planEvents(events: ReceivedEvent[], coldAfterMs: number, nowMs: 
       plan.deleted.push(id);
     } else if (event.kind === 'upsert') {
       const version = String(event.row.version);
-      const due = coldAt({ status: event.row.status, lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) }, coldAfterMs);
+      const due = coldAt(
+        { status: event.row.status, lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) },
+        coldAfterMs,
+      );
       if (due === undefined) continue;
       // A ticket that turns cold beyond a Date's range ('infinity') needs no timer.
       const dueAt = dateOrNull(due);

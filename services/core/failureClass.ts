@@ -19,7 +19,8 @@ const TRANSIENT_SQLSTATES = new Set([
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function classifyFailure(code: string | null | undefined, message = ''): FailureClass {
-  if (code && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code))) return 'transient';
+  if (code && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code)))
+    return 'transient';
   if (code) return 'permanent';
   // No SQLSTATE: the connection failed before the server answered.
   return /timeout|terminat|connect|ECONN|socket/i.test(message) ? 'transient' : 'permanent';

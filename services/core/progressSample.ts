@@ -34,6 +34,9 @@ export function countersBetween(before: ProgressCounters, after: ProgressCounter
     moves,
     stuckRecorded: after.stuckRecorded - before.stuckRecorded,
     deadLettered: after.deadLettered - before.deadLettered,
-    batches: { count: after.batches.count - before.batches.count, seconds: Math.round((after.batches.seconds - before.batches.seconds) * 1000) / 1000 },
+    batches: {
+      count: after.batches.count - before.batches.count,
+      seconds: Math.round((after.batches.seconds - before.batches.seconds) * 1000) / 1000,
+    },
   };
 }

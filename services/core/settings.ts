@@ -31,19 +31,29 @@ export const url = (protocols: string[], example: string) =>
   z
     .string({ error: `required: a URL such as ${example}` })
     .min(1, `required: a URL such as ${example}`)
-    .refine((text) => {
-      try {
-        return protocols.includes(new URL(text).protocol);
-      } catch {
-        return false;
-      }
-    }, `expected a ${protocols.join(' or ')} URL such as ${example}`);
+    .refine(
+      (text) => {
+        try {
+          return protocols.includes(new URL(text).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `expected a ${protocols.join(' or ')} URL such as ${example}`,
+    );
 
 const brokers = z
   .string({ error: 'required: a comma-separated list of host:port, e.g. 127.0.0.1:9092' })
-  .transform((text) => text.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .refine(
-    (list) => list.length > 0 && list.every((b) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(b) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b)),
+    (list) =>
+      list.length > 0 &&
+      list.every((b) => /^[A-Za-z0-9._-]+:\d{1,5}$/.test(b) || /^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(b)),
     'expected a comma-separated list of host:port, e.g. 127.0.0.1:9092',
   );
 
@@ -101,13 +111,19 @@ export type MoverSettings = z.infer<typeof moverSchema>;
  * variable when it is set: one environment can then serve every job, each connecting as itself. */
 export type JobDatabaseUrl = 'MIGRATIONS_DATABASE_URL' | 'RESTORE_DATABASE_URL' | 'READ_DATABASE_URL';
 
-export function withJobDatabaseUrl(env: Record<string, string | undefined>, variable: JobDatabaseUrl): Record<string, string | undefined> {
+export function withJobDatabaseUrl(
+  env: Record<string, string | undefined>,
+  variable: JobDatabaseUrl,
+): Record<string, string | undefined> {
   const own = env[variable];
   return own ? { ...env, DATABASE_URL: own } : env;
 }
 
 /** Reads only the variables the schema knows; throws ConfigError listing every bad one. */
-export function loadConfig<S extends z.ZodObject>(env: Record<string, string | undefined>, schema: S = configSchema as unknown as S): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  env: Record<string, string | undefined>,
+  schema: S = configSchema as unknown as S,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));

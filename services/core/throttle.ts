@@ -38,8 +38,14 @@ export const OPEN: ThrottleState = { mode: 'open', rate: Number.POSITIVE_INFINIT
 function pressure(sample: HealthSample, b: ThrottleBounds): { ratio: number; reason: string } {
   const measures: Array<[number, string]> = [
     [sample.probeMs / b.probeMs, `probe ${sample.probeMs.toFixed(1)} ms (bound ${b.probeMs} ms)`],
-    [sample.lockWaits / Math.max(1, b.lockWaits), `${sample.lockWaits} sessions waiting for locks (bound ${b.lockWaits})`],
-    [sample.replicaLagMs / b.replicaLagMs, `replica lag ${Math.round(sample.replicaLagMs)} ms (bound ${b.replicaLagMs} ms)`],
+    [
+      sample.lockWaits / Math.max(1, b.lockWaits),
+      `${sample.lockWaits} sessions waiting for locks (bound ${b.lockWaits})`,
+    ],
+    [
+      sample.replicaLagMs / b.replicaLagMs,
+      `replica lag ${Math.round(sample.replicaLagMs)} ms (bound ${b.replicaLagMs} ms)`,
+    ],
   ];
   const [ratio, reason] = measures.reduce((worst, m) => (m[0] > worst[0] ? m : worst));
   return { ratio, reason };
@@ -50,7 +56,12 @@ function pressure(sample: HealthSample, b: ThrottleBounds): { ratio: number; rea
  * open), and at twice a bound, or below the minimum rate, the movers pause. Within the bounds: the rate grows by `step`
  * until it exceeds what is being moved by far, and the throttle opens.
  */
-export function nextThrottle(state: ThrottleState, sample: HealthSample, b: ThrottleBounds, observedRate: number): ThrottleState {
+export function nextThrottle(
+  state: ThrottleState,
+  sample: HealthSample,
+  b: ThrottleBounds,
+  observedRate: number,
+): ThrottleState {
   const { ratio, reason } = pressure(sample, b);
   if (ratio > 2) return { mode: 'paused', rate: 0, reason };
   if (ratio > 1) {

@@ -11,13 +11,20 @@ const INT64_MIN = -(2n ** 63n);
 // A bigint column in any part of PostgreSQL's range (snowflake ids reach 2^63 - 1): JSON.parse would round integers
 // beyond 2^53 to a neighbour, so they arrive as bigint (see parseJson) and leave as exact decimal text.
 const bigintColumn = z
-  .union([z.number().refine(Number.isSafeInteger, 'expected a whole number (one beyond 2^53 was rounded: written as a float?)'), z.bigint().min(INT64_MIN).max(INT64_MAX)])
+  .union([
+    z
+      .number()
+      .refine(Number.isSafeInteger, 'expected a whole number (one beyond 2^53 was rounded: written as a float?)'),
+    z.bigint().min(INT64_MIN).max(INT64_MAX),
+  ])
   .transform((n) => n.toString());
 const ticketId = bigintColumn.refine((id) => !id.startsWith('-') && id !== '0', 'a ticket id is positive');
 
 // Debezium writes timestamptz as an ISO-8601 UTC string with up to microsecond precision (ZonedTimestamp), signed
 // years outside 1..9999, and PostgreSQL's 'infinity' and '-infinity' as they are.
-const zonedTimestamp = z.string().refine((t) => !Number.isNaN(isoTimestampMs(t)), 'expected an ISO-8601 UTC timestamp or +-infinity');
+const zonedTimestamp = z
+  .string()
+  .refine((t) => !Number.isNaN(isoTimestampMs(t)), 'expected an ISO-8601 UTC timestamp or +-infinity');
 
 const ticketStatusSchema = z.enum(['unassigned', 'in_progress', 'closed']);
 
@@ -83,7 +90,8 @@ function describe(error: z.ZodError): string {
 
 // JSON.parse rounds integers beyond 2^53. Only when a field we read holds such an integer (a rare id; Debezium's ts_ns
 // in every event, at the top and in source, is not read) is the message parsed again with the slower lossless parser, keeping them as bigint.
-const exactNumber = (text: string): number | bigint => (isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text));
+const exactNumber = (text: string): number | bigint =>
+  isInteger(text) && !isSafeNumber(text) ? BigInt(text) : Number(text);
 const rounded = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v);
 const fieldsRead = (o: unknown): unknown[] => (o !== null && typeof o === 'object' ? Object.values(o) : []);
 
@@ -91,7 +99,10 @@ const fieldsRead = (o: unknown): unknown[] => (o !== null && typeof o === 'objec
 function envelopeFields(parsed: unknown): unknown[] {
   if (parsed === null || typeof parsed !== 'object') return [];
   const { before, after, source } = parsed as Record<string, unknown>;
-  const fromSource = source !== null && typeof source === 'object' ? [(source as Record<string, unknown>).lsn, (source as Record<string, unknown>).txId] : [];
+  const fromSource =
+    source !== null && typeof source === 'object'
+      ? [(source as Record<string, unknown>).lsn, (source as Record<string, unknown>).txId]
+      : [];
   return [...fieldsRead(before), ...fieldsRead(after), ...fromSource];
 }
 
@@ -127,12 +138,14 @@ export function parseTicketEvent(key: Buffer | null, value: Buffer | null): Tick
   if (op === 'd') {
     const id = z.object({ id: ticketId }).safeParse(before);
     if (!id.success) throw new MalformedEventError(`delete event without before.id: ${describe(id.error)}`);
-    if (keyId !== undefined && keyId !== id.data.id) throw new MalformedEventError(`key id ${keyId} differs from before.id ${id.data.id}`);
+    if (keyId !== undefined && keyId !== id.data.id)
+      throw new MalformedEventError(`key id ${keyId} differs from before.id ${id.data.id}`);
     return { kind: 'delete', id: id.data.id, source };
   }
   const row = ticketRowSchema.safeParse(after);
   if (!row.success) throw new MalformedEventError(`${op} event with an invalid after row: ${describe(row.error)}`);
-  if (keyId !== undefined && keyId !== row.data.id) throw new MalformedEventError(`key id ${keyId} differs from after.id ${row.data.id}`);
+  if (keyId !== undefined && keyId !== row.data.id)
+    throw new MalformedEventError(`key id ${keyId} differs from after.id ${row.data.id}`);
   const snapshot = op === 'r' || (source.snapshot !== undefined && source.snapshot !== 'false');
   return { kind: 'upsert', op, id: row.data.id, row: row.data, source, snapshot };
 }

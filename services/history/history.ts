@@ -28,7 +28,16 @@ export interface HistoryReport {
   by: HistoryBucketSize;
   buckets: HistoryBucket[];
   totals: { archived: number; stuckRecorded: number; deadLettered: number; samples: number };
-  backfills: Array<{ name: string; startedAt: string; lastMovedAt: string; seconds: number; read: number; archived: number; timersSet: number; complete: boolean }>;
+  backfills: Array<{
+    name: string;
+    startedAt: string;
+    lastMovedAt: string;
+    seconds: number;
+    read: number;
+    archived: number;
+    timersSet: number;
+    complete: boolean;
+  }>;
 }
 
 export type HistoryBucketSize = 'minute' | 'hour' | 'day';
@@ -46,7 +55,21 @@ export function bucketize(samples: ProgressSample[], by: HistoryBucketSize): His
   const buckets = new Map<string, HistoryBucket & { batchCount: number; batchSeconds: number; seen: Set<string> }>();
   for (const s of samples) {
     const key = bucketStart(s.at, by);
-    const b = buckets.get(key) ?? { from: key, archived: 0, byRole: {}, otherOutcomes: {}, stuckRecorded: 0, deadLettered: 0, maxLag: null, secondsPerMove: null, throttledMinutes: 0, instances: [], batchCount: 0, batchSeconds: 0, seen: new Set() };
+    const b = buckets.get(key) ?? {
+      from: key,
+      archived: 0,
+      byRole: {},
+      otherOutcomes: {},
+      stuckRecorded: 0,
+      deadLettered: 0,
+      maxLag: null,
+      secondsPerMove: null,
+      throttledMinutes: 0,
+      instances: [],
+      batchCount: 0,
+      batchSeconds: 0,
+      seen: new Set(),
+    };
     for (const [outcome, n] of Object.entries(s.moves)) {
       if (outcome === 'archived') {
         b.archived += n;
@@ -64,7 +87,11 @@ export function bucketize(samples: ProgressSample[], by: HistoryBucketSize): His
   }
   return [...buckets.values()]
     .sort((a, b) => a.from.localeCompare(b.from))
-    .map(({ batchCount, batchSeconds, seen, ...b }) => ({ ...b, secondsPerMove: batchCount > 0 ? Math.round((batchSeconds / batchCount) * 1000) / 1000 : null, instances: [...seen].sort() }));
+    .map(({ batchCount, batchSeconds, seen, ...b }) => ({
+      ...b,
+      secondsPerMove: batchCount > 0 ? Math.round((batchSeconds / batchCount) * 1000) / 1000 : null,
+      instances: [...seen].sort(),
+    }));
 }
 
 function backfillsOf(slices: BackfillSlice[]): HistoryReport['backfills'] {
@@ -86,10 +113,17 @@ function backfillsOf(slices: BackfillSlice[]): HistoryReport['backfills'] {
   });
 }
 
-export async function history(cold: ColdStore, o: { from: Date; to: Date; by: HistoryBucketSize; instance?: string }): Promise<HistoryReport> {
-  const samples = (await cold.progress.between(o.from, o.to)).filter((s) => o.instance === undefined || s.instance === o.instance);
+export async function history(
+  cold: ColdStore,
+  o: { from: Date; to: Date; by: HistoryBucketSize; instance?: string },
+): Promise<HistoryReport> {
+  const samples = (await cold.progress.between(o.from, o.to)).filter(
+    (s) => o.instance === undefined || s.instance === o.instance,
+  );
   const buckets = bucketize(samples, o.by);
-  const backfills = backfillsOf(await cold.backfills.all()).filter((b) => Date.parse(b.lastMovedAt) >= o.from.getTime());
+  const backfills = backfillsOf(await cold.backfills.all()).filter(
+    (b) => Date.parse(b.lastMovedAt) >= o.from.getTime(),
+  );
   return {
     from: o.from.toISOString(),
     to: o.to.toISOString(),

@@ -16,14 +16,26 @@ export interface PlanReport {
   queries: QueryCost[];
 }
 
-export async function plan(hot: HotStore, o: { coldAfterMs: number; samplePercent?: number; rate?: number }): Promise<PlanReport> {
+export async function plan(
+  hot: HotStore,
+  o: { coldAfterMs: number; samplePercent?: number; rate?: number },
+): Promise<PlanReport> {
   const a = await planAnswers(hot.inspection, o.coldAfterMs, o.samplePercent);
   const count = a.coldByMonth.reduce((sum, m) => sum + m.count, 0);
   const measured = o.rate === undefined ? await hot.inspection.moveCounts() : undefined;
-  const rate = o.rate ?? (measured && measured.m15 > 0 ? Math.round((measured.m15 / Math.min(900, Math.max(10, measured.spans.m15))) * 10) / 10 : null);
+  const rate =
+    o.rate ??
+    (measured && measured.m15 > 0
+      ? Math.round((measured.m15 / Math.min(900, Math.max(10, measured.spans.m15))) * 10) / 10
+      : null);
   return {
     coldAfterMs: o.coldAfterMs,
-    cold: { count, byMonth: a.coldByMonth, sampled: a.samplePercent !== undefined, ...(a.samplePercent !== undefined ? { samplePercent: a.samplePercent } : {}) },
+    cold: {
+      count,
+      byMonth: a.coldByMonth,
+      sampled: a.samplePercent !== undefined,
+      ...(a.samplePercent !== undefined ? { samplePercent: a.samplePercent } : {}),
+    },
     sizes: {
       hotBytesEstimate: count * a.rowBytes.stored,
       coldBytesEstimate: count * (a.rowBytes.text + COLD_DOCUMENT_OVERHEAD_BYTES),
@@ -33,7 +45,12 @@ export async function plan(hot: HotStore, o: { coldAfterMs: number; samplePercen
     turningColdPerDay: a.turningColdByDay,
     backfill: {
       ratePerSecond: rate,
-      rateBasis: o.rate !== undefined ? 'given (--rate)' : rate !== null ? 'measured: moves of the whole group in the last 15 minutes (the hot ledger)' : 'nothing moved in the last 15 minutes: give --rate',
+      rateBasis:
+        o.rate !== undefined
+          ? 'given (--rate)'
+          : rate !== null
+            ? 'measured: moves of the whole group in the last 15 minutes (the hot ledger)'
+            : 'nothing moved in the last 15 minutes: give --rate',
       seconds: rate ? Math.round(count / rate) : null,
     },
     queries: a.costs,

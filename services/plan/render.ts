@@ -8,20 +8,45 @@ const bytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` :
 
 function histogram(rows: Array<{ label: string; count: number }>, width = 50): string[] {
   const max = Math.max(1, ...rows.map((r) => r.count));
-  return rows.map((r) => `  ${r.label}  ${'█'.repeat(Math.max(r.count > 0 ? 1 : 0, Math.round((r.count / max) * width))).padEnd(width)} ${n(r.count)}`);
+  return rows.map(
+    (r) =>
+      `  ${r.label}  ${'█'.repeat(Math.max(r.count > 0 ? 1 : 0, Math.round((r.count / max) * width))).padEnd(width)} ${n(r.count)}`,
+  );
 }
 
 export function renderPlan(p: PlanReport): string {
   const out: string[] = [];
-  out.push(`Tickets cold now (closed, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): ${n(p.cold.count)}${p.cold.sampled ? ` (estimated from ${p.cold.samplePercent}% of the table's pages)` : ''}`, '');
-  out.push('By month of last operation:', ...histogram(p.cold.byMonth.map((m) => ({ label: m.month, count: m.count }))), '');
-  out.push(`Size in the hot table   about ${bytes(p.sizes.hotBytesEstimate)}`, `Size in the cold store  about ${bytes(p.sizes.coldBytesEstimate)}`, `  (${p.sizes.basis})`, '');
-  out.push('Turning cold per day over the next 30 days:', ...histogram(p.turningColdPerDay.map((d) => ({ label: d.day, count: d.count })), 40), '');
+  out.push(
+    `Tickets cold now (closed, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): ${n(p.cold.count)}${p.cold.sampled ? ` (estimated from ${p.cold.samplePercent}% of the table's pages)` : ''}`,
+    '',
+  );
+  out.push(
+    'By month of last operation:',
+    ...histogram(p.cold.byMonth.map((m) => ({ label: m.month, count: m.count }))),
+    '',
+  );
+  out.push(
+    `Size in the hot table   about ${bytes(p.sizes.hotBytesEstimate)}`,
+    `Size in the cold store  about ${bytes(p.sizes.coldBytesEstimate)}`,
+    `  (${p.sizes.basis})`,
+    '',
+  );
+  out.push(
+    'Turning cold per day over the next 30 days:',
+    ...histogram(
+      p.turningColdPerDay.map((d) => ({ label: d.day, count: d.count })),
+      40,
+    ),
+    '',
+  );
   out.push(
     `Backfill: ${p.backfill.seconds === null ? 'no estimate' : `about ${humanSeconds(p.backfill.seconds)}`} at ${p.backfill.ratePerSecond ?? '?'} tickets/s (${p.backfill.rateBasis})`,
     '',
   );
   out.push('Queries (read-only, no lock stronger than a plain SELECT):');
-  for (const q of p.queries) out.push(`  ${q.name.padEnd(42)} ${String(q.ms).padStart(8)} ms   ${q.plan} (estimated ${n(q.estimatedRows)} rows)`);
+  for (const q of p.queries)
+    out.push(
+      `  ${q.name.padEnd(42)} ${String(q.ms).padStart(8)} ms   ${q.plan} (estimated ${n(q.estimatedRows)} rows)`,
+    );
   return out.join('\n');
 }

@@ -3,8 +3,20 @@
 // parameter at fault, and a bearer token for writes (and for reads when configured).
 import { timingSafeEqual } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { RestoreError, TicketArchiverError, isRetriable } from '../core/errors.ts';
 import { CursorError } from '../core/read/listing.ts';
 import type { Logger } from '../runtime/logger.ts';
@@ -35,12 +47,20 @@ function bearerMatches(req: FastifyRequest, token: string | undefined): boolean 
 export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> {
   // Fastify's own logger type: its instance type is then the plain FastifyInstance the route modules take.
   const loggerInstance: FastifyBaseLogger = o.log;
-  const app: FastifyInstance = Fastify({ loggerInstance, logController: new LogController({ disableRequestLogging: true }) });
+  const app: FastifyInstance = Fastify({
+    loggerInstance,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'ticket-archiver read API', version: '1', description: 'Tickets from the hot table by default, from the archive with tier=cold; never both tiers in one request.' },
+      info: {
+        title: 'ticket-archiver read API',
+        version: '1',
+        description:
+          'Tickets from the hot table by default, from the archive with tier=cold; never both tiers in one request.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
@@ -50,7 +70,9 @@ export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> 
   const authorize = (write: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     if (!write && !o.readsRequireToken) return;
     if (bearerMatches(req, o.token)) return;
-    const why = o.token ? 'a valid bearer token is required (Authorization: Bearer <API_TOKEN>)' : 'writes are disabled: no API_TOKEN is configured';
+    const why = o.token
+      ? 'a valid bearer token is required (Authorization: Bearer <API_TOKEN>)'
+      : 'writes are disabled: no API_TOKEN is configured';
     await reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: why });
   };
   registerTicketRoutes(app, o.reader, o.restorer, authorize);
@@ -64,8 +86,14 @@ export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> 
 function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, log: Logger): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issue = err.validation[0];
-    const parameter = String(issue?.instancePath ?? '').replace(/^\//, '').split('/')[0] || (err.validationContext ?? 'request');
-    return reply.code(400).send({ error: 'bad request', parameter, message: `${parameter}: ${issue?.message ?? 'invalid'}` });
+    const parameter =
+      String(issue?.instancePath ?? '')
+        .replace(/^\//, '')
+        .split('/')[0] ||
+      (err.validationContext ?? 'request');
+    return reply
+      .code(400)
+      .send({ error: 'bad request', parameter, message: `${parameter}: ${issue?.message ?? 'invalid'}` });
   }
   if (err instanceof BadParameter || err instanceof CursorError) {
     const parameter = err instanceof BadParameter ? err.parameter : 'cursor';
@@ -73,9 +101,12 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, log: 
   }
   if (err instanceof RestoreError) return reply.code(409).send({ error: 'conflict', message: err.message });
   const status = (err as { statusCode?: number }).statusCode;
-  if (status && status >= 400 && status < 500) return reply.code(status).send({ error: 'bad request', message: (err as Error).message });
+  if (status && status >= 400 && status < 500)
+    return reply.code(status).send({ error: 'bad request', message: (err as Error).message });
   // A store that does not answer: the caller may retry.
   const retriable = err instanceof TicketArchiverError && isRetriable(err);
   log.error({ err, url: req.url }, 'request failed');
-  return reply.code(retriable ? 503 : 500).send({ error: retriable ? 'unavailable' : 'internal error', message: (err as Error).message });
+  return reply
+    .code(retriable ? 503 : 500)
+    .send({ error: retriable ? 'unavailable' : 'internal error', message: (err as Error).message });
 }

@@ -19,14 +19,25 @@ export interface ReadApi {
 }
 
 export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<ReadApi> {
-  const hot = await openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/read-api', coldAfterMs: s.COLD_AFTER, poolSize: s.API_DATABASE_POOL_SIZE });
+  const hot = await openHotStore({
+    databaseUrl: s.DATABASE_URL,
+    applicationName: 'ticket-archiver/read-api',
+    coldAfterMs: s.COLD_AFTER,
+    poolSize: s.API_DATABASE_POOL_SIZE,
+  });
   const closers: Array<() => Promise<void>> = [() => hot.close()];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing a store failed'));
+    for (const close of closers.reverse())
+      await close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing a store failed'));
   };
   try {
     const restoreHot = s.RESTORE_DATABASE_URL
-      ? await openHotStore({ databaseUrl: s.RESTORE_DATABASE_URL, applicationName: 'ticket-archiver/read-api-restore', coldAfterMs: s.COLD_AFTER, poolSize: 2 })
+      ? await openHotStore({
+          databaseUrl: s.RESTORE_DATABASE_URL,
+          applicationName: 'ticket-archiver/read-api-restore',
+          coldAfterMs: s.COLD_AFTER,
+          poolSize: 2,
+        })
       : hot;
     if (restoreHot !== hot) closers.push(() => restoreHot.close());
     const cold = await openColdStore(s.MONGODB_URL);
@@ -46,20 +57,27 @@ export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<Rea
       reader: new TicketReader(hot, cold),
       restorer: async (id, holdMs) => {
         const r = await restoreTicket(restoreHot, cold, id, holdMs, mover);
-        log.info({ ticketId: r.id, ticketVersion: r.version, holdUntil: r.holdUntil }, 'ticket restored through the API');
+        log.info(
+          { ticketId: r.id, ticketVersion: r.version, holdUntil: r.holdUntil },
+          'ticket restored through the API',
+        );
         return r;
       },
       token: s.API_TOKEN,
       readsRequireToken: s.API_READS_REQUIRE_TOKEN,
       log,
-      extra: (a) => probes(a, registry, latency, async () => {
-        await hot.ping();
-        await cold.ping();
-      }),
+      extra: (a) =>
+        probes(a, registry, latency, async () => {
+          await hot.ping();
+          await cold.ping();
+        }),
     });
     const address = await app.listen({ port: s.HTTP_PORT, host: '0.0.0.0' });
     const port = Number(new URL(address).port);
-    log.info({ port, readsRequireToken: s.API_READS_REQUIRE_TOKEN, writes: s.API_TOKEN !== undefined }, 'read api started');
+    log.info(
+      { port, readsRequireToken: s.API_READS_REQUIRE_TOKEN, writes: s.API_TOKEN !== undefined },
+      'read api started',
+    );
     return {
       port,
       async stop() {
@@ -90,5 +108,7 @@ function probes(app: FastifyInstance, registry: Registry, latency: Histogram, pi
       return reply.code(503).send(`not ready: ${errorMessage(err)}\n`);
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
 }

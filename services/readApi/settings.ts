@@ -16,6 +16,9 @@ export const readApiSchema = configSchema
     API_DATABASE_POOL_SIZE: wholeNumber(8, 1, 200, 'a whole number of connections'),
     SHUTDOWN_TIMEOUT: duration('10s'),
   })
-  .refine((s) => !s.API_READS_REQUIRE_TOKEN || s.API_TOKEN !== undefined, { path: ['API_TOKEN'], error: 'required when API_READS_REQUIRE_TOKEN=true' });
+  .refine((s) => !s.API_READS_REQUIRE_TOKEN || s.API_TOKEN !== undefined, {
+    path: ['API_TOKEN'],
+    error: 'required when API_READS_REQUIRE_TOKEN=true',
+  });
 
 export type ReadApiSettings = z.infer<typeof readApiSchema>;

@@ -2,14 +2,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseDuration } from '../core/duration.ts';
-import { errorSchema, idParams, restoreBody, restoreResponseSchema, tierQuery, ticketResponseSchema } from '../core/read/apiSchemas.ts';
+import {
+  errorSchema,
+  idParams,
+  restoreBody,
+  restoreResponseSchema,
+  tierQuery,
+  ticketResponseSchema,
+} from '../core/read/apiSchemas.ts';
 import type { TicketReader } from './tickets.ts';
 
 /** Restores an archived ticket and holds it hot for `holdMs` (services/restore). */
 export type Restorer = (id: string, holdMs: number) => Promise<{ id: string; version: string; holdUntil: Date }>;
 type Guard = (write: boolean) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
-export function registerTicketRoutes(app: FastifyInstance, reader: TicketReader, restorer: Restorer, authorize: Guard): void {
+export function registerTicketRoutes(
+  app: FastifyInstance,
+  reader: TicketReader,
+  restorer: Restorer,
+  authorize: Guard,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get(
     '/tickets/:id',
@@ -28,7 +40,12 @@ export function registerTicketRoutes(app: FastifyInstance, reader: TicketReader,
       return reply.code(404).send({
         error: 'not found',
         message: answer.message,
-        ...(answer.elsewhere ? { tier: answer.elsewhere.tier, ...(answer.elsewhere.archivedAt ? { archivedAt: answer.elsewhere.archivedAt } : {}) } : {}),
+        ...(answer.elsewhere
+          ? {
+              tier: answer.elsewhere.tier,
+              ...(answer.elsewhere.archivedAt ? { archivedAt: answer.elsewhere.archivedAt } : {}),
+            }
+          : {}),
       });
     },
   );

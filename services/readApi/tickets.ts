@@ -36,14 +36,24 @@ export class TicketReader {
       const ledgerAt = await this.hot.reads.archivedAt(id);
       const archivedAt = ledgerAt === undefined ? undefined : isoTimestamp(ledgerAt, true);
       return archivedAt
-        ? { found: false, tier, message: `ticket ${id} was archived at ${archivedAt}; read it with tier=cold`, elsewhere: { tier: 'cold', archivedAt } }
+        ? {
+            found: false,
+            tier,
+            message: `ticket ${id} was archived at ${archivedAt}; read it with tier=cold`,
+            elsewhere: { tier: 'cold', archivedAt },
+          }
         : { found: false, tier, message: `ticket ${id} is not in the hot table` };
     }
     const doc = await this.cold.reads.archive(id);
     if (doc) return { found: true, tier, ticket: asTicket(doc.row, doc.archive.columns) };
     const hot = await this.hot.tickets.readStates([id]);
     return hot.has(id)
-      ? { found: false, tier, message: `ticket ${id} is hot (not archived); read it without tier=cold`, elsewhere: { tier: 'hot' } }
+      ? {
+          found: false,
+          tier,
+          message: `ticket ${id} is hot (not archived); read it without tier=cold`,
+          elsewhere: { tier: 'hot' },
+        }
       : { found: false, tier, message: `ticket ${id} is not in the archive` };
   }
 
@@ -56,6 +66,10 @@ export class TicketReader {
     }
     const { docs, isArchive } = await this.cold.reads.list(q);
     const page = pageOf(q, docs, (d) => ({ at: d[column]?.toISOString() ?? '', id: d._id }), isArchive);
-    return { tier: q.tier, tickets: page.rows.map((d) => asTicket(d.row, d.archive.columns)), nextCursor: page.nextCursor };
+    return {
+      tier: q.tier,
+      tickets: page.rows.map((d) => asTicket(d.row, d.archive.columns)),
+      nextCursor: page.nextCursor,
+    };
   }
 }

@@ -39,7 +39,16 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     startedAt: new Date(),
     endedAt: new Date(),
     ok: false,
-    counts: { stuckRetried: 0, stuckResolved: 0, stillStuck: 0, escalated: 0, restoredLeftoversRemoved: 0, unfinishedCopies: 0, swept: 0, ledgerPruned: 0 },
+    counts: {
+      stuckRetried: 0,
+      stuckResolved: 0,
+      stillStuck: 0,
+      escalated: 0,
+      restoredLeftoversRemoved: 0,
+      unfinishedCopies: 0,
+      swept: 0,
+      ledgerPruned: 0,
+    },
     outcomes: {},
     errors: [],
   };
@@ -48,7 +57,9 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
   };
   try {
     await retryStuck(d, summary, tally);
-    summary.counts.restoredLeftoversRemoved = await d.cold.copies.removeAnyCopies(await d.hot.restores.restoredTickets());
+    summary.counts.restoredLeftoversRemoved = await d.cold.copies.removeAnyCopies(
+      await d.hot.restores.restoredTickets(),
+    );
     await settleUnfinishedMoves(d, summary, tally);
     await finishUnfinishedCopies(d, summary, tally);
     await sweep(d, summary, tally);
@@ -60,7 +71,9 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     d.log.error({ err: errorMessage(err) }, 'reconcile pass failed');
   } finally {
     summary.endedAt = new Date();
-    await d.cold.runs.record(summary).catch((err: unknown) => d.log.error({ err: errorMessage(err) }, 'could not record the pass summary'));
+    await d.cold.runs
+      .record(summary)
+      .catch((err: unknown) => d.log.error({ err: errorMessage(err) }, 'could not record the pass summary'));
     await d.cold.progress
       .record({
         _id: `${d.instance}/${summary._id}`,
@@ -75,18 +88,26 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
       })
       .catch((err: unknown) => d.log.warn({ err: errorMessage(err) }, 'could not record the pass in the history'));
   }
-  d.log.info({ runId: summary._id, ok: summary.ok, counts: summary.counts, outcomes: summary.outcomes }, 'reconcile pass finished');
+  d.log.info(
+    { runId: summary._id, ok: summary.ok, counts: summary.counts, outcomes: summary.outcomes },
+    'reconcile pass finished',
+  );
   return summary;
 }
 
 async function retryStuck(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
   const seen = new Set<string>();
   for (;;) {
-    const due = (await d.cold.stuck.due(new Date(), d.batchSize + seen.size)).filter((s) => !seen.has(s.ticketId)).slice(0, d.batchSize);
+    const due = (await d.cold.stuck.due(new Date(), d.batchSize + seen.size))
+      .filter((s) => !seen.has(s.ticketId))
+      .slice(0, d.batchSize);
     if (due.length === 0) return;
     for (const s of due) seen.add(s.ticketId);
     summary.counts.stuckRetried += due.length;
-    const outcomes = await d.move(due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })), { source: 'stuck' });
+    const outcomes = await d.move(
+      due.map((s) => ({ id: s.ticketId, version: s.version, copiedVersion: s.version, stuckAttempts: s.attempts })),
+      { source: 'stuck' },
+    );
     tally(outcomes);
     for (const o of outcomes) {
       if (o.outcome !== 'stuck') summary.counts.stuckResolved++;
@@ -111,11 +132,19 @@ async function settleUnfinishedMoves(d: PassDeps, summary: PassSummary, tally: T
       const tickets = move.tickets.filter((t) => !stuck.has(t.id));
       for (let i = 0; i < tickets.length; i += d.batchSize) {
         const part = tickets.slice(i, i + d.batchSize);
-        tally(await d.move(part.map((t) => ({ id: t.id, version: t.version, copiedVersion: t.version })), { source: 'unfinished' }));
+        tally(
+          await d.move(
+            part.map((t) => ({ id: t.id, version: t.version, copiedVersion: t.version })),
+            { source: 'unfinished' },
+          ),
+        );
       }
       summary.counts.unfinishedCopies += tickets.length;
       await d.cold.moves.abandon(move.id, new Date());
-      d.log.warn({ move: move.id, mover: move.mover, startedAt: move.startedAt, tickets: move.tickets.length }, 'settled a move interrupted before its commit');
+      d.log.warn(
+        { move: move.id, mover: move.mover, startedAt: move.startedAt, tickets: move.tickets.length },
+        'settled a move interrupted before its commit',
+      );
     }
   }
 }
@@ -124,14 +153,21 @@ async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, tally: 
   const seen = new Set<string>();
   for (;;) {
     const cutoff = new Date(Date.now() - d.orphanGraceMs);
-    const copies = (await d.cold.copies.unfinishedCopies(cutoff, d.batchSize + seen.size)).filter((c) => !seen.has(c.id)).slice(0, d.batchSize);
+    const copies = (await d.cold.copies.unfinishedCopies(cutoff, d.batchSize + seen.size))
+      .filter((c) => !seen.has(c.id))
+      .slice(0, d.batchSize);
     if (copies.length === 0) return;
     for (const c of copies) seen.add(c.id);
     // The copy of a stuck deletion is the stuck retry's to settle, at its scheduled time.
     const stuck = await d.cold.stuck.attemptsOf(copies.map((c) => c.id));
     const unfinished = copies.filter((c) => !stuck.has(c.id));
     summary.counts.unfinishedCopies += unfinished.length;
-    tally(await d.move(unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version })), { source: 'unfinished' }));
+    tally(
+      await d.move(
+        unfinished.map((c) => ({ id: c.id, version: c.version, copiedVersion: c.version })),
+        { source: 'unfinished' },
+      ),
+    );
   }
 }
 
@@ -147,10 +183,17 @@ async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Promise<v
     const ids = rows.map((r) => r.id).filter((id) => !stuck.has(id));
     summary.counts.swept += ids.length;
     for (let i = 0; i < ids.length; i += d.batchSize) {
-      const outcomes = await d.move(ids.slice(i, i + d.batchSize).map((id) => ({ id })), { source: 'sweep' });
+      const outcomes = await d.move(
+        ids.slice(i, i + d.batchSize).map((id) => ({ id })),
+        { source: 'sweep' },
+      );
       tally(outcomes);
       const moved = outcomes.filter((o) => o.outcome === 'archived');
-      if (moved.length > 0) d.log.warn({ tickets: moved.length }, 'sweep archived tickets the stream had not (a lost timer or a gap in the stream)');
+      if (moved.length > 0)
+        d.log.warn(
+          { tickets: moved.length },
+          'sweep archived tickets the stream had not (a lost timer or a gap in the stream)',
+        );
     }
     if (rows.length < d.sweepPageSize) return;
   }

@@ -15,7 +15,12 @@ import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function ticketsPartitionCount(s: ReconcilerSettings): Promise<number> {
-  const kafka = await connectKafka({ brokers: s.KAFKA_BROKERS, clientId: `ticket-archiver-${s.INSTANCE_NAME}`, quiet: true , security: kafkaSecurity(s) });
+  const kafka = await connectKafka({
+    brokers: s.KAFKA_BROKERS,
+    clientId: `ticket-archiver-${s.INSTANCE_NAME}`,
+    quiet: true,
+    security: kafkaSecurity(s),
+  });
   try {
     return await kafka.partitionCount(s.TICKETS_TOPIC);
   } finally {
@@ -23,14 +28,19 @@ async function ticketsPartitionCount(s: ReconcilerSettings): Promise<number> {
   }
 }
 
-export async function runReconciler(s: ReconcilerSettings, log: Logger, options: { once: boolean; stopped: () => boolean }): Promise<PassSummary[]> {
+export async function runReconciler(
+  s: ReconcilerSettings,
+  log: Logger,
+  options: { once: boolean; stopped: () => boolean },
+): Promise<PassSummary[]> {
   const partitions = await ticketsPartitionCount(s);
   const hot = await openHotStore({
     databaseUrl: s.DATABASE_URL,
     applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
     coldAfterMs: s.COLD_AFTER,
     poolSize: 4,
-    onIdleError: (err) => log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+    onIdleError: (err) =>
+      log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
   });
   const cold = await openColdStore(s.MONGODB_URL).catch(async (err: unknown) => {
     await hot.close();
@@ -39,7 +49,11 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
   let stopThrottle = () => undefined as void;
   try {
     await cold.ensureIndexes();
-    const stuckPolicy = { baseMs: s.STUCK_RETRY_BASE, maxMs: s.STUCK_RETRY_MAX, maxPermanentAttempts: s.MAX_PERMANENT_ATTEMPTS };
+    const stuckPolicy = {
+      baseMs: s.STUCK_RETRY_BASE,
+      maxMs: s.STUCK_RETRY_MAX,
+      maxPermanentAttempts: s.MAX_PERMANENT_ATTEMPTS,
+    };
     // Timers the reconciler sets (a held ticket, one not yet due) belong to the archiver's group, which fires them.
     // Stuck deletions back off exponentially and go to an operator after MAX_PERMANENT_ATTEMPTS permanent failures.
     const moveDeps = moverDeps(s, {
@@ -47,7 +61,8 @@ export async function runReconciler(s: ReconcilerSettings, log: Logger, options:
       cold: cold.forMoves(s.ARCHIVER_GROUP_ID),
       log,
       partitions,
-      scheduleStuck: (failureClass, attempts, now) => nextStuckAttempt(attempts, failureClass, stuckPolicy, now.getTime()),
+      scheduleStuck: (failureClass, attempts, now) =>
+        nextStuckAttempt(attempts, failureClass, stuckPolicy, now.getTime()),
     });
     let moved = 0;
     const throttle = moverThrottle(s, { sample: () => hot.health.sample(), moved: () => moved, log });

@@ -11,20 +11,41 @@ export interface RestoreResult {
   holdUntil: Date;
 }
 
-export async function restoreTicket(hot: HotStore, cold: ColdStore, id: string, holdMs: number, mover: string): Promise<RestoreResult> {
+export async function restoreTicket(
+  hot: HotStore,
+  cold: ColdStore,
+  id: string,
+  holdMs: number,
+  mover: string,
+): Promise<RestoreResult> {
   const [doc] = await cold.copies.ofTicket(id);
   if (!doc) throw new RestoreError(`ticket ${id} has no copy in the cold store`);
   const version = doc.version;
   const hotState = await hot.tickets.readStates([id]);
   if (hotState.has(id)) {
-    throw new RestoreError(`ticket ${id} is in the hot table (version ${hotState.get(id)?.version}); only an archived ticket can be restored`);
+    throw new RestoreError(
+      `ticket ${id} is in the hot table (version ${hotState.get(id)?.version}); only an archived ticket can be restored`,
+    );
   }
   const holdUntil = new Date(Date.now() + holdMs);
   // The hot row first: if the cold store cannot be cleaned up afterwards, the ticket is in both tiers (which the
   // reconciler resolves), never in neither.
   await hot.restores.restore(restorableRow(doc), id, version, holdUntil, mover);
   await cold.audit.record([
-    { ticketId: id, version, at: new Date(), event: 'restored', detail: { holdUntil, by: mover, archivedBy: doc.archive.mover, move: doc.archive.move ?? null, copiedAt: doc.archive.copiedAt, contentHash: doc.archive.contentHash } },
+    {
+      ticketId: id,
+      version,
+      at: new Date(),
+      event: 'restored',
+      detail: {
+        holdUntil,
+        by: mover,
+        archivedBy: doc.archive.mover,
+        move: doc.archive.move ?? null,
+        copiedAt: doc.archive.copiedAt,
+        contentHash: doc.archive.contentHash,
+      },
+    },
   ]);
   await cold.copies.removeArchive({ id, version });
   await cold.stuck.clearStuck([id]);

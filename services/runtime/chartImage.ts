@@ -8,7 +8,11 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 
 // vega exports textMetrics (from vega-scenegraph) at run time, but vega-typings does not declare it.
 declare module 'vega' {
-  interface TextItem { fontSize?: number; fontWeight?: string | number; limit?: number }
+  interface TextItem {
+    fontSize?: number;
+    fontWeight?: string | number;
+    limit?: number;
+  }
   export const textMetrics: { width: (item: TextItem, text: string | number | null | undefined) => number };
 }
 
@@ -24,7 +28,8 @@ textMetrics.width = (item, text) => {
   const fontSize = item.fontSize ?? 11;
   const bold = item.fontWeight === 'bold' || Number(item.fontWeight) >= 600;
   let em = 0;
-  for (const c of String(text ?? '').trim()) em += NARROW.has(c) ? 0.36 : WIDE.has(c) ? 0.9 : c >= 'A' && c <= 'Z' ? 0.72 : 0.62;
+  for (const c of String(text ?? '').trim())
+    em += NARROW.has(c) ? 0.36 : WIDE.has(c) ? 0.9 : c >= 'A' && c <= 'Z' ? 0.72 : 0.62;
   const width = em * fontSize * (bold ? 1.13 : 1);
   // Vega asks for the width of truncated labels too: those never exceed their limit.
   return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;

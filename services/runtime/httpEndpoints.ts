@@ -8,7 +8,11 @@ export interface Endpoints {
   close(): Promise<void>;
 }
 
-export async function serveEndpoints(port: number, registry: Registry, ready: () => Promise<string | undefined>): Promise<Endpoints> {
+export async function serveEndpoints(
+  port: number,
+  registry: Registry,
+  ready: () => Promise<string | undefined>,
+): Promise<Endpoints> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'text/plain; charset=utf-8') => {

@@ -43,7 +43,14 @@ export function progressRecorder(d: ProgressRecorderDeps): ProgressRecorder {
       ...((await d.extra?.().catch(() => ({}))) ?? {}),
       expireAt: new Date(at.getTime() + d.retentionMs),
     };
-    await d.write(sample).catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'could not record progress; the minute is missing from the history'));
+    await d
+      .write(sample)
+      .catch((err: unknown) =>
+        d.log.warn(
+          { err: (err as Error).message },
+          'could not record progress; the minute is missing from the history',
+        ),
+      );
   }
 
   return {

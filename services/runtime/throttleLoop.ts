@@ -40,9 +40,22 @@ export function throttleLoop(d: ThrottleLoopDeps): ThrottleLoop {
     lastAt = now;
     const next = nextThrottle(state, sample, d.bounds, observedRate);
     if (next.mode !== state.mode) {
-      const fields = { throttle: next.mode, rate: Number.isFinite(next.rate) ? next.rate : 'unlimited', reason: next.reason, probeMs: Number(sample.probeMs.toFixed(2)), lockWaits: sample.lockWaits, replicaLagMs: sample.replicaLagMs };
+      const fields = {
+        throttle: next.mode,
+        rate: Number.isFinite(next.rate) ? next.rate : 'unlimited',
+        reason: next.reason,
+        probeMs: Number(sample.probeMs.toFixed(2)),
+        lockWaits: sample.lockWaits,
+        replicaLagMs: sample.replicaLagMs,
+      };
       if (next.mode === 'open') d.log.info(fields, 'throttle open: the hot database is within its bounds');
-      else d.log.warn(fields, next.mode === 'paused' ? 'throttle paused moves: the hot database is past its bounds' : 'throttle slowed moves: the hot database is past its bounds');
+      else
+        d.log.warn(
+          fields,
+          next.mode === 'paused'
+            ? 'throttle paused moves: the hot database is past its bounds'
+            : 'throttle slowed moves: the hot database is past its bounds',
+        );
     }
     state = next;
     d.onReading?.(sample, state);
@@ -74,7 +87,13 @@ export function moverThrottle(
 ): ThrottleLoop {
   return throttleLoop({
     enabled: s.THROTTLE,
-    bounds: { probeMs: s.THROTTLE_PROBE_LATENCY, lockWaits: s.THROTTLE_LOCK_WAITS, replicaLagMs: s.THROTTLE_REPLICA_LAG, minRate: s.THROTTLE_MIN_RATE, step: s.THROTTLE_MIN_RATE },
+    bounds: {
+      probeMs: s.THROTTLE_PROBE_LATENCY,
+      lockWaits: s.THROTTLE_LOCK_WAITS,
+      replicaLagMs: s.THROTTLE_REPLICA_LAG,
+      minRate: s.THROTTLE_MIN_RATE,
+      step: s.THROTTLE_MIN_RATE,
+    },
     intervalMs: s.THROTTLE_INTERVAL,
     ...deps,
   });

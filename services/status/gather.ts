@@ -28,27 +28,59 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
   };
   const connector = loadConnectorDefinition();
   const slotName = connector.config['slot.name'] ?? 'ticket_archiver_cdc';
-  const hot = await attempt(() => openHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/status', coldAfterMs: s.COLD_AFTER, poolSize: 2 }));
+  const hot = await attempt(() =>
+    openHotStore({
+      databaseUrl: s.DATABASE_URL,
+      applicationName: 'ticket-archiver/status',
+      coldAfterMs: s.COLD_AFTER,
+      poolSize: 2,
+    }),
+  );
   const cold = await attempt(() => openColdStore(s.MONGODB_URL, { timeoutMs: 5000 }));
   // Few retries: an unreachable Kafka is reported in seconds, not after kafkajs's minute of backoff.
-  const kafka = await attempt(() => connectKafka({ brokers: s.KAFKA_BROKERS, clientId: 'ticket-archiver-status', quiet: true, retry: { retries: 1, initialRetryTime: 300, maxRetryTime: 2000 } , security: kafkaSecurity(s) }));
+  const kafka = await attempt(() =>
+    connectKafka({
+      brokers: s.KAFKA_BROKERS,
+      clientId: 'ticket-archiver-status',
+      quiet: true,
+      retry: { retries: 1, initialRetryTime: 300, maxRetryTime: 2000 },
+      security: kafkaSecurity(s),
+    }),
+  );
   try {
-    health.push(hot.value ? { part: 'postgres', ok: true, detail: 'answers' } : { part: 'postgres', ok: false, unreachable: true, detail: hot.error ?? '' });
+    health.push(
+      hot.value
+        ? { part: 'postgres', ok: true, detail: 'answers' }
+        : { part: 'postgres', ok: false, unreachable: true, detail: hot.error ?? '' },
+    );
     if (hot.value) health.push(await slotHealth(hot.value, slotName, s.SLOT_WAL_WARNING));
-    health.push(kafka.value ? { part: 'kafka', ok: true, detail: s.KAFKA_BROKERS.join(',') } : { part: 'kafka', ok: false, unreachable: true, detail: kafka.error ?? '' });
+    health.push(
+      kafka.value
+        ? { part: 'kafka', ok: true, detail: s.KAFKA_BROKERS.join(',') }
+        : { part: 'kafka', ok: false, unreachable: true, detail: kafka.error ?? '' },
+    );
     health.push(await connectorHealth(s.KAFKA_CONNECT_URL, connector.name));
-    health.push(cold.value ? { part: 'cold store', ok: true, detail: redact(s.MONGODB_URL) } : { part: 'cold store', ok: false, unreachable: true, detail: cold.error ?? '' });
+    health.push(
+      cold.value
+        ? { part: 'cold store', ok: true, detail: redact(s.MONGODB_URL) }
+        : { part: 'cold store', ok: false, unreachable: true, detail: cold.error ?? '' },
+    );
 
     if (kafka.value) partial.group = await groupOf(kafka.value, s);
     if (hot.value && cold.value) {
-      const [backlog, counts] = await Promise.all([hot.value.inspection.backlog(o.estimate), hot.value.inspection.moveCounts()]);
+      const [backlog, counts] = await Promise.all([
+        hot.value.inspection.backlog(o.estimate),
+        hot.value.inspection.moveCounts(),
+      ]);
       partial.backlog = await backlogOf(cold.value, s, backlog, kafka.value);
       partial.rates = ratesOf(counts);
       partial.eta = etaOf(backlog.count, partial.rates);
     }
     if (cold.value) {
       const { last, lastOk } = await cold.value.runs.latest();
-      partial.lastPass = last ? { ok: last.ok, endedAt: last.endedAt.toISOString(), counts: last.counts, errors: last.errors } : null;
+      partial.lastPass = last
+        ? { ok: last.ok, endedAt: last.endedAt.toISOString(), counts: last.counts, errors: last.errors }
+        : null;
       partial.lastOkPass = lastOk ? { endedAt: lastOk.endedAt.toISOString() } : null;
     }
   } finally {
@@ -61,15 +93,19 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
 
 async function slotHealth(hot: HotStore, name: string, warnBytes: number): Promise<PartHealth> {
   const slot = await hot.inspection.slot(name).catch(() => undefined);
-  if (!slot) return { part: 'replication slot', ok: false, detail: `${name} does not exist (is the connector registered?)` };
+  if (!slot)
+    return { part: 'replication slot', ok: false, detail: `${name} does not exist (is the connector registered?)` };
   const detail = `${name} ${slot.active ? 'active' : 'INACTIVE'}, WAL retained ${mb(slot.walRetainedBytes)}`;
-  if (!slot.active) return { part: 'replication slot', ok: false, detail: `${detail}: nothing reads it, so the WAL grows` };
-  if (slot.walRetainedBytes > warnBytes) return { part: 'replication slot', ok: false, detail: `${detail}, above SLOT_WAL_WARNING (${mb(warnBytes)})` };
+  if (!slot.active)
+    return { part: 'replication slot', ok: false, detail: `${detail}: nothing reads it, so the WAL grows` };
+  if (slot.walRetainedBytes > warnBytes)
+    return { part: 'replication slot', ok: false, detail: `${detail}, above SLOT_WAL_WARNING (${mb(warnBytes)})` };
   return { part: 'replication slot', ok: true, detail };
 }
 
 async function connectorHealth(url: string | undefined, name: string): Promise<PartHealth> {
-  if (!url) return { part: 'connector', ok: false, detail: 'KAFKA_CONNECT_URL is not set: the connector cannot be checked' };
+  if (!url)
+    return { part: 'connector', ok: false, detail: 'KAFKA_CONNECT_URL is not set: the connector cannot be checked' };
   try {
     const st = await connectorStatus(url, name);
     if (!st) return { part: 'connector', ok: false, detail: `connector ${name} is not registered at ${url}` };
@@ -82,7 +118,10 @@ async function connectorHealth(url: string | undefined, name: string): Promise<P
 }
 
 async function groupOf(kafka: KafkaEdge, s: StatusSettings): Promise<NonNullable<StatusReport['group']>> {
-  const [group, lag] = await Promise.all([kafka.groupMembers(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC), kafka.groupLag(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC)]);
+  const [group, lag] = await Promise.all([
+    kafka.groupMembers(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC),
+    kafka.groupLag(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC),
+  ]);
   const byPartition = Object.fromEntries([...lag].sort((a, b) => a[0] - b[0]).map(([p, n]) => [String(p), n]));
   return {
     state: group.state,
@@ -99,12 +138,18 @@ async function backlogOf(
 ): Promise<NonNullable<StatusReport['backlog']>> {
   const timers = cold.timersOf(s.ARCHIVER_GROUP_ID);
   const now = Date.now();
-  const oldest = backlog.oldestLastOperatedAt === null ? null : Date.parse(backlog.oldestLastOperatedAt.replace(' ', 'T').replace(/\+00$/, 'Z'));
+  const oldest =
+    backlog.oldestLastOperatedAt === null
+      ? null
+      : Date.parse(backlog.oldestLastOperatedAt.replace(' ', 'T').replace(/\+00$/, 'Z'));
   return {
     coldStillHot: backlog.count,
     estimate: backlog.estimate,
     oldestOverdueSince: oldest === null ? null : new Date(oldest + s.COLD_AFTER).toISOString(),
-    timersDue: { nextHour: await timers.dueBefore(new Date(now + 3_600_000)), nextDay: await timers.dueBefore(new Date(now + 86_400_000)) },
+    timersDue: {
+      nextHour: await timers.dueBefore(new Date(now + 3_600_000)),
+      nextDay: await timers.dueBefore(new Date(now + 86_400_000)),
+    },
     stuck: await cold.stuck.summary(),
     deadLetters: kafka ? ((await kafka.topicMessages(s.DEAD_LETTER_TOPIC ?? `${s.TICKETS_TOPIC}.dlq`)) ?? 0) : null,
   };

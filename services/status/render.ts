@@ -4,7 +4,6 @@ import type { StatusReport } from './report.ts';
 
 const n = (x: number) => x.toLocaleString('en');
 
-
 function ago(iso: string, now: number): string {
   return `${humanSeconds(Math.max(0, (now - Date.parse(iso)) / 1000))} ago`;
 }
@@ -12,33 +11,72 @@ function ago(iso: string, now: number): string {
 export function renderStatus(r: StatusReport): string {
   const now = Date.parse(r.at);
   const out: string[] = [];
-  out.push(`ticket-archiver status  ${r.at.replace('T', ' ').slice(0, 19)} UTC   (COLD_AFTER ${humanSeconds(r.settings.coldAfterMs / 1000)}, group ${r.settings.group}, topic ${r.settings.topic})`, '');
+  out.push(
+    `ticket-archiver status  ${r.at.replace('T', ' ').slice(0, 19)} UTC   (COLD_AFTER ${humanSeconds(r.settings.coldAfterMs / 1000)}, group ${r.settings.group}, topic ${r.settings.topic})`,
+    '',
+  );
   out.push('Health');
-  for (const h of r.health) out.push(`  ${h.part.padEnd(18)} ${(h.ok ? 'ok' : h.unreachable ? 'UNREACHABLE' : 'PROBLEM').padEnd(12)} ${h.detail}`);
+  for (const h of r.health)
+    out.push(
+      `  ${h.part.padEnd(18)} ${(h.ok ? 'ok' : h.unreachable ? 'UNREACHABLE' : 'PROBLEM').padEnd(12)} ${h.detail}`,
+    );
   if (r.group) {
-    out.push('', `Archiver group ${r.settings.group} (${r.group.state}, ${r.group.members.length} member${r.group.members.length === 1 ? '' : 's'})`);
-    for (const m of r.group.members) out.push(`  ${m.clientId.padEnd(40)} ${m.host.padEnd(18)} partitions ${m.partitions.join(',') || '-'}`);
-    out.push(`  lag by partition  ${Object.entries(r.group.lag.byPartition).map(([p, l]) => `${p}:${n(l)}`).join('  ')}   total ${n(r.group.lag.total)}`);
+    out.push(
+      '',
+      `Archiver group ${r.settings.group} (${r.group.state}, ${r.group.members.length} member${r.group.members.length === 1 ? '' : 's'})`,
+    );
+    for (const m of r.group.members)
+      out.push(`  ${m.clientId.padEnd(40)} ${m.host.padEnd(18)} partitions ${m.partitions.join(',') || '-'}`);
+    out.push(
+      `  lag by partition  ${Object.entries(r.group.lag.byPartition)
+        .map(([p, l]) => `${p}:${n(l)}`)
+        .join('  ')}   total ${n(r.group.lag.total)}`,
+    );
   }
   if (r.backlog) {
     const b = r.backlog;
     out.push('', 'Backlog');
-    out.push(`  cold but still hot   ${n(b.coldStillHot)}${b.estimate ? ' (the planner\'s estimate)' : ' (counted through the partial index on closed tickets)'}`);
-    out.push(`  oldest overdue       ${b.oldestOverdueSince ? `cold since ${b.oldestOverdueSince.replace('T', ' ').slice(0, 19)} UTC (${ago(b.oldestOverdueSince, now)})` : 'none'}`);
-    out.push(`  timers due           ${n(b.timersDue.nextHour)} in the next hour, ${n(b.timersDue.nextDay)} in the next day`);
-    out.push(`  stuck deletions      ${n(b.stuck.transient)} transient, ${n(b.stuck.permanent)} permanent, ${n(b.stuck.escalated)} escalated`);
+    out.push(
+      `  cold but still hot   ${n(b.coldStillHot)}${b.estimate ? " (the planner's estimate)" : ' (counted through the partial index on closed tickets)'}`,
+    );
+    out.push(
+      `  oldest overdue       ${b.oldestOverdueSince ? `cold since ${b.oldestOverdueSince.replace('T', ' ').slice(0, 19)} UTC (${ago(b.oldestOverdueSince, now)})` : 'none'}`,
+    );
+    out.push(
+      `  timers due           ${n(b.timersDue.nextHour)} in the next hour, ${n(b.timersDue.nextDay)} in the next day`,
+    );
+    out.push(
+      `  stuck deletions      ${n(b.stuck.transient)} transient, ${n(b.stuck.permanent)} permanent, ${n(b.stuck.escalated)} escalated`,
+    );
     out.push(`  dead letters         ${b.deadLetters === null ? 'unknown (Kafka unreachable)' : n(b.deadLetters)}`);
   }
   if (r.lastPass !== undefined) {
     out.push(
-      `  last reconcile pass  ${r.lastPass ? `${r.lastPass.ok ? 'ok' : 'FAILED'}, ended ${ago(r.lastPass.endedAt, now)} (${Object.entries(r.lastPass.counts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing to do'})` : 'none recorded yet'}`,
+      `  last reconcile pass  ${
+        r.lastPass
+          ? `${r.lastPass.ok ? 'ok' : 'FAILED'}, ended ${ago(r.lastPass.endedAt, now)} (${
+              Object.entries(r.lastPass.counts)
+                .filter(([, v]) => v > 0)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'nothing to do'
+            })`
+          : 'none recorded yet'
+      }`,
     );
   }
   if (r.rates && r.eta) {
     out.push('', 'Rate and ETA');
-    out.push(`  moves per second     1 min ${r.rates.perSecond1m}   5 min ${r.rates.perSecond5m}   15 min ${r.rates.perSecond15m}   (${r.rates.basis})`);
-    out.push(`  ETA to empty backlog ${r.eta.seconds === null ? 'none' : r.eta.seconds === 0 ? 'now' : humanSeconds(r.eta.seconds)}   (${r.eta.basis})`);
+    out.push(
+      `  moves per second     1 min ${r.rates.perSecond1m}   5 min ${r.rates.perSecond5m}   15 min ${r.rates.perSecond15m}   (${r.rates.basis})`,
+    );
+    out.push(
+      `  ETA to empty backlog ${r.eta.seconds === null ? 'none' : r.eta.seconds === 0 ? 'now' : humanSeconds(r.eta.seconds)}   (${r.eta.basis})`,
+    );
   }
-  out.push('', r.problems.length === 0 ? 'Healthy.' : `Problems (exit ${r.exitCode}):`, ...r.problems.map((p) => `  - ${p}`));
+  out.push(
+    '',
+    r.problems.length === 0 ? 'Healthy.' : `Problems (exit ${r.exitCode}):`,
+    ...r.problems.map((p) => `  - ${p}`),
+  );
   return out.join('\n');
 }

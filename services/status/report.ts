@@ -38,13 +38,20 @@ export interface StatusReport {
 
 /** Moves per second over 1, 5 and 15 minutes from the counts of the ledger: over the part of each window that had
  * moves in it (at least 10 s), so a backfill that began 2 minutes ago is not read as 2 minutes of work in 5. */
-export function ratesOf(counts: { m1: number; m5: number; m15: number; spans: { m1: number; m5: number; m15: number } }): NonNullable<StatusReport['rates']> {
-  const r = (n: number, minutes: number, span: number) => (n === 0 ? 0 : Math.round((n / Math.min(minutes * 60, Math.max(10, span))) * 100) / 100);
+export function ratesOf(counts: {
+  m1: number;
+  m5: number;
+  m15: number;
+  spans: { m1: number; m5: number; m15: number };
+}): NonNullable<StatusReport['rates']> {
+  const r = (n: number, minutes: number, span: number) =>
+    n === 0 ? 0 : Math.round((n / Math.min(minutes * 60, Math.max(10, span))) * 100) / 100;
   return {
     perSecond1m: r(counts.m1, 1, counts.spans.m1),
     perSecond5m: r(counts.m5, 5, counts.spans.m5),
     perSecond15m: r(counts.m15, 15, counts.spans.m15),
-    basis: 'tickets deleted by every mover of the group (the hot ledger), over the last 1, 5 and 15 minutes or the part of them with moves',
+    basis:
+      'tickets deleted by every mover of the group (the hot ledger), over the last 1, 5 and 15 minutes or the part of them with moves',
   };
 }
 
@@ -57,10 +64,18 @@ export function etaOf(backlog: number, rates: NonNullable<StatusReport['rates']>
 }
 
 /** What makes the system degraded, each named; and the exit code. */
-export function judge(r: Omit<StatusReport, 'problems' | 'exitCode'>, maxPassAgeMs: number, now: number): { problems: string[]; exitCode: 0 | 1 | 2 } {
+export function judge(
+  r: Omit<StatusReport, 'problems' | 'exitCode'>,
+  maxPassAgeMs: number,
+  now: number,
+): { problems: string[]; exitCode: 0 | 1 | 2 } {
   const problems = r.health.filter((h) => !h.ok).map((h) => `${h.part}: ${h.detail}`);
-  if (r.group && r.group.members.length === 0 && r.group.lag.total > 0) problems.push(`archiver: no member in group ${r.settings.group} while ${r.group.lag.total} messages wait`);
-  if (r.backlog && r.backlog.stuck.escalated > 0) problems.push(`stuck deletions: ${r.backlog.stuck.escalated} escalated to an operator (ticket-archiver stuck --escalated)`);
+  if (r.group && r.group.members.length === 0 && r.group.lag.total > 0)
+    problems.push(`archiver: no member in group ${r.settings.group} while ${r.group.lag.total} messages wait`);
+  if (r.backlog && r.backlog.stuck.escalated > 0)
+    problems.push(
+      `stuck deletions: ${r.backlog.stuck.escalated} escalated to an operator (ticket-archiver stuck --escalated)`,
+    );
   if (r.lastPass && !r.lastPass.ok) problems.push(`reconciler: the last pass failed: ${r.lastPass.errors.join('; ')}`);
   if (r.lastPass && (!r.lastOkPass || now - Date.parse(r.lastOkPass.endedAt) > maxPassAgeMs)) {
     problems.push(`reconciler: no successful pass in the last ${Math.round(maxPassAgeMs / 60_000)} minutes`);

@@ -36,7 +36,11 @@ function checkDocument(doc: ColdDocument): boolean {
   );
 }
 
-export async function verifyTiers(hotStore: HotStore, cold: ColdStore, options: { sample?: number } = {}): Promise<VerifyReport> {
+export async function verifyTiers(
+  hotStore: HotStore,
+  cold: ColdStore,
+  options: { sample?: number } = {},
+): Promise<VerifyReport> {
   const sampled = options.sample !== undefined;
   const ids = sampled ? await hotStore.census.sampleIds(options.sample ?? 0) : undefined;
   const hot = await hotStore.census.hotVersions(ids);

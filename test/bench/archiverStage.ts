@@ -3,13 +3,28 @@
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { groupAtEnd, signalBackfill, startArchiverProcess, topicSettled, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+import {
+  groupAtEnd,
+  signalBackfill,
+  startArchiverProcess,
+  topicSettled,
+  waitReady,
+  type ArchiverProcess,
+} from '../support/archiverProcess.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import type { BenchStores } from './benchStores.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { followBackfill, statusEta } from './followBackfill.ts';
 import { componentCpu, cpuBetween, peakRssMB, ProcessSampler, processCpuSeconds } from './processUsage.ts';
-import { freshnessRounds, prepare, quietWindows, trafficOf, type BackfillResult, type EtaCheck, type StageOptions } from './stage.ts';
+import {
+  freshnessRounds,
+  prepare,
+  quietWindows,
+  trafficOf,
+  type BackfillResult,
+  type EtaCheck,
+  type StageOptions,
+} from './stage.ts';
 import type { ProgressSample } from './stats.ts';
 import { openTicketIds } from './ticketData.ts';
 import { UpdateStream } from './updateStream.ts';
@@ -32,7 +47,12 @@ export interface MoverExtras {
  * after them), then the backfill is signalled the way operators start one (an incremental snapshot) and followed
  * until no cold row is left. Optionally freshness afterwards and a CPU profile of the first instance.
  */
-export async function archiverStage(stack: IsolatedStack, o: StageOptions, instances: number, extras: MoverExtras): Promise<BackfillResult> {
+export async function archiverStage(
+  stack: IsolatedStack,
+  o: StageOptions,
+  instances: number,
+  extras: MoverExtras,
+): Promise<BackfillResult> {
   const { env, stores, data } = await prepare(stack, o, extras.fullRowEvents ? 'full-rows' : 'running');
   o.log('waiting for the inserts to reach the topic');
   await topicSettled(env, 600_000 + o.tickets * 2);
@@ -44,7 +64,10 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
     const quiet = await quietWindows(stream, o);
     const groupId = await groupAtEnd(env, 'bench');
     const throttle = { THROTTLE: String(extras.throttle) };
-    for (let i = 0; i < instances; i++) archivers.push(startArchiver(env, o, groupId, i, extras.profile && i === 0 && extras.path === 'events', throttle));
+    for (let i = 0; i < instances; i++)
+      archivers.push(
+        startArchiver(env, o, groupId, i, extras.profile && i === 0 && extras.path === 'events', throttle),
+      );
     await Promise.all(archivers.map((a) => waitReady(a, 120_000)));
     const names = new Map(archivers.map((a, i) => [a.proc.pid as number, `archiver ${i + 1}`]));
     const before = componentCpu(stack.settings.dir, names);
@@ -74,19 +97,36 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
     const seconds = windowed ? last.atMs / 1000 : (ledger.lastMoveAt - startedAt.getTime()) / 1000;
     const to = stream.now();
     const cpuByComponent = cpuBetween(before, componentCpu(stack.settings.dir, names));
-    const usage = archivers.map((a, i) => ({ name: a.name, cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0), peakRssMB: peakRssMB(a.proc.pid as number) }));
+    const usage = archivers.map((a, i) => ({
+      name: a.name,
+      cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0),
+      peakRssMB: peakRssMB(a.proc.pid as number),
+    }));
     if (backfiller && backfillUsage) {
       usage.unshift({ name: 'backfill', ...backfillUsage });
       cpuByComponent.backfill = Math.round(backfillUsage.cpuSeconds * 10) / 10;
       const code = await backfiller.process.exited;
-      if (code !== 0 && !windowed) o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
+      if (code !== 0 && !windowed)
+        o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
     }
-    o.log(`archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`);
+    o.log(
+      `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`,
+    );
     const eta: EtaCheck[] = etas.map((e) => {
       const actualSeconds = seconds - e.atSeconds;
-      return { ...e, actualSeconds, errorPercent: e.etaSeconds === null || actualSeconds <= 0 ? null : Math.round(((e.etaSeconds - actualSeconds) / actualSeconds) * 1000) / 10 };
+      return {
+        ...e,
+        actualSeconds,
+        errorPercent:
+          e.etaSeconds === null || actualSeconds <= 0
+            ? null
+            : Math.round(((e.etaSeconds - actualSeconds) / actualSeconds) * 1000) / 10,
+      };
     });
-    for (const e of eta) o.log(`ETA at ${e.fraction * 100}%: predicted ${e.etaSeconds ?? 'none'} s, took ${e.actualSeconds.toFixed(0)} s (${e.errorPercent ?? 'n/a'}%)`);
+    for (const e of eta)
+      o.log(
+        `ETA at ${e.fraction * 100}%: predicted ${e.etaSeconds ?? 'none'} s, took ${e.actualSeconds.toFixed(0)} s (${e.errorPercent ?? 'n/a'}%)`,
+      );
 
     const freshness = extras.freshness ? await freshnessRounds(stores, o, 60) : undefined;
     for (const a of archivers) {
@@ -94,7 +134,10 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       if (code !== 0) o.log(`${a.name} exited with ${code}: ${a.lines.slice(-5).join(' | ')}`);
     }
     const profile = extras.profile ? readMainThreadProfile(o.profileDir) : undefined;
-    const contender = extras.path === 'direct' ? `direct backfill + archiver x${instances}` : `archiver x${instances}${extras.fullRowEvents ? ' whole rows' : ''}`;
+    const contender =
+      extras.path === 'direct'
+        ? `direct backfill + archiver x${instances}`
+        : `archiver x${instances}${extras.fullRowEvents ? ' whole rows' : ''}`;
     return {
       contender: `${contender}${extras.throttle ? ', throttle on' : ''}`,
       tickets: o.tickets,
@@ -112,10 +155,20 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
       ...(profile ? { profile } : {}),
       ...(eta.length > 0 ? { eta } : {}),
       notes: [
-        ...(extras.profile ? [`${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`] : []),
-        ...(extras.path === 'direct' ? [`tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`] : []),
+        ...(extras.profile
+          ? [
+              `${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`,
+            ]
+          : []),
+        ...(extras.path === 'direct'
+          ? [
+              `tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`,
+            ]
+          : []),
         ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),
-        ...(extras.fullRowEvents ? ['connector without column.include.list: events carry every column (bodies included)'] : []),
+        ...(extras.fullRowEvents
+          ? ['connector without column.include.list: events carry every column (bodies included)']
+          : []),
       ],
     };
   } finally {
@@ -126,18 +179,44 @@ export async function archiverStage(stack: IsolatedStack, o: StageOptions, insta
   }
 }
 
-function startArchiver(env: StackEnv, o: StageOptions, groupId: string, i: number, profile: boolean, extra: Record<string, string>): ArchiverProcess {
+function startArchiver(
+  env: StackEnv,
+  o: StageOptions,
+  groupId: string,
+  i: number,
+  profile: boolean,
+  extra: Record<string, string>,
+): ArchiverProcess {
   return startArchiverProcess(
     env,
-    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: `bench-archiver-${i + 1}`, COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', ...extra },
+    {
+      ARCHIVER_GROUP_ID: groupId,
+      INSTANCE_NAME: `bench-archiver-${i + 1}`,
+      COLD_AFTER: `${o.coldAfterMs}ms`,
+      LOG_LEVEL: 'info',
+      ...extra,
+    },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
   );
 }
 
-function startBackfillProcess(env: StackEnv, o: StageOptions, groupId: string, profile: boolean, extra: Record<string, string>): ArchiverProcess {
+function startBackfillProcess(
+  env: StackEnv,
+  o: StageOptions,
+  groupId: string,
+  profile: boolean,
+  extra: Record<string, string>,
+): ArchiverProcess {
   return startArchiverProcess(
     env,
-    { ARCHIVER_GROUP_ID: groupId, INSTANCE_NAME: 'bench-backfill', COLD_AFTER: `${o.coldAfterMs}ms`, LOG_LEVEL: 'info', BACKFILL_WORKERS: process.env.BACKFILL_WORKERS ?? '2', ...extra },
+    {
+      ARCHIVER_GROUP_ID: groupId,
+      INSTANCE_NAME: 'bench-backfill',
+      COLD_AFTER: `${o.coldAfterMs}ms`,
+      LOG_LEVEL: 'info',
+      BACKFILL_WORKERS: process.env.BACKFILL_WORKERS ?? '2',
+      ...extra,
+    },
     profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
     ['backfill', '--name', `bench-${Date.now()}`],
   );
@@ -156,7 +235,9 @@ async function ledgerSince(stores: BenchStores, since: Date): Promise<{ moved: n
 /** The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); tsx's loader thread
  * writes one too. */
 function readMainThreadProfile(dir: string): ProfileSummary | undefined {
-  const main = readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort();
+  const main = readdirSync(dir)
+    .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    .sort();
   const newest = main[main.length - 1];
   return newest ? readProfile(join(dir, newest)) : undefined;
 }

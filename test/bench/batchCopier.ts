@@ -61,7 +61,10 @@ export class BatchCopier {
       // A copy of an earlier version (the row changed after an earlier pass copied it, or a run was interrupted) is
       // replaced; anything else stops the job before any delete.
       if (!(err instanceof MongoBulkWriteError)) throw err;
-      const errors = (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) as Array<{ code: number; index: number }>;
+      const errors = (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) as Array<{
+        code: number;
+        index: number;
+      }>;
       if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
       for (const e of errors) {
         const doc = docs[e.index];

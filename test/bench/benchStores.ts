@@ -18,7 +18,12 @@ export interface BenchStores {
   close(): Promise<void>;
 }
 
-export async function openBenchStores(o: { databaseUrl: string; mongodbUrl: string; coldAfterMs: number; poolSize: number }): Promise<BenchStores> {
+export async function openBenchStores(o: {
+  databaseUrl: string;
+  mongodbUrl: string;
+  coldAfterMs: number;
+  poolSize: number;
+}): Promise<BenchStores> {
   const pool = createTextPool(o.databaseUrl, 'bench', o.poolSize, () => undefined);
   const cold = await openColdStore(o.mongodbUrl);
   await cold.ensureIndexes();

@@ -33,7 +33,8 @@ export async function coldStoreCeiling(stores: BenchStores, ids: string[], batch
   const scratch = stores.coldDb.collection<StoredColdDocument>('bench_write_ceiling');
   await scratch.drop().catch(() => undefined);
   const began = performance.now();
-  for (let i = 0; i < docs.length; i += batchSize) await scratch.insertMany(docs.slice(i, i + batchSize), { ordered: false });
+  for (let i = 0; i < docs.length; i += batchSize)
+    await scratch.insertMany(docs.slice(i, i + batchSize), { ordered: false });
   const seconds = (performance.now() - began) / 1000;
   await scratch.drop();
   return { rows: docs.length, seconds, perSecond: docs.length / seconds };
@@ -44,7 +45,9 @@ export async function deleteCeiling(stores: BenchStores, ids: string[], batchSiz
   const began = performance.now();
   let deleted = 0;
   for (let i = 0; i < ids.length; i += batchSize) {
-    const res = await stores.pool.query('DELETE FROM public.tickets WHERE id = ANY($1::bigint[])', [ids.slice(i, i + batchSize)]);
+    const res = await stores.pool.query('DELETE FROM public.tickets WHERE id = ANY($1::bigint[])', [
+      ids.slice(i, i + batchSize),
+    ]);
     deleted += res.rowCount ?? 0;
   }
   const seconds = (performance.now() - began) / 1000;

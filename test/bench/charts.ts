@@ -5,18 +5,38 @@ import { dirname } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartFrame, chartSvg, svgToPng } from '../../services/runtime/chartImage.ts';
 
-export interface LineSeries { name: string; points: Array<{ x: number; y: number }> }
-export interface LineChart { title: string; xTitle: string; yTitle: string; series: LineSeries[] }
+export interface LineSeries {
+  name: string;
+  points: Array<{ x: number; y: number }>;
+}
+export interface LineChart {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  series: LineSeries[];
+}
 
-export interface DistributionSeries { name: string; values: number[] }
-export interface DistributionChart { title: string; xTitle: string; series: DistributionSeries[]; logX?: boolean }
+export interface DistributionSeries {
+  name: string;
+  values: number[];
+}
+export interface DistributionChart {
+  title: string;
+  xTitle: string;
+  series: DistributionSeries[];
+  logX?: boolean;
+}
 
 const WIDTH = 800;
 const HEIGHT = 400;
 /** Most points one distribution series contributes to the spec. */
 const MAX_DISTRIBUTION_POINTS = 500;
 
-interface Row { series: string; x: number; y: number }
+interface Row {
+  series: string;
+  x: number;
+  y: number;
+}
 
 /** Draws one line per series (colour legend by series name); writes `${file}.png` and `${file}.svg`; returns the PNG path. */
 export async function drawLineChart(file: string, chart: LineChart): Promise<string> {
@@ -94,9 +114,12 @@ function ecdf(values: number[]): Array<{ x: number; y: number }> {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   const n = sorted.length;
   if (n === 0) return [];
-  const picks = n <= MAX_DISTRIBUTION_POINTS
-    ? sorted.map((_, i) => i)
-    : Array.from({ length: MAX_DISTRIBUTION_POINTS }, (_, k) => Math.round((k * (n - 1)) / (MAX_DISTRIBUTION_POINTS - 1)));
+  const picks =
+    n <= MAX_DISTRIBUTION_POINTS
+      ? sorted.map((_, i) => i)
+      : Array.from({ length: MAX_DISTRIBUTION_POINTS }, (_, k) =>
+          Math.round((k * (n - 1)) / (MAX_DISTRIBUTION_POINTS - 1)),
+        );
   const points: Array<{ x: number; y: number }> = [];
   for (const i of picks) {
     const x = sorted[i] as number;

@@ -40,7 +40,10 @@ function ticket(id: number, bodyBytes: number): RowText {
  * timer per 7 tickets (the share of closed-but-not-yet-cold tickets in the generated data), timing `samples` batches
  * of insert + markArchived and as many timer polls at each step.
  */
-export async function coldStoreCosts(stores: BenchStores, o: { steps: number; perStep: number; samples: number; log(m: string): void }): Promise<CostStep[]> {
+export async function coldStoreCosts(
+  stores: BenchStores,
+  o: { steps: number; perStep: number; samples: number; log(m: string): void },
+): Promise<CostStep[]> {
   const results: CostStep[] = [];
   let nextId = 1;
   let timers = 0;
@@ -54,9 +57,19 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
     const mark: number[] = [];
     const poll: number[] = [];
     for (let i = 0; i < o.samples; i++) {
-      const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
+      const docs = Array.from({ length: BATCH }, () =>
+        toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()),
+      );
       insert.push(await timed(() => stores.cold.copies.writeCopies(docs)));
-      mark.push(await timed(() => stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date(), (ids) => stores.cold.moves.states(ids))));
+      mark.push(
+        await timed(() =>
+          stores.cold.copies.markArchived(
+            docs.map((d) => ({ id: d._id.toString(), version: '1' })),
+            new Date(),
+            (ids) => stores.cold.moves.states(ids),
+          ),
+        ),
+      );
       poll.push(await timed(() => stores.timers.dueTimers(PARTITIONS, new Date(), BATCH)));
     }
     results.push({
@@ -66,14 +79,29 @@ export async function coldStoreCosts(stores: BenchStores, o: { steps: number; pe
       markArchivedMs: distribution(mark).p50,
       timerPollMs: distribution(poll).p50,
     });
-    o.log(`cold store costs at ${nextId - 1} archived, ${timers} timers: insert ${results[step]?.insertMs.toFixed(0)} ms, markArchived ${results[step]?.markArchivedMs.toFixed(0)} ms, timer poll ${results[step]?.timerPollMs.toFixed(0)} ms per ${BATCH}`);
+    o.log(
+      `cold store costs at ${nextId - 1} archived, ${timers} timers: insert ${results[step]?.insertMs.toFixed(0)} ms, markArchived ${results[step]?.markArchivedMs.toFixed(0)} ms, timer poll ${results[step]?.timerPollMs.toFixed(0)} ms per ${BATCH}`,
+    );
     if (step === o.steps) break;
     // Fill to the next step the way a backfill does: copies marked archived, and timers for tickets due later.
     for (let filled = 0; filled < o.perStep; filled += BATCH) {
-      const docs = Array.from({ length: BATCH }, () => toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()));
+      const docs = Array.from({ length: BATCH }, () =>
+        toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()),
+      );
       await stores.cold.copies.writeCopies(docs);
-      await stores.cold.copies.markArchived(docs.map((d) => ({ id: d._id.toString(), version: '1' })), new Date(), (ids) => stores.cold.moves.states(ids));
-      const later = docs.filter((_, k) => k % 7 === 0).map((d, k) => ({ id: `9${d._id.toString()}`, version: '1', dueAt: new Date(Date.now() + 86_400_000), partition: k % 6 }));
+      await stores.cold.copies.markArchived(
+        docs.map((d) => ({ id: d._id.toString(), version: '1' })),
+        new Date(),
+        (ids) => stores.cold.moves.states(ids),
+      );
+      const later = docs
+        .filter((_, k) => k % 7 === 0)
+        .map((d, k) => ({
+          id: `9${d._id.toString()}`,
+          version: '1',
+          dueAt: new Date(Date.now() + 86_400_000),
+          partition: k % 6,
+        }));
       await stores.timers.setTimers(later, new Date());
       timers += later.length;
     }

@@ -56,7 +56,9 @@ export function summarizeProfile(profile: CpuProfile, top = 12): ProfileSummary 
   return {
     totalSeconds: seconds(total),
     idleShare: share(byArea.get('(idle)') ?? 0),
-    byArea: [...byArea].sort((a, b) => b[1] - a[1]).map(([area, micros]) => ({ area, seconds: seconds(micros), share: share(micros) })),
+    byArea: [...byArea]
+      .sort((a, b) => b[1] - a[1])
+      .map(([area, micros]) => ({ area, seconds: seconds(micros), share: share(micros) })),
     topFunctions: [...byFunction]
       .filter(([, v]) => v.area !== '(idle)')
       .sort((a, b) => b[1].micros - a[1].micros)

@@ -12,9 +12,19 @@ const PROGRESS_EVERY_MS = 2000;
 const ETA_AT = [0.1, 0.25, 0.5, 0.75];
 
 /** Asks `ticket-archiver status --json` for its ETA, as an operator would. */
-export async function statusEta(env: StackEnv, o: StageOptions, groupId: string): Promise<{ etaSeconds: number | null; basis: string }> {
-  const res = await runCli(['status', '--json'], archiverEnv(env, { COLD_AFTER: `${o.coldAfterMs}ms`, ARCHIVER_GROUP_ID: groupId }), 120_000);
-  const report = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { eta?: { seconds: number | null; basis: string } };
+export async function statusEta(
+  env: StackEnv,
+  o: StageOptions,
+  groupId: string,
+): Promise<{ etaSeconds: number | null; basis: string }> {
+  const res = await runCli(
+    ['status', '--json'],
+    archiverEnv(env, { COLD_AFTER: `${o.coldAfterMs}ms`, ARCHIVER_GROUP_ID: groupId }),
+    120_000,
+  );
+  const report = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as {
+    eta?: { seconds: number | null; basis: string };
+  };
   return { etaSeconds: report.eta?.seconds ?? null, basis: report.eta?.basis ?? `no ETA (exit ${res.code})` };
 }
 
@@ -26,7 +36,12 @@ export async function followBackfill(
   began: number,
   until: () => boolean,
   etaProbe?: () => Promise<{ etaSeconds: number | null; basis: string }>,
-): Promise<{ progress: ProgressSample[]; left: number; windowed: boolean; etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>> }> {
+): Promise<{
+  progress: ProgressSample[];
+  left: number;
+  windowed: boolean;
+  etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>>;
+}> {
   const progress: ProgressSample[] = [{ atMs: 0, done: 0 }];
   const etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>> = [];
   const pending: Array<Promise<void>> = [];
@@ -41,13 +56,21 @@ export async function followBackfill(
     const next = ETA_AT[asked];
     if (etaProbe && next !== undefined && fraction >= next && left > 0) {
       asked++;
-      pending.push(etaProbe().then((e) => void etas.push({ fraction: Math.round(fraction * 1000) / 1000, atSeconds: atMs / 1000, ...e })));
+      pending.push(
+        etaProbe().then(
+          (e) => void etas.push({ fraction: Math.round(fraction * 1000) / 1000, atSeconds: atMs / 1000, ...e }),
+        ),
+      );
     }
     if (atMs - lastLog > 30_000) {
       lastLog = atMs;
-      o.log(`moved ${initialCold - left} of ${initialCold} (${(((initialCold - left) * 1000) / atMs).toFixed(0)}/s so far)`);
+      o.log(
+        `moved ${initialCold - left} of ${initialCold} (${(((initialCold - left) * 1000) / atMs).toFixed(0)}/s so far)`,
+      );
     }
-    if (left === 0 || until()) return { progress, left, windowed: false, etas: await Promise.all(pending).then(() => etas) };
-    if (o.untilMoved !== undefined && initialCold - left >= o.untilMoved) return { progress, left, windowed: true, etas: await Promise.all(pending).then(() => etas) };
+    if (left === 0 || until())
+      return { progress, left, windowed: false, etas: await Promise.all(pending).then(() => etas) };
+    if (o.untilMoved !== undefined && initialCold - left >= o.untilMoved)
+      return { progress, left, windowed: true, etas: await Promise.all(pending).then(() => etas) };
   }
 }

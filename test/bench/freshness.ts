@@ -36,7 +36,10 @@ export async function measureFreshness(
   while (pending.length > 0 && Date.now() < lastDue + o.giveUpSeconds * 1000) {
     await sleep(POLL_MS);
     const polledAt = Date.now();
-    const { rows: still } = await db.query<{ id: string }>('SELECT id::text FROM public.tickets WHERE id = ANY($1::bigint[])', [pending]);
+    const { rows: still } = await db.query<{ id: string }>(
+      'SELECT id::text FROM public.tickets WHERE id = ANY($1::bigint[])',
+      [pending],
+    );
     const hot = new Set(still.map((r) => r.id));
     for (const id of pending) if (!hot.has(id)) delaysSeconds.push((polledAt - (due.get(id) as number)) / 1000);
     pending = pending.filter((id) => hot.has(id));

@@ -44,7 +44,9 @@ export const latencyRatio = (r: BackfillResult | undefined, quantile: 'p50' | 'p
 
 /** The largest |error| of status's ETA from 25% of the backfill on, percent. */
 function etaErrorFrom25(r: BackfillResult | undefined): number | null {
-  const errors = (r?.eta ?? []).filter((e) => e.fraction >= 0.25 && e.errorPercent !== null).map((e) => Math.abs(e.errorPercent as number));
+  const errors = (r?.eta ?? [])
+    .filter((e) => e.fraction >= 0.25 && e.errorPercent !== null)
+    .map((e) => Math.abs(e.errorPercent as number));
   return errors.length > 0 ? round(Math.max(...errors), 1) : null;
 }
 
@@ -73,7 +75,8 @@ export function headline(run: BenchRun) {
     liveTrafficP99Ratio: run.archiver1 ? round(latencyRatio(run.archiver1, 'p99'), 2) : null,
     copierLiveTrafficP99Ratio: run.copier ? round(latencyRatio(run.copier, 'p99'), 2) : null,
     archiverPeakRssMB: rss ?? null,
-    archiverCpuSecondsPer1000Moves: run.archiver1 && cpu !== undefined ? round((cpu * 1000) / run.archiver1.moved, 2) : null,
+    archiverCpuSecondsPer1000Moves:
+      run.archiver1 && cpu !== undefined ? round((cpu * 1000) / run.archiver1.moved, 2) : null,
     backfillPath: String(run.settings.path ?? 'events'),
     backfillTicketsPerSecond: main ? round(main.ticketsPerSecond) : null,
     directTicketsPerSecond: run.direct ? round(run.direct.ticketsPerSecond) : null,
@@ -81,7 +84,10 @@ export function headline(run: BenchRun) {
     throttledTicketsPerSecond: run.throttled ? round(run.throttled.ticketsPerSecond) : null,
     throttledLiveTrafficP99Ratio: run.throttled ? round(latencyRatio(run.throttled, 'p99'), 2) : null,
     backfillPeakRssMB: main?.archivers ? Math.max(...main.archivers.map((a) => a.peakRssMB)) : null,
-    growthRatio: growthFirst && growthLast && growthFirst !== growthLast ? round(growthLast.ticketsPerSecond / growthFirst.ticketsPerSecond, 2) : null,
+    growthRatio:
+      growthFirst && growthLast && growthFirst !== growthLast
+        ? round(growthLast.ticketsPerSecond / growthFirst.ticketsPerSecond, 2)
+        : null,
     etaMaxErrorPercentFrom25: etaErrorFrom25(run.direct),
     tickets: Number(run.settings.tickets),
     date: run.date,
@@ -92,23 +98,63 @@ export function headline(run: BenchRun) {
 export function goals(run: BenchRun): Goal[] {
   const h = headline(run);
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null ? a / b : null);
-  const slower = h.coldStoreCeilingPerSecond !== null && h.deleteCeilingPerSecond !== null ? Math.min(h.coldStoreCeilingPerSecond, h.deleteCeilingPerSecond) : null;
+  const slower =
+    h.coldStoreCeilingPerSecond !== null && h.deleteCeilingPerSecond !== null
+      ? Math.min(h.coldStoreCeilingPerSecond, h.deleteCeilingPerSecond)
+      : null;
   const vsCopier = ratio(h.backfillTicketsPerSecond, h.copierTicketsPerSecond);
   const vsCeiling = ratio(h.backfillTicketsPerSecond, slower);
   const fmt = (n: number | null, unit = '') => (n === null ? 'not measured' : `${round(n, 2)}${unit}`);
   const met = (n: number | null, ok: (n: number) => boolean) => (n === null ? null : ok(n));
   const path = `${h.backfillPath} backfill`;
   return [
-    { goal: `${path} throughput vs direct batch copier`, target: '>= 0.8x', measured: fmt(vsCopier, 'x'), met: met(vsCopier, (n) => n >= 0.8) },
-    { goal: `${path} throughput vs slower ceiling`, target: '>= 0.5x', measured: fmt(vsCeiling, 'x'), met: met(vsCeiling, (n) => n >= 0.5) },
-    { goal: 'live-traffic p99 during the backfill vs quiet, throttle on', target: '<= 1.2x', measured: fmt(h.throttledLiveTrafficP99Ratio, 'x'), met: met(h.throttledLiveTrafficP99Ratio, (n) => n <= 1.2) },
-    { goal: 'freshness p99', target: '<= 2 s', measured: fmt(h.freshnessP99Seconds, ' s'), met: met(h.freshnessP99Seconds, (n) => n <= 2) },
-    { goal: 'archiver peak resident memory', target: '<= 200 MB', measured: fmt(h.archiverPeakRssMB, ' MB'), met: met(h.archiverPeakRssMB, (n) => n <= 200) },
-    { goal: 'throughput at the largest growth size vs the smallest', target: '>= 0.9x', measured: fmt(h.growthRatio, 'x'), met: met(h.growthRatio, (n) => n >= 0.9) },
-    { goal: 'status ETA error from 25% of the backfill on', target: '<= 15%', measured: fmt(h.etaMaxErrorPercentFrom25, '%'), met: met(h.etaMaxErrorPercentFrom25, (n) => n <= 15) },
+    {
+      goal: `${path} throughput vs direct batch copier`,
+      target: '>= 0.8x',
+      measured: fmt(vsCopier, 'x'),
+      met: met(vsCopier, (n) => n >= 0.8),
+    },
+    {
+      goal: `${path} throughput vs slower ceiling`,
+      target: '>= 0.5x',
+      measured: fmt(vsCeiling, 'x'),
+      met: met(vsCeiling, (n) => n >= 0.5),
+    },
+    {
+      goal: 'live-traffic p99 during the backfill vs quiet, throttle on',
+      target: '<= 1.2x',
+      measured: fmt(h.throttledLiveTrafficP99Ratio, 'x'),
+      met: met(h.throttledLiveTrafficP99Ratio, (n) => n <= 1.2),
+    },
+    {
+      goal: 'freshness p99',
+      target: '<= 2 s',
+      measured: fmt(h.freshnessP99Seconds, ' s'),
+      met: met(h.freshnessP99Seconds, (n) => n <= 2),
+    },
+    {
+      goal: 'archiver peak resident memory',
+      target: '<= 200 MB',
+      measured: fmt(h.archiverPeakRssMB, ' MB'),
+      met: met(h.archiverPeakRssMB, (n) => n <= 200),
+    },
+    {
+      goal: 'throughput at the largest growth size vs the smallest',
+      target: '>= 0.9x',
+      measured: fmt(h.growthRatio, 'x'),
+      met: met(h.growthRatio, (n) => n >= 0.9),
+    },
+    {
+      goal: 'status ETA error from 25% of the backfill on',
+      target: '<= 15%',
+      measured: fmt(h.etaMaxErrorPercentFrom25, '%'),
+      met: met(h.etaMaxErrorPercentFrom25, (n) => n <= 15),
+    },
   ];
 }
 
 export function contenders(run: BenchRun): BackfillResult[] {
-  return [run.archiver1, run.archiverFullRows, run.archiver2, run.direct, run.throttled, run.copier].filter((r): r is BackfillResult => r !== undefined);
+  return [run.archiver1, run.archiverFullRows, run.archiver2, run.direct, run.throttled, run.copier].filter(
+    (r): r is BackfillResult => r !== undefined,
+  );
 }

@@ -18,7 +18,18 @@ import type { BackfillResult, StageOptions } from './stage.ts';
 import { readsStage } from './readsStage.ts';
 import { ceilingStage, copierStage, costStage } from './storeStages.ts';
 
-const PARTS = ['ceilings', 'costs', 'copier', 'archiver', 'archiver-fullrows', 'archiver2', 'backfill', 'throttled', 'growth', 'reads'] as const;
+const PARTS = [
+  'ceilings',
+  'costs',
+  'copier',
+  'archiver',
+  'archiver-fullrows',
+  'archiver2',
+  'backfill',
+  'throttled',
+  'growth',
+  'reads',
+] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
 
@@ -39,10 +50,19 @@ const program = new Command()
   .option('--traffic <n>', 'business updates per second during every backfill', positiveInt, 200)
   .option('--cold-after <duration>', 'COLD_AFTER of the run', '1d')
   .option('--copier-batch <n>', 'rows per batch of the direct copier', positiveInt, 10_000)
-  .option('--copier-interval <seconds>', "the direct copier's schedule interval for the freshness part", positiveInt, 60)
+  .option(
+    '--copier-interval <seconds>',
+    "the direct copier's schedule interval for the freshness part",
+    positiveInt,
+    60,
+  )
   .option('--freshness-tickets <n>', 'tickets falling due per freshness round (over 60 s)', positiveInt, 300)
   .option('--baseline-seconds <n>', 'length of each quiet-traffic window', positiveInt, 20)
-  .addOption(new Option('--path <path>', 'the backfill path of the throttled and growth parts').choices(['events', 'direct']).default('direct'))
+  .addOption(
+    new Option('--path <path>', 'the backfill path of the throttled and growth parts')
+      .choices(['events', 'direct'])
+      .default('direct'),
+  )
   .option('--out <dir>', 'results directory')
   .parse();
 
@@ -65,7 +85,11 @@ const parts = new Set(opts.parts.split(',').map((p) => p.trim()));
 const unknown = [...parts].filter((p) => !(PARTS as readonly string[]).includes(p));
 const coldAfterMs = parseDuration(opts.coldAfter);
 if (unknown.length > 0 || coldAfterMs === undefined) {
-  console.error(unknown.length > 0 ? `unknown part(s): ${unknown.join(', ')}; known: ${PARTS.join(', ')}` : `--cold-after: expected a duration like 1d, got ${opts.coldAfter}`);
+  console.error(
+    unknown.length > 0
+      ? `unknown part(s): ${unknown.join(', ')}; known: ${PARTS.join(', ')}`
+      : `--cold-after: expected a duration like 1d, got ${opts.coldAfter}`,
+  );
   process.exit(2);
 }
 const growthSizes = sizes(opts.growth);
@@ -130,11 +154,32 @@ try {
   if (want('copier')) run.copier = await copierStage(stack, stage('copier'));
   // Throughput and its cost without the throttle; then the favoured path with it (--path).
   const events = { path: 'events', throttle: false } as const;
-  if (want('archiver')) run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { ...events, freshness: true, profile: false });
-  if (want('archiver-fullrows')) run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, { ...events, freshness: false, profile: false, fullRowEvents: true });
-  if (want('archiver2')) run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { ...events, freshness: false, profile: true });
-  if (want('backfill')) run.direct = await archiverStage(stack, stage('direct backfill'), 1, { path: 'direct', throttle: false, freshness: false, profile: true, eta: true });
-  if (want('throttled')) run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, { path: opts.path, throttle: true, freshness: false, profile: false });
+  if (want('archiver'))
+    run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { ...events, freshness: true, profile: false });
+  if (want('archiver-fullrows'))
+    run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, {
+      ...events,
+      freshness: false,
+      profile: false,
+      fullRowEvents: true,
+    });
+  if (want('archiver2'))
+    run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { ...events, freshness: false, profile: true });
+  if (want('backfill'))
+    run.direct = await archiverStage(stack, stage('direct backfill'), 1, {
+      path: 'direct',
+      throttle: false,
+      freshness: false,
+      profile: true,
+      eta: true,
+    });
+  if (want('throttled'))
+    run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, {
+      path: opts.path,
+      throttle: true,
+      freshness: false,
+      profile: false,
+    });
   if (want('growth')) {
     const main = opts.path === 'direct' ? run.direct : run.archiver1;
     for (const size of growthSizes) {
@@ -142,7 +187,13 @@ try {
       // Above --tickets, a growth run does the main run's work (as many moves) on the larger table, then stops.
       const untilMoved = size > opts.tickets ? main?.moved : undefined;
       const result: BackfillResult =
-        reuse ?? (await archiverStage(stack, { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) }, 1, { path: opts.path, throttle: false, freshness: false, profile: false }));
+        reuse ??
+        (await archiverStage(
+          stack,
+          { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) },
+          1,
+          { path: opts.path, throttle: false, freshness: false, profile: false },
+        ));
       run.growth.push(result);
     }
   }

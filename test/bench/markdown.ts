@@ -5,10 +5,14 @@ import type { BackfillResult } from './stage.ts';
 import { distribution, spread, windowRates, type Spread } from './stats.ts';
 
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-const spreadText = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}..${s.max.toFixed(digits)})`;
+const spreadText = (s: Spread, digits = 0) =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}..${s.max.toFixed(digits)})`;
 const table = (head: string[], rows: Array<Array<string | number>>) =>
-  [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 
 /** Per-minute throughput of each contender (and per 10 s for the chart). */
 function perMinute(r: BackfillResult) {
@@ -22,11 +26,16 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
     '',
     `Run with \`${run.command}\` on ${run.date.slice(0, 10)} (whole run ${Math.round(run.runSeconds / 60)} min).`,
     `Machine: ${run.machine}. Code: commit ${run.code}.`,
-    `Settings: ${Object.entries(run.settings).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+    `Settings: ${Object.entries(run.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
     '',
     '## Goals (reported, not asserted)',
     '',
-    table(['goal', 'target', 'measured', 'met'], goals(run).map((g) => [g.goal, g.target, g.measured, g.met === null ? 'n/a' : g.met ? 'yes' : `**no**`])),
+    table(
+      ['goal', 'target', 'measured', 'met'],
+      goals(run).map((g) => [g.goal, g.target, g.measured, g.met === null ? 'n/a' : g.met ? 'yes' : `**no**`]),
+    ),
     '',
   ];
   const cs = contenders(run);
@@ -40,7 +49,14 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       table(
         ['contender', 'tickets', 'cold moved', 'seconds', 'tickets/s', 'per minute (tickets/s)'],
-        cs.map((r) => [r.contender, r.tickets, r.moved, r.seconds.toFixed(1), r.ticketsPerSecond.toFixed(0), perMinute(r).join(', ')]),
+        cs.map((r) => [
+          r.contender,
+          r.tickets,
+          r.moved,
+          r.seconds.toFixed(1),
+          r.ticketsPerSecond.toFixed(0),
+          perMinute(r).join(', '),
+        ]),
       ),
       '',
     );
@@ -55,8 +71,16 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       table(
         ['store', 'operation', 'per second'],
         [
-          ['cold store', 'insertMany of 1,000 cold documents at a time, one after the other', spreadText(spread(c.coldStore.map((x) => x.perSecond)))],
-          ['PostgreSQL', 'DELETE ... WHERE id = ANY (10,000 ids), one statement after the other', spreadText(spread(c.delete.map((x) => x.perSecond)))],
+          [
+            'cold store',
+            'insertMany of 1,000 cold documents at a time, one after the other',
+            spreadText(spread(c.coldStore.map((x) => x.perSecond))),
+          ],
+          [
+            'PostgreSQL',
+            'DELETE ... WHERE id = ANY (10,000 ids), one statement after the other',
+            spreadText(spread(c.delete.map((x) => x.perSecond))),
+          ],
         ],
       ),
       '',
@@ -64,7 +88,7 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
   }
   if (run.coldStoreCosts) {
     lines.push(
-      '## The cold store\'s part of a move (timed alone)',
+      "## The cold store's part of a move (timed alone)",
       '',
       `Median of ${run.settings.repeats} batches of 500 tickets (2 KB bodies) at each fill level, on an otherwise idle stack: the copy`,
       '(`writeCopies`: one insertMany), the copied -> archived transition (`markArchived`: one updateMany), and one poll',
@@ -72,7 +96,13 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       table(
         ['archived before', 'timers waiting', 'insert 500 ms', 'markArchived 500 ms', 'timer poll ms'],
-        run.coldStoreCosts.map((c) => [c.archivedBefore, c.timersBefore, c.insertMs.toFixed(0), c.markArchivedMs.toFixed(0), c.timerPollMs.toFixed(0)]),
+        run.coldStoreCosts.map((c) => [
+          c.archivedBefore,
+          c.timersBefore,
+          c.insertMs.toFixed(0),
+          c.markArchivedMs.toFixed(0),
+          c.timerPollMs.toFixed(0),
+        ]),
       ),
       '',
     );
@@ -90,7 +120,15 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
         ['contender', 'p50 s', 'p95 s', 'p99 s', 'max s', 'p99 per round (s)', 'not moved'],
         fresh.map((r) => {
           const d = distribution(r.freshness?.all ?? []);
-          return [r.contender, d.p50.toFixed(2), d.p95.toFixed(2), d.p99.toFixed(2), d.max.toFixed(2), (r.freshness?.rounds ?? []).map((x) => x.delays.p99.toFixed(2)).join(', '), (r.freshness?.rounds ?? []).reduce((s, x) => s + x.notMoved, 0)];
+          return [
+            r.contender,
+            d.p50.toFixed(2),
+            d.p95.toFixed(2),
+            d.p99.toFixed(2),
+            d.max.toFixed(2),
+            (r.freshness?.rounds ?? []).map((x) => x.delays.p99.toFixed(2)).join(', '),
+            (r.freshness?.rounds ?? []).reduce((s, x) => s + x.notMoved, 0),
+          ];
         }),
       ),
       '',
@@ -104,11 +142,29 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       `the same stream on the same loaded stack before the contender starts, ${run.settings.repeats} windows of ${run.settings.baselineSeconds} s, median (min..max).`,
       '',
       table(
-        ['contender', 'quiet p50 ms', 'quiet p99 ms', 'during p50 ms', 'during p99 ms', 'p50 ratio', 'p99 ratio', 'errors'],
+        [
+          'contender',
+          'quiet p50 ms',
+          'quiet p99 ms',
+          'during p50 ms',
+          'during p99 ms',
+          'p50 ratio',
+          'p99 ratio',
+          'errors',
+        ],
         cs.map((r) => {
           const q50 = spread(r.quietTraffic.map((q) => q.latency.p50));
           const q99 = spread(r.quietTraffic.map((q) => q.latency.p99));
-          return [r.contender, spreadText(q50, 1), spreadText(q99, 1), ms(r.backfillTraffic.latency.p50), ms(r.backfillTraffic.latency.p99), latencyRatio(r, 'p50').toFixed(2), latencyRatio(r, 'p99').toFixed(2), r.backfillTraffic.errors];
+          return [
+            r.contender,
+            spreadText(q50, 1),
+            spreadText(q99, 1),
+            ms(r.backfillTraffic.latency.p50),
+            ms(r.backfillTraffic.latency.p99),
+            latencyRatio(r, 'p50').toFixed(2),
+            latencyRatio(r, 'p99').toFixed(2),
+            r.backfillTraffic.errors,
+          ];
         }),
       ),
       '',
@@ -121,7 +177,15 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       table(
         ['contender', 'instance', 'CPU s', 'CPU s per 1,000 moves', 'peak RSS MB'],
-        withArchivers.flatMap((r) => (r.archivers ?? []).map((a) => [r.contender, a.name, a.cpuSeconds.toFixed(1), ((a.cpuSeconds * 1000) / r.moved * (r.archivers?.length ?? 1)).toFixed(2), a.peakRssMB])),
+        withArchivers.flatMap((r) =>
+          (r.archivers ?? []).map((a) => [
+            r.contender,
+            a.name,
+            a.cpuSeconds.toFixed(1),
+            (((a.cpuSeconds * 1000) / r.moved) * (r.archivers?.length ?? 1)).toFixed(2),
+            a.peakRssMB,
+          ]),
+        ),
       ),
       '',
       'CPU seconds per 1,000 moves of an instance count the moves of the whole group divided evenly among instances.',
@@ -129,7 +193,11 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       table(
         ['contender', 'seconds', ...componentNames(cs)],
-        cs.map((r) => [r.contender, r.seconds.toFixed(0), ...componentNames(cs).map((c) => (r.cpuByComponent[c] ?? 0).toFixed(0))]),
+        cs.map((r) => [
+          r.contender,
+          r.seconds.toFixed(0),
+          ...componentNames(cs).map((c) => (r.cpuByComponent[c] ?? 0).toFixed(0)),
+        ]),
       ),
       '',
     );
@@ -140,7 +208,14 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       table(
         ['tickets', 'cold', 'moved', 'seconds', 'tickets/s', 'run'],
-        run.growth.map((g) => [g.tickets, g.data.cold, g.moved, g.seconds.toFixed(0), g.ticketsPerSecond.toFixed(0), g.windowed ? `the first ${g.moved} moves` : 'whole backfill']),
+        run.growth.map((g) => [
+          g.tickets,
+          g.data.cold,
+          g.moved,
+          g.seconds.toFixed(0),
+          g.ticketsPerSecond.toFixed(0),
+          g.windowed ? `the first ${g.moved} moves` : 'whole backfill',
+        ]),
       ),
       '',
     );
@@ -149,11 +224,18 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
     lines.push(
       `## ETA honesty (${r.contender})`,
       '',
-      'What `ticket-archiver status` predicted along the way (backlog / the group\'s 5-minute rate from the ledger), against when the backfill really ended:',
+      "What `ticket-archiver status` predicted along the way (backlog / the group's 5-minute rate from the ledger), against when the backfill really ended:",
       '',
       table(
         ['moved when asked', 'at s', 'predicted s', 'took s', 'error %', 'basis'],
-        (r.eta ?? []).map((e) => [`${(e.fraction * 100).toFixed(1)}%`, e.atSeconds.toFixed(0), e.etaSeconds ?? 'none', e.actualSeconds.toFixed(0), e.errorPercent ?? 'n/a', e.basis]),
+        (r.eta ?? []).map((e) => [
+          `${(e.fraction * 100).toFixed(1)}%`,
+          e.atSeconds.toFixed(0),
+          e.etaSeconds ?? 'none',
+          e.actualSeconds.toFixed(0),
+          e.errorPercent ?? 'n/a',
+          e.basis,
+        ]),
       ),
       '',
     );
@@ -166,9 +248,15 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       `Profiled ${p.totalSeconds} s; idle (waiting on the stores) ${p.idleShare}% of it.`,
       '',
-      table(['area', 'self seconds', 'share %'], p.byArea.slice(0, 10).map((a) => [a.area, a.seconds, a.share])),
+      table(
+        ['area', 'self seconds', 'share %'],
+        p.byArea.slice(0, 10).map((a) => [a.area, a.seconds, a.share]),
+      ),
       '',
-      table(['function', 'area', 'self seconds', 'share %'], p.topFunctions.map((f) => [f.name.replaceAll('|', '\\|'), f.area, f.seconds, f.share])),
+      table(
+        ['function', 'area', 'self seconds', 'share %'],
+        p.topFunctions.map((f) => [f.name.replaceAll('|', '\\|'), f.area, f.seconds, f.share]),
+      ),
       '',
     );
   }
@@ -179,14 +267,40 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
       '',
       `${r.tickets} tickets split by the direct backfill into ${r.hot} hot and ${r.archived} archived; ${r.notes.join('; ')}. Latency in ms.`,
       '',
-      table(['read', 'tier', 'p50', 'p95', 'p99', 'max', 'answered 200'], r.reads.map((x) => [x.kind, x.tier, ms(x.latency.p50), ms(x.latency.p95), ms(x.latency.p99), ms(x.latency.max), `${(x.ok * 100).toFixed(1)}%`])),
+      table(
+        ['read', 'tier', 'p50', 'p95', 'p99', 'max', 'answered 200'],
+        r.reads.map((x) => [
+          x.kind,
+          x.tier,
+          ms(x.latency.p50),
+          ms(x.latency.p95),
+          ms(x.latency.p99),
+          ms(x.latency.max),
+          `${(x.ok * 100).toFixed(1)}%`,
+        ]),
+      ),
       '',
     );
   }
   if (chartFiles.length > 0) {
-    lines.push('## Charts', '', ...chartFiles.map((f) => `![${f.split('/').pop()}](charts/${f.split('/').pop()})\n`), '');
+    lines.push(
+      '## Charts',
+      '',
+      ...chartFiles.map((f) => `![${f.split('/').pop()}](charts/${f.split('/').pop()})\n`),
+      '',
+    );
   }
-  lines.push('## Data', '', ...cs.slice(0, 1).map((r) => `Generated tickets: ${r.data.total}, cold ${r.data.cold}, body bytes mean ${r.data.bodyBytes.mean} (min ${r.data.bodyBytes.min}, max ${r.data.bodyBytes.max}), hot table ${Math.round(r.data.tableBytes / 2 ** 20)} MiB with indexes.`), '');
+  lines.push(
+    '## Data',
+    '',
+    ...cs
+      .slice(0, 1)
+      .map(
+        (r) =>
+          `Generated tickets: ${r.data.total}, cold ${r.data.cold}, body bytes mean ${r.data.bodyBytes.mean} (min ${r.data.bodyBytes.min}, max ${r.data.bodyBytes.max}), hot table ${Math.round(r.data.tableBytes / 2 ** 20)} MiB with indexes.`,
+      ),
+    '',
+  );
   lines.push('Notes: ' + cs.flatMap((r) => r.notes.map((n) => `${r.contender}: ${n}`)).join('; ') + '.', '');
   lines.push(`Headline figures (results.json): ${JSON.stringify(h)}`, '');
   return lines.join('\n');

@@ -28,7 +28,12 @@ function readProcs(): Map<number, Proc> {
       } catch {
         // not ours to read
       }
-      procs.set(pid, { ppid: Number(fields[1]), cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND, cmdline, root });
+      procs.set(pid, {
+        ppid: Number(fields[1]),
+        cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        cmdline,
+        root,
+      });
     } catch {
       // exited while we looked
     }

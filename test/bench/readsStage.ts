@@ -28,8 +28,12 @@ export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise
     const backfill = await runCli(['backfill'], archiverEnv(env, settings), 4 * 3_600_000);
     if (backfill.code !== 0) throw new Error(`backfill exited with ${backfill.code}: ${backfill.stderr.slice(-2000)}`);
     const sample = async (sql: string) => (await stores.pool.query<{ v: string }>(sql)).rows.map((r) => r.v);
-    const hotIds = await sample(`SELECT id::text AS v FROM public.tickets TABLESAMPLE SYSTEM (5) LIMIT ${REQUESTS + WARM_UP}`);
-    const coldIds = await sample(`SELECT ticket_id::text AS v FROM public.ticket_archiver_ledger WHERE state = 'archived' ORDER BY random() LIMIT ${REQUESTS + WARM_UP}`);
+    const hotIds = await sample(
+      `SELECT id::text AS v FROM public.tickets TABLESAMPLE SYSTEM (5) LIMIT ${REQUESTS + WARM_UP}`,
+    );
+    const coldIds = await sample(
+      `SELECT ticket_id::text AS v FROM public.ticket_archiver_ledger WHERE state = 'archived' ORDER BY random() LIMIT ${REQUESTS + WARM_UP}`,
+    );
     const counts = await stores.pool.query<{ hot: string; archived: string }>(
       `SELECT (SELECT count(*) FROM public.tickets)::text AS hot, (SELECT count(*) FROM public.ticket_archiver_ledger WHERE state = 'archived')::text AS archived`,
     );
@@ -39,7 +43,9 @@ export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise
       const base = `http://127.0.0.1:${await serve.port()}`;
       // The customers of the sampled tickets, read once (unmeasured): a page of each tier is then a real customer's.
       const customerOf = async (id: string, tier: string) => {
-        const body = (await (await fetch(`${base}/tickets/${id}?tier=${tier}`)).json()) as { ticket?: { customer_id?: string } };
+        const body = (await (await fetch(`${base}/tickets/${id}?tier=${tier}`)).json()) as {
+          ticket?: { customer_id?: string };
+        };
         return body.ticket?.customer_id ?? '0';
       };
       const hotCustomers = await Promise.all(hotIds.slice(0, 200).map((id) => customerOf(id, 'hot')));
@@ -55,22 +61,42 @@ export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise
           latencies.push(performance.now() - started);
           if (res.status === 200) ok++;
         }
-        o.log(`${kind} ${tier}: p50 ${distribution(latencies).p50.toFixed(2)} ms, p99 ${distribution(latencies).p99.toFixed(2)} ms`);
+        o.log(
+          `${kind} ${tier}: p50 ${distribution(latencies).p50.toFixed(2)} ms, p99 ${distribution(latencies).p99.toFixed(2)} ms`,
+        );
         return { kind, tier, latency: distribution(latencies), ok: ok / latencies.length };
       };
       const pick = <T>(list: T[], i: number) => list[i % list.length] as T;
       const reads = [
-        await measure('by id', 'hot', hotIds.map((id) => `/tickets/${id}`)),
-        await measure('by id', 'cold', coldIds.map((id) => `/tickets/${id}?tier=cold`)),
-        await measure(`customer page (${PAGE})`, 'hot', hotIds.map((_, i) => `/customers/${pick(hotCustomers, i)}/tickets?limit=${PAGE}`)),
-        await measure(`customer page (${PAGE})`, 'cold', coldIds.map((_, i) => `/customers/${pick(coldCustomers, i)}/tickets?tier=cold&limit=${PAGE}`)),
+        await measure(
+          'by id',
+          'hot',
+          hotIds.map((id) => `/tickets/${id}`),
+        ),
+        await measure(
+          'by id',
+          'cold',
+          coldIds.map((id) => `/tickets/${id}?tier=cold`),
+        ),
+        await measure(
+          `customer page (${PAGE})`,
+          'hot',
+          hotIds.map((_, i) => `/customers/${pick(hotCustomers, i)}/tickets?limit=${PAGE}`),
+        ),
+        await measure(
+          `customer page (${PAGE})`,
+          'cold',
+          coldIds.map((_, i) => `/customers/${pick(coldCustomers, i)}/tickets?tier=cold&limit=${PAGE}`),
+        ),
       ];
       return {
         tickets: o.tickets,
         hot: Number(counts.rows[0]?.hot),
         archived: Number(counts.rows[0]?.archived),
         reads,
-        notes: [`${REQUESTS} requests per kind after ${WARM_UP} unmeasured, one client, sequential; the API, the stores and the client share the machine`],
+        notes: [
+          `${REQUESTS} requests per kind after ${WARM_UP} unmeasured, one client, sequential; the API, the stores and the client share the machine`,
+        ],
       };
     } finally {
       await serve.stop();

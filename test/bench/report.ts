@@ -20,7 +20,10 @@ export async function drawCharts(run: BenchRun, dir: string): Promise<string[]> 
         yTitle: 'tickets / s',
         series: backfills.map((r) => ({
           name: `${r.contender}, ${r.tickets.toLocaleString('en')} tickets`,
-          points: windowRates(r.progress, 10_000).map((w) => ({ x: Math.round(w.toMs / 1000), y: Math.round(w.perSecond) })),
+          points: windowRates(r.progress, 10_000).map((w) => ({
+            x: Math.round(w.toMs / 1000),
+            y: Math.round(w.perSecond),
+          })),
         })),
       }),
     );
@@ -47,7 +50,10 @@ export async function drawCharts(run: BenchRun, dir: string): Promise<string[]> 
         title: 'Freshness: delay from due to gone from the hot table, cumulative distribution',
         xTitle: 'seconds (log scale)',
         logX: true,
-        series: fresh.map((r) => ({ name: r.contender, values: (r.freshness?.all ?? []).map((v) => Math.max(0.05, v)) })),
+        series: fresh.map((r) => ({
+          name: r.contender,
+          values: (r.freshness?.all ?? []).map((v) => Math.max(0.05, v)),
+        })),
       }),
     );
   }
@@ -61,8 +67,28 @@ export async function writeReport(run: BenchRun, dir: string): Promise<{ json: s
   const json = join(dir, 'results.json');
   const markdown = join(dir, 'RESULTS.md');
   // Raw samples stay out of the JSON (charts hold them); progress is kept at its sampling resolution.
-  const slim = (r: BackfillResult | undefined) => (r ? { ...r, latencySamples: undefined, freshness: r.freshness ? { rounds: r.freshness.rounds, all: distribution(r.freshness.all) } : undefined } : undefined);
-  const body = { ...headline(run), goals: goals(run), run: { ...run, copier: slim(run.copier), archiver1: slim(run.archiver1), archiver2: slim(run.archiver2), archiverFullRows: slim(run.archiverFullRows), direct: slim(run.direct), throttled: slim(run.throttled), growth: run.growth.map((g) => slim(g)) } };
+  const slim = (r: BackfillResult | undefined) =>
+    r
+      ? {
+          ...r,
+          latencySamples: undefined,
+          freshness: r.freshness ? { rounds: r.freshness.rounds, all: distribution(r.freshness.all) } : undefined,
+        }
+      : undefined;
+  const body = {
+    ...headline(run),
+    goals: goals(run),
+    run: {
+      ...run,
+      copier: slim(run.copier),
+      archiver1: slim(run.archiver1),
+      archiver2: slim(run.archiver2),
+      archiverFullRows: slim(run.archiverFullRows),
+      direct: slim(run.direct),
+      throttled: slim(run.throttled),
+      growth: run.growth.map((g) => slim(g)),
+    },
+  };
   writeFileSync(json, `${JSON.stringify(body, null, 2)}\n`);
   writeFileSync(markdown, formatMarkdown(run, charts));
   return { json, markdown };

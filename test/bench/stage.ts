@@ -1,7 +1,12 @@
 // What every stage of the benchmark shares: its options and results, a wiped stack with freshly generated tickets
 // (the same data for every contender), the quiet baselines of the business update stream, and freshness rounds.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConnectorDefinition, pauseConnector, registerConnector, waitForConnectorRunning } from '../../services/edges/kafkaConnect/index.ts';
+import {
+  loadConnectorDefinition,
+  pauseConnector,
+  registerConnector,
+  waitForConnectorRunning,
+} from '../../services/edges/kafkaConnect/index.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { openBenchStores, type BenchStores } from './benchStores.ts';
 import type { CeilingRun } from './ceilings.ts';
@@ -91,7 +96,12 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
     await sleep(3000); // the reconfigured task restarts
     await waitForConnectorRunning(env.KAFKA_CONNECT_URL, def.name, 120_000);
   }
-  const stores = await openBenchStores({ databaseUrl: env.MIGRATIONS_DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 4 });
+  const stores = await openBenchStores({
+    databaseUrl: env.MIGRATIONS_DATABASE_URL,
+    mongodbUrl: env.MONGODB_URL,
+    coldAfterMs: o.coldAfterMs,
+    poolSize: 4,
+  });
   await stores.cold.ensureIndexes();
   // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
   if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition().name);
@@ -101,12 +111,17 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
 
 async function generate(stores: BenchStores, o: StageOptions): Promise<GeneratedTickets> {
   const data = await generateTickets(stores.pool, o.tickets, o.coldAfterMs, (m) => o.log(m));
-  o.log(`${data.total} tickets (${data.cold} cold), bodies ${data.bodyBytes.min}..${data.bodyBytes.max} B (mean ${data.bodyBytes.mean}), table ${Math.round(data.tableBytes / 2 ** 20)} MiB, in ${data.seconds.toFixed(0)} s`);
+  o.log(
+    `${data.total} tickets (${data.cold} cold), bodies ${data.bodyBytes.min}..${data.bodyBytes.max} B (mean ${data.bodyBytes.mean}), table ${Math.round(data.tableBytes / 2 ** 20)} MiB, in ${data.seconds.toFixed(0)} s`,
+  );
   return data;
 }
 
 /** Quiet baselines: the update stream alone, `repeats` windows. */
-export async function quietWindows(stream: UpdateStream, o: StageOptions): Promise<{ phases: TrafficPhase[]; first: number[] }> {
+export async function quietWindows(
+  stream: UpdateStream,
+  o: StageOptions,
+): Promise<{ phases: TrafficPhase[]; first: number[] }> {
   const phases: TrafficPhase[] = [];
   let first: number[] = [];
   for (let i = 0; i < o.repeats; i++) {
@@ -124,7 +139,13 @@ export async function quietWindows(stream: UpdateStream, o: StageOptions): Promi
 }
 
 /** The update stream's latency before (quiet) and during a backfill that ran from `from` to `to`. */
-export function trafficOf(stream: UpdateStream, quiet: { phases: TrafficPhase[]; first: number[] }, from: number, to: number, errorsBefore: number) {
+export function trafficOf(
+  stream: UpdateStream,
+  quiet: { phases: TrafficPhase[]; first: number[] },
+  from: number,
+  to: number,
+  errorsBefore: number,
+) {
   const during = stream.latencies(from, to);
   return {
     quietTraffic: quiet.phases,
@@ -137,11 +158,19 @@ export async function freshnessRounds(stores: BenchStores, o: StageOptions, give
   const rounds = [];
   const all: number[] = [];
   for (let i = 0; i < o.repeats; i++) {
-    const round = await measureFreshness(stores.pool, { count: o.freshnessTickets, spreadSeconds: 60, leadSeconds: 15, coldAfterMs: o.coldAfterMs, giveUpSeconds });
+    const round = await measureFreshness(stores.pool, {
+      count: o.freshnessTickets,
+      spreadSeconds: 60,
+      leadSeconds: 15,
+      coldAfterMs: o.coldAfterMs,
+      giveUpSeconds,
+    });
     all.push(...round.delaysSeconds);
     const delays = distribution(round.delaysSeconds);
     rounds.push({ delays, notMoved: round.notMoved });
-    o.log(`freshness round ${i + 1}: p50 ${delays.p50.toFixed(1)} s, p99 ${delays.p99.toFixed(1)} s, max ${delays.max.toFixed(1)} s, not moved ${round.notMoved}`);
+    o.log(
+      `freshness round ${i + 1}: p50 ${delays.p50.toFixed(1)} s, p99 ${delays.p99.toFixed(1)} s, max ${delays.max.toFixed(1)} s, not moved ${round.notMoved}`,
+    );
   }
   return { rounds, all };
 }

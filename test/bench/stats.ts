@@ -39,7 +39,12 @@ export interface Spread {
 
 export function spread(runs: number[]): Spread {
   const sorted = [...runs].sort((a, b) => a - b);
-  return { median: percentile(sorted, 50), min: sorted[0] ?? Number.NaN, max: sorted[sorted.length - 1] ?? Number.NaN, runs };
+  return {
+    median: percentile(sorted, 50),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    runs,
+  };
 }
 
 /** A cumulative count observed over time (ms since the start). */
@@ -52,13 +57,17 @@ export interface ProgressSample {
  * Rate per second in consecutive windows of `windowMs` from the first sample, by linear interpolation of the
  * cumulative count at each window edge. The last window may be shorter (it ends at the last sample).
  */
-export function windowRates(samples: ProgressSample[], windowMs: number): Array<{ fromMs: number; toMs: number; perSecond: number }> {
+export function windowRates(
+  samples: ProgressSample[],
+  windowMs: number,
+): Array<{ fromMs: number; toMs: number; perSecond: number }> {
   if (samples.length < 2) return [];
   const at = (t: number): number => {
     for (let i = 1; i < samples.length; i++) {
       const a = samples[i - 1] as ProgressSample;
       const b = samples[i] as ProgressSample;
-      if (t <= b.atMs) return b.atMs === a.atMs ? b.done : a.done + ((b.done - a.done) * (t - a.atMs)) / (b.atMs - a.atMs);
+      if (t <= b.atMs)
+        return b.atMs === a.atMs ? b.done : a.done + ((b.done - a.done) * (t - a.atMs)) / (b.atMs - a.atMs);
     }
     return (samples[samples.length - 1] as ProgressSample).done;
   };
@@ -73,4 +82,5 @@ export function windowRates(samples: ProgressSample[], windowMs: number): Array<
   return windows;
 }
 
-export const round = (n: number, digits = 1): number => (Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n);
+export const round = (n: number, digits = 1): number =>
+  Number.isFinite(n) ? Math.round(n * 10 ** digits) / 10 ** digits : n;

@@ -8,7 +8,15 @@ import { coldSample, coldStoreCeiling, deleteCeiling } from './ceilings.ts';
 import { coldStoreCosts, type CostStep } from './coldStoreCosts.ts';
 import { followBackfill } from './followBackfill.ts';
 import { componentCpu, cpuBetween } from './processUsage.ts';
-import { freshnessRounds, prepare, quietWindows, trafficOf, type BackfillResult, type CeilingResult, type StageOptions } from './stage.ts';
+import {
+  freshnessRounds,
+  prepare,
+  quietWindows,
+  trafficOf,
+  type BackfillResult,
+  type CeilingResult,
+  type StageOptions,
+} from './stage.ts';
 import { openTicketIds } from './ticketData.ts';
 import { UpdateStream } from './updateStream.ts';
 
@@ -22,7 +30,9 @@ export async function ceilingStage(stack: IsolatedStack, o: StageOptions): Promi
       const ids = await coldSample(stores, o.coldAfterMs, sample);
       result.coldStore.push(await coldStoreCeiling(stores, ids));
       result.delete.push(await deleteCeiling(stores, ids));
-      o.log(`ceilings run ${i + 1}: cold store ${result.coldStore[i]?.perSecond.toFixed(0)}/s, delete ${result.delete[i]?.perSecond.toFixed(0)}/s`);
+      o.log(
+        `ceilings run ${i + 1}: cold store ${result.coldStore[i]?.perSecond.toFixed(0)}/s, delete ${result.delete[i]?.perSecond.toFixed(0)}/s`,
+      );
     }
     return result;
   } finally {
@@ -51,7 +61,9 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
     const { progress, left } = await follow;
     const to = stream.now();
     const cpuByComponent = cpuBetween(before, componentCpu(stack.settings.dir, new Map()));
-    o.log(`copier: ${pass.deleted} moved in ${seconds.toFixed(1)} s (${(pass.deleted / seconds).toFixed(0)}/s); ${pass.changed} changed before delete`);
+    o.log(
+      `copier: ${pass.deleted} moved in ${seconds.toFixed(1)} s (${(pass.deleted / seconds).toFixed(0)}/s); ${pass.changed} changed before delete`,
+    );
     progress.push({ atMs: seconds * 1000, done: pass.deleted });
 
     // Freshness: the job runs every interval, as cron would start it.
@@ -80,7 +92,10 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
       ...trafficOf(stream, quiet, from, to, errorsBefore),
       cpuByComponent,
       freshness,
-      notes: [`scheduled every ${o.copierIntervalSeconds} s for freshness; ${o.copierBatch} rows per batch`, 'Debezium connector paused (the job needs no CDC)'],
+      notes: [
+        `scheduled every ${o.copierIntervalSeconds} s for freshness; ${o.copierBatch} rows per batch`,
+        'Debezium connector paused (the job needs no CDC)',
+      ],
     };
   } finally {
     await stream.stop();
@@ -92,7 +107,12 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
 export async function costStage(stack: IsolatedStack, o: StageOptions): Promise<CostStep[]> {
   o.log('starting a wiped stack');
   const env = await stack.fresh();
-  const stores = await openBenchStores({ databaseUrl: env.MIGRATIONS_DATABASE_URL, mongodbUrl: env.MONGODB_URL, coldAfterMs: o.coldAfterMs, poolSize: 2 });
+  const stores = await openBenchStores({
+    databaseUrl: env.MIGRATIONS_DATABASE_URL,
+    mongodbUrl: env.MONGODB_URL,
+    coldAfterMs: o.coldAfterMs,
+    poolSize: 2,
+  });
   try {
     await stores.cold.ensureIndexes();
     return await coldStoreCosts(stores, { steps: 2, perStep: 35_000, samples: o.repeats, log: (m) => o.log(m) });

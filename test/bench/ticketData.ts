@@ -49,7 +49,12 @@ export interface GeneratedTickets {
  * half cold age (closed, not cold during a run), 20 open. Bodies of 300 B to 20 KB, skewed toward the small end
  * (cube of a uniform draw on a log scale: median about 1.3 KB), in Chinese, English and emoji.
  */
-export async function generateTickets(db: pg.Pool, count: number, coldAfterMs: number, log: (m: string) => void): Promise<GeneratedTickets> {
+export async function generateTickets(
+  db: pg.Pool,
+  count: number,
+  coldAfterMs: number,
+  log: (m: string) => void,
+): Promise<GeneratedTickets> {
   const began = Date.now();
   await db.query(EXTRA_COLUMNS_SQL);
   await db.query('TRUNCATE public.tickets RESTART IDENTITY');
@@ -127,6 +132,9 @@ export async function coldLeft(db: pg.Pool, coldAfterMs: number): Promise<number
 
 /** Ids of open tickets, the targets of the live update stream. */
 export async function openTicketIds(db: pg.Pool, limit = 50_000): Promise<string[]> {
-  const { rows } = await db.query<{ id: string }>(`SELECT id::text FROM public.tickets WHERE status <> 'closed' ORDER BY id LIMIT $1`, [limit]);
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id::text FROM public.tickets WHERE status <> 'closed' ORDER BY id LIMIT $1`,
+    [limit],
+  );
   return rows.map((r) => r.id);
 }

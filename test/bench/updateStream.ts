@@ -67,7 +67,11 @@ export class UpdateStream {
   private issue(atMs: number, n: number): void {
     const id = this.openIds[(n * 7919) % this.openIds.length] as string;
     const p = this.pool
-      .query('UPDATE public.tickets SET last_operated_at = now(), last_operator_id = $2, priority = $3 WHERE id = $1', [id, n % 2000, 1 + (n % 4)])
+      .query('UPDATE public.tickets SET last_operated_at = now(), last_operator_id = $2, priority = $3 WHERE id = $1', [
+        id,
+        n % 2000,
+        1 + (n % 4),
+      ])
       .then(
         () => {
           this.samples.push({ atMs, latencyMs: this.now() - atMs });

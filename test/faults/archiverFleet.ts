@@ -38,7 +38,7 @@ export class ArchiverFleet {
   /** Waits until the instance is inside a move (tickets in flight), then kills it with SIGKILL and starts a replacement. */
   async kill9MidMove(a: ArchiverProcess, timeoutMs = 60_000): Promise<{ inFlight: number }> {
     let inFlight = 0;
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && inFlight === 0; ) {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && inFlight === 0;) {
       inFlight = await a.metric('ticket_archiver_moves_in_flight').catch(() => 0);
       if (inFlight === 0) await sleep(20);
     }
@@ -95,7 +95,9 @@ export class ArchiverFleet {
       for (const a of [...this.members]) {
         if (a.proc.exitCode === null || this.stopping.has(a)) continue;
         this.crashes++;
-        this.log(`${a.name} exited on its own with ${a.proc.exitCode}; starting it again:\n${a.lines.slice(-8).join('\n')}`);
+        this.log(
+          `${a.name} exited on its own with ${a.proc.exitCode}; starting it again:\n${a.lines.slice(-8).join('\n')}`,
+        );
         this.members = this.members.filter((m) => m !== a);
         this.start();
       }

@@ -49,7 +49,8 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
 
   const verify = await runCli(['verify', '--json'], cliEnv, 600_000);
   const report = JSON.parse(verify.stdout.trim().split('\n').pop() ?? '{}') as Partial<Conclusion['report']>;
-  if (report.violationCount === undefined) throw new Error(`verify printed no report (exit ${verify.code}): ${verify.stderr}`);
+  if (report.violationCount === undefined)
+    throw new Error(`verify printed no report (exit ${verify.code}): ${verify.stderr}`);
   const created = c.checks.created;
   const tiers = await checkTiers(c.stores.db, c.stores.cold, {
     ...c.checks,
@@ -68,7 +69,10 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
     stuck: stuck.filter((s) => !s.escalated).length,
     escalated: stuck.filter((s) => s.escalated).length,
     violations: report.violationCount + tierViolationCount(tiers),
-    retried: c.fleet.count('transient failure; retrying') + c.fleet.count('timer tick failed; retrying at the next tick') + (pass.counts?.stuckRetried ?? 0),
+    retried:
+      c.fleet.count('transient failure; retrying') +
+      c.fleet.count('timer tick failed; retrying at the next tick') +
+      (pass.counts?.stuckRetried ?? 0),
   };
 }
 
@@ -93,7 +97,13 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet) {
       notColdWhenDeleted: c.tiers.notColdWhenDeleted.length,
       missingAddedColumn: c.tiers.missingAddedColumn.length,
     },
-    violatingIds: [...Object.values(c.report.violations ?? {}).flat(), ...c.tiers.lost, ...c.tiers.notAsLoaded, ...c.tiers.notColdWhenDeleted, ...c.tiers.missingAddedColumn].slice(0, 20),
+    violatingIds: [
+      ...Object.values(c.report.violations ?? {}).flat(),
+      ...c.tiers.lost,
+      ...c.tiers.notAsLoaded,
+      ...c.tiers.notColdWhenDeleted,
+      ...c.tiers.missingAddedColumn,
+    ].slice(0, 20),
   };
 }
 
@@ -115,7 +125,14 @@ export async function insertCanary(stores: Stores, coldAfterSeconds: number): Pr
  * Settled: a canary inserted after the fault is archived, the group has consumed everything, and no hot ticket is overdue (cold for longer than the freshness slack)
  * unless its deletion is recorded as stuck (the reconciler's job). Returns when, or undefined on timeout.
  */
-export async function settle(stores: Stores, env: StackEnv, groupId: string, coldAfterMs: number, timeoutMs: number, canary: string): Promise<number | undefined> {
+export async function settle(
+  stores: Stores,
+  env: StackEnv,
+  groupId: string,
+  coldAfterMs: number,
+  timeoutMs: number,
+  canary: string,
+): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const canaryArchived = await stores.db
@@ -130,7 +147,12 @@ export async function settle(stores: Stores, env: StackEnv, groupId: string, col
 }
 
 /** Waits until no hot ticket (in `range`, if given) is overdue, except stuck deletions. Returns when, or undefined. */
-export async function waitUntilNoneOverdue(stores: Stores, coldAfterMs: number, timeoutMs: number, range?: [bigint, bigint]): Promise<number | undefined> {
+export async function waitUntilNoneOverdue(
+  stores: Stores,
+  coldAfterMs: number,
+  timeoutMs: number,
+  range?: [bigint, bigint],
+): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const stuckIds = (await stores.cold.listStuck({}).catch(() => undefined))?.map((s) => s._id.toString());
@@ -141,7 +163,12 @@ export async function waitUntilNoneOverdue(stores: Stores, coldAfterMs: number, 
           `SELECT count(*)::text AS n FROM public.tickets
             WHERE status = 'closed' AND last_operated_at < now() - ($1::bigint * interval '1 millisecond')
               AND NOT (id = ANY($2::bigint[])) AND id BETWEEN $3 AND $4`,
-          [coldAfterMs + OVERDUE_SLACK_MS, stuckIds, (range?.[0] ?? 0n).toString(), (range?.[1] ?? 2n ** 63n - 1n).toString()],
+          [
+            coldAfterMs + OVERDUE_SLACK_MS,
+            stuckIds,
+            (range?.[0] ?? 0n).toString(),
+            (range?.[1] ?? 2n ** 63n - 1n).toString(),
+          ],
         )
         .catch(() => undefined));
     if (overdue?.rows[0]?.n === '0') return Date.now();

@@ -42,7 +42,11 @@ export async function strike(ctx: StrikeContext, kinds: FaultKind[]): Promise<st
     return down.map(([component, ms]) => `${component} down ${ms / 1000} s`);
   };
   const results = await Promise.allSettled([outage(), ...others.map(async (k) => [await act(ctx, k)])]);
-  return results.flatMap((r, i) => (r.status === 'fulfilled' ? r.value : [`${i === 0 ? 'outage' : others[i - 1]} failed to inject: ${(r.reason as Error).message}`]));
+  return results.flatMap((r, i) =>
+    r.status === 'fulfilled'
+      ? r.value
+      : [`${i === 0 ? 'outage' : others[i - 1]} failed to inject: ${(r.reason as Error).message}`],
+  );
 }
 
 async function act(ctx: StrikeContext, kind: FaultKind): Promise<string> {
@@ -78,7 +82,9 @@ async function act(ctx: StrikeContext, kind: FaultKind): Promise<string> {
       const name = `priority_${ctx.addedColumns.length + 1}`;
       for (let attempt = 1; ; attempt++) {
         try {
-          await ctx.superuser.query(`SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN ${name} text NOT NULL DEFAULT 'normal'`);
+          await ctx.superuser.query(
+            `SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN ${name} text NOT NULL DEFAULT 'normal'`,
+          );
           ctx.addedColumns.push({ name, value: 'normal', since: new Date() });
           return `column ${name} added (attempt ${attempt})`;
         } catch (err) {

@@ -35,7 +35,11 @@ describe('fault suite, short form', () => {
         log,
       });
       results.push(result);
-      assert.equal(result.violations, 0, `violations: ${JSON.stringify(result.violationsByCheck)} ids ${result.violatingIds.join(', ')}`);
+      assert.equal(
+        result.violations,
+        0,
+        `violations: ${JSON.stringify(result.violationsByCheck)} ids ${result.violatingIds.join(', ')}`,
+      );
       assert.notEqual(result.settleSeconds, null, 'the system did not settle after the fault');
       assert.ok(result.moved >= 4000, `only ${result.moved} tickets archived`);
       assert.equal(result.escalated, 0, 'a transient fault must not leave escalated deletions');

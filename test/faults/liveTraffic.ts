@@ -66,7 +66,9 @@ export class LiveTraffic {
     while (this.running) {
       // The mover deletes ids roughly in order within each snapshot chunk: the largest archived id is the front.
       const r = await this.db
-        .query<{ id: string | null }>(`SELECT max(ticket_id)::text AS id FROM public.ticket_archiver_ledger WHERE state = 'archived'`)
+        .query<{ id: string | null }>(
+          `SELECT max(ticket_id)::text AS id FROM public.ticket_archiver_ledger WHERE state = 'archived'`,
+        )
         .catch(() => undefined);
       const front = r?.rows[0]?.id;
       if (front) this.front = Math.max(0, lowerBound(this.coldIds, BigInt(front)));
@@ -103,7 +105,10 @@ export class LiveTraffic {
   private async run(op: Op, id: string | undefined): Promise<void> {
     if (op !== 'insert' && id === undefined) return;
     try {
-      const res = await this.db.query<{ id: string }>(SQL[op], op === 'insert' ? [Math.random() < 0.3, this.coldAfterSeconds] : [id]);
+      const res = await this.db.query<{ id: string }>(
+        SQL[op],
+        op === 'insert' ? [Math.random() < 0.3, this.coldAfterSeconds] : [id],
+      );
       const changed = res.rows[0]?.id;
       if (changed === undefined) return;
       this.counts[op]++;

@@ -21,14 +21,22 @@ const program = new Command()
   .option('--tickets <n>', 'tickets loaded before each scenario', positive, 100_000)
   .option('--scenarios <names>', `comma-separated subset of: ${scenarios.map((s) => s.name).join(', ')}`)
   .option('--traffic <n>', 'business updates per second during the backfill', positive, 100)
-  .option('--cold-after <seconds>', 'COLD_AFTER of the run; tickets closed by the traffic turn cold after it', positive, 120)
+  .option(
+    '--cold-after <seconds>',
+    'COLD_AFTER of the run; tickets closed by the traffic turn cold after it',
+    positive,
+    120,
+  )
   .option('--settle-timeout <seconds>', 'how long a scenario may take to settle after its fault', positive, 900)
   .option('--random <duration>', 'instead of the scenarios: the faults at random for this long (e.g. 60m)')
   .option('--seed <n>', 'seed of the random schedule (default: drawn and printed)', positive)
   .option('--mean-gap <duration>', 'mean time between random strikes', '3m')
   .option('--wave-tickets <n>', 'tickets loaded by each wave of new work during a random run', positive, 10_000)
   .option('--wave-every <duration>', 'time between waves of new work during a random run', '5m')
-  .option('--out <file>', 'results JSON (a Markdown table is written beside it); default test/faults/results.json for a full run')
+  .option(
+    '--out <file>',
+    'results JSON (a Markdown table is written beside it); default test/faults/results.json for a full run',
+  )
   .parse();
 
 const opts = program.opts<{
@@ -59,7 +67,14 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const full = chosen.length === scenarios.length;
-const out = opts.out ?? join(projectRoot, 'test', 'faults', opts.random ? 'random-results.json' : full ? 'results.json' : 'results-partial.json');
+const out =
+  opts.out ??
+  join(
+    projectRoot,
+    'test',
+    'faults',
+    opts.random ? 'random-results.json' : full ? 'results.json' : 'results-partial.json',
+  );
 const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
 const stack = new FaultStack((m) => log(`[stack] ${m}`));
@@ -96,7 +111,17 @@ try {
     results.push(result);
     failed ||= result.violations > 0 || result.settleSeconds === null;
     writeResults(results, out, out.replace(/\.json$/, '.md'), command);
-    appendFileSync(out.replace(/\.json$/, '.md'), ['## Strikes', '', ...result.strikes.map((s) => `- ${s.atSeconds} s (planned ${s.plannedSeconds} s): ${s.kinds.join(' + ')}: ${s.notes.join('; ')}`), ''].join('\n'));
+    appendFileSync(
+      out.replace(/\.json$/, '.md'),
+      [
+        '## Strikes',
+        '',
+        ...result.strikes.map(
+          (s) => `- ${s.atSeconds} s (planned ${s.plannedSeconds} s): ${s.kinds.join(' + ')}: ${s.notes.join('; ')}`,
+        ),
+        '',
+      ].join('\n'),
+    );
   }
   for (const name of opts.random ? [] : chosen) {
     const scenario = scenarios.find((s) => s.name === name);

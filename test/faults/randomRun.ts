@@ -37,9 +37,20 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
   const { env, stores, superuser, groupId, fleet, traffic } = run;
   try {
     const batches: LoadedTickets[] = [run.loaded];
-    const ctx: StrikeContext = { stack, env, groupId, fleet, traffic, superuser, addedColumns: [], random: seededRandom(o.seed ^ 0x5bd1e995) };
+    const ctx: StrikeContext = {
+      stack,
+      env,
+      groupId,
+      fleet,
+      traffic,
+      superuser,
+      addedColumns: [],
+      random: seededRandom(o.seed ^ 0x5bd1e995),
+    };
     const schedule = randomSchedule(o.seed, o.durationMs, o.meanGapMs);
-    log(`seed ${o.seed}: ${schedule.length} strikes over ${o.durationMs / 60_000} min: ${schedule.map((s) => `${Math.round(s.atMs / 1000)}s ${s.kinds.join('+')}`).join(', ')}`);
+    log(
+      `seed ${o.seed}: ${schedule.length} strikes over ${o.durationMs / 60_000} min: ${schedule.map((s) => `${Math.round(s.atMs / 1000)}s ${s.kinds.join('+')}`).join(', ')}`,
+    );
     const start = Date.now();
     let running = true;
     const waves = (async () => {
@@ -47,7 +58,9 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
         while (running && Date.now() < next) await sleep(500);
         if (!running) return;
         // One chunk, one transaction: a wave is loaded whole or not at all (a database outage skips it).
-        const wave = await loadTickets(stores.db, stores.textDb, o.waveTickets, o.coldAfterSeconds).catch((err: unknown) => void log(`wave skipped: ${errorMessage(err)}`));
+        const wave = await loadTickets(stores.db, stores.textDb, o.waveTickets, o.coldAfterSeconds).catch(
+          (err: unknown) => void log(`wave skipped: ${errorMessage(err)}`),
+        );
         if (wave) {
           batches.push(wave);
           log(`wave ${batches.length - 1}: ${wave.total} tickets, ${wave.coldIds.length} cold`);
@@ -84,18 +97,26 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
       checks: {
         created: new Set([...batches.flatMap((b) => idRange(b)), ...traffic.inserted]),
         // Each wave's rows were hashed over the columns the table had when it was loaded.
-        untouched: new Map(batches.flatMap((b) => [...b.hashes].filter(([id]) => !touched.has(id)).map(([id, hash]) => [id, { hash, columns: b.columns }]))),
+        untouched: new Map(
+          batches.flatMap((b) =>
+            [...b.hashes].filter(([id]) => !touched.has(id)).map(([id, hash]) => [id, { hash, columns: b.columns }]),
+          ),
+        ),
         addedColumns: ctx.addedColumns,
       },
       log,
     });
-    const faultsByKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, strikes.filter((s) => s.kinds.includes(k)).length])) as Record<FaultKind, number>;
+    const faultsByKind = Object.fromEntries(
+      FAULT_KINDS.map((k) => [k, strikes.filter((s) => s.kinds.includes(k)).length]),
+    ) as Record<FaultKind, number>;
     const result: RandomFaultResult = {
       scenario: `random (seed ${o.seed})`,
       tickets: batches.reduce((n, b) => n + b.total, 0) + traffic.inserted.length,
       ...conclusionFields(end, fleet),
       title: `the nine faults at random for ${o.durationMs / 60_000} min, alone and together, under traffic and waves of new work`,
-      fault: `${strikes.length} strikes: ${Object.entries(faultsByKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+      fault: `${strikes.length} strikes: ${Object.entries(faultsByKind)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
       traffic: { ...traffic.counts },
       runSeconds: Math.round((Date.now() - began) / 1000),
       date: new Date().toISOString(),

@@ -36,7 +36,7 @@ export function randomSchedule(seed: number, durationMs: number, meanGapMs: numb
   const random = seededRandom(seed);
   const strikes: Strike[] = [];
   let bag: FaultKind[] = [];
-  for (let at = minGapMs; ; ) {
+  for (let at = minGapMs; ;) {
     at += Math.max(minGapMs, -Math.log(1 - random()) * meanGapMs);
     if (at >= durationMs) return strikes;
     const r = random();

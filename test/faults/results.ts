@@ -51,7 +51,13 @@ const COLUMNS: Array<[string, (r: FaultResult) => string]> = [
 export function formatTable(results: FaultResult[]): string {
   const rows = [COLUMNS.map(([h]) => h), ...results.map((r) => COLUMNS.map(([, f]) => f(r)))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number)))
+        .join('  '),
+    )
+    .join('\n');
 }
 
 export function formatMarkdown(results: FaultResult[], command: string): string {
@@ -68,11 +74,24 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     '',
     '## What each scenario did',
     '',
-    ...results.map((r) => `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; move outcomes: ${Object.entries(r.moveOutcomes).map(([k, v]) => `${k} ${v}`).join(', ')}${r.recopiedAfterSchemaChange ? `; moves copied again after the schema change: ${r.recopiedAfterSchemaChange}` : ''}; traffic: ${Object.entries(r.traffic).map(([k, v]) => `${k} ${v}`).join(', ')}; whole run ${r.runSeconds} s.`),
+    ...results.map(
+      (r) =>
+        `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; move outcomes: ${Object.entries(
+          r.moveOutcomes,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(
+            ', ',
+          )}${r.recopiedAfterSchemaChange ? `; moves copied again after the schema change: ${r.recopiedAfterSchemaChange}` : ''}; traffic: ${Object.entries(
+          r.traffic,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}; whole run ${r.runSeconds} s.`,
+    ),
     '',
     'Columns: *tickets* created (loaded plus inserted by the traffic); *moved* archived at the end; *retried* transient',
     'failures retried by the archivers plus stuck deletions retried by the reconciler; *stuck* and *escalated* open stuck',
-    'deletions after the reconciler pass; *violations* found by `ticket-archiver verify` plus the suite\'s own checks',
+    "deletions after the reconciler pass; *violations* found by `ticket-archiver verify` plus the suite's own checks",
     '(every created ticket in a tier, untouched archives equal to the loaded row, only cold rows deleted, added columns',
     'carried); *settle s* from the end of the fault until the group has no lag and no hot ticket is overdue.',
     '',

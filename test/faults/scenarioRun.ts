@@ -50,21 +50,38 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       log,
       notes: [],
       progress: (fraction) =>
-        reach(`${fraction * 100}% of the loaded cold tickets archived`, archivedLoaded, Math.floor(loaded.coldIds.length * fraction), o.settleTimeoutSeconds),
+        reach(
+          `${fraction * 100}% of the loaded cold tickets archived`,
+          archivedLoaded,
+          Math.floor(loaded.coldIds.length * fraction),
+          o.settleTimeoutSeconds,
+        ),
       snapshotProgress: (fraction) =>
-        reach(`${fraction * 100}% of the table read by the snapshot`, () => topicSize(env), topicAtStart + Math.floor(loaded.total * fraction), o.settleTimeoutSeconds),
+        reach(
+          `${fraction * 100}% of the table read by the snapshot`,
+          () => topicSize(env),
+          topicAtStart + Math.floor(loaded.total * fraction),
+          o.settleTimeoutSeconds,
+        ),
     };
     await scenario.inject(ctx);
     const faultEnded = Date.now();
     log(`fault over: ${ctx.notes.join('; ')}`);
 
     // Traffic goes on until the backfill is through the loaded tickets (none of them overdue), then stops.
-    const through = await waitUntilNoneOverdue(stores, coldAfterMs, o.settleTimeoutSeconds * 1000, [loaded.firstId, loaded.lastId]);
+    const through = await waitUntilNoneOverdue(stores, coldAfterMs, o.settleTimeoutSeconds * 1000, [
+      loaded.firstId,
+      loaded.lastId,
+    ]);
     if (through === undefined) log('backfill did NOT get through the loaded tickets');
     await traffic.stop();
     log(`traffic stopped: ${JSON.stringify(traffic.counts)}`);
 
-    const untouched = new Map([...loaded.hashes].filter(([id]) => !traffic?.touched.has(id)).map(([id, hash]) => [id, { hash, columns: loaded.columns }]));
+    const untouched = new Map(
+      [...loaded.hashes]
+        .filter(([id]) => !traffic?.touched.has(id))
+        .map(([id, hash]) => [id, { hash, columns: loaded.columns }]),
+    );
     const created = (function* () {
       for (let id = loaded.firstId; id <= loaded.lastId; id++) yield id.toString();
       yield* traffic?.inserted ?? [];
@@ -113,7 +130,12 @@ export interface FaultRun {
 
 /** A wiped stack and a loaded table; two archivers of a new group that starts after the loaded tickets' inserts; the
  * backfill signalled (an incremental snapshot); live traffic running. */
-export async function beginFaultRun(stack: FaultStack, o: RunOptions, group: string, log: (m: string) => void): Promise<FaultRun> {
+export async function beginFaultRun(
+  stack: FaultStack,
+  o: RunOptions,
+  group: string,
+  log: (m: string) => void,
+): Promise<FaultRun> {
   log('starting a wiped stack');
   const env = await stack.fresh();
   const stores = await openStores(env);
@@ -129,11 +151,17 @@ export async function beginFaultRun(stack: FaultStack, o: RunOptions, group: str
   };
   try {
     const loaded = await loadTickets(stores.db, stores.textDb, o.tickets, o.coldAfterSeconds);
-    log(`loaded ${loaded.total} tickets: ${loaded.coldIds.length} cold, ${loaded.dueSoonIds.length} turning cold during the run, ${loaded.openIds.length} open`);
+    log(
+      `loaded ${loaded.total} tickets: ${loaded.coldIds.length} cold, ${loaded.dueSoonIds.length} turning cold during the run, ${loaded.openIds.length} open`,
+    );
     // The archivers learn of the loaded tickets from the backfill alone: their group starts after the insert events.
     await topicSettled(env);
     const groupId = await groupAtEnd(env, group);
-    fleet = new ArchiverFleet(env, { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: `${o.coldAfterSeconds}s`, LOG_LEVEL: 'info' }, log);
+    fleet = new ArchiverFleet(
+      env,
+      { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: `${o.coldAfterSeconds}s`, LOG_LEVEL: 'info' },
+      log,
+    );
     await fleet.startReady(2);
     const topicAtStart = await topicSize(env);
     await signalBackfill(env);
@@ -159,7 +187,11 @@ async function reach(what: string, read: () => Promise<number>, target: number, 
 
 /** Messages ever written to the tickets topic (the sum of its partitions' end offsets). */
 async function topicSize(env: StackEnv): Promise<number> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'faults-progress', quiet: true }).admin();
+  const admin = createKafka({
+    brokers: env.KAFKA_BROKERS.split(','),
+    clientId: 'faults-progress',
+    quiet: true,
+  }).admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((sum, p) => sum + Number(p.high), 0);

@@ -31,7 +31,8 @@ export interface Scenario {
   name: string;
   title: string;
   /** The component it breaks (the short form picks one scenario per component). */
-  component: 'archiver' | 'kafka-connect' | 'kafka' | 'postgres' | 'cold-store' | 'consumer group' | 'schema' | 'traffic';
+  component:
+    'archiver' | 'kafka-connect' | 'kafka' | 'postgres' | 'cold-store' | 'consumer group' | 'schema' | 'traffic';
   inject(ctx: FaultContext): Promise<void>;
 }
 
@@ -59,7 +60,9 @@ export const scenarios: Scenario[] = [
       // While Debezium is still reading the table (an incremental snapshot in chunks), not after it has finished.
       await ctx.snapshotProgress(0.3);
       await ctx.stack.restart('kafka-connect');
-      ctx.notes.push('Kafka Connect stopped and started when 30% of the table had been read by the incremental snapshot');
+      ctx.notes.push(
+        'Kafka Connect stopped and started when 30% of the table had been read by the incremental snapshot',
+      );
     },
   },
   {
@@ -78,7 +81,8 @@ export const scenarios: Scenario[] = [
     name: 'stop-cold-store',
     title: 'stop the cold store for 30 s',
     component: 'cold-store',
-    inject: (ctx) => restartAt(ctx, 0.3, 'cold-store', 30_000, `cold store (${ctx.stack.coldStoreKind}) stopped at 30% for 30 s`),
+    inject: (ctx) =>
+      restartAt(ctx, 0.3, 'cold-store', 30_000, `cold store (${ctx.stack.coldStoreKind}) stopped at 30% for 30 s`),
   },
   {
     name: 'rebalance-storm',
@@ -117,7 +121,9 @@ export const scenarios: Scenario[] = [
       // As a careful operator runs DDL on a busy table: a short lock_timeout, retried, so it never queues traffic.
       for (let attempt = 1; ; attempt++) {
         try {
-          await ctx.superuser.query(`SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal'`);
+          await ctx.superuser.query(
+            `SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal'`,
+          );
           ctx.addedColumn = { name: 'priority', value: 'normal', since: new Date() };
           ctx.notes.push(`priority column added at 40% (attempt ${attempt})`);
           return;
@@ -143,7 +149,13 @@ export const scenarios: Scenario[] = [
 ];
 
 /** Once `fraction` of the backfill is archived, stops `component`, keeps it down for `downMs`, and starts it again. */
-async function restartAt(ctx: FaultContext, fraction: number, component: Component, downMs: number, note: string): Promise<void> {
+async function restartAt(
+  ctx: FaultContext,
+  fraction: number,
+  component: Component,
+  downMs: number,
+  note: string,
+): Promise<void> {
   await ctx.progress(fraction);
   await ctx.stack.restart(component, downMs);
   ctx.notes.push(note);

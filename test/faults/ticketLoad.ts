@@ -24,7 +24,12 @@ export interface LoadedTickets {
  * operated hours to months before the cold age), 3 closed and due 60 to 240 s after the load, 9 open. Bodies mix
  * Chinese, English and emoji from tens of bytes to a few KB.
  */
-export async function loadTickets(db: pg.Pool, textDb: pg.Pool, count: number, coldAfterSeconds: number): Promise<LoadedTickets> {
+export async function loadTickets(
+  db: pg.Pool,
+  textDb: pg.Pool,
+  count: number,
+  coldAfterSeconds: number,
+): Promise<LoadedTickets> {
   const chunk = 10_000;
   let firstId: bigint | undefined;
   let lastId = 0n;
@@ -55,8 +60,20 @@ export async function loadTickets(db: pg.Pool, textDb: pg.Pool, count: number, c
   }
   if (firstId === undefined) throw new Error('no tickets loaded');
 
-  const { rows } = await textDb.query<RowText>('SELECT * FROM public.tickets WHERE id BETWEEN $1 AND $2', [firstId.toString(), lastId.toString()]);
-  const loaded: LoadedTickets = { firstId, lastId, total: rows.length, coldIds: [], dueSoonIds: [], openIds: [], hashes: new Map(), columns: [] };
+  const { rows } = await textDb.query<RowText>('SELECT * FROM public.tickets WHERE id BETWEEN $1 AND $2', [
+    firstId.toString(),
+    lastId.toString(),
+  ]);
+  const loaded: LoadedTickets = {
+    firstId,
+    lastId,
+    total: rows.length,
+    coldIds: [],
+    dueSoonIds: [],
+    openIds: [],
+    hashes: new Map(),
+    columns: [],
+  };
   const coldBefore = Date.now() - coldAfterSeconds * 1000;
   for (const row of rows) {
     const id = row.id as string;

@@ -36,18 +36,31 @@ function pick(row: RowText, columns: string[]): RowText {
 }
 
 export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: TierCheckInput): Promise<TierCheckReport> {
-  const hot = new Set((await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets')).rows.map((r) => r.id));
-  const deletedAt = new Map(
-    (await db.query<{ id: string; at: Date }>(`SELECT ticket_id::text AS id, at FROM public.ticket_archiver_ledger WHERE state = 'archived'`)).rows.map((r) => [
-      r.id,
-      r.at,
-    ]),
+  const hot = new Set(
+    (await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets')).rows.map((r) => r.id),
   );
-  const report: TierCheckReport = { hot: hot.size, archived: 0, lost: [], notAsLoaded: [], notColdWhenDeleted: [], missingAddedColumn: [] };
+  const deletedAt = new Map(
+    (
+      await db.query<{ id: string; at: Date }>(
+        `SELECT ticket_id::text AS id, at FROM public.ticket_archiver_ledger WHERE state = 'archived'`,
+      )
+    ).rows.map((r) => [r.id, r.at]),
+  );
+  const report: TierCheckReport = {
+    hot: hot.size,
+    archived: 0,
+    lost: [],
+    notAsLoaded: [],
+    notColdWhenDeleted: [],
+    missingAddedColumn: [],
+  };
   const archived = new Set<string>();
-  const committed = new Set((await cold.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id));
+  const committed = new Set(
+    (await cold.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id),
+  );
   for await (const doc of cold.tickets.find({}) as AsyncIterable<StoredColdDocument>) {
-    if (!doc.archive || !isArchive(doc.archive, committed.has(doc.archive.move ?? '') ? 'committed' : undefined)) continue;
+    if (!doc.archive || !isArchive(doc.archive, committed.has(doc.archive.move ?? '') ? 'committed' : undefined))
+      continue;
     const id = doc._id.toString();
     archived.add(id);
     const row = doc.row;
@@ -55,8 +68,10 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
     if (loaded !== undefined && contentHash(pick(row, loaded.columns)) !== loaded.hash) report.notAsLoaded.push(id);
     const at = deletedAt.get(id);
     const lastOperated = pgTimestampToDate(row.last_operated_at)?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime())) report.notColdWhenDeleted.push(id);
-    if (input.addedColumns.some((c) => at !== undefined && at > c.since && row[c.name] !== c.value)) report.missingAddedColumn.push(id);
+    if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime()))
+      report.notColdWhenDeleted.push(id);
+    if (input.addedColumns.some((c) => at !== undefined && at > c.since && row[c.name] !== c.value))
+      report.missingAddedColumn.push(id);
   }
   report.archived = archived.size;
   for (const id of input.created) {

@@ -9,11 +9,18 @@ import { createKafka } from '../../services/edges/kafka/client.ts';
 import { ticketPartition } from '../../services/core/ticketPartition.ts';
 import { archiverEnv, groupAtEnd, runCli, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
-import { archivedCount, coldDocs, hotIds, insertTickets, rowsAsText, testCustomer, type TicketSpec } from '../support/tickets.ts';
+import {
+  archivedCount,
+  coldDocs,
+  hotIds,
+  insertTickets,
+  rowsAsText,
+  testCustomer,
+  type TicketSpec,
+} from '../support/tickets.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
 const h = archiverHarness();
-
 
 const HOUR = 3600;
 
@@ -40,8 +47,16 @@ describe('archiver', () => {
     const before = await rowsAsText(h.stores.textDb, ids);
 
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
-    await waitFor('every cold ticket gone from hot', async () => (await hotIds(h.stores.db, coldIds)).size === 0, 120_000);
-    await waitFor('every copy marked archived', async () => (await archivedCount(h.stores.cold, customer)) === coldIds.length, 30_000);
+    await waitFor(
+      'every cold ticket gone from hot',
+      async () => (await hotIds(h.stores.db, coldIds)).size === 0,
+      120_000,
+    );
+    await waitFor(
+      'every copy marked archived',
+      async () => (await archivedCount(h.stores.cold, customer)) === coldIds.length,
+      30_000,
+    );
 
     assert.deepEqual([...(await hotIds(h.stores.db, hotOnes))].sort(), [...hotOnes].sort(), 'hot tickets untouched');
     const hotAfter = await rowsAsText(h.stores.textDb, hotOnes);
@@ -59,7 +74,10 @@ describe('archiver', () => {
       assert.deepEqual(await h.stores.cold.archives([doc]), [doc], `ticket ${id}: an archive`);
       assert.deepEqual(Object.keys(doc.archive.columns).sort(), Object.keys(source ?? {}).sort());
     }
-    const ledger = await h.stores.db.query<{ n: string }>(`SELECT count(*) AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'`, [coldIds]);
+    const ledger = await h.stores.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'`,
+      [coldIds],
+    );
     assert.equal(Number(ledger.rows[0]?.n), coldIds.length);
     assert.equal(await a.metric('ticket_archiver_moves_total', { outcome: 'archived' }), coldIds.length);
     assert.equal(await a.stop(), 0, 'clean exit on SIGTERM');
@@ -71,14 +89,27 @@ describe('archiver', () => {
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
     const dlq = await readTopicFromNow(h.env.KAFKA_BROKERS, dlqTopic);
     try {
-      const producer = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-bad-producer', quiet: true }).producer();
+      const producer = createKafka({
+        brokers: h.env.KAFKA_BROKERS.split(','),
+        clientId: 'test-bad-producer',
+        quiet: true,
+      }).producer();
       await producer.connect();
-      const [sent] = await producer.send({ topic: h.env.TICKETS_TOPIC, acks: -1, messages: [{ partition: 0, key: '{"id":987654321}', value: 'this is not a change event {' }] });
+      const [sent] = await producer.send({
+        topic: h.env.TICKETS_TOPIC,
+        acks: -1,
+        messages: [{ partition: 0, key: '{"id":987654321}', value: 'this is not a change event {' }],
+      });
       await producer.disconnect();
       // Tickets after it, some of them on the same partition.
       const ids: string[] = [];
       while (ids.filter((id) => ticketPartition(id, 6) === 0).length < 3) {
-        ids.push(...(await insertTickets(h.stores.db, Array.from({ length: 10 }, () => ({ status: 'closed' as const, ageSeconds: 5 * HOUR })))));
+        ids.push(
+          ...(await insertTickets(
+            h.stores.db,
+            Array.from({ length: 10 }, () => ({ status: 'closed' as const, ageSeconds: 5 * HOUR })),
+          )),
+        );
       }
       await dlq.waitFor((m) => m.some((x) => x.key?.toString() === '{"id":987654321}'), 60_000, 'the dead letter');
       const letter = dlq.messages.find((x) => x.key?.toString() === '{"id":987654321}');
@@ -89,7 +120,11 @@ describe('archiver', () => {
       assert.equal(headers['dlq.origin.partition'], '0');
       assert.equal(headers['dlq.origin.offset'], sent?.baseOffset);
       assert.equal(letter.value?.toString(), 'this is not a change event {');
-      await waitFor('tickets after the bad message archived', async () => (await hotIds(h.stores.db, ids)).size === 0, 60_000);
+      await waitFor(
+        'tickets after the bad message archived',
+        async () => (await hotIds(h.stores.db, ids)).size === 0,
+        60_000,
+      );
       assert.ok((await a.metric('ticket_archiver_dead_lettered_total')) >= 1);
     } finally {
       await dlq.close();
@@ -119,7 +154,13 @@ describe('archiver', () => {
       await session.query('CREATE TEMP TABLE restore_snapshot AS SELECT * FROM public.tickets WHERE id = $1', [id]);
 
       await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
-      await waitFor('archived', async () => (await h.stores.cold.archives(await h.stores.cold.tickets.find({ _id: Long.fromString(id) }).toArray())).length === 1, 60_000);
+      await waitFor(
+        'archived',
+        async () =>
+          (await h.stores.cold.archives(await h.stores.cold.tickets.find({ _id: Long.fromString(id) }).toArray()))
+            .length === 1,
+        60_000,
+      );
       assert.equal((await hotIds(h.stores.db, [id])).size, 0);
 
       const res = await runCli(['restore', id, '--hold', '1h'], archiverEnv(h.env));
@@ -134,11 +175,18 @@ describe('archiver', () => {
       );
       assert.equal(diff.rows[0]?.n, '0', 'restored row equals the original in every column');
       assert.equal(diff.rows[0]?.same_text, true, 'and its text form is identical');
-      assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id) }), 0, 'removed from the cold store');
+      assert.equal(
+        await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id) }),
+        0,
+        'removed from the cold store',
+      );
       // The running archiver sees the restored row (cold by the rule) but the hold keeps it hot.
       await new Promise((r) => setTimeout(r, 4000));
       assert.equal((await hotIds(h.stores.db, [id])).size, 1, 'still hot while held');
-      const ledger = await h.stores.db.query<{ state: string }>('SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1', [id]);
+      const ledger = await h.stores.db.query<{ state: string }>(
+        'SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1',
+        [id],
+      );
       assert.equal(ledger.rows[0]?.state, 'restored');
     } finally {
       await session.end();
@@ -162,7 +210,12 @@ describe('archiver', () => {
   });
 });
 
-async function readHeaders(env: StackEnv, topic: string, partition: number, offset: string): Promise<Record<string, string> | undefined> {
+async function readHeaders(
+  env: StackEnv,
+  topic: string,
+  partition: number,
+  offset: string,
+): Promise<Record<string, string> | undefined> {
   const kafka = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-headers', quiet: true });
   const consumer = kafka.consumer({ groupId: `test-headers-${Date.now()}` });
   await consumer.connect();

@@ -43,20 +43,35 @@ describe('backfill', () => {
     await signalBackfill(h.env, `id BETWEEN ${first} AND ${last}`);
 
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h', ARCHIVE_BATCH_SIZE: '1000' });
-    await waitFor('the cold ones gone from hot', async () => {
-      const r = await h.stores.db.query<{ n: string }>(
-        `SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1 AND status = 'closed' AND last_operated_at < now() - interval '1 hour'`,
-        [marker],
-      );
-      return r.rows[0]?.n === '0';
-    }, 600_000, 2000);
+    await waitFor(
+      'the cold ones gone from hot',
+      async () => {
+        const r = await h.stores.db.query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1 AND status = 'closed' AND last_operated_at < now() - interval '1 hour'`,
+          [marker],
+        );
+        return r.rows[0]?.n === '0';
+      },
+      600_000,
+      2000,
+    );
     await waitFor('events consumed', async () => (await groupLag(h.env, groupId)) === 0, 120_000, 1000);
 
-    const hotLeft = await h.stores.db.query<{ n: string }>('SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1', [marker]);
+    const hotLeft = await h.stores.db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM tickets WHERE customer_id = $1',
+      [marker],
+    );
     assert.equal(Number(hotLeft.rows[0]?.n), hotCount, 'every hot ticket is still hot');
     const archived = await archivedCount(h.stores.cold, marker);
     assert.equal(archived, coldCount, 'every cold ticket archived once');
-    assert.equal(await h.stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker) }), archived, 'and no copy that is not an archive');
-    assert.ok((await a.metric('ticket_archiver_events_total', { kind: 'snapshot-read' })) >= 50000, 'learned of them through snapshot reads');
+    assert.equal(
+      await h.stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker) }),
+      archived,
+      'and no copy that is not an archive',
+    );
+    assert.ok(
+      (await a.metric('ticket_archiver_events_total', { kind: 'snapshot-read' })) >= 50000,
+      'learned of them through snapshot reads',
+    );
   });
 });

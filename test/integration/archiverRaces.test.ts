@@ -14,7 +14,6 @@ import { archivedCount, coldDocs, hotIds, insertTickets, testCustomer } from '..
 
 const h = archiverHarness({ COLD_AFTER: '1h' });
 
-
 let raceGroup = '';
 let raceCustomer = 0;
 let raceIds: string[] = [];
@@ -25,7 +24,14 @@ describe('archiver under races', () => {
     // Slowed down so moves and reopens overlap for seconds.
     await h.archiver({ ARCHIVER_GROUP_ID: raceGroup, ARCHIVE_BATCH_SIZE: '20', MAX_MOVES_PER_SECOND: '80' });
     raceCustomer = testCustomer();
-    raceIds = await insertTickets(h.stores.db, Array.from({ length: 400 }, () => ({ status: 'closed' as const, ageSeconds: 2 * 3600, customerId: raceCustomer })));
+    raceIds = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 400 }, () => ({
+        status: 'closed' as const,
+        ageSeconds: 2 * 3600,
+        customerId: raceCustomer,
+      })),
+    );
     const contested = raceIds.slice(0, 200);
     const reopened = new Set<string>();
     const missed = new Set<string>();
@@ -33,7 +39,10 @@ describe('archiver under races', () => {
     while (Date.now() < until) {
       const id = contested[Math.floor(Math.random() * contested.length)] as string;
       if (reopened.has(id) || missed.has(id)) continue;
-      const res = await h.stores.db.query(`UPDATE tickets SET status = 'in_progress', last_operated_at = now(), last_operator_id = 99 WHERE id = $1 AND status = 'closed'`, [id]);
+      const res = await h.stores.db.query(
+        `UPDATE tickets SET status = 'in_progress', last_operated_at = now(), last_operator_id = 99 WHERE id = $1 AND status = 'closed'`,
+        [id],
+      );
       (res.rowCount === 1 ? reopened : missed).add(id);
       await sleep(15);
     }
@@ -44,10 +53,22 @@ describe('archiver under races', () => {
     await sleep(2000);
 
     const hot = await hotIds(h.stores.db, [...reopened]);
-    assert.deepEqual([...reopened].filter((id) => !hot.has(id)), [], 'no reopened ticket was deleted from hot');
+    assert.deepEqual(
+      [...reopened].filter((id) => !hot.has(id)),
+      [],
+      'no reopened ticket was deleted from hot',
+    );
     const docs = await coldDocs(h.stores.cold, raceCustomer);
-    assert.deepEqual([...reopened].filter((id) => docs.has(id)), [], 'no copy of a reopened ticket is left in the cold store');
-    assert.equal(await archivedCount(h.stores.cold, raceCustomer), shouldBeArchived.length, 'every other ticket archived');
+    assert.deepEqual(
+      [...reopened].filter((id) => docs.has(id)),
+      [],
+      'no copy of a reopened ticket is left in the cold store',
+    );
+    assert.equal(
+      await archivedCount(h.stores.cold, raceCustomer),
+      shouldBeArchived.length,
+      'every other ticket archived',
+    );
     assert.equal(docs.size, shouldBeArchived.length, 'and nothing else is in the cold store');
   });
 
@@ -64,19 +85,36 @@ describe('archiver under races', () => {
       const copies = await h.stores.cold.tickets.find({ _id: Long.fromString(id as string) }).toArray();
       assert.equal(copies.length, 1, 'copy written');
       assert.deepEqual(await h.stores.cold.archives(copies), [], 'and not an archive before its move commits');
-      await h.stores.db.query(`UPDATE tickets SET status = 'in_progress', last_operated_at = now() WHERE id = $1`, [id]);
+      await h.stores.db.query(`UPDATE tickets SET status = 'in_progress', last_operated_at = now() WHERE id = $1`, [
+        id,
+      ]);
       return kept;
     };
     const outcomes = await moveTickets(
       {
-        hot, cold, mover: 'test', lockTimeoutMs: 200, coldAfterMs: 3600_000, dryRun: false, now: () => new Date(),
-        log: createLogger('test', 'silent'), partitionOf: () => 0, scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
+        hot,
+        cold,
+        mover: 'test',
+        lockTimeoutMs: 200,
+        coldAfterMs: 3600_000,
+        dryRun: false,
+        now: () => new Date(),
+        log: createLogger('test', 'silent'),
+        partitionOf: () => 0,
+        scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
       },
       [{ id: id as string }],
     );
-    assert.deepEqual(outcomes.map((o) => o.outcome), ['changed']);
+    assert.deepEqual(
+      outcomes.map((o) => o.outcome),
+      ['changed'],
+    );
     assert.equal((await hotIds(h.stores.db, [id as string])).size, 1, 'still hot');
-    assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id as string) }), 0, 'stale copy removed');
+    assert.equal(
+      await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id as string) }),
+      0,
+      'stale copy removed',
+    );
   });
 
   it('copies again, in the new shape, when a column is added between the copy and the delete', async (t) => {
@@ -90,18 +128,32 @@ describe('archiver under races', () => {
     let copies = 0;
     cold.writeCopies = async (docs) => {
       const kept = await writeCopies(docs);
-      if (++copies === 1) await h.stores.db.query(`ALTER TABLE public.tickets ADD COLUMN IF NOT EXISTS race_test_priority text NOT NULL DEFAULT 'normal'`);
+      if (++copies === 1)
+        await h.stores.db.query(
+          `ALTER TABLE public.tickets ADD COLUMN IF NOT EXISTS race_test_priority text NOT NULL DEFAULT 'normal'`,
+        );
       return kept;
     };
     try {
       const outcomes = await moveTickets(
         {
-          hot, cold, mover: 'test', lockTimeoutMs: 200, coldAfterMs: 3600_000, dryRun: false, now: () => new Date(),
-          log: createLogger('test', 'silent'), partitionOf: () => 0, scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
+          hot,
+          cold,
+          mover: 'test',
+          lockTimeoutMs: 200,
+          coldAfterMs: 3600_000,
+          dryRun: false,
+          now: () => new Date(),
+          log: createLogger('test', 'silent'),
+          partitionOf: () => 0,
+          scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
         },
         [{ id: id as string }],
       );
-      assert.deepEqual(outcomes.map((o) => o.outcome), ['archived']);
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ['archived'],
+      );
       assert.equal(copies, 2, 'copied once before the ALTER and once after');
       const doc = await h.stores.cold.tickets.findOne({ _id: Long.fromString(id as string) });
       assert.equal(doc?.row.race_test_priority, 'normal', 'the archive carries the added column');
@@ -115,15 +167,32 @@ describe('archiver under races', () => {
   // other test on this stack, which would only make the run longer, not the check stronger.
   it('changes nothing and duplicates nothing when the group is rewound to its earliest offset', async () => {
     assert.ok(raceGroup, 'runs after the race test');
-    const snapshot = async () => (await h.stores.cold.tickets.find({ customer_id: Long.fromNumber(raceCustomer) }).toArray()).sort((a, b) => Number(a._id) - Number(b._id));
+    const snapshot = async () =>
+      (await h.stores.cold.tickets.find({ customer_id: Long.fromNumber(raceCustomer) }).toArray()).sort(
+        (a, b) => Number(a._id) - Number(b._id),
+      );
     const before = await snapshot();
     assert.ok(before.length > 100);
     const hotBefore = await hotIds(h.stores.db, raceIds);
-    const ledger = () => h.stores.db.query<Record<string, unknown>>('SELECT * FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) ORDER BY ticket_id', [raceIds]).then((r) => r.rows);
+    const ledger = () =>
+      h.stores.db
+        .query<Record<string, unknown>>(
+          'SELECT * FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) ORDER BY ticket_id',
+          [raceIds],
+        )
+        .then((r) => r.rows);
     const ledgerBefore = await ledger();
-    const admin = createKafka({ brokers: h.env.KAFKA_BROKERS.split(','), clientId: 'test-rewind', quiet: true }).admin();
+    const admin = createKafka({
+      brokers: h.env.KAFKA_BROKERS.split(','),
+      clientId: 'test-rewind',
+      quiet: true,
+    }).admin();
     await admin.connect();
-    await admin.setOffsets({ groupId: raceGroup, topic: h.env.TICKETS_TOPIC, partitions: groupStarts.get(raceGroup) ?? [] });
+    await admin.setOffsets({
+      groupId: raceGroup,
+      topic: h.env.TICKETS_TOPIC,
+      partitions: groupStarts.get(raceGroup) ?? [],
+    });
     await admin.disconnect();
     assert.ok((await groupLag(h.env, raceGroup)) > raceIds.length, 'rewound');
 
@@ -141,11 +210,26 @@ describe('archiver under races', () => {
     const groupId = await groupAtEnd(h.env, 'test-two');
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId });
     const b = await h.archiver({ ARCHIVER_GROUP_ID: groupId });
-    await waitFor('both instances own partitions', async () =>
-      (await a.metric('ticket_archiver_assigned_partitions')) > 0 && (await b.metric('ticket_archiver_assigned_partitions')) > 0, 60_000);
-    assert.equal((await a.metric('ticket_archiver_assigned_partitions')) + (await b.metric('ticket_archiver_assigned_partitions')), 6);
+    await waitFor(
+      'both instances own partitions',
+      async () =>
+        (await a.metric('ticket_archiver_assigned_partitions')) > 0 &&
+        (await b.metric('ticket_archiver_assigned_partitions')) > 0,
+      60_000,
+    );
+    assert.equal(
+      (await a.metric('ticket_archiver_assigned_partitions')) + (await b.metric('ticket_archiver_assigned_partitions')),
+      6,
+    );
     const customer = testCustomer();
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 3000 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 2 * 3600 + i, customerId: customer })));
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 3000 }, (_, i) => ({
+        status: 'closed' as const,
+        ageSeconds: 2 * 3600 + i,
+        customerId: customer,
+      })),
+    );
     await waitFor('all moved', async () => (await hotIds(h.stores.db, ids)).size === 0, 180_000, 500);
     await waitFor('events consumed', async () => (await groupLag(h.env, groupId)) === 0, 60_000);
     assert.equal(await archivedCount(h.stores.cold, customer), ids.length);

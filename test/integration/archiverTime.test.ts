@@ -13,7 +13,12 @@ const FRESHNESS_S = 10;
 const h = archiverHarness();
 
 function archiver(groupId: string, name: string): Promise<ArchiverProcess> {
-  return h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: `${COLD_AFTER_S}s`, FRESHNESS_TARGET: `${FRESHNESS_S}s`, INSTANCE_NAME: name });
+  return h.archiver({
+    ARCHIVER_GROUP_ID: groupId,
+    COLD_AFTER: `${COLD_AFTER_S}s`,
+    FRESHNESS_TARGET: `${FRESHNESS_S}s`,
+    INSTANCE_NAME: name,
+  });
 }
 
 /** Due time (epoch ms, database clock) of each ticket. */
@@ -44,7 +49,14 @@ describe('cold by time alone', () => {
     await archiver(groupId, 'time-a');
     // Closed 5 s ago: cold 5 s from now.
     const customer = testCustomer();
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 20 }, () => ({ status: 'closed' as const, ageSeconds: COLD_AFTER_S - 5, customerId: customer })));
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 20 }, () => ({
+        status: 'closed' as const,
+        ageSeconds: COLD_AFTER_S - 5,
+        customerId: customer,
+      })),
+    );
     const due = await dueTimes(ids);
     await sleep(2000);
     assert.equal((await hotIds(h.stores.db, ids)).size, ids.length, 'not archived before they are due');
@@ -61,11 +73,22 @@ describe('cold by time alone', () => {
   it('archives them after a restart and on another instance when the archiver was down at the due time', async () => {
     const groupId = await groupAtEnd(h.env, 'test-time-restart');
     const first = await archiver(groupId, 'time-first');
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 20 }, () => ({ status: 'closed' as const, ageSeconds: COLD_AFTER_S - 8 })));
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 20 }, () => ({ status: 'closed' as const, ageSeconds: COLD_AFTER_S - 8 })),
+    );
     const due = await dueTimes(ids);
     // The events are consumed and their timers recorded before the archiver goes away.
     await waitFor('events consumed', async () => (await groupLag(h.env, groupId)) === 0, 30_000);
-    await waitFor('timers recorded', async () => (await h.stores.cold.timers.countDocuments({ group: groupId, ticketId: { $in: ids.map((i) => Long.fromString(i)) } })) === ids.length, 30_000);
+    await waitFor(
+      'timers recorded',
+      async () =>
+        (await h.stores.cold.timers.countDocuments({
+          group: groupId,
+          ticketId: { $in: ids.map((i) => Long.fromString(i)) },
+        })) === ids.length,
+      30_000,
+    );
     assert.equal(await first.stop(), 0);
     const lastDue = Math.max(...due.values());
     await sleep(Math.max(0, lastDue - Date.now()) + 3000);
@@ -76,9 +99,17 @@ describe('cold by time alone', () => {
     const readyAt = Date.now();
     const gone = await goneTimes(ids, 60_000);
     assert.equal(gone.size, ids.length);
-    for (const id of ids) assert.ok((gone.get(id) ?? 0) - readyAt <= FRESHNESS_S * 1000, `ticket ${id} archived ${(gone.get(id) ?? 0) - readyAt} ms after the new instance was ready`);
+    for (const id of ids)
+      assert.ok(
+        (gone.get(id) ?? 0) - readyAt <= FRESHNESS_S * 1000,
+        `ticket ${id} archived ${(gone.get(id) ?? 0) - readyAt} ms after the new instance was ready`,
+      );
     // Counted once the move settles (a moment after the rows are gone).
-    await waitFor('the new instance counted the moves', async () => (await second.metric('ticket_archiver_moves_total', { outcome: 'archived' })) >= ids.length, 15_000);
+    await waitFor(
+      'the new instance counted the moves',
+      async () => (await second.metric('ticket_archiver_moves_total', { outcome: 'archived' })) >= ids.length,
+      15_000,
+    );
   });
 
   it('cancels the timer of a ticket reopened before it turns cold', async () => {
@@ -87,9 +118,13 @@ describe('cold by time alone', () => {
     const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: COLD_AFTER_S - 6 }]);
     await sleep(1500);
     await h.stores.db.query(`UPDATE tickets SET status = 'in_progress', last_operated_at = now() WHERE id = $1`, [id]);
-    await sleep(8000 + FRESHNESS_S * 1000 / 2);
+    await sleep(8000 + (FRESHNESS_S * 1000) / 2);
     assert.equal((await hotIds(h.stores.db, [id as string])).size, 1, 'reopened ticket stays hot');
     assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(id as string) }), 0);
-    assert.equal(await h.stores.cold.timers.countDocuments({ group: groupId, ticketId: Long.fromString(id as string) }), 0, 'timer cancelled');
+    assert.equal(
+      await h.stores.cold.timers.countDocuments({ group: groupId, ticketId: Long.fromString(id as string) }),
+      0,
+      'timer cancelled',
+    );
   });
 });

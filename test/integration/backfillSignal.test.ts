@@ -37,8 +37,12 @@ describe('incremental snapshot through the signal table', () => {
           .filter((e) => e.kind === 'upsert' && e.op === 'r' && ids.includes(Number(e.id)));
       await reader.waitFor(() => reads().length >= ids.length, 90_000, `snapshot reads of tickets ${ids.join(',')}`);
       const events = reads();
-      assert.deepEqual([...new Set(events.map((e) => ('id' in e ? Number(e.id) : 0)))].sort((a, b) => a - b), ids);
-      for (const e of events) assert.ok(e.kind === 'upsert' && e.snapshot && e.source.snapshot === 'incremental', JSON.stringify(e));
+      assert.deepEqual(
+        [...new Set(events.map((e) => ('id' in e ? Number(e.id) : 0)))].sort((a, b) => a - b),
+        ids,
+      );
+      for (const e of events)
+        assert.ok(e.kind === 'upsert' && e.snapshot && e.source.snapshot === 'incremental', JSON.stringify(e));
     } finally {
       await reader.close();
       await stack.db.query('DELETE FROM tickets WHERE id = ANY($1::bigint[])', [ids]);

@@ -23,7 +23,10 @@ describe('the container image (built without Docker)', () => {
   };
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'ticket-archiver-image-'));
-    image = unpackImage(buildImage(stackSettings(), v, { tag: 'test', out: dir }, (m) => process.stderr.write(`[image] ${m}\n`)), dir);
+    image = unpackImage(
+      buildImage(stackSettings(), v, { tag: 'test', out: dir }, (m) => process.stderr.write(`[image] ${m}\n`)),
+      dir,
+    );
   });
   after(() => {
     image?.close();
@@ -34,14 +37,21 @@ describe('the container image (built without Docker)', () => {
     const r = run();
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Usage: ticket-archiver/);
-    for (const command of ['archive', 'reconcile', 'migrate', 'status']) assert.match(r.stdout, new RegExp(`\\n  ${command} `), command);
+    for (const command of ['archive', 'reconcile', 'migrate', 'status'])
+      assert.match(r.stdout, new RegExp(`\\n  ${command} `), command);
     assert.deepEqual([r.spec.user.uid, r.spec.user.gid], [10001, 10001]);
     assert.deepEqual(r.spec.args, ['ticket-archiver', '--help']);
   });
 
   it("runs the Node.js major of the Dockerfile's base", () => {
-    const dockerBases = [...readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
-    assert.deepEqual([...new Set(dockerBases)], [v.image.dockerBase], 'the Dockerfile pins the base versions.json names');
+    const dockerBases = [...readFileSync(join(projectRoot, 'Dockerfile'), 'utf8').matchAll(/^FROM (\S+)/gm)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(
+      [...new Set(dockerBases)],
+      [v.image.dockerBase],
+      'the Dockerfile pins the base versions.json names',
+    );
     const r = run({ entrypoint: ['node', '--version'] });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim().split('.')[0], `v${v.image.nodejsMajor}`);

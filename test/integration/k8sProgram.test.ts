@@ -32,10 +32,16 @@ describe('the program behind the manifests', () => {
   let bin: string;
   before(async () => {
     env = await ensureStack();
-    objects = kustomizeBuild(ensureKustomize(stackSettings(), loadVersions(), () => undefined), overlayDir('dev')).objects;
+    objects = kustomizeBuild(
+      ensureKustomize(stackSettings(), loadVersions(), () => undefined),
+      overlayDir('dev'),
+    ).objects;
     // The image's `ticket-archiver` (Dockerfile: a link to the compiled CLI), here the same CLI run from source.
     bin = mkdtempSync(join(tmpdir(), 'ticket-archiver-bin-'));
-    writeFileSync(join(bin, 'ticket-archiver'), `#!/bin/sh\ncd ${projectRoot} && exec ${process.execPath} --import tsx services/cli/main.ts "$@"\n`);
+    writeFileSync(
+      join(bin, 'ticket-archiver'),
+      `#!/bin/sh\ncd ${projectRoot} && exec ${process.execPath} --import tsx services/cli/main.ts "$@"\n`,
+    );
     chmodSync(join(bin, 'ticket-archiver'), 0o755);
   });
   after(() => rmSync(bin, { recursive: true, force: true }));
@@ -67,11 +73,22 @@ describe('the program behind the manifests', () => {
     });
     assert.deepEqual(problems, []);
     // Containers that talk to Kafka name the in-cluster bootstrap service; here the local broker stands in for it.
-    if (e.KAFKA_BROKERS === undefined) return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e };
-    assert.equal(e.KAFKA_BROKERS, 'tickets-kafka-bootstrap:9092', 'the manifests name the in-cluster bootstrap service');
+    if (e.KAFKA_BROKERS === undefined)
+      return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e };
+    assert.equal(
+      e.KAFKA_BROKERS,
+      'tickets-kafka-bootstrap:9092',
+      'the manifests name the in-cluster bootstrap service',
+    );
     // So do those that ask Kafka Connect's REST API (Strimzi's service of the KafkaConnect) for the connector's state.
     if (e.KAFKA_CONNECT_URL !== undefined) assert.equal(e.KAFKA_CONNECT_URL, 'http://tickets-connect-connect-api:8083');
-    return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e, KAFKA_BROKERS: env.KAFKA_BROKERS, ...(e.KAFKA_CONNECT_URL ? { KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL } : {}) };
+    return {
+      PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`,
+      NODE_ENV: 'production',
+      ...e,
+      KAFKA_BROKERS: env.KAFKA_BROKERS,
+      ...(e.KAFKA_CONNECT_URL ? { KAFKA_CONNECT_URL: env.KAFKA_CONNECT_URL } : {}),
+    };
   };
 
   const start = (w: Workload) => {
@@ -111,13 +128,19 @@ describe('the program behind the manifests', () => {
       assert.ok(get, `${name} over HTTP`);
       return `http://127.0.0.1:${typeof get.port === 'string' ? String(ports.get(get.port)) : get.port}${get.path ?? '/'}`;
     };
-    const startup = { periodSeconds: w.container.startupProbe?.periodSeconds ?? 10, failureThreshold: w.container.startupProbe?.failureThreshold ?? 3 };
+    const startup = {
+      periodSeconds: w.container.startupProbe?.periodSeconds ?? 10,
+      failureThreshold: w.container.startupProbe?.failureThreshold ?? 3,
+    };
     const run = start(w);
     try {
       const deadline = Date.now() + startup.periodSeconds * startup.failureThreshold * 1000;
       let ready = false;
       while (!ready && Date.now() < deadline && run.p.exitCode === null) {
-        ready = (await fetch(probe('readinessProbe')).then((r) => r.status).catch(() => 0)) === 200;
+        ready =
+          (await fetch(probe('readinessProbe'))
+            .then((r) => r.status)
+            .catch(() => 0)) === 200;
         if (!ready) await sleep(1000);
       }
       assert.ok(ready, `ready on ${probe('readinessProbe')} within the startup probe's budget\n${run.output()}`);
@@ -151,7 +174,11 @@ describe('the program behind the manifests', () => {
       const list = await fetch(`${base}/tickets/unassigned?limit=1`);
       assert.equal(list.status, 200, await list.clone().text());
       // Restore is on (API_TOKEN from its Secret) and refused without the token.
-      const restore = await fetch(`${base}/tickets/1/restore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"holdFor": "1h"}' });
+      const restore = await fetch(`${base}/tickets/1/restore`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"holdFor": "1h"}',
+      });
       assert.equal(restore.status, 401);
       assert.match(await restore.text(), /a valid bearer token is required/);
       const metrics = await (await fetch(`${base}/metrics`)).text();
@@ -161,7 +188,8 @@ describe('the program behind the manifests', () => {
 
   it("the reconciler's CronJob runs one pass that exits 0", async () => {
     const w = container('CronJob', 'reconciler');
-    const deadline = (w.object.spec as { jobTemplate: { spec: { activeDeadlineSeconds: number } } }).jobTemplate.spec.activeDeadlineSeconds;
+    const deadline = (w.object.spec as { jobTemplate: { spec: { activeDeadlineSeconds: number } } }).jobTemplate.spec
+      .activeDeadlineSeconds;
     const pass = await runToEnd(w, Math.min(deadline * 1000, 300_000));
     assert.equal(pass.code, 0, pass.output.slice(-3000));
   });

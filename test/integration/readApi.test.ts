@@ -9,7 +9,13 @@ import { insertTickets as insertSamples } from '../../infra/local/demo/insertTic
 import { hotListQuery } from '../../services/edges/hotStore/index.ts';
 import { coldListQuery } from '../../services/edges/coldStore/index.ts';
 import type { ListQuery } from '../../services/core/read/listing.ts';
-import { groupAtEnd, startArchiverProcess, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+import {
+  groupAtEnd,
+  startArchiverProcess,
+  waitFor,
+  waitReady,
+  type ArchiverProcess,
+} from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { rawColdStore } from '../support/stores.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
@@ -29,7 +35,11 @@ async function get(path: string, headers: Record<string, string> = {}): Promise<
 }
 
 /** Every page of a list, following nextCursor; `between` runs after each page. */
-async function allPages(path: string, limit: number, between: () => Promise<unknown> = () => Promise.resolve()): Promise<Json[]> {
+async function allPages(
+  path: string,
+  limit: number,
+  between: () => Promise<unknown> = () => Promise.resolve(),
+): Promise<Json[]> {
   const tickets: Json[] = [];
   for (let cursor: string | null = null, pages = 0; ; pages++) {
     const sep = path.includes('?') ? '&' : '?';
@@ -45,7 +55,8 @@ async function allPages(path: string, limit: number, between: () => Promise<unkn
 
 /** Descending by (created_at, id), as a customer's list sorts; at millisecond precision for the cold tier. */
 function assertNewestFirst(tickets: Json[], ms: boolean): void {
-  const key = (t: Json) => [ms ? Date.parse(String(t.created_at)) : String(t.created_at), BigInt(String(t.id))] as const;
+  const key = (t: Json) =>
+    [ms ? Date.parse(String(t.created_at)) : String(t.created_at), BigInt(String(t.id))] as const;
   for (let i = 1; i < tickets.length; i++) {
     const [a, ai] = key(tickets[i - 1] as Json);
     const [b, bi] = key(tickets[i] as Json);
@@ -58,7 +69,11 @@ async function archiveAll(ids: string[], customer: number, groupId: string): Pro
   try {
     await waitReady(a, 120_000);
     await waitFor('every cold ticket gone from hot', async () => (await hotIds(h.stores.db, ids)).size === 0, 180_000);
-    await waitFor('every copy archived', async () => (await archivedCount(h.stores.cold, customer)) >= ids.length, 60_000);
+    await waitFor(
+      'every copy archived',
+      async () => (await archivedCount(h.stores.cold, customer)) >= ids.length,
+      60_000,
+    );
   } finally {
     await a.stop();
   }
@@ -76,12 +91,17 @@ describe('read API', () => {
   });
 
   it('gives the same JSON for a ticket read hot before archiving and read cold after, every demo shape and added columns', async () => {
-    await h.stores.db.query(`ALTER TABLE public.tickets ADD COLUMN IF NOT EXISTS api_note jsonb DEFAULT '{"n": 1.50, "tags": ["a", null]}', ADD COLUMN IF NOT EXISTS api_amount numeric(14,4) DEFAULT 12.3400`);
+    await h.stores.db.query(
+      `ALTER TABLE public.tickets ADD COLUMN IF NOT EXISTS api_note jsonb DEFAULT '{"n": 1.50, "tags": ["a", null]}', ADD COLUMN IF NOT EXISTS api_amount numeric(14,4) DEFAULT 12.3400`,
+    );
     const groupId = await groupAtEnd(h.env, 'test-read-api');
     const customer = testCustomer();
     const random = seededRandom(18);
     const now = Date.now();
-    const samples = Array.from({ length: 60 }, () => ({ ...sampleTicket(random, now, 30 * 86_400_000, { unassigned: 0, inProgress: 0, recentlyClosed: 0, longClosed: 1 }), customer_id: customer }));
+    const samples = Array.from({ length: 60 }, () => ({
+      ...sampleTicket(random, now, 30 * 86_400_000, { unassigned: 0, inProgress: 0, recentlyClosed: 0, longClosed: 1 }),
+      customer_id: customer,
+    }));
     const ids = await insertSamples(h.stores.db, samples);
     const hot = new Map<string, Json>();
     for (const id of ids) {
@@ -105,11 +125,25 @@ describe('read API', () => {
     }
   });
 
-  it('pages through a customer\'s 1,000 cold tickets and its hot ones each exactly once, in order, also while tickets move', async () => {
+  it("pages through a customer's 1,000 cold tickets and its hot ones each exactly once, in order, also while tickets move", async () => {
     const groupId = await groupAtEnd(h.env, 'test-read-api-pages');
     const customer = testCustomer();
-    const coldIds = await insertTickets(h.stores.db, Array.from({ length: 1000 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 40 * 86_400 + i * 7, customerId: customer })));
-    const hotOnes = await insertTickets(h.stores.db, Array.from({ length: 300 }, (_, i) => ({ status: 'in_progress' as const, ageSeconds: i * 5, customerId: customer })));
+    const coldIds = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 1000 }, (_, i) => ({
+        status: 'closed' as const,
+        ageSeconds: 40 * 86_400 + i * 7,
+        customerId: customer,
+      })),
+    );
+    const hotOnes = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 300 }, (_, i) => ({
+        status: 'in_progress' as const,
+        ageSeconds: i * 5,
+        customerId: customer,
+      })),
+    );
 
     const before = await allPages(`/customers/${customer}/tickets`, 97);
     assert.equal(before.length, 1300);
@@ -121,19 +155,35 @@ describe('read API', () => {
     let during: Json[];
     try {
       during = await allPages(`/customers/${customer}/tickets`, 50, () => sleep(150));
-      await waitFor('every cold ticket gone from hot', async () => (await hotIds(h.stores.db, coldIds)).size === 0, 180_000);
-      await waitFor('every copy archived', async () => (await archivedCount(h.stores.cold, customer)) === coldIds.length, 60_000);
+      await waitFor(
+        'every cold ticket gone from hot',
+        async () => (await hotIds(h.stores.db, coldIds)).size === 0,
+        180_000,
+      );
+      await waitFor(
+        'every copy archived',
+        async () => (await archivedCount(h.stores.cold, customer)) === coldIds.length,
+        60_000,
+      );
     } finally {
       await mover.stop();
     }
     assert.equal(new Set(during.map((t) => t.id)).size, during.length, 'no ticket twice within the hot listing');
     assertNewestFirst(during, false);
     const seen = new Set(during.map((t) => String(t.id)));
-    assert.deepEqual(hotOnes.filter((id) => !seen.has(id)), [], 'every ticket that stayed hot is listed');
+    assert.deepEqual(
+      hotOnes.filter((id) => !seen.has(id)),
+      [],
+      'every ticket that stayed hot is listed',
+    );
 
     const cold = await allPages(`/customers/${customer}/tickets?tier=cold`, 100);
     assert.equal(cold.length, 1000);
-    assert.deepEqual(new Set(cold.map((t) => String(t.id))), new Set(coldIds), 'exactly the archived tickets, each once');
+    assert.deepEqual(
+      new Set(cold.map((t) => String(t.id))),
+      new Set(coldIds),
+      'exactly the archived tickets, each once',
+    );
     assertNewestFirst(cold, true);
     const hotAfter = await allPages(`/customers/${customer}/tickets`, 100);
     assert.deepEqual(new Set(hotAfter.map((t) => String(t.id))), new Set(hotOnes));
@@ -142,7 +192,10 @@ describe('read API', () => {
   it('says where a ticket is when it is not in the tier asked', async () => {
     const groupId = await groupAtEnd(h.env, 'test-read-api-404');
     const customer = testCustomer();
-    const [archived, hot] = (await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 50 * 86_400, customerId: customer }, { status: 'in_progress', ageSeconds: 0 }])) as [string, string];
+    const [archived, hot] = (await insertTickets(h.stores.db, [
+      { status: 'closed', ageSeconds: 50 * 86_400, customerId: customer },
+      { status: 'in_progress', ageSeconds: 0 },
+    ])) as [string, string];
     await archiveAll([archived], customer, groupId);
     const hot404 = await get(`/tickets/${archived}`);
     assert.equal(hot404.status, 404);
@@ -186,11 +239,17 @@ describe('read API', () => {
   it('restores through the API only with the token, and the ticket is hot again, equal to its archived row', async () => {
     const groupId = await groupAtEnd(h.env, 'test-read-api-restore');
     const customer = testCustomer();
-    const [id] = (await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 60 * 86_400, customerId: customer }])) as [string];
+    const [id] = (await insertTickets(h.stores.db, [
+      { status: 'closed', ageSeconds: 60 * 86_400, customerId: customer },
+    ])) as [string];
     await archiveAll([id], customer, groupId);
     const archived = await get(`/tickets/${id}?tier=cold`);
     const post = (headers: Record<string, string>) =>
-      fetch(`${base}/tickets/${id}/restore`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ holdFor: '2h' }) });
+      fetch(`${base}/tickets/${id}/restore`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ holdFor: '2h' }),
+      });
     assert.equal((await post({})).status, 401);
     assert.equal((await post({ authorization: 'Bearer wrong-token-0123456789' })).status, 401);
     const ok = await post({ authorization: `Bearer ${TOKEN}` });
@@ -205,7 +264,15 @@ describe('read API', () => {
     const doc = await get('/openapi.json');
     assert.equal(doc.status, 200);
     const paths = Object.keys(doc.body.paths as Json);
-    for (const p of ['/tickets/{id}', '/tickets/{id}/restore', '/tickets/unassigned', '/operators/{operatorId}/tickets', '/operator-groups/{groupId}/tickets', '/customers/{customerId}/tickets', '/tickets/closed']) {
+    for (const p of [
+      '/tickets/{id}',
+      '/tickets/{id}/restore',
+      '/tickets/unassigned',
+      '/operators/{operatorId}/tickets',
+      '/operator-groups/{groupId}/tickets',
+      '/customers/{customerId}/tickets',
+      '/tickets/closed',
+    ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
     assert.equal((await fetch(`${base}/readyz`)).status, 200);
@@ -216,19 +283,29 @@ describe('read API', () => {
 
   it('is served to TypeScript callers through the typed client', async () => {
     const customer = testCustomer();
-    const [id] = (await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 60, customerId: customer }])) as [string];
+    const [id] = (await insertTickets(h.stores.db, [
+      { status: 'in_progress', ageSeconds: 60, customerId: customer },
+    ])) as [string];
     const client = createTicketsClient(base);
     const one = await client.GET('/tickets/{id}', { params: { path: { id } } });
     assert.equal(one.data?.ticket.id, id);
     assert.equal(one.data?.tier, 'hot');
-    const page = await client.GET('/customers/{customerId}/tickets', { params: { path: { customerId: String(customer) }, query: { limit: 10 } } });
-    assert.deepEqual(page.data?.tickets.map((t) => t.id), [id]);
+    const page = await client.GET('/customers/{customerId}/tickets', {
+      params: { path: { customerId: String(customer) }, query: { limit: 10 } },
+    });
+    assert.deepEqual(
+      page.data?.tickets.map((t) => t.id),
+      [id],
+    );
     const cold = await client.GET('/tickets/{id}', { params: { path: { id }, query: { tier: 'cold' } } });
     assert.equal(cold.response.status, 404);
     assert.equal(cold.error?.tier, 'hot');
     const refused = await client.POST('/tickets/{id}/restore', { params: { path: { id } }, body: { holdFor: '1h' } });
     assert.equal(refused.response.status, 401);
-    const conflict = await createTicketsClient(base, TOKEN).POST('/tickets/{id}/restore', { params: { path: { id } }, body: { holdFor: '1h' } });
+    const conflict = await createTicketsClient(base, TOKEN).POST('/tickets/{id}/restore', {
+      params: { path: { id } },
+      body: { holdFor: '1h' },
+    });
     assert.equal(conflict.response.status, 409, 'a hot ticket cannot be restored');
     assert.match(conflict.error?.message ?? '', /no copy in the cold store|is in the hot table/);
   });
@@ -236,10 +313,24 @@ describe('read API', () => {
   it('lists the hot tier on the indexes the schema has for each list', async () => {
     const lists: Array<[ListQuery, string]> = [
       [{ view: 'unassigned', tier: 'hot', filter: {}, limit: 50 }, 'tickets_unassigned_idx'],
-      [{ view: 'operator', tier: 'hot', filter: { ownerId: '7', status: 'in_progress' }, limit: 50 }, 'tickets_operator_idx'],
-      [{ view: 'operatorGroup', tier: 'hot', filter: { ownerId: '3', status: 'in_progress' }, limit: 50 }, 'tickets_operator_group_idx'],
+      [
+        { view: 'operator', tier: 'hot', filter: { ownerId: '7', status: 'in_progress' }, limit: 50 },
+        'tickets_operator_idx',
+      ],
+      [
+        { view: 'operatorGroup', tier: 'hot', filter: { ownerId: '3', status: 'in_progress' }, limit: 50 },
+        'tickets_operator_group_idx',
+      ],
       [{ view: 'customer', tier: 'hot', filter: { ownerId: '4242' }, limit: 50 }, 'tickets_customer_idx'],
-      [{ view: 'closed', tier: 'hot', filter: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }, limit: 50 }, 'tickets_closed_idx'],
+      [
+        {
+          view: 'closed',
+          tier: 'hot',
+          filter: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' },
+          limit: 50,
+        },
+        'tickets_closed_idx',
+      ],
     ];
     for (const [q, index] of lists) {
       for (const after of [undefined, { at: '2026-01-15 00:00:00+00', id: '100' }]) {
@@ -250,8 +341,14 @@ describe('read API', () => {
           // A small test table makes any plan cheap: rule out the scan of the table and a sort of everything matched,
           // so the plan shows whether the index's order serves the list (ties by id sorted incrementally).
           await db.query('SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off');
-          const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values)).rows.map((r) => r['QUERY PLAN']).join('\n');
-          assert.match(plan, new RegExp(`Index Scan( Backward)? using ${index} `), `${q.view}${after ? ' after a cursor' : ''}:\n${plan}`);
+          const plan = (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, values)).rows
+            .map((r) => r['QUERY PLAN'])
+            .join('\n');
+          assert.match(
+            plan,
+            new RegExp(`Index Scan( Backward)? using ${index} `),
+            `${q.view}${after ? ' after a cursor' : ''}:\n${plan}`,
+          );
           assert.doesNotMatch(plan, /(^|->\s+)Sort\s+\(/m, `${q.view}: no full sort:\n${plan}`);
         } finally {
           await db.query('ROLLBACK');
@@ -266,17 +363,37 @@ describe('read API', () => {
       [{ view: 'operator', tier: 'cold', filter: { ownerId: '7' }, limit: 50 }, /^read_operator$/],
       [{ view: 'operatorGroup', tier: 'cold', filter: { ownerId: '3' }, limit: 50 }, /^read_operator_group$/],
       // A customer's: either index that starts with customer_id serves it (DocumentDB's planner chooses).
-      [{ view: 'customer', tier: 'cold', filter: { ownerId: '4242' }, limit: 50 }, /^(read_customer|customer_last_operated)$/],
-      [{ view: 'closed', tier: 'cold', filter: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' }, limit: 50 }, /^read_closed$/],
+      [
+        { view: 'customer', tier: 'cold', filter: { ownerId: '4242' }, limit: 50 },
+        /^(read_customer|customer_last_operated)$/,
+      ],
+      [
+        {
+          view: 'closed',
+          tier: 'cold',
+          filter: { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' },
+          limit: 50,
+        },
+        /^read_closed$/,
+      ],
     ];
     const store = await rawColdStore(h.env.MONGODB_URL);
     try {
       for (const [q, index] of lists) {
         for (const after of [undefined, { at: '2026-01-15T00:00:00.000Z', id: '100' }]) {
           const { filter, sort } = coldListQuery({ ...q, ...(after ? { after } : {}) });
-          const plan = JSON.stringify(await store.tickets.find(filter as never).sort(sort).limit(q.limit + 1).explain());
+          const plan = JSON.stringify(
+            await store.tickets
+              .find(filter as never)
+              .sort(sort)
+              .limit(q.limit + 1)
+              .explain(),
+          );
           const used = [...plan.matchAll(/"(?:indexName|Index Name)":"([^"]+)"/g)].map((m) => m[1] as string);
-          assert.ok(used.some((name) => index.test(name)), `${q.view}${after ? ' after a cursor' : ''}: indexes ${used.join(', ')}`);
+          assert.ok(
+            used.some((name) => index.test(name)),
+            `${q.view}${after ? ' after a cursor' : ''}: indexes ${used.join(', ')}`,
+          );
           assert.ok(!plan.includes('Seq Scan'), `${q.view}: no scan of the collection`);
         }
       }

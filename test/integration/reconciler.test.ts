@@ -19,10 +19,20 @@ import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/t
 
 const h = archiverHarness({ COLD_AFTER: '1h', STUCK_RETRY_DELAY: '1s', PERMANENT_RETRY_DELAY: '1s' });
 
-async function reconcile(overrides: Record<string, string> = {}): Promise<{ runId: string; ok: boolean; counts: Record<string, number> }> {
-  const res = await runCli(['reconcile', '--once'], archiverEnv(h.env, { COLD_AFTER: '1h', STUCK_RETRY_BASE: '1s', ...overrides }), 300_000);
+async function reconcile(
+  overrides: Record<string, string> = {},
+): Promise<{ runId: string; ok: boolean; counts: Record<string, number> }> {
+  const res = await runCli(
+    ['reconcile', '--once'],
+    archiverEnv(h.env, { COLD_AFTER: '1h', STUCK_RETRY_BASE: '1s', ...overrides }),
+    300_000,
+  );
   assert.equal(res.code, 0, `reconcile --once failed:\n${res.stdout}\n${res.stderr.slice(-3000)}`);
-  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as { runId: string; ok: boolean; counts: Record<string, number> };
+  return JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as {
+    runId: string;
+    ok: boolean;
+    counts: Record<string, number>;
+  };
 }
 
 async function verify(): Promise<{ code: number | null; stdout: string }> {
@@ -43,7 +53,10 @@ describe('reconciler', () => {
   it('finishes a deletion that a long transaction blocked, once the lock is gone', async () => {
     const groupId = await groupAtEnd(h.env, 'test-lock');
     const customer = testCustomer();
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 5 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })));
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 5 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })),
+    );
     const locked = ids[0] as string;
     const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await holder.connect();
@@ -52,7 +65,11 @@ describe('reconciler', () => {
       await holder.query('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [locked]);
       await h.archiver({ ARCHIVER_GROUP_ID: groupId });
       await waitFor('the others archived', async () => (await archivedCount(h.stores.cold, customer)) === 4, 60_000);
-      const record = await waitFor('a stuck deletion recorded', () => stuck(locked).then((s) => s ?? undefined), 30_000);
+      const record = await waitFor(
+        'a stuck deletion recorded',
+        () => stuck(locked).then((s) => s ?? undefined),
+        30_000,
+      );
       assert.match(record.reason, /locked/);
       assert.equal(record.failureClass, 'transient');
       assert.equal((await hotIds(h.stores.db, [locked])).size, 1, 'still hot while locked');
@@ -66,8 +83,16 @@ describe('reconciler', () => {
     assert.ok(pass.ok);
     assert.ok((pass.counts.stuckResolved ?? 0) >= 1, JSON.stringify(pass));
     // The pass left its summary in the durable history.
-    const run = await h.stores.coldStore.client.db('ticket_archive').collection<{ _id: string; ok: boolean; counts: Record<string, number>; startedAt: Date; endedAt: Date }>('reconcile_runs').findOne({ _id: pass.runId });
-    assert.ok(run && run.ok && run.counts.stuckResolved === pass.counts.stuckResolved && run.endedAt >= run.startedAt, JSON.stringify(run));
+    const run = await h.stores.coldStore.client
+      .db('ticket_archive')
+      .collection<{ _id: string; ok: boolean; counts: Record<string, number>; startedAt: Date; endedAt: Date }>(
+        'reconcile_runs',
+      )
+      .findOne({ _id: pass.runId });
+    assert.ok(
+      run && run.ok && run.counts.stuckResolved === pass.counts.stuckResolved && run.endedAt >= run.startedAt,
+      JSON.stringify(run),
+    );
     assert.equal((await hotIds(h.stores.db, [locked])).size, 0);
     assert.equal((await cold(locked))?.archive.state, 'archived');
     assert.equal(await stuck(locked), null, 'record closed');
@@ -75,13 +100,19 @@ describe('reconciler', () => {
   });
 
   it('escalates deletions a foreign key refuses, keeps those tickets hot, and leaves no copy that reads as archived', async () => {
-    await h.stores.db.query('CREATE TABLE IF NOT EXISTS public.test_ticket_notes (id serial PRIMARY KEY, ticket_id bigint NOT NULL REFERENCES public.tickets (id))');
+    await h.stores.db.query(
+      'CREATE TABLE IF NOT EXISTS public.test_ticket_notes (id serial PRIMARY KEY, ticket_id bigint NOT NULL REFERENCES public.tickets (id))',
+    );
     try {
       const groupId = await groupAtEnd(h.env, 'test-fk');
       const customer = testCustomer();
-      const ids = await insertTickets(h.stores.db, Array.from({ length: 6 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })));
+      const ids = await insertTickets(
+        h.stores.db,
+        Array.from({ length: 6 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })),
+      );
       const referenced = ids.slice(0, 3);
-      for (const id of referenced) await h.stores.db.query('INSERT INTO public.test_ticket_notes (ticket_id) VALUES ($1)', [id]);
+      for (const id of referenced)
+        await h.stores.db.query('INSERT INTO public.test_ticket_notes (ticket_id) VALUES ($1)', [id]);
       await h.archiver({ ARCHIVER_GROUP_ID: groupId });
       await waitFor('the free ones archived', async () => (await archivedCount(h.stores.cold, customer)) === 3, 60_000);
       for (const id of referenced) {
@@ -109,7 +140,14 @@ describe('reconciler', () => {
     const s = stackSettings();
     const groupId = await groupAtEnd(h.env, 'test-cold-outage');
     const customer = testCustomer();
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 3000 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 7200 + i, customerId: customer })));
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 3000 }, (_, i) => ({
+        status: 'closed' as const,
+        ageSeconds: 7200 + i,
+        customerId: customer,
+      })),
+    );
     await h.archiver({ ARCHIVER_GROUP_ID: groupId, MAX_MOVES_PER_SECOND: '150', ARCHIVE_BATCH_SIZE: '100' });
     await waitFor('moves under way', async () => (await hotIds(h.stores.db, ids)).size < ids.length - 150, 60_000);
     await h.stores.coldStore.close();
@@ -121,7 +159,13 @@ describe('reconciler', () => {
       assert.ok((await hotIds(h.stores.db, ids)).size >= hotAtStop - 100, 'moves stop while the cold store is down');
     } finally {
       const v = loadVersions();
-      await startColdStore(s, v, loadOrCreateSecrets(s.secretsFile), () => ensureFerretDb(s, v, () => undefined), () => undefined);
+      await startColdStore(
+        s,
+        v,
+        loadOrCreateSecrets(s.secretsFile),
+        () => ensureFerretDb(s, v, () => undefined),
+        () => undefined,
+      );
       await h.stores.coldStore.client.connect();
     }
     await waitFor('all moved after the outage', async () => (await hotIds(h.stores.db, ids)).size === 0, 180_000, 1000);
@@ -135,8 +179,15 @@ describe('reconciler', () => {
     const groupId = await groupAtEnd(h.env, 'test-lost-timers');
     const customer = testCustomer();
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '10s' });
-    const ids = await insertTickets(h.stores.db, Array.from({ length: 20 }, () => ({ status: 'closed' as const, ageSeconds: 2, customerId: customer })));
-    await waitFor('timers recorded', async () => (await h.stores.cold.timers.countDocuments({ group: groupId })) === ids.length, 30_000);
+    const ids = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 20 }, () => ({ status: 'closed' as const, ageSeconds: 2, customerId: customer })),
+    );
+    await waitFor(
+      'timers recorded',
+      async () => (await h.stores.cold.timers.countDocuments({ group: groupId })) === ids.length,
+      30_000,
+    );
     assert.equal(await a.stop(), 0);
     await h.stores.cold.timers.deleteMany({ group: groupId });
     await sleep(8000 + 10_000 + 1000); // due, plus the freshness target
@@ -150,18 +201,30 @@ describe('reconciler', () => {
   it('verify names a ticket missing from both tiers, a copy of another version, and a ticket in both tiers', async () => {
     const groupId = await groupAtEnd(h.env, 'test-verify');
     const customer = testCustomer();
-    const [missing, otherVersion, both] = (await insertTickets(h.stores.db, Array.from({ length: 3 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })))) as [string, string, string];
+    const [missing, otherVersion, both] = (await insertTickets(
+      h.stores.db,
+      Array.from({ length: 3 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })),
+    )) as [string, string, string];
     const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId });
     await waitFor('archived', async () => (await archivedCount(h.stores.cold, customer)) === 3, 60_000);
     await a.stop();
     const docs = { missing: await cold(missing), otherVersion: await cold(otherVersion), both: await cold(both) };
     try {
       await h.stores.cold.tickets.deleteOne({ _id: Long.fromString(missing) });
-      await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { version: Long.fromNumber(Number(docs.otherVersion?.version) + 1) } });
+      await h.stores.cold.tickets.updateOne(
+        { _id: Long.fromString(otherVersion) },
+        { $set: { version: Long.fromNumber(Number(docs.otherVersion?.version) + 1) } },
+      );
       const fix = (r: Record<string, string | null>) => ({ ...r, version: String(Number(r.version) + 1) });
-      await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { row: fix(docs.otherVersion?.row ?? {}) } });
+      await h.stores.cold.tickets.updateOne(
+        { _id: Long.fromString(otherVersion) },
+        { $set: { row: fix(docs.otherVersion?.row ?? {}) } },
+      );
       const { contentHash } = await import('../../services/core/move/coldDocument.ts');
-      await h.stores.cold.tickets.updateOne({ _id: Long.fromString(otherVersion) }, { $set: { 'archive.contentHash': contentHash(fix(docs.otherVersion?.row ?? {})) } });
+      await h.stores.cold.tickets.updateOne(
+        { _id: Long.fromString(otherVersion) },
+        { $set: { 'archive.contentHash': contentHash(fix(docs.otherVersion?.row ?? {})) } },
+      );
       const back = selectFromText(await liveColumns(h.stores.db, 'public.tickets'), restorableRow(docs.both!));
       await h.stores.db.query(`INSERT INTO public.tickets (${back.list}) SELECT ${back.select}`, back.params);
 

@@ -35,20 +35,47 @@ describe('roles', () => {
     assert.equal(new URL(url).username, 'ticket_archiver_mover', 'the stack hands the movers their own role');
     assert.equal(await attempt(url, 'SELECT * FROM public.tickets WHERE id = $1', [id]), undefined);
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), undefined);
-    assert.equal(await attempt(url, "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test') ON CONFLICT (ticket_id) DO UPDATE SET at = now()", [id]), undefined);
+    assert.equal(
+      await attempt(
+        url,
+        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test') ON CONFLICT (ticket_id) DO UPDATE SET at = now()",
+        [id],
+      ),
+      undefined,
+    );
     assert.equal(await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), undefined);
     assert.equal(await attempt(url, 'SELECT name FROM public.ticket_archiver_migrations'), undefined);
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
-    assert.equal(await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]), DENIED, 'row locks need UPDATE');
-    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [id]), undefined, 'the copied rows, through the owner\'s function');
-    assert.equal(await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"), DENIED, 'INSERT');
+    assert.equal(
+      await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]),
+      DENIED,
+      'row locks need UPDATE',
+    );
+    assert.equal(
+      await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [
+        id,
+      ]),
+      undefined,
+      "the copied rows, through the owner's function",
+    );
+    assert.equal(
+      await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"),
+      DENIED,
+      'INSERT',
+    );
     assert.equal(await attempt(url, 'TRUNCATE public.tickets'), DENIED, 'TRUNCATE');
     assert.equal(await attempt(url, 'ALTER TABLE public.tickets ADD COLUMN x_mover int'), DENIED, 'ALTER');
     assert.equal(await attempt(url, 'DROP INDEX public.tickets_pkey'), DENIED, 'DROP INDEX');
     assert.equal(await attempt(url, 'CREATE TABLE public.x_mover (a int)'), DENIED, 'CREATE TABLE');
-    assert.equal(await attempt(url, "DELETE FROM public.ticket_archiver_migrations WHERE name = ''"), DENIED, 'the migrations record');
-    const monitor = await stack.db.query<{ member: boolean }>("SELECT pg_has_role('ticket_archiver_mover', 'pg_monitor', 'MEMBER') AS member");
-    assert.equal(monitor.rows[0]?.member, true, 'reads other sessions\' lock waits for the throttle');
+    assert.equal(
+      await attempt(url, "DELETE FROM public.ticket_archiver_migrations WHERE name = ''"),
+      DENIED,
+      'the migrations record',
+    );
+    const monitor = await stack.db.query<{ member: boolean }>(
+      "SELECT pg_has_role('ticket_archiver_mover', 'pg_monitor', 'MEMBER') AS member",
+    );
+    assert.equal(monitor.rows[0]?.member, true, "reads other sessions' lock waits for the throttle");
     await stack.db.query('DELETE FROM public.tickets WHERE id = $1', [id]);
   });
 
@@ -57,14 +84,34 @@ describe('roles', () => {
     const url = stack.env.RESTORE_DATABASE_URL;
     assert.equal(new URL(url).username, 'ticket_archiver_restorer');
     const fresh = '9000000000000000001';
-    assert.equal(await attempt(url, "INSERT INTO public.tickets (id, customer_id, status) VALUES ($1, 1, 'closed')", [fresh]), undefined);
-    assert.equal(await attempt(url, "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, hold_until, mover) VALUES ($1, 1, 'restored', now(), 'test') ON CONFLICT (ticket_id) DO UPDATE SET state = 'restored'", [fresh]), undefined);
+    assert.equal(
+      await attempt(url, "INSERT INTO public.tickets (id, customer_id, status) VALUES ($1, 1, 'closed')", [fresh]),
+      undefined,
+    );
+    assert.equal(
+      await attempt(
+        url,
+        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, hold_until, mover) VALUES ($1, 1, 'restored', now(), 'test') ON CONFLICT (ticket_id) DO UPDATE SET state = 'restored'",
+        [fresh],
+      ),
+      undefined,
+    );
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
-    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [id]), DENIED, 'the movers\' lock');
+    assert.equal(
+      await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [
+        id,
+      ]),
+      DENIED,
+      "the movers' lock",
+    );
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
     assert.equal(await attempt(url, 'TRUNCATE public.tickets'), DENIED, 'TRUNCATE');
     assert.equal(await attempt(url, 'ALTER TABLE public.tickets ADD COLUMN x_restorer int'), DENIED, 'ALTER');
-    assert.equal(await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), DENIED, 'the ledger\'s history');
+    assert.equal(
+      await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]),
+      DENIED,
+      "the ledger's history",
+    );
     await stack.db.query('DELETE FROM public.tickets WHERE id = $1', [id]);
   });
 
@@ -73,12 +120,31 @@ describe('roles', () => {
     const url = stack.env.READ_DATABASE_URL;
     assert.equal(new URL(url).username, 'ticket_archiver_reader');
     assert.equal(await attempt(url, 'SELECT * FROM public.tickets WHERE id = $1', [id]), undefined);
-    assert.equal(await attempt(url, 'SELECT * FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), undefined);
+    assert.equal(
+      await attempt(url, 'SELECT * FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]),
+      undefined,
+    );
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
-    assert.equal(await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"), DENIED, 'INSERT');
-    assert.equal(await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]), DENIED, 'row locks');
-    assert.equal(await attempt(url, "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test')", [id]), DENIED, 'the ledger');
+    assert.equal(
+      await attempt(url, "INSERT INTO public.tickets (customer_id, status) VALUES (1, 'closed')"),
+      DENIED,
+      'INSERT',
+    );
+    assert.equal(
+      await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]),
+      DENIED,
+      'row locks',
+    );
+    assert.equal(
+      await attempt(
+        url,
+        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test')",
+        [id],
+      ),
+      DENIED,
+      'the ledger',
+    );
     await stack.db.query('DELETE FROM public.tickets WHERE id = $1', [id]);
   });
 
@@ -88,7 +154,14 @@ describe('roles', () => {
               has_table_privilege('debezium', 'public.tickets', 'UPDATE') AS update, has_table_privilege('debezium', 'public.tickets', 'DELETE') AS delete,
               has_table_privilege('debezium', 'public.tickets', 'TRUNCATE') AS truncate, has_table_privilege('debezium', 'public.ticket_archiver_ledger', 'SELECT') AS ledger`,
     );
-    assert.deepEqual(rows[0], { select: true, insert: false, update: false, delete: false, truncate: false, ledger: false });
+    assert.deepEqual(rows[0], {
+      select: true,
+      insert: false,
+      update: false,
+      delete: false,
+      truncate: false,
+      ledger: false,
+    });
   });
 
   it('a refused connection names its cause and never the secret', async () => {
@@ -99,7 +172,11 @@ describe('roles', () => {
     for (const env of [archiverEnv(stack.env, { DATABASE_URL: hot.toString() }), archiverEnv(stack.env)]) {
       const run = await runCli(['verify'], env, 120_000);
       const out = `${run.stdout}\n${run.stderr}`;
-      for (const secret of ['not-the-password-hot-7f3a', decodeURIComponent(new URL(stack.env.DATABASE_URL).password), coldSecret].filter((s) => s.length > 0)) {
+      for (const secret of [
+        'not-the-password-hot-7f3a',
+        decodeURIComponent(new URL(stack.env.DATABASE_URL).password),
+        coldSecret,
+      ].filter((s) => s.length > 0)) {
         assert.ok(!out.includes(secret), `the output of verify never holds a password (exit ${run.code})`);
       }
       if (env.DATABASE_URL === hot.toString()) {

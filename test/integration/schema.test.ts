@@ -21,8 +21,13 @@ async function planUses(sql: string, params: unknown[]): Promise<string> {
 describe('hot schema', () => {
   it('migrations are recorded and a re-run applies nothing', async () => {
     assert.deepEqual(await migrate(stack.env.MIGRATIONS_DATABASE_URL), []);
-    const { rows } = await stack.db.query<{ name: string }>('SELECT name FROM ticket_archiver_migrations ORDER BY name');
-    assert.deepEqual(rows.map((r) => r.name), loadMigrations().map((m) => m.name));
+    const { rows } = await stack.db.query<{ name: string }>(
+      'SELECT name FROM ticket_archiver_migrations ORDER BY name',
+    );
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      loadMigrations().map((m) => m.name),
+    );
   });
 
   it('raises version on every update, whatever the writer sets', async () => {
@@ -39,17 +44,36 @@ describe('hot schema', () => {
   });
 
   it('refuses a status outside the contract', async () => {
-    await assert.rejects(stack.db.query(`INSERT INTO tickets (customer_id, status) VALUES (1, 'archived')`), /check constraint/);
+    await assert.rejects(
+      stack.db.query(`INSERT INTO tickets (customer_id, status) VALUES (1, 'archived')`),
+      /check constraint/,
+    );
   });
 
   it('serves each agent query and the cold-candidate search from an index', async () => {
     const cases: Array<[string, string, unknown[]]> = [
       ['tickets_unassigned_idx', `SELECT * FROM tickets WHERE status = 'unassigned' ORDER BY created_at LIMIT 50`, []],
-      ['tickets_operator_idx', `SELECT * FROM tickets WHERE last_operator_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`, [7]],
-      ['tickets_operator_group_idx', `SELECT * FROM tickets WHERE last_operator_group_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`, [3]],
+      [
+        'tickets_operator_idx',
+        `SELECT * FROM tickets WHERE last_operator_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`,
+        [7],
+      ],
+      [
+        'tickets_operator_group_idx',
+        `SELECT * FROM tickets WHERE last_operator_group_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`,
+        [3],
+      ],
       ['tickets_customer_idx', `SELECT * FROM tickets WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 50`, [42]],
-      ['tickets_closed_idx', `SELECT * FROM tickets WHERE status = 'closed' AND last_operated_at >= now() - interval '1 month' ORDER BY last_operated_at DESC LIMIT 50`, []],
-      ['tickets_closed_idx', `SELECT id, version FROM tickets WHERE status = 'closed' AND last_operated_at < now() - interval '30 days' ORDER BY last_operated_at, id LIMIT 1000`, []],
+      [
+        'tickets_closed_idx',
+        `SELECT * FROM tickets WHERE status = 'closed' AND last_operated_at >= now() - interval '1 month' ORDER BY last_operated_at DESC LIMIT 50`,
+        [],
+      ],
+      [
+        'tickets_closed_idx',
+        `SELECT id, version FROM tickets WHERE status = 'closed' AND last_operated_at < now() - interval '30 days' ORDER BY last_operated_at, id LIMIT 1000`,
+        [],
+      ],
     ];
     for (const [index, sql, params] of cases) {
       const plan = await planUses(sql, params);
@@ -58,15 +82,28 @@ describe('hot schema', () => {
   });
 
   it('uses REPLICA IDENTITY DEFAULT and a publication of only tickets and the signal table', async () => {
-    const ri = await stack.db.query<{ relreplident: string }>(`SELECT relreplident FROM pg_class WHERE oid = 'public.tickets'::regclass`);
+    const ri = await stack.db.query<{ relreplident: string }>(
+      `SELECT relreplident FROM pg_class WHERE oid = 'public.tickets'::regclass`,
+    );
     assert.equal(ri.rows[0]?.relreplident, 'd');
     const pub = await stack.db.query<{ t: string }>(
       `SELECT schemaname || '.' || tablename AS t FROM pg_publication_tables WHERE pubname = 'ticket_archiver_cdc' ORDER BY 1`,
     );
-    assert.deepEqual(pub.rows.map((r) => r.t), ['public.debezium_signal', 'public.tickets']);
-    const ops = await stack.db.query(`SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = 'ticket_archiver_cdc'`);
-    assert.deepEqual(ops.rows[0], { pubinsert: true, pubupdate: true, pubdelete: false, pubtruncate: true }, 'deletes are not published');
-    const slot = await stack.db.query<{ plugin: string }>(`SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`);
+    assert.deepEqual(
+      pub.rows.map((r) => r.t),
+      ['public.debezium_signal', 'public.tickets'],
+    );
+    const ops = await stack.db.query(
+      `SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = 'ticket_archiver_cdc'`,
+    );
+    assert.deepEqual(
+      ops.rows[0],
+      { pubinsert: true, pubupdate: true, pubdelete: false, pubtruncate: true },
+      'deletes are not published',
+    );
+    const slot = await stack.db.query<{ plugin: string }>(
+      `SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`,
+    );
     assert.equal(slot.rows[0]?.plugin, 'pgoutput');
   });
 });

@@ -13,7 +13,12 @@ import { projectRoot } from '../../infra/local/settings.ts';
 import { ComponentError } from '../../infra/local/processes.ts';
 import { parseTicketEvent, type TicketEvent } from '../../services/core/ticketEvent.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import { connectorStatus, loadConnectorDefinition, registerConnector, ticketsConnectorFile } from '../../services/edges/kafkaConnect/index.ts';
+import {
+  connectorStatus,
+  loadConnectorDefinition,
+  registerConnector,
+  ticketsConnectorFile,
+} from '../../services/edges/kafkaConnect/index.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { rawColdStore } from '../support/stores.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
@@ -25,7 +30,10 @@ describe('local stack', () => {
     if (process.env.TICKET_ARCHIVER_EXTERNAL_STACK === '1') return;
     await stackUp(() => undefined);
     const rows = await stackStatus();
-    assert.deepEqual(rows.filter((r) => !r.healthy).map((r) => r.component), []);
+    assert.deepEqual(
+      rows.filter((r) => !r.healthy).map((r) => r.component),
+      [],
+    );
     assert.ok(rows.length >= 5, `${rows.length} status rows`);
   });
 
@@ -53,16 +61,26 @@ describe('local stack', () => {
       await stack.db.query('DELETE FROM tickets WHERE id = $1', [id]);
       // A marker after the delete: once it arrives, the delete would have arrived before it (one partition's order is
       // the WAL's, and the marker is a later transaction).
-      const { rows: marker } = await stack.db.query<{ id: string }>(`INSERT INTO tickets (customer_id, status) VALUES (42, 'unassigned') RETURNING id`);
+      const { rows: marker } = await stack.db.query<{ id: string }>(
+        `INSERT INTO tickets (customer_id, status) VALUES (42, 'unassigned') RETURNING id`,
+      );
       const markerId = Number(marker[0]?.id);
 
       const all = () => reader.messages.map((m) => ({ m, e: parseTicketEvent(m.key, m.value) }));
       const mine = () => all().filter(({ e }) => ('id' in e ? e.id === String(id) : false));
-      await reader.waitFor(() => mine().length >= 2 && all().some(({ e }) => 'id' in e && e.id === String(markerId)), 60_000, `2 events of ticket ${id} and the marker`);
+      await reader.waitFor(
+        () => mine().length >= 2 && all().some(({ e }) => 'id' in e && e.id === String(markerId)),
+        60_000,
+        `2 events of ticket ${id} and the marker`,
+      );
       await sleep(2000);
 
       const events = mine();
-      assert.deepEqual(events.map(({ e }) => (e.kind === 'upsert' ? e.op : e.kind)), ['c', 'u'], 'no delete, no tombstone (migration 005)');
+      assert.deepEqual(
+        events.map(({ e }) => (e.kind === 'upsert' ? e.op : e.kind)),
+        ['c', 'u'],
+        'no delete, no tombstone (migration 005)',
+      );
       // Keyed by ticket id: every event of one ticket is on one partition, in order.
       assert.equal(new Set(events.map(({ m }) => m.partition)).size, 1);
       const [created, updated] = events.map(({ e }) => e) as [TicketEvent, TicketEvent];
@@ -75,7 +93,10 @@ describe('local stack', () => {
       // The source block carries the WAL position and commit time.
       // Exact whatever its size: decimal text (core/ticketEvent.ts).
       const lsns = [created.source.lsn, updated.source.lsn].map((l) => BigInt(l ?? '0'));
-      assert.ok(lsns.every((l) => l > 0n), `lsns ${lsns.join(',')}`);
+      assert.ok(
+        lsns.every((l) => l > 0n),
+        `lsns ${lsns.join(',')}`,
+      );
       assert.ok((lsns[0] ?? 0n) < (lsns[1] ?? 0n), `lsns increase: ${lsns.join(',')}`);
       for (const e of [created, updated]) {
         assert.ok(Math.abs(e.source.ts_ms - startedAt) < 60_000, `source.ts_ms ${e.source.ts_ms} near ${startedAt}`);
@@ -150,7 +171,9 @@ describe('local stack', () => {
     try {
       // WAL from other tables: none of it is captured, all of it is retained until the slot moves.
       await su.query('CREATE TABLE IF NOT EXISTS public.test_wal_noise (id serial primary key, filler text)');
-      await su.query(`INSERT INTO public.test_wal_noise (filler) SELECT repeat('x', 1000) FROM generate_series(1, 2000)`);
+      await su.query(
+        `INSERT INTO public.test_wal_noise (filler) SELECT repeat('x', 1000) FROM generate_series(1, 2000)`,
+      );
       const { rows } = await su.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
       const target = rows[0]?.lsn ?? '0/0';
       const deadline = Date.now() + 90_000;
@@ -183,12 +206,15 @@ describe('local stack', () => {
     try {
       // PostgreSQL is up already; the cold store is the first new process this stack would start.
       const testEnv = { ...process.env, STACK_DIR: dir, STACK_PG_PORT: String(port) };
-      await assert.rejects(stackUp(() => undefined, testEnv), (err: unknown) => {
-        assert.ok(err instanceof ComponentError, String(err));
-        assert.equal(err.component, 'postgres');
-        assert.match(err.message, new RegExp(`port ${port} .*STACK_PG_PORT`));
-        return true;
-      });
+      await assert.rejects(
+        stackUp(() => undefined, testEnv),
+        (err: unknown) => {
+          assert.ok(err instanceof ComponentError, String(err));
+          assert.equal(err.component, 'postgres');
+          assert.match(err.message, new RegExp(`port ${port} .*STACK_PG_PORT`));
+          return true;
+        },
+      );
     } finally {
       blocker.close();
       rmSync(dir, { recursive: true, force: true });

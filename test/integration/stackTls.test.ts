@@ -7,7 +7,16 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import { archiverEnv, groupAtEnd, runCli, startArchiverProcess, stackKafkaAdmin, waitFor, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+import {
+  archiverEnv,
+  groupAtEnd,
+  runCli,
+  startArchiverProcess,
+  stackKafkaAdmin,
+  waitFor,
+  waitReady,
+  type ArchiverProcess,
+} from '../support/archiverProcess.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
 import { openStores, type Stores } from '../support/stores.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
@@ -47,7 +56,13 @@ async function mongoPing(url: string): Promise<unknown> {
 }
 
 async function kafkaBrokers(security: Parameters<typeof createKafka>[0]['security']): Promise<number> {
-  const admin = createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'test-tls', quiet: true, retry: { retries: 0 }, security }).admin();
+  const admin = createKafka({
+    brokers: env.KAFKA_BROKERS.split(','),
+    clientId: 'test-tls',
+    quiet: true,
+    retry: { retries: 0 },
+    security,
+  }).admin();
   try {
     await admin.connect();
     return (await admin.describeCluster()).brokers.length;
@@ -66,7 +81,7 @@ describe('local stack with TLS and SCRAM (STACK_TLS=true)', () => {
     await stack.down();
   });
 
-  it('hands out settings that insist on TLS and check the servers\' certificates', () => {
+  it("hands out settings that insist on TLS and check the servers' certificates", () => {
     for (const url of [env.DATABASE_URL, env.MIGRATIONS_DATABASE_URL, env.RESTORE_DATABASE_URL]) {
       assert.equal(new URL(url).searchParams.get('sslmode'), 'verify-full');
     }
@@ -75,19 +90,35 @@ describe('local stack with TLS and SCRAM (STACK_TLS=true)', () => {
     assert.equal(env.KAFKA_SASL_MECHANISM, 'SCRAM-SHA-512');
   });
 
-  it('PostgreSQL refuses plaintext, every session including Debezium\'s runs over TLS, and a client without the CA cannot verify it', async () => {
+  it("PostgreSQL refuses plaintext, every session including Debezium's runs over TLS, and a client without the CA cannot verify it", async () => {
     const plain = new URL(env.MIGRATIONS_DATABASE_URL);
     plain.searchParams.set('sslmode', 'disable');
     plain.searchParams.delete('sslrootcert');
-    assert.match((await refusal(() => pgQuery(plain.href, 'SELECT 1'))) ?? 'connected', /no pg_hba\.conf entry.*no encryption/);
+    assert.match(
+      (await refusal(() => pgQuery(plain.href, 'SELECT 1'))) ?? 'connected',
+      /no pg_hba\.conf entry.*no encryption/,
+    );
     const noCa = new URL(env.MIGRATIONS_DATABASE_URL);
     noCa.searchParams.delete('sslrootcert');
-    assert.match((await refusal(() => pgQuery(noCa.href, 'SELECT 1'))) ?? 'connected', /self[- ]signed|unable to (verify|get local issuer)/i);
+    assert.match(
+      (await refusal(() => pgQuery(noCa.href, 'SELECT 1'))) ?? 'connected',
+      /self[- ]signed|unable to (verify|get local issuer)/i,
+    );
 
-    const sessions = await pgQuery(env.STACK_PG_SUPERUSER_URL, `SELECT a.usename, a.backend_type, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.client_addr IS NOT NULL`);
+    const sessions = await pgQuery(
+      env.STACK_PG_SUPERUSER_URL,
+      `SELECT a.usename, a.backend_type, s.ssl FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.client_addr IS NOT NULL`,
+    );
     const rows = sessions.rows as Array<{ usename: string; backend_type: string; ssl: boolean }>;
-    assert.ok(rows.some((r) => r.usename === 'debezium' && r.backend_type === 'walsender'), `Debezium streams the change log: ${JSON.stringify(rows)}`);
-    assert.deepEqual(rows.filter((r) => !r.ssl), [], 'every TCP session is encrypted');
+    assert.ok(
+      rows.some((r) => r.usename === 'debezium' && r.backend_type === 'walsender'),
+      `Debezium streams the change log: ${JSON.stringify(rows)}`,
+    );
+    assert.deepEqual(
+      rows.filter((r) => !r.ssl),
+      [],
+      'every TCP session is encrypted',
+    );
   });
 
   it('the cold store refuses plaintext and answers over TLS', async () => {
@@ -97,20 +128,33 @@ describe('local stack with TLS and SCRAM (STACK_TLS=true)', () => {
     assert.ok(await refusal(() => mongoPing(plain.href)), 'a plaintext client is refused');
   });
 
-  it('Kafka refuses plaintext and wrong credentials, and accepts the services\' SCRAM user over TLS', async () => {
+  it("Kafka refuses plaintext and wrong credentials, and accepts the services' SCRAM user over TLS", async () => {
     const ca = env.KAFKA_SSL_CA_FILE as string;
-    const sasl = { mechanism: 'scram-sha-512' as const, username: env.KAFKA_SASL_USERNAME as string, password: env.KAFKA_SASL_PASSWORD as string };
+    const sasl = {
+      mechanism: 'scram-sha-512' as const,
+      username: env.KAFKA_SASL_USERNAME as string,
+      password: env.KAFKA_SASL_PASSWORD as string,
+    };
     assert.equal(await kafkaBrokers({ tls: { caFile: ca }, sasl }), 1);
     assert.ok(await refusal(() => kafkaBrokers({})), 'a plaintext client is refused');
-    assert.match((await refusal(() => kafkaBrokers({ tls: { caFile: ca }, sasl: { ...sasl, password: 'not-the-password' } }))) ?? 'connected', /SASL|authentication/i);
-    assert.ok(await refusal(() => kafkaBrokers({ tls: {}, sasl })), 'a client that does not trust the stack CA cannot verify the broker');
+    assert.match(
+      (await refusal(() => kafkaBrokers({ tls: { caFile: ca }, sasl: { ...sasl, password: 'not-the-password' } }))) ??
+        'connected',
+      /SASL|authentication/i,
+    );
+    assert.ok(
+      await refusal(() => kafkaBrokers({ tls: {}, sasl })),
+      'a client that does not trust the stack CA cannot verify the broker',
+    );
   });
 
   it('the archiver moves exactly the cold tickets over TLS and SCRAM, and verify finds no violation', async () => {
     const groupId = await groupAtEnd(env, 'test-tls');
     const customer = testCustomer();
     const specs = Array.from({ length: 200 }, (_, i) =>
-      i % 2 === 0 ? { status: 'closed' as const, ageSeconds: 3 * 3600, customerId: customer } : { status: 'in_progress' as const, ageSeconds: 3 * 3600, customerId: customer },
+      i % 2 === 0
+        ? { status: 'closed' as const, ageSeconds: 3 * 3600, customerId: customer }
+        : { status: 'in_progress' as const, ageSeconds: 3 * 3600, customerId: customer },
     );
     const ids = await insertTickets(stores.db, specs);
     const cold = ids.filter((_, i) => i % 2 === 0);
@@ -120,7 +164,11 @@ describe('local stack with TLS and SCRAM (STACK_TLS=true)', () => {
       archiver = startArchiverProcess(env, { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
       await waitReady(archiver, 120_000);
       await waitFor('every cold ticket gone from hot', async () => (await hotIds(stores.db, cold)).size === 0, 120_000);
-      await waitFor('every copy marked archived', async () => (await archivedCount(stores.cold, customer)) === cold.length, 30_000);
+      await waitFor(
+        'every copy marked archived',
+        async () => (await archivedCount(stores.cold, customer)) === cold.length,
+        30_000,
+      );
       assert.equal((await hotIds(stores.db, open)).size, open.length, 'open tickets stay hot');
     } finally {
       assert.equal(await archiver?.stop(), 0, 'the archiver stops cleanly');
@@ -129,7 +177,10 @@ describe('local stack with TLS and SCRAM (STACK_TLS=true)', () => {
     await admin.connect();
     try {
       const [offsets] = await admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] });
-      assert.ok((offsets?.partitions ?? []).some((p) => Number(p.offset) > 0), 'the group committed its offsets over SASL_SSL');
+      assert.ok(
+        (offsets?.partitions ?? []).some((p) => Number(p.offset) > 0),
+        'the group committed its offsets over SASL_SSL',
+      );
     } finally {
       await admin.disconnect();
     }

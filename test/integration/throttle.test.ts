@@ -13,7 +13,13 @@ const h = archiverHarness({ COLD_AFTER: '1h' });
 describe('throttle', () => {
   it('pauses moves while sessions wait for locks in the hot database, and resumes when they are gone', async () => {
     const groupId = await groupAtEnd(h.env, 'test-throttle');
-    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, THROTTLE: 'true', THROTTLE_LOCK_WAITS: '1', THROTTLE_INTERVAL: '500ms', THROTTLE_PROBE_LATENCY: '2s' });
+    const a = await h.archiver({
+      ARCHIVER_GROUP_ID: groupId,
+      THROTTLE: 'true',
+      THROTTLE_LOCK_WAITS: '1',
+      THROTTLE_INTERVAL: '500ms',
+      THROTTLE_PROBE_LATENCY: '2s',
+    });
     const [locked] = await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 0 }]);
     const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     const waiters = Array.from({ length: 3 }, () => new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL }));
@@ -25,10 +31,18 @@ describe('throttle', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [locked]);
       // Three business sessions stuck behind the lock: three times the bound of one.
-      const blocked = waiters.map((w) => w.query('UPDATE tickets SET subject = $2 WHERE id = $1', [locked, 'waiting']).catch(() => undefined));
+      const blocked = waiters.map((w) =>
+        w.query('UPDATE tickets SET subject = $2 WHERE id = $1', [locked, 'waiting']).catch(() => undefined),
+      );
       await waitFor('the throttle paused', async () => (await a.metric('ticket_archiver_throttle_mode')) === 2, 30_000);
-      assert.ok(a.lines.some((l) => l.includes('throttle paused moves') && l.includes('waiting for locks')), 'a log line names the cause');
-      ids = await insertTickets(h.stores.db, Array.from({ length: 50 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })));
+      assert.ok(
+        a.lines.some((l) => l.includes('throttle paused moves') && l.includes('waiting for locks')),
+        'a log line names the cause',
+      );
+      ids = await insertTickets(
+        h.stores.db,
+        Array.from({ length: 50 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })),
+      );
       await sleep(5000);
       assert.equal((await hotIds(h.stores.db, ids)).size, ids.length, 'nothing moves while paused');
       assert.equal(await a.metric('ticket_archiver_throttle_rate'), 0);

@@ -21,11 +21,29 @@ describe('unusual rows', () => {
     const base = INT64_MAX - 100n - BigInt(Math.floor(Math.random() * 1e12));
     const id = (n: number) => (base + BigInt(n)).toString();
     const rows = [
-      { id: id(0), last: '-infinity', created: '0044-03-15 12:00:00+00 BC', body: 'since before time', customer: '-9223372036854775808' },
-      { id: id(1), last: "now() - interval '2 hours'", created: '294276-12-31 23:59:59.999999+00', body: 'from the far future', customer: String(customer) },
+      {
+        id: id(0),
+        last: '-infinity',
+        created: '0044-03-15 12:00:00+00 BC',
+        body: 'since before time',
+        customer: '-9223372036854775808',
+      },
+      {
+        id: id(1),
+        last: "now() - interval '2 hours'",
+        created: '294276-12-31 23:59:59.999999+00',
+        body: 'from the far future',
+        customer: String(customer),
+      },
       { id: id(2), last: 'infinity', created: 'now()', body: 'never cold', customer: String(customer) },
       { id: id(3), last: "now() - interval '2 hours'", created: 'now()', body: null, customer: String(customer) },
-      { id: id(4), last: "now() - interval '2 hours'", created: 'now()', body: '最后一个 😀', customer: String(customer) },
+      {
+        id: id(4),
+        last: "now() - interval '2 hours'",
+        created: 'now()',
+        body: '最后一个 😀',
+        customer: String(customer),
+      },
     ];
     const [ancient, future, never, oversize, plain] = rows.map((r) => r.id) as [string, string, string, string, string];
     try {
@@ -41,15 +59,33 @@ describe('unusual rows', () => {
       const before = await rowsAsText(h.stores.textDb, [ancient, future, plain]);
       const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '1h' });
 
-      await waitFor('the cold ones archived', async () => (await hotIds(h.stores.db, [ancient, future, plain])).size === 0, 90_000);
-      const record = await waitFor('the oversize row recorded as stuck', () => h.stores.cold.stuck.findOne({ _id: Long.fromString(oversize) }).then((s) => s ?? undefined), 60_000);
+      await waitFor(
+        'the cold ones archived',
+        async () => (await hotIds(h.stores.db, [ancient, future, plain])).size === 0,
+        90_000,
+      );
+      const record = await waitFor(
+        'the oversize row recorded as stuck',
+        () => h.stores.cold.stuck.findOne({ _id: Long.fromString(oversize) }).then((s) => s ?? undefined),
+        60_000,
+      );
       assert.equal(record.code, 'COLD_REFUSED');
       assert.equal(record.failureClass, 'permanent');
       assert.match(record.reason, /above the cold store's \d+-byte document limit/);
-      assert.deepEqual([...(await hotIds(h.stores.db, [never, oversize]))].sort(), [never, oversize].sort(), 'the never-cold and the refused stay hot');
-      assert.equal(await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(oversize) }), 0, 'no copy of the refused row');
+      assert.deepEqual(
+        [...(await hotIds(h.stores.db, [never, oversize]))].sort(),
+        [never, oversize].sort(),
+        'the never-cold and the refused stay hot',
+      );
+      assert.equal(
+        await h.stores.cold.tickets.countDocuments({ _id: Long.fromString(oversize) }),
+        0,
+        'no copy of the refused row',
+      );
 
-      const docs = await h.stores.cold.tickets.find({ _id: { $in: [ancient, future, plain].map((x) => Long.fromString(x)) } }).toArray();
+      const docs = await h.stores.cold.tickets
+        .find({ _id: { $in: [ancient, future, plain].map((x) => Long.fromString(x)) } })
+        .toArray();
       const byId = new Map(docs.map((d) => [d._id.toString(), d]));
       for (const x of [ancient, future, plain]) {
         const doc = byId.get(x);
@@ -68,7 +104,13 @@ describe('unusual rows', () => {
       assert.equal(typed(plain)?.archive.untyped, undefined);
 
       // The partition went on: every event committed, nothing in hand aging.
-      await waitFor('lag 0 and nothing pending', async () => (await a.metric('ticket_archiver_consumer_lag')) === 0 && (await a.metric('ticket_archiver_oldest_pending_event_age_seconds')) === 0, 30_000);
+      await waitFor(
+        'lag 0 and nothing pending',
+        async () =>
+          (await a.metric('ticket_archiver_consumer_lag')) === 0 &&
+          (await a.metric('ticket_archiver_oldest_pending_event_age_seconds')) === 0,
+        30_000,
+      );
       assert.equal(await a.metric('ticket_archiver_dead_lettered_total'), 0, 'nothing valid dead-lettered');
     } finally {
       await h.stores.db.query('DELETE FROM public.tickets WHERE id = ANY($1::bigint[])', [[never, oversize]]);

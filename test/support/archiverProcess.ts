@@ -41,17 +41,32 @@ export function archiverEnv(env: StackEnv, overrides: Record<string, string> = {
 
 /** A TLS stack's Kafka settings (SASL_SSL, SCRAM user, CA), as the services read them. */
 function kafkaSecurityVariables(env: StackEnv): Record<string, string> {
-  const keys = ['KAFKA_SECURITY_PROTOCOL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const;
+  const keys = [
+    'KAFKA_SECURITY_PROTOCOL',
+    'KAFKA_SSL_CA_FILE',
+    'KAFKA_SASL_MECHANISM',
+    'KAFKA_SASL_USERNAME',
+    'KAFKA_SASL_PASSWORD',
+  ] as const;
   return Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
 }
 
 /** A kafkajs admin for test set-up and checks, secured as the stack's services are. */
 export function stackKafkaAdmin(env: StackEnv, clientId: string) {
-  return createKafka({ brokers: env.KAFKA_BROKERS.split(','), clientId, quiet: true, security: stackKafkaSecurity(env) }).admin();
+  return createKafka({
+    brokers: env.KAFKA_BROKERS.split(','),
+    clientId,
+    quiet: true,
+    security: stackKafkaSecurity(env),
+  }).admin();
 }
 
 /** Runs the CLI once to completion (for commands like restore), returning exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', 'services/cli/main.ts', ...args], { cwd: projectRoot, env });
     let stdout = '';
@@ -71,7 +86,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
 
 /** `nodeOptions` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow); `command` is the
  * subcommand and its arguments (the archiver by default). */
-export function startArchiverProcess(env: StackEnv, overrides: Record<string, string>, nodeOptions: string[] = [], command: string[] = ['archive']): ArchiverProcess {
+export function startArchiverProcess(
+  env: StackEnv,
+  overrides: Record<string, string>,
+  nodeOptions: string[] = [],
+  command: string[] = ['archive'],
+): ArchiverProcess {
   const name = overrides.INSTANCE_NAME ?? `test-archiver-${process.pid}-${++counter}`;
   const proc = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'services/cli/main.ts', ...command], {
     cwd: projectRoot,
@@ -86,9 +106,11 @@ export function startArchiverProcess(env: StackEnv, overrides: Record<string, st
   const port = async () => {
     for (let i = 0; i < 600; i++) {
       for (const line of lines) {
-        if (line.includes('"archiver started"') || line.includes('"read api started"')) return (JSON.parse(line) as { port: number }).port;
+        if (line.includes('"archiver started"') || line.includes('"read api started"'))
+          return (JSON.parse(line) as { port: number }).port;
       }
-      if (proc.exitCode !== null) throw new Error(`archiver ${name} exited with ${proc.exitCode}:\n${lines.slice(-20).join('\n')}`);
+      if (proc.exitCode !== null)
+        throw new Error(`archiver ${name} exited with ${proc.exitCode}:\n${lines.slice(-20).join('\n')}`);
       await sleep(100);
     }
     throw new Error(`archiver ${name} did not start:\n${lines.slice(-20).join('\n')}`);
@@ -104,7 +126,8 @@ export function startArchiverProcess(env: StackEnv, overrides: Record<string, st
       let sum = 0;
       for (const line of text.split('\n')) {
         if (!line.startsWith(`${metricName}{`) && !line.startsWith(`${metricName} `)) continue;
-        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.split(' ').pop());
+        if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+          sum += Number(line.split(' ').pop());
       }
       return sum;
     },
@@ -158,15 +181,26 @@ export async function groupLag(env: StackEnv, groupId: string): Promise<number> 
   const admin = stackKafkaAdmin(env, 'test-lag');
   await admin.connect();
   try {
-    const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] }), admin.fetchTopicOffsets(env.TICKETS_TOPIC)]);
+    const [committed, ends] = await Promise.all([
+      admin.fetchOffsets({ groupId, topics: [env.TICKETS_TOPIC] }),
+      admin.fetchTopicOffsets(env.TICKETS_TOPIC),
+    ]);
     const c = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    return ends.reduce((sum, e) => sum + Math.max(0, Number(e.high) - Math.max(c.get(e.partition) ?? 0, Number(e.low))), 0);
+    return ends.reduce(
+      (sum, e) => sum + Math.max(0, Number(e.high) - Math.max(c.get(e.partition) ?? 0, Number(e.low))),
+      0,
+    );
   } finally {
     await admin.disconnect();
   }
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -176,7 +210,10 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`,
+      );
     await sleep(intervalMs);
   }
 }
@@ -186,9 +223,10 @@ export async function topicSettled(env: StackEnv, timeoutMs = 240_000): Promise<
   const admin = stackKafkaAdmin(env, 'test-settle');
   await admin.connect();
   try {
-    const total = async () => (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
+    const total = async () =>
+      (await admin.fetchTopicOffsets(env.TICKETS_TOPIC)).reduce((s, p) => s + Number(p.high), 0);
     let last = -1;
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
       const now = await total();
       if (now === last) return;
       last = now;
@@ -210,7 +248,11 @@ export async function signalBackfill(env: StackEnv, filter?: string): Promise<vo
       type: 'incremental',
       ...(filter ? { 'additional-conditions': [{ 'data-collection': 'public.tickets', filter }] } : {}),
     };
-    await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [randomUUID(), 'execute-snapshot', JSON.stringify(data)]);
+    await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
+      randomUUID(),
+      'execute-snapshot',
+      JSON.stringify(data),
+    ]);
   } finally {
     await su.end();
   }

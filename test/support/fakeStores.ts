@@ -37,7 +37,14 @@ export class FakeHot implements HotTicketStore {
   }
 
   private row(id: string, t: FakeTicket): RowText {
-    return { id, version: t.version, status: t.status, customer_id: '7', last_operated_at: '2026-01-01 00:00:00+00', body: `body of ${id}` };
+    return {
+      id,
+      version: t.version,
+      status: t.status,
+      customer_id: '7',
+      last_operated_at: '2026-01-01 00:00:00+00',
+      body: `body of ${id}`,
+    };
   }
 
   readColdRows(ids: string[]): Promise<{ rows: RowText[]; columns: TableShape }> {
@@ -55,16 +62,31 @@ export class FakeHot implements HotTicketStore {
     const states = new Map<string, HotState>();
     for (const id of ids) {
       const t = this.tickets.get(id);
-      if (t) states.set(id, { id, version: t.version, status: t.status, lastOperatedAt: '2026-01-01 00:00:00+00', cold: t.cold, heldUntil: null });
+      if (t)
+        states.set(id, {
+          id,
+          version: t.version,
+          status: t.status,
+          lastOperatedAt: '2026-01-01 00:00:00+00',
+          cold: t.cold,
+          heldUntil: null,
+        });
     }
     return Promise.resolve(states);
   }
 
   readLedger(ids: string[]): Promise<Map<string, LedgerEntry>> {
-    return Promise.resolve(new Map(ids.flatMap((id) => (this.ledger.has(id) ? [[id, this.ledger.get(id) as LedgerEntry]] : []))));
+    return Promise.resolve(
+      new Map(ids.flatMap((id) => (this.ledger.has(id) ? [[id, this.ledger.get(id) as LedgerEntry]] : []))),
+    );
   }
 
-  deleteUnchanged(copied: TicketVersion[], _shape: TableShape, mover: string, _lockTimeoutMs: number): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
+  deleteUnchanged(
+    copied: TicketVersion[],
+    _shape: TableShape,
+    mover: string,
+    _lockTimeoutMs: number,
+  ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
     this.calls.push(`deleteUnchanged ${copied.map((c) => c.id).join(',')} by ${mover}`);
     const deleted: TicketVersion[] = [];
     const failed: DeleteFailure[] = [];
@@ -118,7 +140,8 @@ export class FakeCold implements ColdTicketStore {
   demoteCopies(move: string, ids: string[]): Promise<void> {
     for (const id of ids) {
       const doc = this.copies.get(id);
-      if (doc && doc.archive.move === move && doc.archive.state === 'inMove') doc.archive = { ...doc.archive, state: 'copied' };
+      if (doc && doc.archive.move === move && doc.archive.state === 'inMove')
+        doc.archive = { ...doc.archive, state: 'copied' };
     }
     return Promise.resolve();
   }
@@ -183,7 +206,10 @@ export function fakeMoveDeps(hot: FakeHot, cold: FakeCold, over: Partial<MoveDep
     now: () => new Date('2026-11-22T12:00:00Z'),
     log: silent,
     partitionOf: () => 3,
-    scheduleStuck: (failureClass, attempts, now) => ({ nextAttemptAt: new Date(now.getTime() + 60_000), escalated: failureClass === 'permanent' && attempts >= 3 }),
+    scheduleStuck: (failureClass, attempts, now) => ({
+      nextAttemptAt: new Date(now.getTime() + 60_000),
+      escalated: failureClass === 'permanent' && attempts >= 3,
+    }),
     ...over,
   };
 }

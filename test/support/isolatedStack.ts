@@ -10,7 +10,11 @@ import { coldStoreKind } from '../../infra/local/components/coldStore.ts';
  * Stack settings under `.stack-<name>` with every port moved by `portOffset`. `<PREFIX>_STACK_*` variables already
  * set win (e.g. a CI machine with other ports taken), as does `<PREFIX>_STACK_DIR`.
  */
-export function isolatedStackVariables(name: string, portOffset: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function isolatedStackVariables(
+  name: string,
+  portOffset: number,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const prefix = name.toUpperCase();
   const port = (variable: string, base: number) => env[`${prefix}_${variable}`] ?? String(base + portOffset);
   return {

@@ -29,12 +29,19 @@ export function coldCollections(archive: Db): ColdCollections {
     timers: archive.collection<StoredTimer>('cold_timers'),
     stuck,
     moves,
-    listStuck: (filter) => stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray(),
+    listStuck: (filter) =>
+      stuck
+        .find(filter.escalated === undefined ? {} : { escalated: filter.escalated })
+        .sort({ firstAttemptAt: 1 })
+        .toArray(),
     async archives(docs) {
       const ids = [...new Set(docs.flatMap((d) => (d.archive?.move ? [d.archive.move] : [])))];
       const states = new Map<string, StoredMove['state']>();
       for (let i = 0; i < ids.length; i += 1000) {
-        for (const m of await moves.find({ _id: { $in: ids.slice(i, i + 1000) } }, { projection: { state: 1 } }).toArray()) states.set(m._id, m.state);
+        for (const m of await moves
+          .find({ _id: { $in: ids.slice(i, i + 1000) } }, { projection: { state: 1 } })
+          .toArray())
+          states.set(m._id, m.state);
       }
       return docs.filter((d) => d.archive !== undefined && isArchive(d.archive, states.get(d.archive.move ?? '')));
     },
@@ -75,7 +82,9 @@ export async function openStores(env: StackEnv): Promise<Stores> {
 }
 
 /** The cold store's tickets collection with no document shape imposed, for tests of the store itself. */
-export async function rawColdStore(url: string): Promise<{ tickets: Collection<{ _id: Long | number; [field: string]: unknown }>; close(): Promise<void> }> {
+export async function rawColdStore(
+  url: string,
+): Promise<{ tickets: Collection<{ _id: Long | number; [field: string]: unknown }>; close(): Promise<void> }> {
   const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 10_000 });
   return { tickets: client.db('ticket_archive').collection('tickets'), close: () => client.close() };
 }

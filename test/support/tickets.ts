@@ -22,7 +22,12 @@ export async function insertTickets(db: pg.Pool | pg.Client, specs: TicketSpec[]
        SELECT c, s, 'test ticket', b, now() - (a * interval '1 second') - interval '1 day', now() - (a * interval '1 second'), 7, 3
          FROM unnest($1::bigint[], $2::text[], $3::text[], $4::float8[]) AS x(c, s, b, a)
        RETURNING id`,
-      [part.map((t) => t.customerId ?? 4242), part.map((t) => t.status), part.map((t) => t.body ?? 'body'), part.map((t) => t.ageSeconds)],
+      [
+        part.map((t) => t.customerId ?? 4242),
+        part.map((t) => t.status),
+        part.map((t) => t.body ?? 'body'),
+        part.map((t) => t.ageSeconds),
+      ],
     );
     ids.push(...res.rows.map((r) => String(r.id)));
   }
@@ -36,7 +41,9 @@ export async function rowsAsText(moverPool: pg.Pool, ids: string[]): Promise<Map
 }
 
 export async function hotIds(db: pg.Pool | pg.Client, ids: string[]): Promise<Set<string>> {
-  const res = await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets WHERE id = ANY($1::bigint[])', [ids]);
+  const res = await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets WHERE id = ANY($1::bigint[])', [
+    ids,
+  ]);
   return new Set(res.rows.map((r) => r.id));
 }
 
@@ -55,6 +62,8 @@ export async function coldDocs(cold: ColdCollections, customerId: number): Promi
 
 /** Archives of a test customer's tickets (core/move/moveProtocol.ts: by their own state or their move's commit). */
 export async function archivedCount(cold: ColdCollections, customerId: number): Promise<number> {
-  const docs = await cold.tickets.find({ customer_id: Long.fromNumber(customerId) }, { projection: { row: 0 } }).toArray();
+  const docs = await cold.tickets
+    .find({ customer_id: Long.fromNumber(customerId) }, { projection: { row: 0 } })
+    .toArray();
   return (await cold.archives(docs)).length;
 }

@@ -40,7 +40,8 @@ export async function readTopicFromNow(brokers: string, topic: string): Promise<
     async waitFor(predicate, timeoutMs, what) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(messages)) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${messages.length} messages`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${messages.length} messages`);
         await sleep(100);
       }
     },

@@ -8,11 +8,25 @@ import { openApiDocument } from '../../services/readApi/openApiDocument.ts';
 
 describe('read API client', () => {
   it('is generated from the current OpenAPI document', async () => {
-    assert.equal(readFileSync(clientTypesFile, 'utf8'), await clientTypes(), 'services/client/openapi.ts is out of date: run npm run api:client');
+    assert.equal(
+      readFileSync(clientTypesFile, 'utf8'),
+      await clientTypes(),
+      'services/client/openapi.ts is out of date: run npm run api:client',
+    );
   });
   it('documents every route with its parameters, and the restore as needing the bearer token', async () => {
-    const doc = (await openApiDocument()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; security?: unknown[] }>> };
-    assert.deepEqual(Object.keys(doc.paths).sort(), ['/customers/{customerId}/tickets', '/operator-groups/{groupId}/tickets', '/operators/{operatorId}/tickets', '/tickets/closed', '/tickets/unassigned', '/tickets/{id}', '/tickets/{id}/restore']);
+    const doc = (await openApiDocument()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; security?: unknown[] }>>;
+    };
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/customers/{customerId}/tickets',
+      '/operator-groups/{groupId}/tickets',
+      '/operators/{operatorId}/tickets',
+      '/tickets/closed',
+      '/tickets/unassigned',
+      '/tickets/{id}',
+      '/tickets/{id}/restore',
+    ]);
     const names = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p) => p.name).sort();
     assert.deepEqual(names('/customers/{customerId}/tickets'), ['cursor', 'customerId', 'limit', 'tier']);
     assert.deepEqual(names('/tickets/closed'), ['cursor', 'from', 'limit', 'tier', 'to']);

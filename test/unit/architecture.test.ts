@@ -9,7 +9,9 @@ import { projectRoot } from '../../infra/local/settings.ts';
 const servicesDir = join(projectRoot, 'services');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 function importsOf(file: string): string[] {
@@ -41,7 +43,10 @@ test('services/ has no import circle, type-only imports included', () => {
   const files = sources(servicesDir);
   const graph = new Map(files.map((f) => [f, importsOf(f).filter((i) => i.startsWith(servicesDir))]));
   assert.ok(files.length > 30, `${files.length} files scanned`);
-  assert.ok([...graph.values()].some((deps) => deps.length > 0), 'imports were found');
+  assert.ok(
+    [...graph.values()].some((deps) => deps.length > 0),
+    'imports were found',
+  );
   const found = cycles(graph).map((c) => c.map((f) => relative(projectRoot, f)).join(' -> '));
   assert.deepEqual(found, []);
 });
@@ -49,6 +54,22 @@ test('services/ has no import circle, type-only imports included', () => {
 test('the cycle search finds a circle of type imports', () => {
   const a = '/x/a.ts';
   const b = '/x/b.ts';
-  assert.equal(cycles(new Map([[a, [b]], [b, [a]]])).length, 1);
-  assert.equal(cycles(new Map([[a, [b]], [b, []]])).length, 0);
+  assert.equal(
+    cycles(
+      new Map([
+        [a, [b]],
+        [b, [a]],
+      ]),
+    ).length,
+    1,
+  );
+  assert.equal(
+    cycles(
+      new Map([
+        [a, [b]],
+        [b, []],
+      ]),
+    ).length,
+    0,
+  );
 });

@@ -13,10 +13,12 @@ describe('splitTimeRange', () => {
     assert.ok(Date.parse(parts[1]?.from ?? '') > Date.parse(parts[0]?.from ?? ''), 'ranges move forward');
   });
   it('keeps one range when there is nothing to split', () => {
-    assert.deepEqual(splitTimeRange('2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z', 3), [{ from: '2025-01-02T00:00:00Z', to: '2025-01-01T00:00:00Z' }]);
+    assert.deepEqual(splitTimeRange('2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z', 3), [
+      { from: '2025-01-02T00:00:00Z', to: '2025-01-01T00:00:00Z' },
+    ]);
     assert.equal(splitTimeRange('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z', 1).length, 1);
   });
-  it('reads PostgreSQL\'s UTC text as ISO-8601 with its microseconds', () => {
+  it("reads PostgreSQL's UTC text as ISO-8601 with its microseconds", () => {
     assert.equal(isoOf('2026-01-02 03:04:05.678901+00'), '2026-01-02T03:04:05.678901Z');
   });
 });

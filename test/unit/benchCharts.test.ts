@@ -67,7 +67,12 @@ test('refuses a chart whose every series is empty', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'bench-charts-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   await assert.rejects(
-    drawLineChart(join(dir, 'empty'), { title: 'Empty', xTitle: 'x', yTitle: 'y', series: [{ name: 'a', points: [] }] }),
+    drawLineChart(join(dir, 'empty'), {
+      title: 'Empty',
+      xTitle: 'x',
+      yTitle: 'y',
+      series: [{ name: 'a', points: [] }],
+    }),
     /every series of "Empty" is empty/,
   );
   await assert.rejects(

@@ -4,8 +4,14 @@ import { areaOf, summarizeProfile } from '../bench/cpuProfile.ts';
 
 test('areaOf names npm packages, our modules, Node internals and V8 pseudo-frames', () => {
   assert.equal(areaOf('file:///work/main/node_modules/kafkajs/src/consumer/index.js', 'run'), 'npm kafkajs');
-  assert.equal(areaOf('file:///work/main/node_modules/@mongodb-js/saslprep/dist/index.js', 'x'), 'npm @mongodb-js/saslprep');
-  assert.equal(areaOf('file:///work/main/services/shared/move/moveTickets.ts', 'moveTickets'), 'services/shared/move/moveTickets.ts');
+  assert.equal(
+    areaOf('file:///work/main/node_modules/@mongodb-js/saslprep/dist/index.js', 'x'),
+    'npm @mongodb-js/saslprep',
+  );
+  assert.equal(
+    areaOf('file:///work/main/services/shared/move/moveTickets.ts', 'moveTickets'),
+    'services/shared/move/moveTickets.ts',
+  );
   assert.equal(areaOf('node:internal/streams/readable', 'read'), 'Node internals');
   assert.equal(areaOf('', '(garbage collector)'), '(garbage collector)');
   assert.equal(areaOf('', 'JSONParse'), '(native)');
@@ -29,5 +35,11 @@ test('summarizeProfile adds self time per function and area from samples and tim
   assert.equal(s.totalSeconds, 2);
   assert.equal(s.idleShare, 62.5);
   assert.deepEqual(s.byArea[0], { area: '(idle)', seconds: 1.25, share: 62.5 });
-  assert.deepEqual(s.topFunctions.map((f) => [f.name, f.seconds]), [['parse (index.js:10)', 0.5], ['moveTickets (moveTickets.ts:10)', 0.25]]);
+  assert.deepEqual(
+    s.topFunctions.map((f) => [f.name, f.seconds]),
+    [
+      ['parse (index.js:10)', 0.5],
+      ['moveTickets (moveTickets.ts:10)', 0.25],
+    ],
+  );
 });

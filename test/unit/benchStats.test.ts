@@ -13,7 +13,10 @@ test('percentile is nearest-rank over the sorted values', () => {
 
 test('distribution sorts its input and reports p50, p95, p99, max and mean', () => {
   const d = distribution([5, 1, 4, 2, 3, 100, 6, 7, 8, 9]);
-  assert.deepEqual({ p50: d.p50, p95: d.p95, p99: d.p99, max: d.max, count: d.count }, { p50: 5, p95: 100, p99: 100, max: 100, count: 10 });
+  assert.deepEqual(
+    { p50: d.p50, p95: d.p95, p99: d.p99, max: d.max, count: d.count },
+    { p50: 5, p95: 100, p99: 100, max: 100, count: 10 },
+  );
   assert.equal(d.mean, 14.5);
 });
 
@@ -37,6 +40,12 @@ test('windowRates interpolates the cumulative count at window edges', () => {
 });
 
 test('windowRates drops a final sliver shorter than a quarter window', () => {
-  const w = windowRates([{ atMs: 0, done: 0 }, { atMs: 61_000, done: 610 }], 60_000);
+  const w = windowRates(
+    [
+      { atMs: 0, done: 0 },
+      { atMs: 61_000, done: 610 },
+    ],
+    60_000,
+  );
   assert.equal(w.length, 1);
 });

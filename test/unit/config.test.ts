@@ -42,7 +42,10 @@ describe('loadConfig', () => {
   });
   it('keeps the archiver session timeout within what the broker accepts', () => {
     assert.equal(loadConfig(good, archiverSchema).ARCHIVER_SESSION_TIMEOUT, 10_000);
-    assert.equal(loadConfig({ ...good, ARCHIVER_SESSION_TIMEOUT: '45s' }, archiverSchema).ARCHIVER_SESSION_TIMEOUT, 45_000);
+    assert.equal(
+      loadConfig({ ...good, ARCHIVER_SESSION_TIMEOUT: '45s' }, archiverSchema).ARCHIVER_SESSION_TIMEOUT,
+      45_000,
+    );
     let problems: string[] = [];
     try {
       loadConfig({ ...good, ARCHIVER_SESSION_TIMEOUT: '2s' }, archiverSchema);
@@ -58,7 +61,10 @@ describe('loadConfig', () => {
     for (const bad of ['0', '2.5', 'many', '33']) {
       assert.throws(
         () => loadConfig({ ...good, PARALLEL_PARTITIONS: bad }, archiverSchema),
-        (err: unknown) => err instanceof ConfigError && err.problems.length === 1 && /^PARALLEL_PARTITIONS: expected a whole number of partitions moved at once/.test(err.problems[0] ?? ''),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.problems.length === 1 &&
+          /^PARALLEL_PARTITIONS: expected a whole number of partitions moved at once/.test(err.problems[0] ?? ''),
       );
     }
   });

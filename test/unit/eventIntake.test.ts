@@ -13,18 +13,38 @@ import type { DeadLetter, PartitionBatch, TicketMessage } from '../../services/e
 import { FakeCold, FakeHot, fakeMoveDeps } from '../support/fakeStores.ts';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
-const source = { version: '3.0.8.Final', connector: 'postgresql', name: 'ticketdb', ts_ms: 1, db: 'tickets', schema: 'public', table: 'tickets' };
+const source = {
+  version: '3.0.8.Final',
+  connector: 'postgresql',
+  name: 'ticketdb',
+  ts_ms: 1,
+  db: 'tickets',
+  schema: 'public',
+  table: 'tickets',
+};
 
 /** A Debezium update of a ticket closed `daysAgo` days ago (cold after 30). */
 function closed(id: number, daysAgo: number, offset: number): TicketMessage {
   const at = new Date(NOW - daysAgo * 86_400_000).toISOString();
   const after = { id, status: 'closed', last_operated_at: at, version: 1 };
-  return { key: Buffer.from(JSON.stringify({ id })), value: Buffer.from(JSON.stringify({ before: null, after, source, op: 'u', ts_ms: 1 })), offset: String(offset), timestampMs: NOW - 60_000 + offset };
+  return {
+    key: Buffer.from(JSON.stringify({ id })),
+    value: Buffer.from(JSON.stringify({ before: null, after, source, op: 'u', ts_ms: 1 })),
+    offset: String(offset),
+    timestampMs: NOW - 60_000 + offset,
+  };
 }
 
 function batchOf(messages: TicketMessage[]): PartitionBatch & { committed: string[] } {
   const committed: string[] = [];
-  return { partition: 3, messages, committed, commit: (o) => Promise.resolve(void committed.push(o)), heartbeat: () => Promise.resolve(), live: () => true };
+  return {
+    partition: 3,
+    messages,
+    committed,
+    commit: (o) => Promise.resolve(void committed.push(o)),
+    heartbeat: () => Promise.resolve(),
+    live: () => true,
+  };
 }
 
 function setup() {
@@ -72,7 +92,10 @@ describe('event intake', () => {
   it('retries a chunk whose move fails transiently, and commits it only once it is done', async () => {
     const { hot, intake, sleeps } = setup();
     hot.add('5');
-    hot.failures.push(new StoreUnavailableError('postgres', 'connection refused'), new StoreUnavailableError('postgres', 'connection refused'));
+    hot.failures.push(
+      new StoreUnavailableError('postgres', 'connection refused'),
+      new StoreUnavailableError('postgres', 'connection refused'),
+    );
     const batch = batchOf([closed(5, 40, 200)]);
     await intake.handleBatch(batch);
     assert.equal(sleeps.length, 2, 'two retries');
@@ -89,14 +112,17 @@ describe('event intake', () => {
     const original = hot.readColdRows.bind(hot);
     hot.readColdRows = (ids) => (seen.push(intake.oldestPending().get(3)), original(ids));
     await intake.handleBatch(batch);
-    assert.deepEqual(seen, [NOW - 60_000 + 200, NOW - 60_000 + 200], 'the chunk\'s oldest message, on each attempt');
+    assert.deepEqual(seen, [NOW - 60_000 + 200, NOW - 60_000 + 200], "the chunk's oldest message, on each attempt");
     assert.equal(intake.oldestPending().size, 0);
   });
 
   it('records the tickets of a chunk as stuck when setting its timers fails for good, and goes on', async () => {
     const { hot, cold, intake } = setup();
     hot.add('6', { cold: false });
-    cold.setTimers = (timers) => (timers.length ? Promise.reject(new StoreRefusedError('cold store', 'not authorized on ticket_archive', '13')) : Promise.resolve());
+    cold.setTimers = (timers) =>
+      timers.length
+        ? Promise.reject(new StoreRefusedError('cold store', 'not authorized on ticket_archive', '13'))
+        : Promise.resolve();
     const batch = batchOf([closed(6, 10, 300), closed(7, 40, 301)]);
     await intake.handleBatch(batch);
     assert.deepEqual([...cold.stuck.keys()].sort(), ['6', '7']);
@@ -110,7 +136,10 @@ describe('event intake', () => {
     hot.failures.push(new StoreRefusedError('postgres', 'permission denied for table tickets', '42501'));
     let refusals = 2; // the move's own attempt to record them, then the intake's
     const recordStuck = cold.recordStuck.bind(cold);
-    cold.recordStuck = (items, now) => (refusals-- > 0 ? Promise.reject(new StoreRefusedError('cold store', 'not authorized', '13')) : recordStuck(items, now));
+    cold.recordStuck = (items, now) =>
+      refusals-- > 0
+        ? Promise.reject(new StoreRefusedError('cold store', 'not authorized', '13'))
+        : recordStuck(items, now);
     const batch = batchOf([closed(9, 40, 500)]);
     await intake.handleBatch(batch);
     assert.equal(sleeps.length, 1, 'waited once, then tried again');

@@ -9,13 +9,29 @@ import type { HotState, LedgerEntry } from '../../services/core/move/ports.ts';
 
 const DAY = 86_400_000;
 const state = (over: Partial<HotState> = {}): HotState => ({
-  id: '1', version: '5', status: 'closed', lastOperatedAt: '2026-01-01 00:00:00+00', cold: true, heldUntil: null, ...over,
+  id: '1',
+  version: '5',
+  status: 'closed',
+  lastOperatedAt: '2026-01-01 00:00:00+00',
+  cold: true,
+  heldUntil: null,
+  ...over,
 });
-const ledger = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({ id: '1', version: '5', state: 'archived', holdUntil: null, ...over });
+const ledger = (over: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  id: '1',
+  version: '5',
+  state: 'archived',
+  holdUntil: null,
+  ...over,
+});
 
 describe('classifyUnread (a candidate the re-read did not return)', () => {
   it('gone: confirms the archive when the ledger has it, otherwise nothing to do', () => {
-    assert.deepEqual(classifyUnread('1', undefined, ledger(), 30 * DAY), { id: '1', outcome: 'gone', archivedVersion: '5' });
+    assert.deepEqual(classifyUnread('1', undefined, ledger(), 30 * DAY), {
+      id: '1',
+      outcome: 'gone',
+      archivedVersion: '5',
+    });
     assert.deepEqual(classifyUnread('1', undefined, undefined, 30 * DAY), { id: '1', outcome: 'gone' });
   });
   it('reopened tickets are not cold; held ones wait for the hold; early timers are set again for the due time', () => {
@@ -23,7 +39,12 @@ describe('classifyUnread (a candidate the re-read did not return)', () => {
     const held = classifyUnread('1', state({ heldUntil: '2026-02-01 00:00:00+00' }), undefined, DAY);
     assert.equal(held.outcome, 'held');
     assert.equal(held.retryAfter, '2026-02-01 00:00:00+00');
-    const early = classifyUnread('1', state({ cold: false, lastOperatedAt: '2026-01-01 00:00:00.5+00' }), undefined, DAY);
+    const early = classifyUnread(
+      '1',
+      state({ cold: false, lastOperatedAt: '2026-01-01 00:00:00.5+00' }),
+      undefined,
+      DAY,
+    );
     assert.equal(early.outcome, 'notDue');
     assert.equal(early.retryAfter, '2026-01-02T00:00:00.500Z');
   });
@@ -37,24 +58,38 @@ describe('classifyUndeleted (copied, but the hot row was not deleted)', () => {
     assert.match(o.reason ?? '', /locked/);
   });
   it('unchanged and cold but refused: stuck with the database error', () => {
-    const o = classifyUndeleted(copied, state(), undefined, { ...copied, code: '23503', message: 'violates foreign key constraint' });
+    const o = classifyUndeleted(copied, state(), undefined, {
+      ...copied,
+      code: '23503',
+      message: 'violates foreign key constraint',
+    });
     assert.deepEqual([o.outcome, o.code], ['stuck', '23503']);
   });
   it('changed, reopened or held meanwhile: stays hot, the copy goes', () => {
     assert.equal(classifyUndeleted(copied, state({ version: '6' }), undefined, undefined).outcome, 'changed');
-    assert.equal(classifyUndeleted(copied, state({ status: 'in_progress', cold: false }), undefined, undefined).outcome, 'changed');
-    assert.equal(classifyUndeleted(copied, state({ heldUntil: '2030-01-01 00:00:00+00' }), undefined, undefined).outcome, 'changed');
+    assert.equal(
+      classifyUndeleted(copied, state({ status: 'in_progress', cold: false }), undefined, undefined).outcome,
+      'changed',
+    );
+    assert.equal(
+      classifyUndeleted(copied, state({ heldUntil: '2030-01-01 00:00:00+00' }), undefined, undefined).outcome,
+      'changed',
+    );
   });
   it('gone: another mover archived this version, or the business deleted it', () => {
     assert.equal(classifyUndeleted(copied, undefined, ledger(), undefined).outcome, 'alreadyArchived');
-    assert.equal(classifyUndeleted(copied, undefined, ledger({ version: '4' }), undefined).outcome, 'deletedByBusiness');
+    assert.equal(
+      classifyUndeleted(copied, undefined, ledger({ version: '4' }), undefined).outcome,
+      'deletedByBusiness',
+    );
     assert.equal(classifyUndeleted(copied, undefined, undefined, undefined).outcome, 'deletedByBusiness');
   });
 });
 
 describe('classifyFailure', () => {
   it('retries locks, timeouts and lost connections; escalates constraint and privilege errors', () => {
-    for (const code of ['55P03', '57014', '40P01', '08006', 'ECONNREFUSED']) assert.equal(classifyFailure(code), 'transient', code);
+    for (const code of ['55P03', '57014', '40P01', '08006', 'ECONNREFUSED'])
+      assert.equal(classifyFailure(code), 'transient', code);
     for (const code of ['23503', '42501', '23514']) assert.equal(classifyFailure(code), 'permanent', code);
     assert.equal(classifyFailure(undefined, 'Connection terminated unexpectedly'), 'transient');
   });
@@ -71,14 +106,32 @@ describe('shapeDifference (the table as copied against the table at delete time)
 });
 
 describe('copyIsStale (a copy already in the cold store against a fresh copy of the hot row)', () => {
-  const fresh = { version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } } as unknown as ColdDocument;
+  const fresh = {
+    version: Long.fromNumber(5),
+    archive: { state: 'copied', contentHash: 'new' },
+  } as unknown as ColdDocument;
   it('gives way to a newer version, or to the same version with other content while still only a copy', () => {
-    assert.equal(copyIsStale({ version: Long.fromNumber(4), archive: { state: 'archived', contentHash: 'x' } }, fresh), true);
-    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'old' } }, fresh), true);
+    assert.equal(
+      copyIsStale({ version: Long.fromNumber(4), archive: { state: 'archived', contentHash: 'x' } }, fresh),
+      true,
+    );
+    assert.equal(
+      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'old' } }, fresh),
+      true,
+    );
   });
   it('stays when it is the same copy, a newer one, or an archive', () => {
-    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } }, fresh), false);
-    assert.equal(copyIsStale({ version: Long.fromNumber(6), archive: { state: 'copied', contentHash: 'old' } }, fresh), false);
-    assert.equal(copyIsStale({ version: Long.fromNumber(5), archive: { state: 'archived', contentHash: 'old' } }, fresh), false);
+    assert.equal(
+      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } }, fresh),
+      false,
+    );
+    assert.equal(
+      copyIsStale({ version: Long.fromNumber(6), archive: { state: 'copied', contentHash: 'old' } }, fresh),
+      false,
+    );
+    assert.equal(
+      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'archived', contentHash: 'old' } }, fresh),
+      false,
+    );
   });
 });

@@ -8,7 +8,11 @@ import { etaOf, judge, ratesOf, type StatusReport } from '../../services/status/
 describe('status', () => {
   it('reads rates over the part of each window that had moves, and the ETA at the 5-minute rate', () => {
     const rates = ratesOf({ m1: 1200, m5: 2400, m15: 2400, spans: { m1: 60, m5: 120, m15: 120 } });
-    assert.deepEqual([rates.perSecond1m, rates.perSecond5m, rates.perSecond15m], [20, 20, 20], 'a backfill 2 minutes old is 2 minutes of rate');
+    assert.deepEqual(
+      [rates.perSecond1m, rates.perSecond5m, rates.perSecond15m],
+      [20, 20, 20],
+      'a backfill 2 minutes old is 2 minutes of rate',
+    );
     assert.deepEqual(etaOf(6000, rates), { seconds: 300, basis: '6000 tickets at the 5-minute rate of 20/s' });
     assert.equal(etaOf(0, rates).seconds, 0);
     assert.equal(etaOf(10, ratesOf({ m1: 0, m5: 0, m15: 0, spans: { m1: 0, m5: 0, m15: 0 } })).seconds, null);
@@ -22,7 +26,11 @@ describe('status', () => {
       { part: 'connector', ok: true, detail: '' },
       { part: 'cold store', ok: true, detail: '' },
     ],
-    group: { state: 'Stable', members: [{ clientId: 'a', host: 'h', partitions: [0] }], lag: { byPartition: { 0: 0 }, total: 0 } },
+    group: {
+      state: 'Stable',
+      members: [{ clientId: 'a', host: 'h', partitions: [0] }],
+      lag: { byPartition: { 0: 0 }, total: 0 },
+    },
     lastPass: { ok: true, endedAt: '2026-11-22T11:50:00.000Z', counts: {}, errors: [] },
     lastOkPass: { endedAt: '2026-11-22T11:50:00.000Z' },
     ...over,
@@ -30,10 +38,28 @@ describe('status', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
   it('is healthy with every part answering, exits 1 naming each problem, 2 when a store is unreachable', () => {
     assert.deepEqual(judge(base(), 3_600_000, now), { problems: [], exitCode: 0 });
-    const connectorDown = judge(base({ health: [...base().health.filter((h) => h.part !== 'connector'), { part: 'connector', ok: false, unreachable: true, detail: 'tickets-cdc: Kafka Connect is unreachable' }] }), 3_600_000, now);
+    const connectorDown = judge(
+      base({
+        health: [
+          ...base().health.filter((h) => h.part !== 'connector'),
+          { part: 'connector', ok: false, unreachable: true, detail: 'tickets-cdc: Kafka Connect is unreachable' },
+        ],
+      }),
+      3_600_000,
+      now,
+    );
     assert.equal(connectorDown.exitCode, 1, 'Kafka Connect is not a store: degraded');
     assert.match(connectorDown.problems[0] ?? '', /^connector: tickets-cdc/);
-    const coldDown = judge(base({ health: [...base().health.filter((h) => h.part !== 'cold store'), { part: 'cold store', ok: false, unreachable: true, detail: 'unreachable' }] }), 3_600_000, now);
+    const coldDown = judge(
+      base({
+        health: [
+          ...base().health.filter((h) => h.part !== 'cold store'),
+          { part: 'cold store', ok: false, unreachable: true, detail: 'unreachable' },
+        ],
+      }),
+      3_600_000,
+      now,
+    );
     assert.equal(coldDown.exitCode, 2);
     assert.match(coldDown.problems.join(), /cold store/);
   });
@@ -41,7 +67,14 @@ describe('status', () => {
     const r = judge(
       base({
         group: { state: 'Empty', members: [], lag: { byPartition: { 0: 5 }, total: 5 } },
-        backlog: { coldStillHot: 1, estimate: false, oldestOverdueSince: null, timersDue: { nextHour: 0, nextDay: 0 }, stuck: { transient: 0, permanent: 0, escalated: 2 }, deadLetters: 0 },
+        backlog: {
+          coldStillHot: 1,
+          estimate: false,
+          oldestOverdueSince: null,
+          timersDue: { nextHour: 0, nextDay: 0 },
+          stuck: { transient: 0, permanent: 0, escalated: 2 },
+          deadLetters: 0,
+        },
         lastPass: { ok: false, endedAt: '2026-11-22T09:00:00.000Z', counts: {}, errors: ['cold store down'] },
         lastOkPass: { endedAt: '2026-11-22T09:00:00.000Z' },
       }),
@@ -50,12 +83,22 @@ describe('status', () => {
     );
     assert.equal(r.exitCode, 1);
     assert.equal(r.problems.length, 4, r.problems.join('\n'));
-    assert.equal(judge(base({ lastPass: null, lastOkPass: null }), 3_600_000, now).exitCode, 0, 'no pass recorded yet is not a problem');
+    assert.equal(
+      judge(base({ lastPass: null, lastOkPass: null }), 3_600_000, now).exitCode,
+      0,
+      'no pass recorded yet is not a problem',
+    );
   });
 });
 
 describe('history', () => {
-  const sample = (at: string, instance: string, role: ProgressSample['role'], archived: number, mode = 'open'): ProgressSample => ({
+  const sample = (
+    at: string,
+    instance: string,
+    role: ProgressSample['role'],
+    archived: number,
+    mode = 'open',
+  ): ProgressSample => ({
     _id: `${instance}/${at}`,
     at: new Date(at),
     instance,
@@ -70,23 +113,67 @@ describe('history', () => {
   });
   it('sums samples by hour, by kind of mover, with lag, time per move and throttled minutes', () => {
     const buckets = bucketize(
-      [sample('2026-11-22T10:01:00Z', 'a', 'archiver', 10), sample('2026-11-22T10:02:00Z', 'b', 'backfill', 30, 'slowed'), sample('2026-11-22T11:00:00Z', 'a', 'archiver', 5)],
+      [
+        sample('2026-11-22T10:01:00Z', 'a', 'archiver', 10),
+        sample('2026-11-22T10:02:00Z', 'b', 'backfill', 30, 'slowed'),
+        sample('2026-11-22T11:00:00Z', 'a', 'archiver', 5),
+      ],
       'hour',
     );
     assert.equal(buckets.length, 2);
     assert.deepEqual(
       { ...buckets[0], instances: buckets[0]?.instances },
-      { from: '2026-11-22T10:00:00.000Z', archived: 40, byRole: { archiver: 10, backfill: 30 }, otherOutcomes: { notCold: 2 }, stuckRecorded: 2, deadLettered: 0, maxLag: 30, secondsPerMove: 0.5, throttledMinutes: 1, instances: ['a', 'b'] },
+      {
+        from: '2026-11-22T10:00:00.000Z',
+        archived: 40,
+        byRole: { archiver: 10, backfill: 30 },
+        otherOutcomes: { notCold: 2 },
+        stuckRecorded: 2,
+        deadLettered: 0,
+        maxLag: 30,
+        secondsPerMove: 0.5,
+        throttledMinutes: 1,
+        instances: ['a', 'b'],
+      },
     );
-    assert.equal(bucketize([sample('2026-11-22T10:01:00Z', 'a', 'archiver', 10), sample('2026-11-22T23:59:00Z', 'a', 'archiver', 10)], 'day')[0]?.archived, 20);
-    const minutes = bucketize([sample('2026-11-22T10:01:10Z', 'a', 'archiver', 10), sample('2026-11-22T10:01:50Z', 'b', 'archiver', 10), sample('2026-11-22T10:02:00Z', 'a', 'archiver', 10)], 'minute');
-    assert.deepEqual(minutes.map((b) => [b.from, b.archived]), [['2026-11-22T10:01:00.000Z', 20], ['2026-11-22T10:02:00.000Z', 10]]);
+    assert.equal(
+      bucketize(
+        [sample('2026-11-22T10:01:00Z', 'a', 'archiver', 10), sample('2026-11-22T23:59:00Z', 'a', 'archiver', 10)],
+        'day',
+      )[0]?.archived,
+      20,
+    );
+    const minutes = bucketize(
+      [
+        sample('2026-11-22T10:01:10Z', 'a', 'archiver', 10),
+        sample('2026-11-22T10:01:50Z', 'b', 'archiver', 10),
+        sample('2026-11-22T10:02:00Z', 'a', 'archiver', 10),
+      ],
+      'minute',
+    );
+    assert.deepEqual(
+      minutes.map((b) => [b.from, b.archived]),
+      [
+        ['2026-11-22T10:01:00.000Z', 20],
+        ['2026-11-22T10:02:00.000Z', 10],
+      ],
+    );
   });
-  it('takes what happened between two readings of a mover\'s counters', () => {
+  it("takes what happened between two readings of a mover's counters", () => {
     const d = countersBetween(
       { moves: { archived: 10, notCold: 2 }, stuckRecorded: 1, deadLettered: 0, batches: { count: 3, seconds: 1.5 } },
-      { moves: { archived: 25, notCold: 2, stuck: 1 }, stuckRecorded: 2, deadLettered: 1, batches: { count: 5, seconds: 2.25 } },
+      {
+        moves: { archived: 25, notCold: 2, stuck: 1 },
+        stuckRecorded: 2,
+        deadLettered: 1,
+        batches: { count: 5, seconds: 2.25 },
+      },
     );
-    assert.deepEqual(d, { moves: { archived: 15, stuck: 1 }, stuckRecorded: 1, deadLettered: 1, batches: { count: 2, seconds: 0.75 } });
+    assert.deepEqual(d, {
+      moves: { archived: 15, stuck: 1 },
+      stuckRecorded: 1,
+      deadLettered: 1,
+      batches: { count: 2, seconds: 0.75 },
+    });
   });
 });

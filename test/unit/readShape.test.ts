@@ -7,8 +7,30 @@ import { columnValue, isoTimestamp, ticketFields } from '../../services/core/rea
 
 describe('ticket JSON', () => {
   it('keeps bigints and numerics exact, gives timestamps microseconds, json as JSON', () => {
-    const row = { id: '9223372036854775807', amount: '12.3400', at: '2026-11-21 19:34:43.4790+00', local: '2026-11-21 19:34:43', n: '7', ok: 't', doc: '{"a": [1, null]}', f: 'NaN', tags: '{a,b}', gone: null };
-    const columns = { id: 'bigint', amount: 'numeric(14,4)', at: 'timestamp with time zone', local: 'timestamp without time zone', n: 'integer', ok: 'boolean', doc: 'jsonb', f: 'double precision', tags: 'text[]', gone: 'text' };
+    const row = {
+      id: '9223372036854775807',
+      amount: '12.3400',
+      at: '2026-11-21 19:34:43.4790+00',
+      local: '2026-11-21 19:34:43',
+      n: '7',
+      ok: 't',
+      doc: '{"a": [1, null]}',
+      f: 'NaN',
+      tags: '{a,b}',
+      gone: null,
+    };
+    const columns = {
+      id: 'bigint',
+      amount: 'numeric(14,4)',
+      at: 'timestamp with time zone',
+      local: 'timestamp without time zone',
+      n: 'integer',
+      ok: 'boolean',
+      doc: 'jsonb',
+      f: 'double precision',
+      tags: 'text[]',
+      gone: 'text',
+    };
     assert.deepEqual(ticketFields(row, columns), {
       id: '9223372036854775807',
       amount: '12.3400',
@@ -23,7 +45,8 @@ describe('ticket JSON', () => {
     });
   });
   it('leaves what ISO 8601 cannot say as PostgreSQL wrote it', () => {
-    for (const text of ['infinity', '-infinity', '0044-03-15 12:00:00+00 BC']) assert.equal(isoTimestamp(text, true), text);
+    for (const text of ['infinity', '-infinity', '0044-03-15 12:00:00+00 BC'])
+      assert.equal(isoTimestamp(text, true), text);
     assert.equal(isoTimestamp('294276-12-31 23:59:59.999999+00', true), '294276-12-31T23:59:59.999999Z');
     assert.equal(columnValue('real', 'Infinity'), 'Infinity');
   });
@@ -43,20 +66,35 @@ describe('list cursors', () => {
     );
   });
   it('refuses anything else with CursorError, never another error', () => {
-    fc.assert(fc.property(fc.string(), (text) => {
-      try {
-        decodeCursor(text, q);
-      } catch (err) {
-        assert.ok(err instanceof CursorError, String(err));
-      }
-    }));
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        try {
+          decodeCursor(text, q);
+        } catch (err) {
+          assert.ok(err instanceof CursorError, String(err));
+        }
+      }),
+    );
   });
   it('gives a next cursor only when one more row was fetched, at the last row shown', () => {
-    const rows = [{ at: 'a', id: '3' }, { at: 'b', id: '2' }, { at: 'c', id: '1' }];
+    const rows = [
+      { at: 'a', id: '3' },
+      { at: 'b', id: '2' },
+      { at: 'c', id: '1' },
+    ];
     const page = pageOf(q, rows, (r) => r);
     assert.deepEqual(page.rows, rows.slice(0, 2));
     assert.deepEqual(decodeCursor(page.nextCursor ?? '', q), { at: 'b', id: '2' });
     assert.equal(pageOf(q, rows.slice(0, 2), (r) => r).nextCursor, null);
-    assert.deepEqual(pageOf(q, rows, (r) => r, (r) => r.id !== '2').rows, [{ at: 'a', id: '3' }], 'a row left out does not move the cursor back');
+    assert.deepEqual(
+      pageOf(
+        q,
+        rows,
+        (r) => r,
+        (r) => r.id !== '2',
+      ).rows,
+      [{ at: 'a', id: '3' }],
+      'a row left out does not move the cursor back',
+    );
   });
 });

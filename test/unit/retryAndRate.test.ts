@@ -16,37 +16,68 @@ describe('withRetry', () => {
     assert.equal(result, 'ok');
     assert.equal(calls, 4);
     assert.equal(delays.length, 3);
-    assert.ok(delays.every((d, i) => d <= [100, 200, 300][i]! && d >= [50, 100, 150][i]!), delays.join(','));
+    assert.ok(
+      delays.every((d, i) => d <= [100, 200, 300][i]! && d >= [50, 100, 150][i]!),
+      delays.join(','),
+    );
   });
   it('rethrows permanent errors at once and abandons when told to stop', async () => {
-    await assert.rejects(withRetry(() => Promise.reject(new Error('bad')), { initialDelayMs: 1, maxDelayMs: 1, factor: 1 }, { isRetriable: () => false }), /bad/);
+    await assert.rejects(
+      withRetry(
+        () => Promise.reject(new Error('bad')),
+        { initialDelayMs: 1, maxDelayMs: 1, factor: 1 },
+        { isRetriable: () => false },
+      ),
+      /bad/,
+    );
     let live = true;
     await assert.rejects(
-      withRetry(() => Promise.reject(new Error('down')), { initialDelayMs: 1, maxDelayMs: 1, factor: 1 }, {
-        shouldContinue: () => live,
-        sleep: () => Promise.resolve((live = false)),
-      }),
+      withRetry(
+        () => Promise.reject(new Error('down')),
+        { initialDelayMs: 1, maxDelayMs: 1, factor: 1 },
+        {
+          shouldContinue: () => live,
+          sleep: () => Promise.resolve((live = false)),
+        },
+      ),
       RetryAbandonedError,
     );
   });
   it('jitters between half and all of the capped exponential delay', () => {
     const p = { initialDelayMs: 1000, maxDelayMs: 5000, factor: 2 };
-    assert.equal(backoffDelay(p, 1, () => 0), 500);
-    assert.equal(backoffDelay(p, 1, () => 0.999999), 1000);
-    assert.equal(backoffDelay(p, 10, () => 0.999999), 5000);
+    assert.equal(
+      backoffDelay(p, 1, () => 0),
+      500,
+    );
+    assert.equal(
+      backoffDelay(p, 1, () => 0.999999),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(p, 10, () => 0.999999),
+      5000,
+    );
   });
 });
 
 describe('MoveRateLimiter', () => {
   it('spreads moves to the configured rate', async () => {
     let now = 0;
-    const limiter = new MoveRateLimiter(100, () => now, (ms) => Promise.resolve((now += ms)));
+    const limiter = new MoveRateLimiter(
+      100,
+      () => now,
+      (ms) => Promise.resolve((now += ms)),
+    );
     for (let i = 0; i < 10; i++) await limiter.take(50);
     // 500 moves at 100/s, one second of burst: about 4 seconds.
     assert.ok(now >= 3900 && now <= 4100, `took ${now} ms`);
   });
   it('does not wait when unlimited', async () => {
-    const limiter = new MoveRateLimiter(0, () => 0, () => Promise.reject(new Error('must not wait')));
+    const limiter = new MoveRateLimiter(
+      0,
+      () => 0,
+      () => Promise.reject(new Error('must not wait')),
+    );
     await limiter.take(1_000_000);
   });
 });

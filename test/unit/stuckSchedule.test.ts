@@ -6,7 +6,8 @@ const policy = { baseMs: 1000, maxMs: 60_000, maxPermanentAttempts: 3 };
 
 describe('nextStuckAttempt', () => {
   it('backs off exponentially with jitter for transient failures, without ever escalating', () => {
-    const at = (attempts: number, r: number) => nextStuckAttempt(attempts, 'transient', policy, 0, () => r).nextAttemptAt.getTime();
+    const at = (attempts: number, r: number) =>
+      nextStuckAttempt(attempts, 'transient', policy, 0, () => r).nextAttemptAt.getTime();
     assert.equal(at(1, 0.999999), 1000);
     assert.equal(at(3, 0.999999), 4000);
     assert.equal(at(20, 0.999999), 60_000);

@@ -22,14 +22,22 @@ describe('nextThrottle', () => {
   it('pauses at twice a bound, or when halving would go below the minimum rate', () => {
     assert.equal(nextThrottle(OPEN, { ...healthy, replicaLagMs: 25_000 }, bounds, 900).mode, 'paused');
     assert.equal(nextThrottle({ mode: 'slowed', rate: 30 }, { ...healthy, probeMs: 12 }, bounds, 30).mode, 'paused');
-    assert.equal(nextThrottle(OPEN, { ...healthy, probeMs: Number.POSITIVE_INFINITY }, bounds, 0).mode, 'paused', 'an unreachable database');
+    assert.equal(
+      nextThrottle(OPEN, { ...healthy, probeMs: Number.POSITIVE_INFINITY }, bounds, 0).mode,
+      'paused',
+      'an unreachable database',
+    );
   });
   it('speeds up step by step once healthy, and opens when the rate no longer holds anything back', () => {
     let s = nextThrottle({ mode: 'paused', rate: 0 }, healthy, bounds, 0);
     assert.deepEqual([s.mode, s.rate], ['slowed', 20]);
     s = nextThrottle(s, healthy, bounds, 20);
     assert.deepEqual([s.mode, s.rate], ['slowed', 40]);
-    assert.deepEqual(nextThrottle({ mode: 'slowed', rate: 400 }, healthy, bounds, 50), OPEN, 'the movers use far less than allowed');
+    assert.deepEqual(
+      nextThrottle({ mode: 'slowed', rate: 400 }, healthy, bounds, 50),
+      OPEN,
+      'the movers use far less than allowed',
+    );
   });
 });
 
@@ -38,12 +46,17 @@ describe('MoveRateLimiter with the throttle', () => {
     let now = 0;
     let allowed = 0;
     const waits: number[] = [];
-    const limiter = new MoveRateLimiter(1000, () => now, (ms) => {
-      waits.push(ms);
-      now += ms;
-      if (now >= 1000) allowed = 100;
-      return Promise.resolve();
-    }, () => allowed);
+    const limiter = new MoveRateLimiter(
+      1000,
+      () => now,
+      (ms) => {
+        waits.push(ms);
+        now += ms;
+        if (now >= 1000) allowed = 100;
+        return Promise.resolve();
+      },
+      () => allowed,
+    );
     await limiter.take(50);
     assert.ok(now >= 1000, `paused until the throttle allowed moves (${now} ms)`);
     const resumed = now;

@@ -13,25 +13,44 @@ function parsesOrRefuses(key: Buffer | null, value: Buffer | null): void {
   try {
     parseTicketEvent(key, value);
   } catch (err) {
-    if (!(err instanceof MalformedEventError)) throw new Error(`threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
+    if (!(err instanceof MalformedEventError))
+      throw new Error(`threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
     assert.ok(err.message.length > 0, 'the error names its cause');
   }
 }
 
-const bytes = fc.option(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), { nil: null });
-const json = (a: fc.Arbitrary<unknown>) => fc.option(a.map((v) => Buffer.from(JSON.stringify(v) ?? 'null')), { nil: null });
+const bytes = fc.option(
+  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+  { nil: null },
+);
+const json = (a: fc.Arbitrary<unknown>) =>
+  fc.option(
+    a.map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+    { nil: null },
+  );
 
 // Numbers as JSON can write them, including integers beyond 2^53 spelled out in full (which JSON.stringify of a
 // number never produces).
 const anyInteger = fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n });
-const fieldValue = fc.oneof(fc.jsonValue({ maxDepth: 2 }), anyInteger.map((n) => ({ $big: n.toString() })));
-const timestamp = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d+Z$/, '.123456Z'));
+const fieldValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }),
+  anyInteger.map((n) => ({ $big: n.toString() })),
+);
+const timestamp = fc
+  .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().replace(/\.\d+Z$/, '.123456Z'));
 const row = fc.record(
   {
-    id: fc.oneof(anyInteger.map((n) => ({ $big: n.toString() })), fieldValue),
+    id: fc.oneof(
+      anyInteger.map((n) => ({ $big: n.toString() })),
+      fieldValue,
+    ),
     status: fc.oneof(fc.constantFrom('unassigned', 'in_progress', 'closed'), fc.string()),
     last_operated_at: fc.oneof(timestamp, fieldValue),
-    version: fc.oneof(anyInteger.map((n) => ({ $big: n.toString() })), fieldValue),
+    version: fc.oneof(
+      anyInteger.map((n) => ({ $big: n.toString() })),
+      fieldValue,
+    ),
     customer_id: fieldValue,
     extra: fieldValue,
   },
@@ -41,14 +60,26 @@ const envelope = fc.record(
   {
     before: fc.option(row, { nil: null }),
     after: fc.option(row, { nil: null }),
-    source: fc.oneof(fc.constant({ version: '3.0.8.Final', connector: 'postgresql', name: 't', ts_ms: 1, db: 'd', schema: 'public', table: 'tickets' }), fieldValue),
+    source: fc.oneof(
+      fc.constant({
+        version: '3.0.8.Final',
+        connector: 'postgresql',
+        name: 't',
+        ts_ms: 1,
+        db: 'd',
+        schema: 'public',
+        table: 'tickets',
+      }),
+      fieldValue,
+    ),
     op: fc.oneof(fc.constantFrom('c', 'u', 'd', 'r', 't', 'm'), fc.string({ maxLength: 2 })),
     ts_ms: fc.oneof(fc.integer(), fieldValue),
   },
   { requiredKeys: [] },
 );
 /** JSON text in which {"$big":"N"} stands for the integer N written out. */
-const withBigIntegers = (v: unknown) => Buffer.from((JSON.stringify(v) ?? 'null').replace(/\{"\$big":"(-?\d+)"\}/g, '$1'));
+const withBigIntegers = (v: unknown) =>
+  Buffer.from((JSON.stringify(v) ?? 'null').replace(/\{"\$big":"(-?\d+)"\}/g, '$1'));
 
 describe('parseTicketEvent on generated input', () => {
   it('arbitrary bytes: an event or a MalformedEventError', () => {
@@ -66,9 +97,25 @@ describe('parseTicketEvent on generated input', () => {
     const version = fc.bigInt({ min: 0n, max: 2n ** 63n - 1n });
     fc.assert(
       fc.property(id, version, fc.constantFrom('c', 'u', 'r'), (i, v, op) => {
-        const after = { id: { $big: i.toString() }, status: 'closed', last_operated_at: '2026-01-01T00:00:00.000000Z', version: { $big: v.toString() } };
-        const source = { version: '3.0.8.Final', connector: 'postgresql', name: 't', ts_ms: 1, db: 'd', schema: 'public', table: 'tickets' };
-        const e = parseTicketEvent(withBigIntegers({ id: { $big: i.toString() } }), withBigIntegers({ before: null, after, source, op, ts_ms: 1 }));
+        const after = {
+          id: { $big: i.toString() },
+          status: 'closed',
+          last_operated_at: '2026-01-01T00:00:00.000000Z',
+          version: { $big: v.toString() },
+        };
+        const source = {
+          version: '3.0.8.Final',
+          connector: 'postgresql',
+          name: 't',
+          ts_ms: 1,
+          db: 'd',
+          schema: 'public',
+          table: 'tickets',
+        };
+        const e = parseTicketEvent(
+          withBigIntegers({ id: { $big: i.toString() } }),
+          withBigIntegers({ before: null, after, source, op, ts_ms: 1 }),
+        );
         assert.ok(e.kind === 'upsert');
         assert.deepEqual([e.id, e.row.version], [i.toString(), v.toString()]);
       }),

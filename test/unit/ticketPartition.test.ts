@@ -7,9 +7,19 @@ describe('ticketPartition', () => {
   it('agrees with the Java-compatible default partitioner for many ids and partition counts', () => {
     const javaCompatible = Partitioners.DefaultPartitioner();
     for (const partitions of [1, 6, 7, 12]) {
-      const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0, partitionErrorCode: 0, replicas: [], isr: [] }));
+      const partitionMetadata = Array.from({ length: partitions }, (_, i) => ({
+        partitionId: i,
+        leader: 0,
+        partitionErrorCode: 0,
+        replicas: [],
+        isr: [],
+      }));
       for (let id = 1; id < 3000; id += 7) {
-        const expected = javaCompatible({ topic: 't', partitionMetadata, message: { key: ticketKey(id), value: null } });
+        const expected = javaCompatible({
+          topic: 't',
+          partitionMetadata,
+          message: { key: ticketKey(id), value: null },
+        });
         assert.equal(ticketPartition(id, partitions), expected, `id ${id} over ${partitions}`);
       }
     }

@@ -43,25 +43,47 @@ export async function startApiServer(tools: ApiServerTools, timeoutMs = 120_000)
   writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
   writeFileSync(join(dir, 'tokens.csv'), `${token},checks,checks,"system:masters"\n`);
   const etcdUrl = `http://127.0.0.1:${etcdClient}`;
-  const etcd = startLogged(tools.etcd, [
-    '--data-dir', join(dir, 'etcd'),
-    '--listen-client-urls', etcdUrl, '--advertise-client-urls', etcdUrl,
-    '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
-    '--initial-cluster', `default=http://127.0.0.1:${etcdPeer}`,
-  ], join(dir, 'etcd.log'));
-  const apiserver = startLogged(tools.kubeApiserver, [
-    `--etcd-servers=${etcdUrl}`,
-    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${securePort}`,
-    `--cert-dir=${join(dir, 'certs')}`,
-    `--token-auth-file=${join(dir, 'tokens.csv')}`,
-    '--authorization-mode=RBAC',
-    `--service-account-key-file=${join(dir, 'sa.pub')}`, `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
-    '--service-account-issuer=https://kubernetes.default.svc',
-    '--service-cluster-ip-range=10.96.0.0/24',
-  ], join(dir, 'kube-apiserver.log'));
+  const etcd = startLogged(
+    tools.etcd,
+    [
+      '--data-dir',
+      join(dir, 'etcd'),
+      '--listen-client-urls',
+      etcdUrl,
+      '--advertise-client-urls',
+      etcdUrl,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${etcdPeer}`,
+      '--initial-cluster',
+      `default=http://127.0.0.1:${etcdPeer}`,
+    ],
+    join(dir, 'etcd.log'),
+  );
+  const apiserver = startLogged(
+    tools.kubeApiserver,
+    [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${securePort}`,
+      `--cert-dir=${join(dir, 'certs')}`,
+      `--token-auth-file=${join(dir, 'tokens.csv')}`,
+      '--authorization-mode=RBAC',
+      `--service-account-key-file=${join(dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+      '--service-account-issuer=https://kubernetes.default.svc',
+      '--service-cluster-ip-range=10.96.0.0/24',
+    ],
+    join(dir, 'kube-apiserver.log'),
+  );
   const url = `https://127.0.0.1:${securePort}`;
   const kubectl = (args: string[], input?: string) => {
-    const r = spawnSync(tools.kubectl, [`--server=${url}`, `--token=${token}`, '--insecure-skip-tls-verify', ...args], { input, encoding: 'utf8' });
+    const r = spawnSync(tools.kubectl, [`--server=${url}`, `--token=${token}`, '--insecure-skip-tls-verify', ...args], {
+      input,
+      encoding: 'utf8',
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const stop = async () => {
@@ -76,7 +98,9 @@ export async function startApiServer(tools: ApiServerTools, timeoutMs = 120_000)
   for (;;) {
     const exited = [etcd, apiserver].find((p) => p.exitCode !== null);
     if (exited || Date.now() > deadline) {
-      const why = exited ? `${exited === etcd ? 'etcd' : 'kube-apiserver'} exited with ${exited.exitCode}` : `not ready within ${timeoutMs / 1000} s`;
+      const why = exited
+        ? `${exited === etcd ? 'etcd' : 'kube-apiserver'} exited with ${exited.exitCode}`
+        : `not ready within ${timeoutMs / 1000} s`;
       const logs = `etcd:\n${tailFile(join(dir, 'etcd.log'), 15)}\nkube-apiserver:\n${tailFile(join(dir, 'kube-apiserver.log'), 30)}`;
       await stop();
       throw new Error(`the API server did not start: ${why}\n${logs}`);

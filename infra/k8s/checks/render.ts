@@ -43,7 +43,14 @@ export function parseObjects(text: string): K8sObject[] {
 }
 
 /** Kinds every Kubernetes API server serves; the rest need their operators' custom resource definitions. */
-export const CORE_GROUPS = ['v1', 'apps/v1', 'batch/v1', 'policy/v1', 'networking.k8s.io/v1', 'rbac.authorization.k8s.io/v1'];
+export const CORE_GROUPS = [
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'policy/v1',
+  'networking.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1',
+];
 export const isCore = (o: K8sObject) => CORE_GROUPS.includes(o.apiVersion);
 
 export function find(objects: K8sObject[], kind: string, name?: string): K8sObject {
@@ -62,12 +69,15 @@ export interface LabelSelector {
 export function selects(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
   if (!selector) return false;
   const pairs = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return pairs && (selector.matchExpressions ?? []).every((e) => {
-    const has = e.key in labels;
-    if (e.operator === 'In') return has && (e.values ?? []).includes(labels[e.key]!);
-    if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(labels[e.key]!);
-    if (e.operator === 'Exists') return has;
-    if (e.operator === 'DoesNotExist') return !has;
-    return false;
-  });
+  return (
+    pairs &&
+    (selector.matchExpressions ?? []).every((e) => {
+      const has = e.key in labels;
+      if (e.operator === 'In') return has && (e.values ?? []).includes(labels[e.key]!);
+      if (e.operator === 'NotIn') return !has || !(e.values ?? []).includes(labels[e.key]!);
+      if (e.operator === 'Exists') return has;
+      if (e.operator === 'DoesNotExist') return !has;
+      return false;
+    })
+  );
 }

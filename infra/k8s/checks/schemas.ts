@@ -18,7 +18,11 @@ const label = (o: K8sObject) => `${o.kind}/${o.metadata.name}`;
 const toYaml = (objects: K8sObject[]) => objects.map((o) => stringify(o)).join('---\n');
 
 /** Core kinds, strictly (unknown fields fail), against the OpenAPI schemas of the given Kubernetes minor. */
-export function coreSchemaProblems(kubernetesValidate: string, kubernetesVersion: string, objects: K8sObject[]): string[] {
+export function coreSchemaProblems(
+  kubernetesValidate: string,
+  kubernetesVersion: string,
+  objects: K8sObject[],
+): string[] {
   const core = objects.filter(isCore);
   if (core.length === 0) return ['no core objects to validate'];
   const dir = mkdtempSync(join(tmpdir(), 'k8s-validate-'));
@@ -26,10 +30,16 @@ export function coreSchemaProblems(kubernetesValidate: string, kubernetesVersion
     const file = join(dir, 'core.yaml');
     writeFileSync(file, toYaml(core));
     const minor = kubernetesVersion.replace(/^v/, '').split('.').slice(0, 2).join('.');
-    const r = spawnSync(kubernetesValidate, ['--strict', '--kubernetes-version', `${minor}.0`, file], { encoding: 'utf8' });
+    const r = spawnSync(kubernetesValidate, ['--strict', '--kubernetes-version', `${minor}.0`, file], {
+      encoding: 'utf8',
+    });
     const out = `${r.stdout}${r.stderr}`;
     if (r.status === 0 && !/ERROR/.test(out)) return [];
-    return out.split('\n').filter((l) => /ERROR|error|Error/.test(l)).map((l) => l.trim()).concat(r.status === 0 ? [] : [`kubernetes-validate exited with ${r.status}`]);
+    return out
+      .split('\n')
+      .filter((l) => /ERROR|error|Error/.test(l))
+      .map((l) => l.trim())
+      .concat(r.status === 0 ? [] : [`kubernetes-validate exited with ${r.status}`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -61,8 +71,13 @@ export function operatorModelProblems(objects: K8sObject[]): string[] {
 export function strimziModelProblems(classpath: string, objects: K8sObject[]): string[] {
   const mine = objects.filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/'));
   if (mine.length === 0) return ['no Strimzi objects to validate'];
-  const r = spawnSync('java', ['-cp', classpath, join(projectRoot, 'infra/k8s/checks/strimzi/StrimziCheck.java')], { input: toYaml(mine), encoding: 'utf8' });
+  const r = spawnSync('java', ['-cp', classpath, join(projectRoot, 'infra/k8s/checks/strimzi/StrimziCheck.java')], {
+    input: toYaml(mine),
+    encoding: 'utf8',
+  });
   if (r.status === 0) return [];
   const lines = r.stdout.split('\n').filter((l) => l && !/resource\(s\) checked/.test(l));
-  return lines.length > 0 ? lines : [`StrimziCheck exited with ${r.status}: ${r.stderr.trim().split('\n').slice(0, 5).join(' ')}`];
+  return lines.length > 0
+    ? lines
+    : [`StrimziCheck exited with ${r.status}: ${r.stderr.trim().split('\n').slice(0, 5).join(' ')}`];
 }

@@ -50,7 +50,12 @@ export function ensureKubernetesValidate(s: StackSettings, v: Versions, log: Log
   log(`kubernetes-validate: pip install kubernetes-validate==${version} into ${dir}`);
   rmSync(dir, { recursive: true, force: true });
   run('kubernetes-validate', 'python3', ['-m', 'venv', dir]);
-  run('kubernetes-validate', join(dir, 'bin/pip'), ['install', '-q', '--disable-pip-version-check', `kubernetes-validate==${version}`]);
+  run('kubernetes-validate', join(dir, 'bin/pip'), [
+    'install',
+    '-q',
+    '--disable-pip-version-check',
+    `kubernetes-validate==${version}`,
+  ]);
   markComplete(dir, version);
   return binary;
 }
@@ -65,10 +70,16 @@ export function ensureStrimziModel(s: StackSettings, v: Versions, log: Log): str
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
   run('strimzi-check', 'mvn', [
-    '-B', '-q', '--strict-checksums',
-    '-f', join(projectRoot, 'infra/k8s/checks/strimzi/pom.xml'),
-    'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime',
-    `-Dstrimzi.version=${v.strimzi.version}`, `-Djackson.version=${v.strimzi.jackson}`,
+    '-B',
+    '-q',
+    '--strict-checksums',
+    '-f',
+    join(projectRoot, 'infra/k8s/checks/strimzi/pom.xml'),
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${lib}`,
+    '-DincludeScope=runtime',
+    `-Dstrimzi.version=${v.strimzi.version}`,
+    `-Djackson.version=${v.strimzi.jackson}`,
   ]);
   markComplete(dir, JSON.stringify(v.strimzi));
   return `${lib}/*`;
@@ -90,20 +101,36 @@ export function ensureApiServerTools(s: StackSettings, v: Versions, log: Log): A
     needs('kube-apiserver', 'go', 'install Go to build kube-apiserver and kubectl');
     const required = /^require k8s\.io\/kubernetes (\S+)$/m.exec(readFileSync(join(moduleDir, 'go.mod'), 'utf8'))?.[1];
     if (required !== v.kubernetes.version) {
-      throw new ComponentError('kube-apiserver', `infra/k8s/checks/apiserver/go.mod requires k8s.io/kubernetes ${required}, versions.json pins ${v.kubernetes.version}`);
+      throw new ComponentError(
+        'kube-apiserver',
+        `infra/k8s/checks/apiserver/go.mod requires k8s.io/kubernetes ${required}, versions.json pins ${v.kubernetes.version}`,
+      );
     }
-    log(`kube-apiserver: building kube-apiserver and kubectl ${v.kubernetes.version} (about 10 minutes the first time)`);
+    log(
+      `kube-apiserver: building kube-apiserver and kubectl ${v.kubernetes.version} (about 10 minutes the first time)`,
+    );
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const env = { ...goEnv(), GOFLAGS: '-mod=readonly' };
     // What Kubernetes' own build stamps in (hack/lib/version.sh), so both report the release they are.
     const [major, minor] = v.kubernetes.version.slice(1).split('.');
     const stampVersion = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((p) => [
-      `-X ${p}.gitVersion=${v.kubernetes.version}`, `-X ${p}.gitMajor=${major}`, `-X ${p}.gitMinor=${minor}`, `-X ${p}.gitTreeState=clean`,
+      `-X ${p}.gitVersion=${v.kubernetes.version}`,
+      `-X ${p}.gitMajor=${major}`,
+      `-X ${p}.gitMinor=${minor}`,
+      `-X ${p}.gitTreeState=clean`,
     ]);
-    for (const [cmd, out] of [['kube-apiserver', tools.kubeApiserver], ['kubectl', tools.kubectl]] as const) {
+    for (const [cmd, out] of [
+      ['kube-apiserver', tools.kubeApiserver],
+      ['kubectl', tools.kubectl],
+    ] as const) {
       const ldflags = ['-s', '-w', ...stampVersion].join(' ');
-      run('kube-apiserver', 'go', ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', out, `k8s.io/kubernetes/cmd/${cmd}`], { cwd: moduleDir, env });
+      run(
+        'kube-apiserver',
+        'go',
+        ['build', '-trimpath', `-ldflags=${ldflags}`, '-o', out, `k8s.io/kubernetes/cmd/${cmd}`],
+        { cwd: moduleDir, env },
+      );
     }
     markComplete(dir, stamp);
   }

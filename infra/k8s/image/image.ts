@@ -29,13 +29,23 @@ function stageApp(app: string, log: (m: string) => void): void {
   for (const f of ['package.json', 'package-lock.json']) cpSync(join(projectRoot, f), join(app, f));
   run(NAME, 'npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app });
   run(NAME, 'npx', ['tsc', '-p', 'tsconfig.image.json', '--outDir', join(app, 'dist')], { cwd: projectRoot });
-  cpSync(join(projectRoot, 'infra/postgres/migrations'), join(app, 'dist/infra/postgres/migrations'), { recursive: true });
-  cpSync(join(projectRoot, 'connectors'), join(app, 'dist/connectors'), { recursive: true, filter: (src) => !src.endsWith('README.md') });
+  cpSync(join(projectRoot, 'infra/postgres/migrations'), join(app, 'dist/infra/postgres/migrations'), {
+    recursive: true,
+  });
+  cpSync(join(projectRoot, 'connectors'), join(app, 'dist/connectors'), {
+    recursive: true,
+    filter: (src) => !src.endsWith('README.md'),
+  });
   rmSync(join(app, 'package-lock.json'));
   chmodSync(join(app, 'dist/services/cli/main.js'), 0o755);
 }
 
-export function buildImage(s: StackSettings, v: Versions, o: { tag: string; out: string }, log: (m: string) => void): BuiltImage {
+export function buildImage(
+  s: StackSettings,
+  v: Versions,
+  o: { tag: string; out: string },
+  log: (m: string) => void,
+): BuiltImage {
   requireRoot();
   ensureDebianTool('umoci', 'umoci', log);
   const { tarball, nodejs } = ensureBaseRoot(s, v, log);
@@ -55,20 +65,34 @@ export function buildImage(s: StackSettings, v: Versions, o: { tag: string; out:
   stageApp(join(rootfs, 'app'), log);
   symlinkSync('/app/dist/services/cli/main.js', join(rootfs, 'usr/local/bin/ticket-archiver'));
   appendFileSync(join(rootfs, 'etc/group'), `${USER.name}:x:${USER.gid}:\n`);
-  appendFileSync(join(rootfs, 'etc/passwd'), `${USER.name}:x:${USER.uid}:${USER.gid}::/nonexistent:/usr/sbin/nologin\n`);
+  appendFileSync(
+    join(rootfs, 'etc/passwd'),
+    `${USER.name}:x:${USER.uid}:${USER.gid}::/nonexistent:/usr/sbin/nologin\n`,
+  );
   log(`${NAME}: assembling ${image}`);
   run(NAME, 'umoci', ['repack', '--image', image, bundle]);
   run(NAME, 'umoci', [
-    'config', '--image', image,
-    '--config.user', `${USER.uid}:${USER.gid}`,
-    '--config.workingdir', '/app',
-    '--config.env', 'NODE_ENV=production',
-    '--config.env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    '--config.entrypoint', 'ticket-archiver',
-    '--config.cmd', '--help',
-    '--config.exposedports', '9464/tcp',
-    '--config.label', `org.opencontainers.image.title=ticket-archiver`,
-    '--config.label', `org.opencontainers.image.base.name=debian:${v.image.debianSuite} nodejs ${nodejs}`,
+    'config',
+    '--image',
+    image,
+    '--config.user',
+    `${USER.uid}:${USER.gid}`,
+    '--config.workingdir',
+    '/app',
+    '--config.env',
+    'NODE_ENV=production',
+    '--config.env',
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    '--config.entrypoint',
+    'ticket-archiver',
+    '--config.cmd',
+    '--help',
+    '--config.exposedports',
+    '9464/tcp',
+    '--config.label',
+    `org.opencontainers.image.title=ticket-archiver`,
+    '--config.label',
+    `org.opencontainers.image.base.name=debian:${v.image.debianSuite} nodejs ${nodejs}`,
   ]);
   rmSync(work, { recursive: true, force: true });
   return { ref: `oci:${image}`, layout, tag: o.tag, nodejs };
@@ -114,7 +138,22 @@ export function unpackImage(image: BuiltImage, workDir: string): UnpackedImage {
       const entrypoint = o.entrypoint ?? spec.args.slice(0, entrypointLength);
       const argv = [...entrypoint, ...(o.args ?? (o.entrypoint ? [] : spec.args.slice(entrypointLength)))];
       const env = [...(spec.env ?? []), ...Object.entries(o.env ?? {}).map(([k, val]) => `${k}=${val}`)];
-      const r = spawnSync('chroot', [`--userspec=${spec.user.uid}:${spec.user.gid}`, join(bundle, 'rootfs'), '/usr/bin/env', '-i', ...env, 'sh', '-c', 'cd "$0" && exec "$@"', spec.cwd, ...argv], { encoding: 'utf8' });
+      const r = spawnSync(
+        'chroot',
+        [
+          `--userspec=${spec.user.uid}:${spec.user.gid}`,
+          join(bundle, 'rootfs'),
+          '/usr/bin/env',
+          '-i',
+          ...env,
+          'sh',
+          '-c',
+          'cd "$0" && exec "$@"',
+          spec.cwd,
+          ...argv,
+        ],
+        { encoding: 'utf8' },
+      );
       return { status: r.status, stdout: r.stdout, stderr: r.stderr, spec };
     },
     close: () => rmSync(bundle, { recursive: true, force: true }),

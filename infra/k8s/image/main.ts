@@ -24,4 +24,6 @@ if (help.status !== 0) {
   console.error(`ticket-archiver --help in the image exited ${help.status}:\n${help.stderr}`);
   process.exit(1);
 }
-console.error(`\nimage: ${image.ref} (Debian ${loadVersions().image.debianSuite}, nodejs ${image.nodejs}, user ${help.spec.user.uid})`);
+console.error(
+  `\nimage: ${image.ref} (Debian ${loadVersions().image.debianSuite}, nodejs ${image.nodejs}, user ${help.spec.user.uid})`,
+);

@@ -62,13 +62,25 @@ export async function startColdStore(
       const dbPath = join(s.dataDir, 'mongod');
       mkdirSync(dbPath, { recursive: true });
       log(`cold-store: starting mongod on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`);
-      const tls = stackUsesTls(s) ? ['--tlsMode', 'requireTLS', '--tlsCertificateKeyFile', stackTls(s, secrets.keystore).certKeyFile] : [];
-      startDaemon(d, 'mongod', ['--dbpath', dbPath, '--bind_ip', '127.0.0.1', '--port', String(s.STACK_COLDSTORE_PORT), ...tls]);
+      const tls = stackUsesTls(s)
+        ? ['--tlsMode', 'requireTLS', '--tlsCertificateKeyFile', stackTls(s, secrets.keystore).certKeyFile]
+        : [];
+      startDaemon(d, 'mongod', [
+        '--dbpath',
+        dbPath,
+        '--bind_ip',
+        '127.0.0.1',
+        '--port',
+        String(s.STACK_COLDSTORE_PORT),
+        ...tls,
+      ]);
     } else {
       const binary = ferretdb();
       const stateDir = join(s.dataDir, 'ferretdb-state');
       mkdirSync(stateDir, { recursive: true });
-      log(`cold-store: starting FerretDB ${v.ferretdb.version} (PostgreSQL ${v.documentdb.postgresMajor} + DocumentDB on 127.0.0.1:${s.STACK_COLDSTORE_PG_PORT}) on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`);
+      log(
+        `cold-store: starting FerretDB ${v.ferretdb.version} (PostgreSQL ${v.documentdb.postgresMajor} + DocumentDB on 127.0.0.1:${s.STACK_COLDSTORE_PG_PORT}) on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`,
+      );
       startDaemon(
         d,
         binary,
@@ -100,7 +112,12 @@ function listenFlags(s: StackSettings, secrets: StackSecrets): string[] {
   const at = `127.0.0.1:${s.STACK_COLDSTORE_PORT}`;
   if (!stackUsesTls(s)) return [`--listen-addr=${at}`];
   const t = stackTls(s, secrets.keystore);
-  return ['--listen-addr=', `--listen-tls=${at}`, `--listen-tls-cert-file=${t.certFile}`, `--listen-tls-key-file=${t.keyFile}`];
+  return [
+    '--listen-addr=',
+    `--listen-tls=${at}`,
+    `--listen-tls-cert-file=${t.certFile}`,
+    `--listen-tls-key-file=${t.keyFile}`,
+  ];
 }
 
 export async function stopColdStore(s: StackSettings, v: Versions): Promise<boolean> {

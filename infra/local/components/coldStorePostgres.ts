@@ -17,7 +17,12 @@ const DATA = '/var/lib/postgresql/ticket-archiver/pgdata';
 const LOG = '/var/log/postgresql/cold-store-postgres.log';
 const SOCKET_DIR = '/tmp';
 
-export function coldBackendUrl(s: StackSettings, secrets: StackSecrets, user: 'postgres' | 'ferretdb', database: string): string {
+export function coldBackendUrl(
+  s: StackSettings,
+  secrets: StackSecrets,
+  user: 'postgres' | 'ferretdb',
+  database: string,
+): string {
   const password = user === 'postgres' ? secrets.coldStoreSuperuser : secrets.ferretdb;
   return `postgres://${user}:${password}@127.0.0.1:${s.STACK_COLDSTORE_PG_PORT}/${database}`;
 }
@@ -59,7 +64,12 @@ const SETTINGS = [
 ];
 
 /** Initialises the cluster on first use (role, database, extension), starts it, waits until it accepts connections. */
-export async function startColdBackend(s: StackSettings, v: Versions, secrets: StackSecrets, log: (m: string) => void): Promise<DocumentDbRoot> {
+export async function startColdBackend(
+  s: StackSettings,
+  v: Versions,
+  secrets: StackSecrets,
+  log: (m: string) => void,
+): Promise<DocumentDbRoot> {
   const root = ensureDocumentDbRoot(s, v, log);
   const hostData = join(root.dir, DATA);
   const hostLog = join(root.dir, LOG);
@@ -76,14 +86,37 @@ export async function startColdBackend(s: StackSettings, v: Versions, secrets: S
       mkdirSync(dir, { recursive: true });
       chownSync(dir, root.uid, root.gid);
     }
-    asServer(root, v, 'initdb', ['-D', DATA, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8']);
-    appendFileSync(join(hostData, 'postgresql.conf'), ['', '# --- ticket-archiver local stack ---', ...SETTINGS, ''].join('\n'));
+    asServer(root, v, 'initdb', [
+      '-D',
+      DATA,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]);
+    appendFileSync(
+      join(hostData, 'postgresql.conf'),
+      ['', '# --- ticket-archiver local stack ---', ...SETTINGS, ''].join('\n'),
+    );
   }
   if (!coldBackendRunning(s, v)) {
     await assertPortFree(NAME, s.STACK_COLDSTORE_PG_PORT, 'STACK_COLDSTORE_PG_PORT');
     log(`${NAME}: starting on 127.0.0.1:${s.STACK_COLDSTORE_PG_PORT}`);
     try {
-      asServer(root, v, 'pg_ctl', ['-D', DATA, '-l', LOG, '-o', `-p ${s.STACK_COLDSTORE_PG_PORT}`, '-w', '-t', '60', 'start']);
+      asServer(root, v, 'pg_ctl', [
+        '-D',
+        DATA,
+        '-l',
+        LOG,
+        '-o',
+        `-p ${s.STACK_COLDSTORE_PG_PORT}`,
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]);
     } catch (err) {
       throw new ComponentError(NAME, `pg_ctl start failed: ${(err as Error).message}`, hostLog);
     }
@@ -91,14 +124,31 @@ export async function startColdBackend(s: StackSettings, v: Versions, secrets: S
   // The superuser's password, the FerretDB role and database, and the extension, over the trusted socket; every
   // start, idempotently, so a start interrupted half way through is completed by the next.
   const sql = (db: string, statement: string) =>
-    asServer(root, v, 'psql', ['-h', SOCKET_DIR, '-p', String(s.STACK_COLDSTORE_PG_PORT), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', statement]).trim();
+    asServer(root, v, 'psql', [
+      '-h',
+      SOCKET_DIR,
+      '-p',
+      String(s.STACK_COLDSTORE_PG_PORT),
+      '-U',
+      'postgres',
+      '-d',
+      db,
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-tAc',
+      statement,
+    ]).trim();
   const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
   sql('postgres', `ALTER ROLE postgres PASSWORD ${literal(secrets.coldStoreSuperuser)}`);
-  sql('postgres', `DO $$ BEGIN
+  sql(
+    'postgres',
+    `DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ferretdb') THEN CREATE ROLE ferretdb LOGIN SUPERUSER; END IF;
-  END $$`);
+  END $$`,
+  );
   sql('postgres', `ALTER ROLE ferretdb PASSWORD ${literal(secrets.ferretdb)}`);
-  if (sql('postgres', "SELECT count(*) FROM pg_database WHERE datname = 'ferretdb'") === '0') sql('postgres', 'CREATE DATABASE ferretdb OWNER ferretdb');
+  if (sql('postgres', "SELECT count(*) FROM pg_database WHERE datname = 'ferretdb'") === '0')
+    sql('postgres', 'CREATE DATABASE ferretdb OWNER ferretdb');
   sql('ferretdb', 'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE');
   await waitUntil(NAME, () => accepts(coldBackendUrl(s, secrets, 'ferretdb', 'ferretdb')), {
     timeoutMs: s.STACK_START_TIMEOUT * 1000,
@@ -110,6 +160,11 @@ export async function startColdBackend(s: StackSettings, v: Versions, secrets: S
 
 export function stopColdBackend(s: StackSettings, v: Versions): boolean {
   if (!coldBackendRunning(s, v)) return false;
-  asServer(ensureDocumentDbRoot(s, v, () => undefined), v, 'pg_ctl', ['-D', DATA, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  asServer(
+    ensureDocumentDbRoot(s, v, () => undefined),
+    v,
+    'pg_ctl',
+    ['-D', DATA, '-m', 'fast', '-w', '-t', '60', 'stop'],
+  );
   return true;
 }

@@ -71,7 +71,11 @@ async function restAnswers(s: StackSettings): Promise<boolean> {
   if (!res.ok) return false;
   const plugins = (await res.json()) as Array<{ class: string }>;
   if (!plugins.some((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector')) {
-    throw new ComponentError(NAME, 'the Debezium PostgreSQL connector plugin is not loaded; check plugin.path', connectDaemon(s).logFile);
+    throw new ComponentError(
+      NAME,
+      'the Debezium PostgreSQL connector plugin is not loaded; check plugin.path',
+      connectDaemon(s).logFile,
+    );
   }
   return true;
 }
@@ -128,12 +132,24 @@ export async function startConnect(
 /** TLS mode: Debezium reads the change log over TLS, checking the server's certificate and name as libpq's verify-full. */
 function withDatabaseTls(s: StackSettings, secrets: StackSecrets, def: ConnectorDefinition): ConnectorDefinition {
   if (!stackUsesTls(s)) return def;
-  return { ...def, config: { ...def.config, 'database.sslmode': 'verify-full', 'database.sslrootcert': stackTls(s, secrets.keystore).caFile } };
+  return {
+    ...def,
+    config: {
+      ...def.config,
+      'database.sslmode': 'verify-full',
+      'database.sslrootcert': stackTls(s, secrets.keystore).caFile,
+    },
+  };
 }
 
 async function ensureTicketsTopic(s: StackSettings, def: ConnectorDefinition): Promise<void> {
   const c = def.config;
-  const admin = createKafka({ brokers: [kafkaBrokers(s)], clientId: 'stack-setup', quiet: true, security: kafkaClientSecurity(s, 'broker') }).admin();
+  const admin = createKafka({
+    brokers: [kafkaBrokers(s)],
+    clientId: 'stack-setup',
+    quiet: true,
+    security: kafkaClientSecurity(s, 'broker'),
+  }).admin();
   await admin.connect();
   try {
     await ensureTopic(admin, {

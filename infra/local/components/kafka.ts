@@ -28,7 +28,11 @@ function kafkaPassword(secrets: StackSecrets, user: keyof typeof KAFKA_USERS): s
 }
 
 /** How a client of the stack reaches Kafka as `user`: plaintext, or in TLS mode SASL_SSL with SCRAM-SHA-512. */
-export function kafkaClientSecurity(s: StackSettings, user: keyof typeof KAFKA_USERS, secrets = loadOrCreateSecrets(s.secretsFile)): KafkaSecurity {
+export function kafkaClientSecurity(
+  s: StackSettings,
+  user: keyof typeof KAFKA_USERS,
+  secrets = loadOrCreateSecrets(s.secretsFile),
+): KafkaSecurity {
   if (!stackUsesTls(s)) return {};
   return {
     tls: { caFile: stackTls(s, secrets.keystore).caFile },
@@ -37,7 +41,12 @@ export function kafkaClientSecurity(s: StackSettings, user: keyof typeof KAFKA_U
 }
 
 /** Java client properties (Kafka's own names) for a client of a TLS stack, each prefixed (Connect's producer., ...). */
-export function javaClientSecurity(s: StackSettings, user: keyof typeof KAFKA_USERS, secrets: StackSecrets, prefixes: string[] = ['']): string[] {
+export function javaClientSecurity(
+  s: StackSettings,
+  user: keyof typeof KAFKA_USERS,
+  secrets: StackSecrets,
+  prefixes: string[] = [''],
+): string[] {
   if (!stackUsesTls(s)) return [];
   const props = [
     'security.protocol=SASL_SSL',
@@ -89,8 +98,12 @@ export function javaArgs(s: StackSettings, lib: string, heap: string): string[] 
 /** The client listener: PLAINTEXT, or in TLS mode SASL_SSL only (a plaintext client is refused). */
 function listenerProperties(s: StackSettings, secrets: StackSecrets): string[] {
   if (!stackUsesTls(s)) {
-    return [`listeners=PLAINTEXT://${kafkaBrokers(s)},${controllerListener(s)}`, `advertised.listeners=PLAINTEXT://${kafkaBrokers(s)}`,
-      'inter.broker.listener.name=PLAINTEXT', 'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'];
+    return [
+      `listeners=PLAINTEXT://${kafkaBrokers(s)},${controllerListener(s)}`,
+      `advertised.listeners=PLAINTEXT://${kafkaBrokers(s)}`,
+      'inter.broker.listener.name=PLAINTEXT',
+      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    ];
   }
   const t = stackTls(s, secrets.keystore);
   return [
@@ -184,9 +197,20 @@ export async function startKafka(s: StackSettings, lib: string, log: (m: string)
       log(`kafka: formatting KRaft storage in ${dataDir}`);
       // A TLS stack's SCRAM users are part of the cluster's first metadata: the broker needs its own before it can start.
       const users = stackUsesTls(s)
-        ? (Object.keys(KAFKA_USERS) as Array<keyof typeof KAFKA_USERS>).flatMap((u) => ['--add-scram', `SCRAM-SHA-512=[name=${KAFKA_USERS[u]},password=${kafkaPassword(secrets, u)}]`])
+        ? (Object.keys(KAFKA_USERS) as Array<keyof typeof KAFKA_USERS>).flatMap((u) => [
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${KAFKA_USERS[u]},password=${kafkaPassword(secrets, u)}]`,
+          ])
         : [];
-      run(NAME, 'java', [...javaArgs(s, lib, '256m'), 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', props, ...users]);
+      run(NAME, 'java', [
+        ...javaArgs(s, lib, '256m'),
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        '-c',
+        props,
+        ...users,
+      ]);
     }
     log(`kafka: starting on ${kafkaBrokers(s)}`);
     startDaemon(d, 'java', [...javaArgs(s, lib, '768m'), 'kafka.Kafka', props]);

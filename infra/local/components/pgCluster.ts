@@ -34,7 +34,10 @@ function binDir(v: Versions): string {
 export function ensurePostgresBinaries(v: Versions, log: (m: string) => void): void {
   if (existsSync(join(binDir(v), 'pg_ctl'))) return;
   if (process.getuid?.() !== 0) {
-    throw new ComponentError('postgres', `${binDir(v)}/pg_ctl not found; install the Debian package ${v.postgres.debianPackage}`);
+    throw new ComponentError(
+      'postgres',
+      `${binDir(v)}/pg_ctl not found; install the Debian package ${v.postgres.debianPackage}`,
+    );
   }
   log(`postgres: installing the Debian package ${v.postgres.debianPackage}`);
   run('postgres', 'apt-get', ['update', '-q']);
@@ -59,7 +62,8 @@ function ensureOsUser(s: StackSettings): { uid: number; gid: number } | undefine
   if (process.getuid?.() !== 0) return undefined;
   const lookup = () => spawnSync('id', ['-u', s.STACK_PG_OS_USER], { encoding: 'utf8' });
   if (lookup().status !== 0) {
-    if (!commandExists('useradd')) throw new ComponentError('postgres', `OS user ${s.STACK_PG_OS_USER} is missing and useradd is unavailable`);
+    if (!commandExists('useradd'))
+      throw new ComponentError('postgres', `OS user ${s.STACK_PG_OS_USER} is missing and useradd is unavailable`);
     run('postgres', 'useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', s.STACK_PG_OS_USER]);
   }
   const uid = Number(lookup().stdout.trim());
@@ -102,7 +106,12 @@ export function clusterRunning(s: StackSettings, v: Versions, spec: Pick<Cluster
 }
 
 /** Initialises the cluster on first use, starts it, and waits until it accepts connections. */
-export async function startCluster(s: StackSettings, v: Versions, spec: ClusterSpec, log: (m: string) => void): Promise<void> {
+export async function startCluster(
+  s: StackSettings,
+  v: Versions,
+  spec: ClusterSpec,
+  log: (m: string) => void,
+): Promise<void> {
   ensurePostgresBinaries(v, log);
   const p = paths(s, spec);
   const owner = ensureOsUser(s);
@@ -116,26 +125,53 @@ export async function startCluster(s: StackSettings, v: Versions, spec: ClusterS
     writeFileSync(p.pwFile, `${spec.superuserPassword}\n`, { mode: 0o600 });
     if (owner) chownSync(p.pwFile, owner.uid, owner.gid);
     asServerUser(spec.name, s, v, 'initdb', [
-      '-D', p.data, '-U', 'postgres', '--pwfile', p.pwFile, '--auth-local=peer', '--auth-host=scram-sha-256',
-      '--encoding=UTF8', '--locale=C.UTF-8',
+      '-D',
+      p.data,
+      '-U',
+      'postgres',
+      '--pwfile',
+      p.pwFile,
+      '--auth-local=peer',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
     ]);
     // Our settings go last in postgresql.conf so they win.
     appendFileSync(
       join(p.data, 'postgresql.conf'),
-      ['', '# --- ticket-archiver local stack ---', "listen_addresses = '127.0.0.1'", `unix_socket_directories = '${p.socketDir}'`,
-        "log_line_prefix = '%m [%p] %q%u@%d '", ...spec.settings, ...(spec.tls ? tlsSettings(p.base) : []), ''].join('\n'),
+      [
+        '',
+        '# --- ticket-archiver local stack ---',
+        "listen_addresses = '127.0.0.1'",
+        `unix_socket_directories = '${p.socketDir}'`,
+        "log_line_prefix = '%m [%p] %q%u@%d '",
+        ...spec.settings,
+        ...(spec.tls ? tlsSettings(p.base) : []),
+        '',
+      ].join('\n'),
     );
     // With TLS, TCP connections without it match no line and are refused ("no encryption").
     if (spec.tls) {
-      writeFileSync(join(p.data, 'pg_hba.conf'), ['# ticket-archiver local stack, TLS mode: TCP only over TLS', 'local all all peer',
-        'hostssl all all 127.0.0.1/32 scram-sha-256', 'hostssl replication all 127.0.0.1/32 scram-sha-256', ''].join('\n'));
+      writeFileSync(
+        join(p.data, 'pg_hba.conf'),
+        [
+          '# ticket-archiver local stack, TLS mode: TCP only over TLS',
+          'local all all peer',
+          'hostssl all all 127.0.0.1/32 scram-sha-256',
+          'hostssl replication all 127.0.0.1/32 scram-sha-256',
+          '',
+        ].join('\n'),
+      );
       if (owner) chownSync(join(p.data, 'pg_hba.conf'), owner.uid, owner.gid);
     }
   }
   // The server reads its key only when owned by its OS user and private to it.
   if (spec.tls) {
     mkdirSync(join(p.base, 'tls'), { recursive: true });
-    for (const [from, to] of [[spec.tls.certFile, 'server.crt'], [spec.tls.keyFile, 'server.key']] as const) {
+    for (const [from, to] of [
+      [spec.tls.certFile, 'server.crt'],
+      [spec.tls.keyFile, 'server.key'],
+    ] as const) {
       const file = join(p.base, 'tls', to);
       copyFileSync(from, file);
       if (owner) chownSync(file, owner.uid, owner.gid);
@@ -149,7 +185,18 @@ export async function startCluster(s: StackSettings, v: Versions, spec: ClusterS
     if (owner) chownSync(p.logFile, owner.uid, owner.gid);
     log(`${spec.name}: starting on 127.0.0.1:${spec.port}`);
     try {
-      asServerUser(spec.name, s, v, 'pg_ctl', ['-D', p.data, '-l', p.logFile, '-o', `-p ${spec.port}`, '-w', '-t', '60', 'start']);
+      asServerUser(spec.name, s, v, 'pg_ctl', [
+        '-D',
+        p.data,
+        '-l',
+        p.logFile,
+        '-o',
+        `-p ${spec.port}`,
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]);
     } catch (err) {
       throw new ComponentError(spec.name, `pg_ctl start failed: ${(err as Error).message}`, p.logFile);
     }
@@ -162,7 +209,11 @@ export async function startCluster(s: StackSettings, v: Versions, spec: ClusterS
 }
 
 function tlsSettings(base: string): string[] {
-  return ['ssl = on', `ssl_cert_file = '${join(base, 'tls', 'server.crt')}'`, `ssl_key_file = '${join(base, 'tls', 'server.key')}'`];
+  return [
+    'ssl = on',
+    `ssl_cert_file = '${join(base, 'tls', 'server.crt')}'`,
+    `ssl_key_file = '${join(base, 'tls', 'server.key')}'`,
+  ];
 }
 
 export function stopCluster(s: StackSettings, v: Versions, spec: Pick<ClusterSpec, 'name' | 'dirName'>): boolean {
@@ -172,7 +223,11 @@ export function stopCluster(s: StackSettings, v: Versions, spec: Pick<ClusterSpe
 }
 
 /** Runs SQL as the superuser on one database of the cluster. */
-export async function asSuperuser<T>(spec: ClusterSpec, database: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function asSuperuser<T>(
+  spec: ClusterSpec,
+  database: string,
+  work: (c: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: superuserUrl(spec, database) });
   await client.connect();
   try {

@@ -6,7 +6,15 @@ import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
 import { migrate } from '../../../services/edges/hotStore/migrations.ts';
 import { stackTls, stackUsesTls } from '../tls.ts';
-import { asSuperuser, clusterRunning, startCluster, stopCluster, superuserUrl, verifyFullQuery, type ClusterSpec } from './pgCluster.ts';
+import {
+  asSuperuser,
+  clusterRunning,
+  startCluster,
+  stopCluster,
+  superuserUrl,
+  verifyFullQuery,
+  type ClusterSpec,
+} from './pgCluster.ts';
 
 export interface PostgresEndpoints {
   /** The movers' role: archiver, reconciler, backfill and the operators' commands. */
@@ -43,7 +51,8 @@ export function hotClusterSpec(s: StackSettings, secrets: StackSecrets): Cluster
 export function postgresEndpoints(s: StackSettings, secrets: StackSecrets): PostgresEndpoints {
   const spec = hotClusterSpec(s, secrets);
   const query = spec.tls ? verifyFullQuery(spec.tls.caFile) : '';
-  const url = (role: string, password: string) => `postgres://${role}:${password}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}${query}`;
+  const url = (role: string, password: string) =>
+    `postgres://${role}:${password}@127.0.0.1:${s.STACK_PG_PORT}/${s.databaseName}${query}`;
   return {
     databaseUrl: url('ticket_archiver_mover', secrets.mover),
     migrationsUrl: url('ticket_archiver', secrets.archiver),
@@ -57,7 +66,12 @@ export function postgresRunning(s: StackSettings, v: Versions): boolean {
   return clusterRunning(s, v, { name: 'postgres', dirName: 'postgres' });
 }
 
-export async function startPostgres(s: StackSettings, v: Versions, secrets: StackSecrets, log: (m: string) => void): Promise<PostgresEndpoints> {
+export async function startPostgres(
+  s: StackSettings,
+  v: Versions,
+  secrets: StackSecrets,
+  log: (m: string) => void,
+): Promise<PostgresEndpoints> {
   const spec = hotClusterSpec(s, secrets);
   await startCluster(s, v, spec, log);
   const endpoints = postgresEndpoints(s, secrets);
@@ -66,7 +80,12 @@ export async function startPostgres(s: StackSettings, v: Versions, secrets: Stac
 }
 
 /** Roles, database, migrations (which grant each role its privileges). Every step is safe to repeat. */
-async function provision(s: StackSettings, spec: ClusterSpec, secrets: StackSecrets, endpoints: PostgresEndpoints): Promise<void> {
+async function provision(
+  s: StackSettings,
+  spec: ClusterSpec,
+  secrets: StackSecrets,
+  endpoints: PostgresEndpoints,
+): Promise<void> {
   await asSuperuser(spec, 'postgres', async (admin) => {
     const lit = (x: string) => admin.escapeLiteral(x);
     await admin.query(`DO $$ BEGIN

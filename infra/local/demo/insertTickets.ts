@@ -2,7 +2,16 @@
 import type pg from 'pg';
 import type { SampleTicket } from './sampleTickets.ts';
 
-const COLUMNS = ['customer_id', 'status', 'subject', 'body', 'created_at', 'last_operated_at', 'last_operator_id', 'last_operator_group_id'] as const;
+const COLUMNS = [
+  'customer_id',
+  'status',
+  'subject',
+  'body',
+  'created_at',
+  'last_operated_at',
+  'last_operator_id',
+  'last_operator_group_id',
+] as const;
 
 export async function insertTickets(db: pg.Pool | pg.Client, tickets: SampleTicket[], chunk = 500): Promise<string[]> {
   const ids: string[] = [];

@@ -23,7 +23,16 @@ export interface SampleMix {
 
 export const DEFAULT_MIX: SampleMix = { unassigned: 0.15, inProgress: 0.25, recentlyClosed: 0.2, longClosed: 0.4 };
 
-const SUBJECTS = ['打印机无法连接', 'Refund for order', '账号被锁定 🔒', 'Delivery delayed', '发票抬头错误', 'App crashes on login 😡', '修改收货地址', 'Password reset link expired'];
+const SUBJECTS = [
+  '打印机无法连接',
+  'Refund for order',
+  '账号被锁定 🔒',
+  'Delivery delayed',
+  '发票抬头错误',
+  'App crashes on login 😡',
+  '修改收货地址',
+  'Password reset link expired',
+];
 const PHRASES = [
   '您好，我的订单已经超过一周没有更新物流信息了，请帮忙查询一下。',
   'Hello, I was charged twice for the same subscription this month. ',
@@ -69,17 +78,23 @@ function bodySize(random: Random): number {
   return 5000 + Math.floor(random() * 15_000);
 }
 
-export function sampleTicket(random: Random, now: number, coldAfterMs: number, mix: SampleMix = DEFAULT_MIX): SampleTicket {
+export function sampleTicket(
+  random: Random,
+  now: number,
+  coldAfterMs: number,
+  mix: SampleMix = DEFAULT_MIX,
+): SampleTicket {
   const r = random();
   const status: SampleTicket['status'] =
     r < mix.unassigned ? 'unassigned' : r < mix.unassigned + mix.inProgress ? 'in_progress' : 'closed';
   const isCold = status === 'closed' && r >= mix.unassigned + mix.inProgress + mix.recentlyClosed;
   // Closed tickets: recent ones inside [0, coldAfter/2), cold ones between 1.5x and 20x coldAfter ago.
-  const age = status !== 'closed'
-    ? random() * coldAfterMs * 3
-    : isCold
-      ? coldAfterMs * (1.5 + random() * 18.5)
-      : random() * coldAfterMs * 0.5;
+  const age =
+    status !== 'closed'
+      ? random() * coldAfterMs * 3
+      : isCold
+        ? coldAfterMs * (1.5 + random() * 18.5)
+        : random() * coldAfterMs * 0.5;
   const lastOperatedAt = new Date(now - age);
   const createdAt = new Date(lastOperatedAt.getTime() - random() * 7 * 86_400_000);
   const assigned = status !== 'unassigned';

@@ -62,7 +62,8 @@ export function contentHash(row: RowText): string {
 
 function bigintText(column: string, text: string | null | undefined): string | null {
   if (text === null || text === undefined) return null;
-  if (!/^-?\d+$/.test(text)) throw new RowShapeError(`column ${column}: expected a whole number, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!/^-?\d+$/.test(text))
+    throw new RowShapeError(`column ${column}: expected a whole number, got ${JSON.stringify(text.slice(0, 40))}`);
   return text;
 }
 
@@ -102,7 +103,13 @@ function typedFields(row: RowText) {
 }
 
 /** The cold document of a hot row, written by move `move` (state inMove), or on its own (state copied). */
-export function toColdDocument(row: RowText, columns: Record<string, string>, mover: string, now: Date, move?: string): ColdDocument {
+export function toColdDocument(
+  row: RowText,
+  columns: Record<string, string>,
+  mover: string,
+  now: Date,
+  move?: string,
+): ColdDocument {
   const id = row.id;
   const version = row.version;
   if (!id || !version) throw new RowShapeError('a ticket row needs id and version');

@@ -21,7 +21,11 @@ export interface Candidate {
 
 /** When a stuck deletion is tried again, given its class and its attempts including this one; `escalated` leaves it
  * to an operator. The archiver schedules by class alone; the reconciler backs off and escalates (stuckSchedule.ts). */
-export type StuckScheduler = (failureClass: FailureClass, attempts: number, now: Date) => { nextAttemptAt: Date; escalated: boolean };
+export type StuckScheduler = (
+  failureClass: FailureClass,
+  attempts: number,
+  now: Date,
+) => { nextAttemptAt: Date; escalated: boolean };
 
 export interface FollowUp {
   /** Copies written before this move (or kept by it) of tickets now archived: confirmed one by one. */
@@ -47,9 +51,23 @@ export interface FollowUpContext {
 const STAYS_HOT = new Set<TicketOutcome['outcome']>(['notCold', 'notDue', 'held', 'changed']);
 
 /** `written`: ids whose copy this move wrote (the others' copies, if any, were already there and were kept). */
-export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[], written: Set<string>, ctx: FollowUpContext): FollowUp {
+export function planFollowUp(
+  candidates: Candidate[],
+  outcomes: TicketOutcome[],
+  written: Set<string>,
+  ctx: FollowUpContext,
+): FollowUp {
   const byId = new Map(candidates.map((c) => [c.id, c]));
-  const plan: FollowUp = { markArchived: [], demote: [], removeCopies: [], recordStuck: [], clearStuck: [], setTimers: [], clearTimers: [], escalated: new Set() };
+  const plan: FollowUp = {
+    markArchived: [],
+    demote: [],
+    removeCopies: [],
+    recordStuck: [],
+    clearStuck: [],
+    setTimers: [],
+    clearTimers: [],
+    escalated: new Set(),
+  };
   const removals = new Map<string, TicketVersion>();
   const remove = (id: string, version: string | undefined) => {
     if (version !== undefined) removals.set(`${id}@${version}`, { id, version });
@@ -86,7 +104,15 @@ export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[],
         const failureClass = classifyFailure(o.code, o.reason);
         const attempts = (candidate?.stuckAttempts ?? 0) + 1;
         const { nextAttemptAt, escalated } = ctx.scheduleStuck(failureClass, attempts, ctx.now);
-        plan.recordStuck.push({ id: o.id, version: o.version ?? '0', reason: o.reason ?? 'unknown', code: o.code ?? null, failureClass, nextAttemptAt, escalated });
+        plan.recordStuck.push({
+          id: o.id,
+          version: o.version ?? '0',
+          reason: o.reason ?? 'unknown',
+          code: o.code ?? null,
+          failureClass,
+          nextAttemptAt,
+          escalated,
+        });
         if (written.has(o.id)) plan.demote.push(o.id);
         // Escalated: the ticket stays hot for an operator, and nothing in the cold store may read as its archive.
         if (escalated) {
@@ -109,11 +135,13 @@ export function planFollowUp(candidates: Candidate[], outcomes: TicketOutcome[],
     }
 
     // A stuck record ends with every outcome but another failure: archived, settled hot (a timer takes over), or gone.
-    if (candidate?.stuckAttempts !== undefined && o.outcome !== 'stuck' && o.outcome !== 'wouldMove') plan.clearStuck.push(o.id);
+    if (candidate?.stuckAttempts !== undefined && o.outcome !== 'stuck' && o.outcome !== 'wouldMove')
+      plan.clearStuck.push(o.id);
 
     // A fired timer ends with every final outcome (a stuck deletion is the reconciler's from now on); notDue and held
     // set theirs again above. Timers of event-driven moves are left to fire and be removed then (lazy cancellation).
-    if (candidate?.fromTimer && o.outcome !== 'notDue' && o.outcome !== 'held' && o.outcome !== 'wouldMove') plan.clearTimers.push(o.id);
+    if (candidate?.fromTimer && o.outcome !== 'notDue' && o.outcome !== 'held' && o.outcome !== 'wouldMove')
+      plan.clearTimers.push(o.id);
   }
   plan.removeCopies = [...removals.values()];
   return plan;

@@ -62,21 +62,47 @@ export async function moveTickets(d: MoveDeps, candidates: Candidate[], origin?:
  */
 export async function recordUnmovable(d: MoveDeps, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]> {
   const reason = `the move failed and retrying cannot cure it: ${errorMessage(err)}`;
-  d.log.error({ err: errorMessage(err), tickets: candidates.length }, 'move failed for a reason retrying cannot cure; its tickets are recorded as stuck');
+  d.log.error(
+    { err: errorMessage(err), tickets: candidates.length },
+    'move failed for a reason retrying cannot cure; its tickets are recorded as stuck',
+  );
   const code = errorCode(err) ?? 'NON_RETRIABLE';
   // Whatever this move may have copied stays uncommitted: not an archive; the reconciler settles the move.
-  return settle(d, candidates, candidates.map((c) => ({ id: c.id, version: c.version ?? c.copiedVersion, outcome: 'stuck', reason, code })));
+  return settle(
+    d,
+    candidates,
+    candidates.map((c) => ({ id: c.id, version: c.version ?? c.copiedVersion, outcome: 'stuck', reason, code })),
+  );
 }
 
 /** Plans and applies what follows the outcomes (and commits the move that wrote copies), and logs each ticket's.
  * Dry runs stop at the outcomes. */
-async function settle(d: MoveDeps, candidates: Candidate[], outcomes: TicketOutcome[], copies?: { move: string; written: Set<string> }): Promise<TicketOutcome[]> {
+async function settle(
+  d: MoveDeps,
+  candidates: Candidate[],
+  outcomes: TicketOutcome[],
+  copies?: { move: string; written: Set<string> },
+): Promise<TicketOutcome[]> {
   if (d.dryRun) return outcomes;
   const written = copies?.written ?? new Set<string>();
-  const followUp = planFollowUp(candidates, outcomes, written, { now: d.now(), partitionOf: d.partitionOf, scheduleStuck: d.scheduleStuck });
-  await applyFollowUp(d, followUp, copies, outcomes.filter((o) => o.outcome === 'archived' && written.has(o.id)).length);
+  const followUp = planFollowUp(candidates, outcomes, written, {
+    now: d.now(),
+    partitionOf: d.partitionOf,
+    scheduleStuck: d.scheduleStuck,
+  });
+  await applyFollowUp(
+    d,
+    followUp,
+    copies,
+    outcomes.filter((o) => o.outcome === 'archived' && written.has(o.id)).length,
+  );
   return outcomes.map((o) => {
-    const entry = { ticketId: o.id, ticketVersion: o.version ?? o.archivedVersion, outcome: o.outcome, ...(o.reason ? { reason: o.reason } : {}) };
+    const entry = {
+      ticketId: o.id,
+      ticketVersion: o.version ?? o.archivedVersion,
+      outcome: o.outcome,
+      ...(o.reason ? { reason: o.reason } : {}),
+    };
     if (followUp.escalated.has(o.id)) {
       d.log.error({ ...entry, code: o.code }, 'deletion escalated to an operator after repeated permanent failures');
       return { ...o, escalated: true };
@@ -94,7 +120,12 @@ interface Decided {
 }
 
 /** Re-read, copy, delete, and classify every candidate. */
-async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; origin?: MoveOrigin }, attempt: number): Promise<Decided> {
+async function decide(
+  d: MoveDeps,
+  candidates: Candidate[],
+  move: { id: string; origin?: MoveOrigin },
+  attempt: number,
+): Promise<Decided> {
   const ids = candidates.map((c) => c.id);
   const { rows, columns } = await d.hot.readColdRows(ids);
   const readIds = new Set(rows.map((r) => r.id as string));
@@ -106,7 +137,9 @@ async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; 
     outcomes.push(...unread.map((id) => classifyUnread(id, states.get(id), ledger.get(id), d.coldAfterMs)));
   }
   if (d.dryRun) {
-    outcomes.push(...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })));
+    outcomes.push(
+      ...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })),
+    );
     return { outcomes, written: new Set() };
   }
   if (rows.length === 0) return { outcomes, written: new Set() };
@@ -114,15 +147,29 @@ async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; 
   // 1. Copy first: a hot row is deleted only once its copy is durable (majority write concern). The move is recorded
   // before its copies, so a crash leaves a move the reconciler can find and settle.
   const copiedAt = d.now();
-  await d.cold.beginMove({ ...move, mover: d.mover, startedAt: copiedAt, tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })) });
+  await d.cold.beginMove({
+    ...move,
+    mover: d.mover,
+    startedAt: copiedAt,
+    tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })),
+  });
   const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt, move.id));
   const { kept, refused } = await d.cold.writeCopies(docs);
   // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
   for (const r of rows) {
     const reason = refused.get(r.id as string);
-    if (reason !== undefined) outcomes.push({ id: r.id as string, version: r.version as string, outcome: 'stuck', reason, code: 'COLD_REFUSED' });
+    if (reason !== undefined)
+      outcomes.push({
+        id: r.id as string,
+        version: r.version as string,
+        outcome: 'stuck',
+        reason,
+        code: 'COLD_REFUSED',
+      });
   }
-  const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.id as string)).map((r) => ({ id: r.id as string, version: r.version as string }));
+  const copied: TicketVersion[] = rows
+    .filter((r) => !refused.has(r.id as string))
+    .map((r) => ({ id: r.id as string, version: r.version as string }));
 
   // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
   let result: Awaited<ReturnType<HotTicketStore['deleteUnchanged']>>;
@@ -143,7 +190,9 @@ async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; 
     const uids = undeleted.map((c) => c.id);
     const [states, ledger] = await Promise.all([d.hot.readStates(uids), d.hot.readLedger(uids)]);
     const failures = new Map(result.failed.map((f) => [f.id, f]));
-    outcomes.push(...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))));
+    outcomes.push(
+      ...undeleted.map((c) => classifyUndeleted(c, states.get(c.id), ledger.get(c.id), failures.get(c.id))),
+    );
   }
   return { outcomes, written: new Set(copied.map((c) => c.id).filter((id) => !kept.has(id))) };
 }
@@ -151,7 +200,12 @@ async function decide(d: MoveDeps, candidates: Candidate[], move: { id: string; 
 /** Applies the follow-up in the cold store, in an order a crash at any point leaves safe: copies that must not become
  * archives are removed or demoted before the move's commit makes the rest archives; stuck records are written before
  * the timers that led to them are cleared. Every step is idempotent. */
-async function applyFollowUp(d: MoveDeps, f: FollowUp, copies: { move: string; written: Set<string> } | undefined, archived: number): Promise<void> {
+async function applyFollowUp(
+  d: MoveDeps,
+  f: FollowUp,
+  copies: { move: string; written: Set<string> } | undefined,
+  archived: number,
+): Promise<void> {
   const now = d.now();
   await d.cold.markArchived(f.markArchived, now);
   await d.cold.removeCopies(f.removeCopies);

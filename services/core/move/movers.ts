@@ -10,7 +10,14 @@ import type { ColdTicketStore, HotTicketStore, MoveOrigin } from './ports.ts';
 
 export function moverDeps(
   s: MoverSettings & { INSTANCE_NAME: string },
-  o: { hot: HotTicketStore; cold: ColdTicketStore; log: MoveLog; partitions: number; scheduleStuck: StuckScheduler; dryRun?: boolean },
+  o: {
+    hot: HotTicketStore;
+    cold: ColdTicketStore;
+    log: MoveLog;
+    partitions: number;
+    scheduleStuck: StuckScheduler;
+    dryRun?: boolean;
+  },
 ): MoveDeps {
   return {
     hot: o.hot,

@@ -41,7 +41,12 @@ export interface TicketOutcome {
 }
 
 /** A candidate that the re-read did not return as movable. */
-export function classifyUnread(id: string, state: HotState | undefined, ledger: LedgerEntry | undefined, coldAfterMs: number): TicketOutcome {
+export function classifyUnread(
+  id: string,
+  state: HotState | undefined,
+  ledger: LedgerEntry | undefined,
+  coldAfterMs: number,
+): TicketOutcome {
   if (!state) {
     return ledger?.state === 'archived'
       ? { id, outcome: 'gone', archivedVersion: ledger.version }
@@ -52,7 +57,12 @@ export function classifyUnread(id: string, state: HotState | undefined, ledger: 
   if (!state.cold) {
     // Due beyond a Date's range ('infinity'): the latest instant a timer can hold, so it never fires.
     const due = new Date(Math.min(pgTimestampMs(state.lastOperatedAt) + coldAfterMs, LATEST_DATE_MS));
-    return { id, version: state.version, outcome: 'notDue', retryAfter: (Number.isNaN(due.getTime()) ? new Date(0) : due).toISOString() };
+    return {
+      id,
+      version: state.version,
+      outcome: 'notDue',
+      retryAfter: (Number.isNaN(due.getTime()) ? new Date(0) : due).toISOString(),
+    };
   }
   // Cold now but missed by the re-read a moment ago (it turned cold in between): look again at once.
   return { id, version: state.version, outcome: 'notDue', retryAfter: new Date(0).toISOString() };

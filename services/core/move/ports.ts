@@ -56,7 +56,12 @@ export interface HotTicketStore {
   /** Deletes each ticket only if still at the copied version, cold and not held, and records it in the ledger in the
    * same transaction; rows locked by a business transaction are skipped. Throws TableShapeChangedError when the table
    * no longer has `shape`. */
-  deleteUnchanged(copied: TicketVersion[], shape: TableShape, mover: string, lockTimeoutMs: number): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }>;
+  deleteUnchanged(
+    copied: TicketVersion[],
+    shape: TableShape,
+    mover: string,
+    lockTimeoutMs: number,
+  ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }>;
 }
 
 export interface ColdTimerEntry extends TicketVersion {

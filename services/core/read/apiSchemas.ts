@@ -10,12 +10,18 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const ticketIdSchema = z
   .string()
   .regex(/^-?\d{1,19}$/, 'expected a whole number (a ticket id is a bigint)')
-  .refine((text) => !/^-?\d{1,19}$/.test(text) || (BigInt(text) <= INT64_MAX && BigInt(text) >= -INT64_MAX - 1n), 'expected a bigint (-2^63 to 2^63-1)')
+  .refine(
+    (text) => !/^-?\d{1,19}$/.test(text) || (BigInt(text) <= INT64_MAX && BigInt(text) >= -INT64_MAX - 1n),
+    'expected a bigint (-2^63 to 2^63-1)',
+  )
   .transform((text) => BigInt(text).toString())
   .meta({ description: 'a ticket id (bigint, as decimal text)', example: '125248' });
 
 const ownerId = z.string().regex(/^-?\d{1,19}$/, 'expected a whole number (a bigint)');
-export const tierSchema = z.enum(['hot', 'cold']).default('hot').meta({ description: 'hot (default): the tickets table; cold: the archive. One tier per request.' });
+export const tierSchema = z
+  .enum(['hot', 'cold'])
+  .default('hot')
+  .meta({ description: 'hot (default): the tickets table; cold: the archive. One tier per request.' });
 const statusSchema = z.enum(['unassigned', 'in_progress', 'closed']);
 
 export const ticketSchema = z
@@ -42,7 +48,9 @@ export const ticketSchema = z
 /** A ticket as the API shows it: every row of public.tickets has the brief's columns, whatever was added later. */
 export type ApiTicket = z.output<typeof ticketSchema>;
 
-export const ticketResponseSchema = z.object({ tier: z.enum(['hot', 'cold']), ticket: ticketSchema }).meta({ id: 'TicketResponse' });
+export const ticketResponseSchema = z
+  .object({ tier: z.enum(['hot', 'cold']), ticket: ticketSchema })
+  .meta({ id: 'TicketResponse' });
 
 export const pageResponseSchema = z
   .object({
@@ -68,15 +76,26 @@ export const tierQuery = z.object({ tier: tierSchema });
 
 const page = {
   tier: tierSchema,
-  limit: z.coerce.number().int('expected a whole number').min(1, 'expected at least 1').max(MAX_PAGE, `expected at most ${MAX_PAGE}`).default(50),
+  limit: z.coerce
+    .number()
+    .int('expected a whole number')
+    .min(1, 'expected at least 1')
+    .max(MAX_PAGE, `expected at most ${MAX_PAGE}`)
+    .default(50),
   cursor: z.string().min(1).optional().meta({ description: "the previous page's nextCursor" }),
 };
 export const pageQuery = z.object(page);
-export const statusPageQuery = z.object({ ...page, status: statusSchema.optional().meta({ description: 'default: in_progress for hot, closed for cold' }) });
+export const statusPageQuery = z.object({
+  ...page,
+  status: statusSchema.optional().meta({ description: 'default: in_progress for hot, closed for cold' }),
+});
 export const closedPageQuery = z.object({
   ...page,
   from: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }),
-  to: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }).optional().meta({ description: 'default: now' }),
+  to: z.iso
+    .datetime({ offset: true, error: 'expected an ISO 8601 timestamp' })
+    .optional()
+    .meta({ description: 'default: now' }),
 });
 export const operatorParams = z.object({ operatorId: ownerId });
 export const groupParams = z.object({ groupId: ownerId });
@@ -91,4 +110,6 @@ export const restoreBody = z
       .meta({ description: 'how long the restored ticket stays hot before it may be archived again' }),
   })
   .default({ holdFor: '1h' });
-export const restoreResponseSchema = z.object({ id: z.string(), version: z.string(), holdUntil: z.string() }).meta({ id: 'Restored' });
+export const restoreResponseSchema = z
+  .object({ id: z.string(), version: z.string(), holdUntil: z.string() })
+  .meta({ id: 'Restored' });

@@ -42,7 +42,13 @@ export interface ListQuery {
 
 export class CursorError extends Error {}
 
-const cursorSchema = z.object({ v: z.enum(LIST_VIEWS), t: z.enum(['hot', 'cold']), f: z.string(), a: z.string().min(1), i: z.string().regex(/^-?\d+$/) });
+const cursorSchema = z.object({
+  v: z.enum(LIST_VIEWS),
+  t: z.enum(['hot', 'cold']),
+  f: z.string(),
+  a: z.string().min(1),
+  i: z.string().regex(/^-?\d+$/),
+});
 
 /** The filter as one string: a cursor is valid only for the list it came from. */
 function filterKey(filter: ListFilter): string {
@@ -50,7 +56,9 @@ function filterKey(filter: ListFilter): string {
 }
 
 export function encodeCursor(q: Pick<ListQuery, 'view' | 'tier' | 'filter'>, position: ListPosition): string {
-  return Buffer.from(JSON.stringify({ v: q.view, t: q.tier, f: filterKey(q.filter), a: position.at, i: position.id })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ v: q.view, t: q.tier, f: filterKey(q.filter), a: position.at, i: position.id }),
+  ).toString('base64url');
 }
 
 /** The position a cursor names; CursorError when it is malformed or belongs to another list or tier. */
@@ -70,7 +78,12 @@ export function decodeCursor(text: string, q: Pick<ListQuery, 'view' | 'tier' | 
 
 /** A page from `rows` fetched with limit + 1: the next cursor exists only when there was one more. `keep` drops rows
  * that are not to be shown (a cold copy that is not an archive) without moving the cursor back. */
-export function pageOf<R>(q: ListQuery, rows: R[], positionOf: (row: R) => ListPosition, keep: (row: R) => boolean = () => true): { rows: R[]; nextCursor: string | null } {
+export function pageOf<R>(
+  q: ListQuery,
+  rows: R[],
+  positionOf: (row: R) => ListPosition,
+  keep: (row: R) => boolean = () => true,
+): { rows: R[]; nextCursor: string | null } {
   const more = rows.length > q.limit;
   const seen = rows.slice(0, q.limit);
   const last = seen.at(-1);

@@ -45,5 +45,7 @@ export function columnValue(type: string, text: string | null): JsonValue {
 
 /** Every column of a row, in the row's order; a column whose type is unknown keeps its text. */
 export function ticketFields(row: RowText, columns: Record<string, string>): TicketFields {
-  return Object.fromEntries(Object.entries(row).map(([name, text]) => [name, columnValue(columns[name] ?? 'text', text)]));
+  return Object.fromEntries(
+    Object.entries(row).map(([name, text]) => [name, columnValue(columns[name] ?? 'text', text)]),
+  );
 }

@@ -32,12 +32,20 @@ export class AuditTrail {
 
   record(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return guardedCold('recording audit entries', async () => void (await this.entries.insertMany(entries.map((e) => ({ ...e, ticketId: int64(e.ticketId) })))));
+    return guardedCold(
+      'recording audit entries',
+      async () => void (await this.entries.insertMany(entries.map((e) => ({ ...e, ticketId: int64(e.ticketId) })))),
+    );
   }
 
   of(ticketId: string): Promise<AuditEntry[]> {
     return guardedCold(`reading the audit trail of ticket ${ticketId}`, async () =>
-      (await this.entries.find({ ticketId: Long.fromString(ticketId) }).sort({ at: 1 }).toArray()).map(({ _id, ticketId: id, ...rest }) => ({ ...rest, ticketId: id.toString() })),
+      (
+        await this.entries
+          .find({ ticketId: Long.fromString(ticketId) })
+          .sort({ at: 1 })
+          .toArray()
+      ).map(({ _id, ticketId: id, ...rest }) => ({ ...rest, ticketId: id.toString() })),
     );
   }
 }

@@ -38,7 +38,10 @@ export class Backfills {
   }
 
   save(slice: BackfillSlice): Promise<void> {
-    return guardedCold('recording backfill progress', async () => void (await this.slices.replaceOne({ _id: slice._id }, slice, { upsert: true })));
+    return guardedCold(
+      'recording backfill progress',
+      async () => void (await this.slices.replaceOne({ _id: slice._id }, slice, { upsert: true })),
+    );
   }
 
   forget(backfill: string): Promise<void> {

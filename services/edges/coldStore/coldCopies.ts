@@ -56,7 +56,10 @@ export class ColdCopies {
         if (roughSizeBound(doc.row) < MAX_DOCUMENT_BYTES / 2) return true;
         const size = BSON.calculateObjectSize(doc);
         if (size <= MAX_DOCUMENT_BYTES) return true;
-        refused.set(doc._id.toString(), `the cold copy would be ${size} bytes, above the cold store's ${MAX_DOCUMENT_BYTES}-byte document limit`);
+        refused.set(
+          doc._id.toString(),
+          `the cold copy would be ${size} bytes, above the cold store's ${MAX_DOCUMENT_BYTES}-byte document limit`,
+        );
         return false;
       });
       if (docs.length === 0) return { kept, refused };
@@ -70,13 +73,21 @@ export class ColdCopies {
         for (const e of errors) {
           const doc = docs[e.index] as StoredColdDocument;
           if (e.code === DUPLICATE_KEY) duplicates.push(doc);
-          else if (REFUSAL_CODES.has(e.code)) refused.set(doc._id.toString(), `the cold store refused the copy (code ${e.code}): ${e.errmsg ?? ''}`);
+          else if (REFUSAL_CODES.has(e.code))
+            refused.set(doc._id.toString(), `the cold store refused the copy (code ${e.code}): ${e.errmsg ?? ''}`);
           else throw err;
         }
       }
       if (duplicates.length === 0) return { kept, refused };
       const existing = new Map(
-        (await this.tickets.find({ _id: { $in: duplicates.map((d) => d._id) } }, { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } }).toArray()).map((e) => [e._id.toString(), e]),
+        (
+          await this.tickets
+            .find(
+              { _id: { $in: duplicates.map((d) => d._id) } },
+              { projection: { version: 1, 'archive.contentHash': 1, 'archive.state': 1 } },
+            )
+            .toArray()
+        ).map((e) => [e._id.toString(), e]),
       );
       duplicates = duplicates.filter((doc) => {
         const current = existing.get(doc._id.toString());
@@ -88,16 +99,23 @@ export class ColdCopies {
       // changed shape since it was written: ADD COLUMN changes no version). An archive is never overwritten.
       const stale = (doc: StoredColdDocument) => [
         { version: { $lt: doc.version } },
-        { version: doc.version, 'archive.state': { $ne: 'archived' }, 'archive.contentHash': { $ne: doc.archive.contentHash } },
+        {
+          version: doc.version,
+          'archive.state': { $ne: 'archived' },
+          'archive.contentHash': { $ne: doc.archive.contentHash },
+        },
       ];
       try {
         await this.tickets.bulkWrite(
-          duplicates.map((doc) => ({ replaceOne: { filter: { _id: doc._id, $or: stale(doc) }, replacement: doc, upsert: true } })),
+          duplicates.map((doc) => ({
+            replaceOne: { filter: { _id: doc._id, $or: stale(doc) }, replacement: doc, upsert: true },
+          })),
           { ordered: false },
         );
       } catch (err) {
         // Lost a race with a writer of the same or a newer version: that copy stays.
-        if (!(err instanceof MongoBulkWriteError) || bulkWriteErrors(err).some((e) => e.code !== DUPLICATE_KEY)) throw err;
+        if (!(err instanceof MongoBulkWriteError) || bulkWriteErrors(err).some((e) => e.code !== DUPLICATE_KEY))
+          throw err;
         for (const e of bulkWriteErrors(err)) kept.add((duplicates[e.index] as StoredColdDocument)._id.toString());
       }
       return { kept, refused };
@@ -108,14 +126,23 @@ export class ColdCopies {
    * Matching by id is exact: a row is deleted only at the version that was copied, and versions only grow. A copy that
    * is an archive already through its committed move is left as it is: a replay changes nothing, and its archivedAt
    * stays the move's. `moveStates` gives the state of the moves named. */
-  markArchived(done: TicketVersion[], now: Date, moveStates: (ids: string[]) => Promise<Map<string, MoveState>>): Promise<void> {
+  markArchived(
+    done: TicketVersion[],
+    now: Date,
+    moveStates: (ids: string[]) => Promise<Map<string, MoveState>>,
+  ): Promise<void> {
     if (done.length === 0) return Promise.resolve();
     return guardedCold('confirming archives', async () => {
       const pending = await this.tickets
-        .find({ _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': { $ne: 'archived' } }, { projection: { 'archive.state': 1, 'archive.move': 1 } })
+        .find(
+          { _id: { $in: done.map((t) => int64(t.id)) }, 'archive.state': { $ne: 'archived' } },
+          { projection: { 'archive.state': 1, 'archive.move': 1 } },
+        )
         .toArray();
       const states = await moveStates(pending.flatMap((d) => (d.archive.move === undefined ? [] : [d.archive.move])));
-      const unconfirmed = pending.filter((d) => !isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)));
+      const unconfirmed = pending.filter(
+        (d) => !isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)),
+      );
       if (unconfirmed.length === 0) return;
       await this.tickets.updateMany(
         { _id: { $in: unconfirmed.map((d) => d._id) }, 'archive.state': { $ne: 'archived' } },
@@ -128,7 +155,10 @@ export class ColdCopies {
   demoteCopies(move: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
     return guardedCold('demoting copies', async () => {
-      await this.tickets.updateMany({ _id: { $in: ids.map(int64) }, 'archive.move': move, 'archive.state': 'inMove' }, { $set: { 'archive.state': 'copied' } });
+      await this.tickets.updateMany(
+        { _id: { $in: ids.map(int64) }, 'archive.move': move, 'archive.state': 'inMove' },
+        { $set: { 'archive.state': 'copied' } },
+      );
     });
   }
 
@@ -138,7 +168,11 @@ export class ColdCopies {
     if (stale.length === 0) return Promise.resolve();
     return guardedCold('removing stale copies', async () => {
       await this.tickets.bulkWrite(
-        stale.map((t) => ({ deleteOne: { filter: { _id: int64(t.id), version: int64(t.version), 'archive.state': { $ne: 'archived' as const } } } })),
+        stale.map((t) => ({
+          deleteOne: {
+            filter: { _id: int64(t.id), version: int64(t.version), 'archive.state': { $ne: 'archived' as const } },
+          },
+        })),
         { ordered: false },
       );
     });
@@ -148,7 +182,10 @@ export class ColdCopies {
   removeAnyCopies(items: TicketVersion[]): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
     return guardedCold("removing restored tickets' archives", async () => {
-      const res = await this.tickets.bulkWrite(items.map((t) => ({ deleteOne: { filter: { _id: int64(t.id), version: int64(t.version) } } })), { ordered: false });
+      const res = await this.tickets.bulkWrite(
+        items.map((t) => ({ deleteOne: { filter: { _id: int64(t.id), version: int64(t.version) } } })),
+        { ordered: false },
+      );
       return res.deletedCount;
     });
   }
@@ -173,7 +210,9 @@ export class ColdCopies {
   /** The cold documents of these tickets. */
   ofTickets(ids: string[]): Promise<ColdDocument[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return guardedCold('reading cold documents', async () => (await this.tickets.find({ _id: { $in: ids.map(int64) } }).toArray()).map(fromStored));
+    return guardedCold('reading cold documents', async () =>
+      (await this.tickets.find({ _id: { $in: ids.map(int64) } }).toArray()).map(fromStored),
+    );
   }
 
   /** Every cold document, one at a time (verify over everything). */
@@ -187,6 +226,9 @@ export class ColdCopies {
 
   /** Removes the archive of a ticket at its version (after a restore put the row back). */
   removeArchive(t: TicketVersion): Promise<void> {
-    return guardedCold(`removing the archive of ticket ${t.id}`, async () => void (await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version) })));
+    return guardedCold(
+      `removing the archive of ticket ${t.id}`,
+      async () => void (await this.tickets.deleteOne({ _id: int64(t.id), version: int64(t.version) })),
+    );
   }
 }

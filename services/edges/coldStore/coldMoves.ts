@@ -26,10 +26,13 @@ interface StoredMoveTickets {
 
 const encode = (tickets: MoveRecord['tickets']) => tickets.map((t) => `${t.id}:${t.version}`).join(',');
 const decode = (text: string | undefined): MoveRecord['tickets'] =>
-  (text ?? '').split(',').filter(Boolean).map((pair) => {
-    const [id = '', version = ''] = pair.split(':');
-    return { id, version };
-  });
+  (text ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [id = '', version = ''] = pair.split(':');
+      return { id, version };
+    });
 
 export class ColdMoves {
   private readonly moves: Collection<StoredMove>;
@@ -49,7 +52,14 @@ export class ColdMoves {
       await this.tickets.replaceOne({ _id: move.id }, { tickets: encode(move.tickets) }, { upsert: true });
       await this.moves.updateOne(
         { _id: move.id },
-        { $setOnInsert: { mover: move.mover, state: 'copying', startedAt: move.startedAt, ...(move.origin ? { origin: move.origin } : {}) } },
+        {
+          $setOnInsert: {
+            mover: move.mover,
+            state: 'copying',
+            startedAt: move.startedAt,
+            ...(move.origin ? { origin: move.origin } : {}),
+          },
+        },
         { upsert: true },
       );
     });
@@ -57,22 +67,43 @@ export class ColdMoves {
 
   commit(id: string, now: Date, counts: { archived: number; copied: number }): Promise<void> {
     return guardedCold('committing a move', async () => {
-      await this.moves.updateOne({ _id: id, state: 'copying' }, { $set: { state: 'committed', committedAt: now, ...counts } });
+      await this.moves.updateOne(
+        { _id: id, state: 'copying' },
+        { $set: { state: 'committed', committedAt: now, ...counts } },
+      );
     });
   }
 
   /** Moves still copying since before `cutoff`: interrupted by a crash, for the reconciler to settle. */
   unfinished(cutoff: Date, limit: number): Promise<MoveRecord[]> {
     return guardedCold('reading unfinished moves', async () => {
-      const found = await this.moves.find({ state: 'copying', startedAt: { $lte: cutoff } }).sort({ startedAt: 1 }).limit(limit).toArray();
-      const tickets = new Map((await this.tickets.find({ _id: { $in: found.map((m) => m._id) } }).toArray()).map((t) => [t._id, t.tickets]));
-      return found.map((m) => ({ id: m._id, mover: m.mover, startedAt: m.startedAt, tickets: decode(tickets.get(m._id)) }));
+      const found = await this.moves
+        .find({ state: 'copying', startedAt: { $lte: cutoff } })
+        .sort({ startedAt: 1 })
+        .limit(limit)
+        .toArray();
+      const tickets = new Map(
+        (await this.tickets.find({ _id: { $in: found.map((m) => m._id) } }).toArray()).map((t) => [t._id, t.tickets]),
+      );
+      return found.map((m) => ({
+        id: m._id,
+        mover: m.mover,
+        startedAt: m.startedAt,
+        tickets: decode(tickets.get(m._id)),
+      }));
     });
   }
 
   /** A move the reconciler settled ticket by ticket: its copies are never archives through it. */
   abandon(id: string, now: Date): Promise<void> {
-    return guardedCold('abandoning a move', async () => void (await this.moves.updateOne({ _id: id, state: 'copying' }, { $set: { state: 'abandoned', abandonedAt: now } })));
+    return guardedCold(
+      'abandoning a move',
+      async () =>
+        void (await this.moves.updateOne(
+          { _id: id, state: 'copying' },
+          { $set: { state: 'abandoned', abandonedAt: now } },
+        )),
+    );
   }
 
   /** The state of each of these moves that exists. */
@@ -91,6 +122,12 @@ export class ColdMoves {
 
   /** Every committed move (for a check over every cold document). */
   committed(): Promise<Set<string>> {
-    return guardedCold('reading committed moves', async () => new Set((await this.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id)));
+    return guardedCold(
+      'reading committed moves',
+      async () =>
+        new Set(
+          (await this.moves.find({ state: 'committed' }, { projection: { _id: 1 } }).toArray()).map((m) => m._id),
+        ),
+    );
   }
 }

@@ -26,7 +26,12 @@ export async function connectColdStore(url: string, options: { timeoutMs?: numbe
     await client.db('admin').command({ ping: 1 });
   } catch (err) {
     await client.close().catch(() => undefined);
-    throw new StoreUnavailableError('cold store', `cold store at ${redact(url)} is unreachable: ${(err as Error).message}`, undefined, err);
+    throw new StoreUnavailableError(
+      'cold store',
+      `cold store at ${redact(url)} is unreachable: ${(err as Error).message}`,
+      undefined,
+      err,
+    );
   }
   return {
     db: client.db(COLD_DATABASE),
@@ -48,13 +53,20 @@ export function redact(url: string): string {
 
 // Server answers that pass: a restart, a failover, a timeout, a write conflict. FerretDB reports a failure of its
 // PostgreSQL backend as InternalError (1).
-const TRANSIENT_CODES = new Set([1, 6, 7, 24, 46, 50, 64, 89, 91, 112, 134, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const TRANSIENT_CODES = new Set([
+  1, 6, 7, 24, 46, 50, 64, 89, 91, 112, 134, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
+]);
 
 /** The driver's failure as the product's error: transient (unreachable, failing over) or refused for good. */
 export function coldStoreError(err: unknown, doing: string): Error {
   if (err instanceof TicketArchiverError) return err;
   const message = `cold store, ${doing}: ${(err as Error)?.message ?? String(err)}`;
-  if (err instanceof MongoServerError && typeof err.code === 'number' && !TRANSIENT_CODES.has(err.code) && !err.hasErrorLabel('RetryableWriteError')) {
+  if (
+    err instanceof MongoServerError &&
+    typeof err.code === 'number' &&
+    !TRANSIENT_CODES.has(err.code) &&
+    !err.hasErrorLabel('RetryableWriteError')
+  ) {
     return new StoreRefusedError('cold store', message, String(err.code), err);
   }
   const code = err instanceof MongoError && err.code !== undefined ? String(err.code) : undefined;

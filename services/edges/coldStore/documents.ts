@@ -7,7 +7,10 @@ import type { FailureClass } from '../../core/failureClass.ts';
 export type Int64 = Long | number;
 
 /** A ticket's cold document as stored: `_id` = ticket id. */
-export interface StoredColdDocument extends Omit<ColdDocument, '_id' | 'version' | 'customer_id' | 'last_operator_id' | 'last_operator_group_id'> {
+export interface StoredColdDocument extends Omit<
+  ColdDocument,
+  '_id' | 'version' | 'customer_id' | 'last_operator_id' | 'last_operator_group_id'
+> {
   _id: Int64;
   version: Int64;
   customer_id: Int64 | null;
@@ -42,7 +45,8 @@ export interface StoredStuckDeletion {
 export const int64 = (id: string | number): Long => Long.fromString(String(id));
 const int64OrNull = (text: string | null): Long | null => (text === null ? null : int64(text));
 // Tolerant of what a damaged document may lack: `verify` reports such documents instead of failing on them.
-const text = (value: Int64 | null | undefined): string | null => (value === null || value === undefined ? null : value.toString());
+const text = (value: Int64 | null | undefined): string | null =>
+  value === null || value === undefined ? null : value.toString();
 
 export function toStored(doc: ColdDocument): StoredColdDocument {
   return {

@@ -18,10 +18,18 @@ export class ProgressHistory {
   }
 
   record(sample: ProgressSample): Promise<void> {
-    return guardedCold('recording progress', async () => void (await this.samples.replaceOne({ _id: sample._id }, sample, { upsert: true })));
+    return guardedCold(
+      'recording progress',
+      async () => void (await this.samples.replaceOne({ _id: sample._id }, sample, { upsert: true })),
+    );
   }
 
   between(from: Date, to: Date): Promise<ProgressSample[]> {
-    return guardedCold('reading progress', () => this.samples.find({ at: { $gte: from, $lt: to } }).sort({ at: 1 }).toArray());
+    return guardedCold('reading progress', () =>
+      this.samples
+        .find({ at: { $gte: from, $lt: to } })
+        .sort({ at: 1 })
+        .toArray(),
+    );
   }
 }

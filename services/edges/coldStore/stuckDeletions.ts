@@ -79,11 +79,21 @@ export class StuckDeletions {
   clearStuck(ids: string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
     return guardedCold('closing stuck deletions', async () => {
-      const open = await this.stuck.find({ _id: { $in: ids.map(int64) } }, { projection: { version: 1, attempts: 1 } }).toArray();
+      const open = await this.stuck
+        .find({ _id: { $in: ids.map(int64) } }, { projection: { version: 1, attempts: 1 } })
+        .toArray();
       if (open.length === 0) return;
       await this.stuck.deleteMany({ _id: { $in: open.map((s) => s._id) } });
       const now = new Date();
-      await this.audit.record(open.map((s) => ({ ticketId: s._id.toString(), version: s.version.toString(), at: now, event: 'stuckClosed' as const, detail: { attempts: s.attempts } })));
+      await this.audit.record(
+        open.map((s) => ({
+          ticketId: s._id.toString(),
+          version: s.version.toString(),
+          at: now,
+          event: 'stuckClosed' as const,
+          detail: { attempts: s.attempts },
+        })),
+      );
     });
   }
 
@@ -99,13 +109,24 @@ export class StuckDeletions {
   /** Stuck deletions due for another attempt (escalated ones wait for an operator). */
   due(now: Date, limit: number): Promise<StuckDeletion[]> {
     return guardedCold('reading due stuck deletions', async () =>
-      (await this.stuck.find({ escalated: false, nextAttemptAt: { $lte: now } }).sort({ nextAttemptAt: 1 }).limit(limit).toArray()).map(plain),
+      (
+        await this.stuck
+          .find({ escalated: false, nextAttemptAt: { $lte: now } })
+          .sort({ nextAttemptAt: 1 })
+          .limit(limit)
+          .toArray()
+      ).map(plain),
     );
   }
 
   list(filter: { escalated?: boolean } = {}): Promise<StuckDeletion[]> {
     return guardedCold('listing stuck deletions', async () =>
-      (await this.stuck.find(filter.escalated === undefined ? {} : { escalated: filter.escalated }).sort({ firstAttemptAt: 1 }).toArray()).map(plain),
+      (
+        await this.stuck
+          .find(filter.escalated === undefined ? {} : { escalated: filter.escalated })
+          .sort({ firstAttemptAt: 1 })
+          .toArray()
+      ).map(plain),
     );
   }
 

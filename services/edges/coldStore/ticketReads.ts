@@ -26,7 +26,8 @@ export function coldListQuery(q: ListQuery): { filter: Filter<StoredColdDocument
   if (q.view === 'operator') and.push({ last_operator_id: owner, status: q.filter.status ?? 'closed' });
   if (q.view === 'operatorGroup') and.push({ last_operator_group_id: owner, status: q.filter.status ?? 'closed' });
   if (q.view === 'customer') and.push({ customer_id: owner });
-  if (q.view === 'closed') and.push({ last_operated_at: { $gte: new Date(q.filter.from ?? 0), $lt: new Date(q.filter.to ?? Date.now()) } });
+  if (q.view === 'closed')
+    and.push({ last_operated_at: { $gte: new Date(q.filter.from ?? 0), $lt: new Date(q.filter.to ?? Date.now()) } });
   if (q.view === 'unassigned') and.push({ status: 'unassigned' });
   if (q.after) {
     const at = new Date(q.after.at);
@@ -64,14 +65,24 @@ export class ColdTicketReads {
   list(q: ListQuery): Promise<{ docs: ColdDocument[]; isArchive: (doc: ColdDocument) => boolean }> {
     return guardedCold(`listing ${q.view} tickets`, async () => {
       const { filter, sort } = coldListQuery(q);
-      const docs = (await this.tickets.find(filter).sort(sort).limit(q.limit + 1).toArray()).map(fromStored);
+      const docs = (
+        await this.tickets
+          .find(filter)
+          .sort(sort)
+          .limit(q.limit + 1)
+          .toArray()
+      ).map(fromStored);
       const archives = new Set(await this.archivesOf(docs));
       return { docs, isArchive: (doc) => archives.has(doc) };
     });
   }
 
   private async archivesOf(docs: ColdDocument[]): Promise<ColdDocument[]> {
-    const states = await this.moveStates(docs.flatMap((d) => (d.archive.state === 'inMove' && d.archive.move ? [d.archive.move] : [])));
-    return docs.filter((d) => isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)));
+    const states = await this.moveStates(
+      docs.flatMap((d) => (d.archive.state === 'inMove' && d.archive.move ? [d.archive.move] : [])),
+    );
+    return docs.filter((d) =>
+      isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)),
+    );
   }
 }

@@ -27,7 +27,9 @@ export class ColdTimers {
 
   /** The indexes of every group's timers (one collection for all groups). */
   static async ensureIndexes(db: Db): Promise<void> {
-    await db.collection<StoredTimer>('cold_timers').createIndex({ group: 1, partition: 1, dueAt: 1 }, { name: 'group_partition_due' });
+    await db
+      .collection<StoredTimer>('cold_timers')
+      .createIndex({ group: 1, partition: 1, dueAt: 1 }, { name: 'group_partition_due' });
   }
 
   /** Sets (or replaces) the timers, in one bulk write. */
@@ -36,7 +38,15 @@ export class ColdTimers {
     return guardedCold('setting timers', async () => {
       await this.timers.bulkWrite(
         timers.map((t) => {
-          const doc: StoredTimer = { _id: this.timerId(t.id), group: this.group, ticketId: int64(t.id), version: int64(t.version), dueAt: t.dueAt, partition: t.partition, updatedAt: now };
+          const doc: StoredTimer = {
+            _id: this.timerId(t.id),
+            group: this.group,
+            ticketId: int64(t.id),
+            version: int64(t.version),
+            dueAt: t.dueAt,
+            partition: t.partition,
+            updatedAt: now,
+          };
           return { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } };
         }),
         { ordered: false },
@@ -48,28 +58,44 @@ export class ColdTimers {
    * already archived is removed then, after the move re-read the ticket. */
   clearTimersOf(ids: string[]): Promise<void> {
     if (ids.length === 0) return Promise.resolve();
-    return guardedCold('clearing timers', async () => void (await this.timers.deleteMany({ _id: { $in: ids.map((id) => this.timerId(id)) } })));
+    return guardedCold(
+      'clearing timers',
+      async () => void (await this.timers.deleteMany({ _id: { $in: ids.map((id) => this.timerId(id)) } })),
+    );
   }
 
   /** The earliest due timers of the owned partitions. */
   dueTimers(partitions: number[], until: Date, limit: number): Promise<DueTimer[]> {
     if (partitions.length === 0) return Promise.resolve([]);
     return guardedCold('reading due timers', async () => {
-      const found = await this.timers.find({ group: this.group, partition: { $in: partitions }, dueAt: { $lte: until } }).sort({ dueAt: 1 }).limit(limit).toArray();
-      return found.map((t) => ({ ticketId: t.ticketId.toString(), version: t.version.toString(), dueAt: t.dueAt, partition: t.partition }));
+      const found = await this.timers
+        .find({ group: this.group, partition: { $in: partitions }, dueAt: { $lte: until } })
+        .sort({ dueAt: 1 })
+        .limit(limit)
+        .toArray();
+      return found.map((t) => ({
+        ticketId: t.ticketId.toString(),
+        version: t.version.toString(),
+        dueAt: t.dueAt,
+        partition: t.partition,
+      }));
     });
   }
 
   /** Timers falling due before `until` (overdue ones included). */
   dueBefore(until: Date): Promise<number> {
-    return guardedCold('counting timers', () => this.timers.countDocuments({ group: this.group, dueAt: { $lte: until } }));
+    return guardedCold('counting timers', () =>
+      this.timers.countDocuments({ group: this.group, dueAt: { $lte: until } }),
+    );
   }
 
   /** The timer of one ticket, if it has one. */
   of(ticketId: string): Promise<DueTimer | undefined> {
     return guardedCold(`reading the timer of ticket ${ticketId}`, async () => {
       const t = await this.timers.findOne({ _id: this.timerId(ticketId) });
-      return t ? { ticketId: t.ticketId.toString(), version: t.version.toString(), dueAt: t.dueAt, partition: t.partition } : undefined;
+      return t
+        ? { ticketId: t.ticketId.toString(), version: t.version.toString(), dueAt: t.dueAt, partition: t.partition }
+        : undefined;
     });
   }
 

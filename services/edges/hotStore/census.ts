@@ -20,7 +20,11 @@ export class HotCensus {
 
   /** Hot tickets and their versions (all, or those of `ids`). */
   hotVersions(ids?: string[]): Promise<Map<string, string>> {
-    return this.versions('reading hot versions', `SELECT id::text AS id, version::text AS version FROM public.tickets ${ids ? 'WHERE id = ANY($1::bigint[])' : ''}`, ids);
+    return this.versions(
+      'reading hot versions',
+      `SELECT id::text AS id, version::text AS version FROM public.tickets ${ids ? 'WHERE id = ANY($1::bigint[])' : ''}`,
+      ids,
+    );
   }
 
   /** Tickets a mover deleted, at the version it deleted (all, or those of `ids`). */

@@ -46,7 +46,13 @@ export async function deleteUnchanged(
   return { deleted, failed };
 }
 
-async function deleteGroup(c: DeleteContext, copied: TicketVersion[], shape: TableShape, mover: string, lockTimeoutMs: number): Promise<TicketVersion[]> {
+async function deleteGroup(
+  c: DeleteContext,
+  copied: TicketVersion[],
+  shape: TableShape,
+  mover: string,
+  lockTimeoutMs: number,
+): Promise<TicketVersion[]> {
   const client = await c.pool.connect();
   let broken = false;
   try {
@@ -60,7 +66,8 @@ async function deleteGroup(c: DeleteContext, copied: TicketVersion[], shape: Tab
     // Described the way the copy's re-read was (result fields), so both sides name types alike.
     const current = await client.query('SELECT * FROM public.tickets LIMIT 0');
     const changed = shapeDifference(shape, await c.columnTypes.of(current.fields));
-    if (changed.length > 0) throw new TableShapeChangedError(`public.tickets changed shape since the copy (columns: ${changed.join(', ')})`);
+    if (changed.length > 0)
+      throw new TableShapeChangedError(`public.tickets changed shape since the copy (columns: ${changed.join(', ')})`);
     const res = await client.query<{ id: string; version: string }>(
       // The rows copied, locked unless a business transaction holds them (migration 006: the movers' role may not
       // lock rows itself); then deleted if still cold and not held. Never waits for a row lock.

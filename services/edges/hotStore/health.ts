@@ -19,7 +19,11 @@ export class HotHealth {
 
   private async connection(): Promise<pg.Client> {
     if (this.client) return this.client;
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: this.applicationName, connectionTimeoutMillis: 5000 });
+    const client = new pg.Client({
+      connectionString: this.databaseUrl,
+      application_name: this.applicationName,
+      connectionTimeoutMillis: 5000,
+    });
     client.on('error', () => {
       if (this.client === client) this.client = undefined;
     });
@@ -40,7 +44,9 @@ export class HotHealth {
       const probes: number[] = [];
       for (let i = 0; i < PROBES; i++) {
         const began = performance.now();
-        await c.query('SELECT id, version FROM public.tickets WHERE id = $1', [1 + Math.floor(Math.random() * this.maxId)]);
+        await c.query('SELECT id, version FROM public.tickets WHERE id = $1', [
+          1 + Math.floor(Math.random() * this.maxId),
+        ]);
         probes.push(performance.now() - began);
       }
       probes.sort((a, b) => a - b);
@@ -49,7 +55,11 @@ export class HotHealth {
                 (SELECT coalesce(max(extract(epoch FROM r.replay_lag)) * 1000, 0) FROM pg_stat_replication r
                   WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots s WHERE s.active_pid = r.pid AND s.slot_type = 'logical'))::text AS replica_lag_ms`,
       );
-      return { probeMs: probes[Math.floor(PROBES / 2)] ?? 0, lockWaits: Number(res.rows[0]?.lock_waits ?? 0), replicaLagMs: Number(res.rows[0]?.replica_lag_ms ?? 0) };
+      return {
+        probeMs: probes[Math.floor(PROBES / 2)] ?? 0,
+        lockWaits: Number(res.rows[0]?.lock_waits ?? 0),
+        replicaLagMs: Number(res.rows[0]?.replica_lag_ms ?? 0),
+      };
     } catch {
       const dead = this.client;
       this.client = undefined;

@@ -38,7 +38,14 @@ export class HotTickets implements HotTicketStore {
   readStates(ids: string[]): Promise<Map<string, HotState>> {
     if (ids.length === 0) return Promise.resolve(new Map<string, HotState>());
     return guarded('reading ticket states', async () => {
-      const res = await this.pool.query<{ id: string; version: string; status: string; last_operated_at: string; cold: string; held_until: string | null }>(
+      const res = await this.pool.query<{
+        id: string;
+        version: string;
+        status: string;
+        last_operated_at: string;
+        cold: string;
+        held_until: string | null;
+      }>(
         `SELECT t.id, t.version, t.status, t.last_operated_at, (${COLD_SQL}) AS cold,
                 (SELECT l.hold_until FROM public.ticket_archiver_ledger l
                   WHERE l.ticket_id = t.id AND l.state = 'restored' AND l.hold_until > now()) AS held_until
@@ -48,7 +55,14 @@ export class HotTickets implements HotTicketStore {
       return new Map(
         res.rows.map((r) => [
           r.id,
-          { id: r.id, version: r.version, status: r.status, lastOperatedAt: r.last_operated_at, cold: r.cold === 't', heldUntil: r.held_until },
+          {
+            id: r.id,
+            version: r.version,
+            status: r.status,
+            lastOperatedAt: r.last_operated_at,
+            cold: r.cold === 't',
+            heldUntil: r.held_until,
+          },
         ]),
       );
     });
@@ -57,16 +71,39 @@ export class HotTickets implements HotTicketStore {
   readLedger(ids: string[]): Promise<Map<string, LedgerEntry>> {
     if (ids.length === 0) return Promise.resolve(new Map<string, LedgerEntry>());
     return guarded('reading the ledger', async () => {
-      const res = await this.pool.query<{ ticket_id: string; version: string; state: 'archived' | 'restored'; hold_until: string | null }>(
+      const res = await this.pool.query<{
+        ticket_id: string;
+        version: string;
+        state: 'archived' | 'restored';
+        hold_until: string | null;
+      }>(
         'SELECT ticket_id, version, state, hold_until FROM public.ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[])',
         [ids],
       );
-      return new Map(res.rows.map((r) => [r.ticket_id, { id: r.ticket_id, version: r.version, state: r.state, holdUntil: r.hold_until }]));
+      return new Map(
+        res.rows.map((r) => [
+          r.ticket_id,
+          { id: r.ticket_id, version: r.version, state: r.state, holdUntil: r.hold_until },
+        ]),
+      );
     });
   }
 
-  deleteUnchanged(copied: TicketVersion[], shape: TableShape, mover: string, lockTimeoutMs: number): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
-    return guarded('deleting moved tickets', () => deleteUnchanged({ pool: this.pool, columnTypes: this.columnTypes, coldAfterMs: this.coldAfterMs }, copied, shape, mover, lockTimeoutMs));
+  deleteUnchanged(
+    copied: TicketVersion[],
+    shape: TableShape,
+    mover: string,
+    lockTimeoutMs: number,
+  ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
+    return guarded('deleting moved tickets', () =>
+      deleteUnchanged(
+        { pool: this.pool, columnTypes: this.columnTypes, coldAfterMs: this.coldAfterMs },
+        copied,
+        shape,
+        mover,
+        lockTimeoutMs,
+      ),
+    );
   }
 
   /**

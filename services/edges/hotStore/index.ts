@@ -51,7 +51,12 @@ export async function openHotStore(o: {
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end();
-    throw new StoreUnavailableError('postgres', `PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`, (err as { code?: string }).code, err);
+    throw new StoreUnavailableError(
+      'postgres',
+      `PostgreSQL (DATABASE_URL) is unreachable: ${(err as Error).message}`,
+      (err as { code?: string }).code,
+      err,
+    );
   }
   const health = new HotHealth(o.databaseUrl, `${o.applicationName}/health`);
   return {

@@ -31,7 +31,9 @@ function describePlan(plan: Record<string, unknown>): string {
     for (const child of (n.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
   };
   walk(plan);
-  const scan = nodes.find((n) => typeof n['Index Name'] === 'string') ?? nodes.find((n) => String(n['Node Type']).includes('Scan'));
+  const scan =
+    nodes.find((n) => typeof n['Index Name'] === 'string') ??
+    nodes.find((n) => String(n['Node Type']).includes('Scan'));
   const top = String(plan['Node Type']);
   if (!scan) return top;
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -62,43 +64,85 @@ export class HotInspection {
   private async explain(sql: string, params: unknown[]): Promise<Record<string, unknown>> {
     const res = await this.pool.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
     const raw = res.rows[0]?.['QUERY PLAN'];
-    const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan?: Record<string, unknown> }> | undefined;
+    const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as
+      Array<{ Plan?: Record<string, unknown> }> | undefined;
     return parsed?.[0]?.Plan ?? {};
   }
 
-  async costed<T extends pg.QueryResultRow>(name: string, sql: string, params: unknown[]): Promise<{ rows: T[]; cost: QueryCost }> {
+  async costed<T extends pg.QueryResultRow>(
+    name: string,
+    sql: string,
+    params: unknown[],
+  ): Promise<{ rows: T[]; cost: QueryCost }> {
     return guarded(`running ${name}`, async () => {
       const plan = await this.explain(sql, params);
       const began = performance.now();
       const res = await this.pool.query<T>(sql, params);
-      return { rows: res.rows, cost: { name, plan: describePlan(plan), estimatedRows: Number(plan['Plan Rows'] ?? 0), ms: Math.round((performance.now() - began) * 10) / 10 } };
+      return {
+        rows: res.rows,
+        cost: {
+          name,
+          plan: describePlan(plan),
+          estimatedRows: Number(plan['Plan Rows'] ?? 0),
+          ms: Math.round((performance.now() - began) * 10) / 10,
+        },
+      };
     });
   }
 
   /** Tickets cold by the rule but still hot (and not held after a restore): counted through the partial index on closed
    * tickets, or the planner's estimate (no rows read) when `estimate`; and the oldest of them. */
-  async backlog(estimate: boolean): Promise<{ count: number; estimate: boolean; oldestLastOperatedAt: string | null; cost: QueryCost }> {
+  async backlog(
+    estimate: boolean,
+  ): Promise<{ count: number; estimate: boolean; oldestLastOperatedAt: string | null; cost: QueryCost }> {
     const counted = estimate
       ? await guarded('estimating the backlog', async () => {
           const began = performance.now();
-          const plan = await this.explain(`SELECT 1 FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [this.coldAfterMs]);
+          const plan = await this.explain(`SELECT 1 FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [
+            this.coldAfterMs,
+          ]);
           const rows = Number(plan['Plan Rows'] ?? 0);
-          return { rows: [{ n: String(rows) }], cost: { name: 'backlog (estimate)', plan: describePlan(plan), estimatedRows: rows, ms: Math.round((performance.now() - began) * 10) / 10 } };
+          return {
+            rows: [{ n: String(rows) }],
+            cost: {
+              name: 'backlog (estimate)',
+              plan: describePlan(plan),
+              estimatedRows: rows,
+              ms: Math.round((performance.now() - began) * 10) / 10,
+            },
+          };
         })
-      : await this.costed<{ n: string }>('backlog', `SELECT count(*)::text AS n FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [this.coldAfterMs]);
+      : await this.costed<{ n: string }>(
+          'backlog',
+          `SELECT count(*)::text AS n FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`,
+          [this.coldAfterMs],
+        );
     const oldest = await guarded('reading the oldest cold ticket', () =>
-      this.pool.query<{ at: string | null }>(`SELECT last_operated_at AS at FROM public.tickets WHERE ${COLD} AND ${NOT_HELD} ORDER BY last_operated_at, id LIMIT 1`, [this.coldAfterMs]),
+      this.pool.query<{ at: string | null }>(
+        `SELECT last_operated_at AS at FROM public.tickets WHERE ${COLD} AND ${NOT_HELD} ORDER BY last_operated_at, id LIMIT 1`,
+        [this.coldAfterMs],
+      ),
     );
-    return { count: Number(counted.rows[0]?.n ?? 0), estimate, oldestLastOperatedAt: oldest.rows[0]?.at ?? null, cost: counted.cost };
+    return {
+      count: Number(counted.rows[0]?.n ?? 0),
+      estimate,
+      oldestLastOperatedAt: oldest.rows[0]?.at ?? null,
+      cost: counted.cost,
+    };
   }
 
   /** A ticket's ledger entry as it stands (the last delete by a mover, or the last restore), if it has one. */
-  ledgerOf(id: string): Promise<{ version: string; state: string; at: string; holdUntil: string | null; mover: string } | undefined> {
+  ledgerOf(
+    id: string,
+  ): Promise<{ version: string; state: string; at: string; holdUntil: string | null; mover: string } | undefined> {
     return guarded(`reading the ledger of ticket ${id}`, async () => {
-      const res = await this.pool.query<{ version: string; state: string; at: string; hold_until: string | null; mover: string }>(
-        'SELECT version, state, at, hold_until, mover FROM public.ticket_archiver_ledger WHERE ticket_id = $1',
-        [id],
-      );
+      const res = await this.pool.query<{
+        version: string;
+        state: string;
+        at: string;
+        hold_until: string | null;
+        mover: string;
+      }>('SELECT version, state, at, hold_until, mover FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]);
       const r = res.rows[0];
       return r ? { version: r.version, state: r.state, at: r.at, holdUntil: r.hold_until, mover: r.mover } : undefined;
     });
@@ -108,7 +152,14 @@ export class HotInspection {
    * how many seconds of each window had moves in it (a backfill that started 2 minutes ago has 2 minutes of rate). */
   moveCounts(): Promise<MoveCounts> {
     return guarded('counting recent moves', async () => {
-      const res = await this.pool.query<{ m1: string; m5: string; m15: string; s1: number | null; s5: number | null; s15: number | null }>(
+      const res = await this.pool.query<{
+        m1: string;
+        m5: string;
+        m15: string;
+        s1: number | null;
+        s5: number | null;
+        s15: number | null;
+      }>(
         `SELECT count(*) FILTER (WHERE at > now() - interval '1 minute')::text AS m1,
                 count(*) FILTER (WHERE at > now() - interval '5 minutes')::text AS m5,
                 count(*)::text AS m15,
@@ -118,7 +169,12 @@ export class HotInspection {
            FROM public.ticket_archiver_ledger WHERE state = 'archived' AND at > now() - interval '15 minutes'`,
       );
       const r = res.rows[0];
-      return { m1: Number(r?.m1 ?? 0), m5: Number(r?.m5 ?? 0), m15: Number(r?.m15 ?? 0), spans: { m1: r?.s1 ?? 0, m5: r?.s5 ?? 0, m15: r?.s15 ?? 0 } };
+      return {
+        m1: Number(r?.m1 ?? 0),
+        m5: Number(r?.m5 ?? 0),
+        m15: Number(r?.m15 ?? 0),
+        spans: { m1: r?.s1 ?? 0, m5: r?.s5 ?? 0, m15: r?.s15 ?? 0 },
+      };
     });
   }
 }

@@ -60,8 +60,11 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
     await client.query(`CREATE TABLE IF NOT EXISTS public.ticket_archiver_migrations (
       name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Map(
-      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM public.ticket_archiver_migrations'))
-        .rows.map((r) => [r.name, r.checksum]),
+      (
+        await client.query<{ name: string; checksum: string }>(
+          'SELECT name, checksum FROM public.ticket_archiver_migrations',
+        )
+      ).rows.map((r) => [r.name, r.checksum]),
     );
     for (const m of loadMigrations()) {
       const previous = done.get(m.name);
@@ -76,13 +79,19 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
         if (m.transactional) {
           await client.query('BEGIN');
           await client.query(m.sql);
-          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [
+            m.name,
+            m.checksum,
+          ]);
           await client.query('COMMIT');
         } else {
           await client.query("SET lock_timeout = '5s'");
           for (const statement of splitStatements(m.sql)) await client.query(statement);
           await assertNoInvalidIndexes(client);
-          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [
+            m.name,
+            m.checksum,
+          ]);
         }
       } catch (err) {
         if (m.transactional) await client.query('ROLLBACK').catch(() => undefined);
@@ -91,7 +100,10 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       applied.push(m.name);
     }
     await client.query(readFileSync(grantsFile, 'utf8')).catch((err: unknown) => {
-      throw new MigrationError(`granting the jobs' roles their privileges (infra/postgres/migrations/grants.sql) failed: ${(err as Error).message}`, err);
+      throw new MigrationError(
+        `granting the jobs' roles their privileges (infra/postgres/migrations/grants.sql) failed: ${(err as Error).message}`,
+        err,
+      );
     });
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
@@ -107,10 +119,14 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
     throw hotStoreError(err, 'connecting to check migrations (DATABASE_URL)');
   });
   try {
-    const table = await client.query<{ t: string | null }>("SELECT to_regclass('public.ticket_archiver_migrations')::text AS t");
+    const table = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('public.ticket_archiver_migrations')::text AS t",
+    );
     const done = new Map<string, string>();
     if (table.rows[0]?.t) {
-      const rows = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM public.ticket_archiver_migrations');
+      const rows = await client.query<{ name: string; checksum: string }>(
+        'SELECT name, checksum FROM public.ticket_archiver_migrations',
+      );
       for (const r of rows.rows) done.set(r.name, r.checksum);
     }
     return loadMigrations().flatMap((m) => {
@@ -132,6 +148,8 @@ async function assertNoInvalidIndexes(client: pg.Client): Promise<void> {
     WHERE n.nspname = 'public' AND NOT i.indisvalid`);
   if (res.rowCount) {
     const names = res.rows.map((r) => r.index).join(', ');
-    throw new MigrationError(`invalid index(es) left by an interrupted concurrent build: ${names}; DROP INDEX CONCURRENTLY them and migrate again`);
+    throw new MigrationError(
+      `invalid index(es) left by an interrupted concurrent build: ${names}; DROP INDEX CONCURRENTLY them and migrate again`,
+    );
   }
 }

@@ -19,10 +19,14 @@ export interface PlanAnswers {
   costs: QueryCost[];
 }
 
-export async function planAnswers(inspect: HotInspection, coldAfterMs: number, samplePercent?: number): Promise<PlanAnswers> {
+export async function planAnswers(
+  inspect: HotInspection,
+  coldAfterMs: number,
+  samplePercent?: number,
+): Promise<PlanAnswers> {
   const sampled = samplePercent !== undefined;
   const from = sampled ? 'public.tickets TABLESAMPLE SYSTEM ($2::float8)' : 'public.tickets';
-  const scale = sampled ? 100 / (samplePercent) : 1;
+  const scale = sampled ? 100 / samplePercent : 1;
   const params = sampled ? [coldAfterMs, samplePercent] : [coldAfterMs];
 
   const months = await inspect.costed<{ month: string; n: string }>(
@@ -55,7 +59,12 @@ export async function planAnswers(inspect: HotInspection, coldAfterMs: number, s
   return {
     coldByMonth: months.rows.map((r) => ({ month: r.month, count: Math.round(Number(r.n) * scale) })),
     turningColdByDay: days.rows.map((r) => ({ day: r.day, count: Number(r.n) })),
-    rowBytes: { stored: Math.round(size?.stored ?? 0), text: Math.round(size?.text ?? 0), sampled: Number(size?.n ?? 0), pageSample: rowsEstimate >= SAMPLE_ABOVE_ROWS },
+    rowBytes: {
+      stored: Math.round(size?.stored ?? 0),
+      text: Math.round(size?.text ?? 0),
+      sampled: Number(size?.n ?? 0),
+      pageSample: rowsEstimate >= SAMPLE_ABOVE_ROWS,
+    },
     table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate },
     ...(sampled ? { samplePercent } : {}),
     costs: [months.cost, days.cost, table.cost, sizes.cost],

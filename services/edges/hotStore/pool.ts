@@ -22,7 +22,12 @@ const rawText = { getTypeParser: () => (value: string) => value } as unknown as 
  * a failover, an administrator's pg_terminate_backend) is dropped by the pool and reported to `onIdleError`; the next
  * query opens a new one. (Without a listener, pg's 'error' event would end the process.)
  */
-export function createTextPool(databaseUrl: string, applicationName: string, max: number, onIdleError: (err: Error) => void): pg.Pool {
+export function createTextPool(
+  databaseUrl: string,
+  applicationName: string,
+  max: number,
+  onIdleError: (err: Error) => void,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     application_name: applicationName,

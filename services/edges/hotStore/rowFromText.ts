@@ -23,7 +23,10 @@ export async function liveColumns(db: pg.ClientBase | pg.Pool, table: string): P
 }
 
 /** The column list and the SELECT list that give back `row`'s values typed; $1 is `params[0]`. */
-export function selectFromText(columns: ColumnType[], row: RowText): { list: string; select: string; params: [string] } {
+export function selectFromText(
+  columns: ColumnType[],
+  row: RowText,
+): { list: string; select: string; params: [string] } {
   const present = columns.filter((c) => Object.hasOwn(row, c.name));
   return {
     list: present.map((c) => ident(c.name)).join(', '),

@@ -24,24 +24,36 @@ export function hotListQuery(q: ListQuery): { text: string; values: unknown[] } 
       break;
     case 'operator':
     case 'operatorGroup':
-      where.push(`${q.view === 'operator' ? 'last_operator_id' : 'last_operator_group_id'} = ${param(q.filter.ownerId)}::bigint`);
+      where.push(
+        `${q.view === 'operator' ? 'last_operator_id' : 'last_operator_group_id'} = ${param(q.filter.ownerId)}::bigint`,
+      );
       where.push(`status = ${param(q.filter.status ?? 'in_progress')}`);
       break;
     case 'customer':
       where.push(`customer_id = ${param(q.filter.ownerId)}::bigint`);
       break;
     case 'closed':
-      where.push(`status = 'closed'`, `last_operated_at >= ${param(q.filter.from)}::timestamptz`, `last_operated_at < ${param(q.filter.to)}::timestamptz`);
+      where.push(
+        `status = 'closed'`,
+        `last_operated_at >= ${param(q.filter.from)}::timestamptz`,
+        `last_operated_at < ${param(q.filter.to)}::timestamptz`,
+      );
       break;
   }
   if (q.after) {
     const at = param(q.after.at);
     const id = param(q.after.id);
     // The plain bound lets the index scan start at the position; the row comparison settles ties by id.
-    where.push(`${column} ${descending ? '<=' : '>='} ${at}::timestamptz`, `(${column}, id) ${descending ? '<' : '>'} (${at}::timestamptz, ${id}::bigint)`);
+    where.push(
+      `${column} ${descending ? '<=' : '>='} ${at}::timestamptz`,
+      `(${column}, id) ${descending ? '<' : '>'} (${at}::timestamptz, ${id}::bigint)`,
+    );
   }
   const dir = descending ? 'DESC' : 'ASC';
-  return { text: `SELECT * FROM public.tickets WHERE ${where.join(' AND ')} ORDER BY ${column} ${dir}, id ${dir} LIMIT ${param(q.limit + 1)}`, values };
+  return {
+    text: `SELECT * FROM public.tickets WHERE ${where.join(' AND ')} ORDER BY ${column} ${dir}, id ${dir} LIMIT ${param(q.limit + 1)}`,
+    values,
+  };
 }
 
 export class HotTicketReads {
@@ -71,7 +83,10 @@ export class HotTicketReads {
   /** When the ledger says the ticket was archived (entries older than its retention are pruned: then undefined). */
   archivedAt(id: string): Promise<string | undefined> {
     return guarded(`reading the ledger of ticket ${id}`, async () => {
-      const res = await this.pool.query<{ at: string }>(`SELECT at FROM public.ticket_archiver_ledger WHERE ticket_id = $1::bigint AND state = 'archived'`, [id]);
+      const res = await this.pool.query<{ at: string }>(
+        `SELECT at FROM public.ticket_archiver_ledger WHERE ticket_id = $1::bigint AND state = 'archived'`,
+        [id],
+      );
       return res.rows[0]?.at;
     });
   }

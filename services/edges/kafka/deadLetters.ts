@@ -18,7 +18,10 @@ export interface DeadLetterSink {
 }
 
 export async function openDeadLetterSink(kafka: Kafka, topic: string, originTopic: string): Promise<DeadLetterSink> {
-  const producer: Producer = kafka.producer({ maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await guardedKafka('connecting the dead-letter producer', () => producer.connect());
   return {
     topic,

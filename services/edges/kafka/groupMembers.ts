@@ -9,14 +9,24 @@ export interface GroupMember {
   partitions: number[];
 }
 
-export async function groupMembers(admin: Admin, groupId: string, topic: string): Promise<{ state: string; members: GroupMember[] }> {
+export async function groupMembers(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<{ state: string; members: GroupMember[] }> {
   const described = await guardedKafka(`describing group ${groupId}`, () => admin.describeGroups([groupId]));
   const group = described.groups[0];
   return {
     state: group?.state ?? 'Unknown',
     members: (group?.members ?? []).map((m) => {
-      const assignment = m.memberAssignment.length > 0 ? kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
-      return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, partitions: [...(assignment?.assignment[topic] ?? [])].sort((a, b) => a - b) };
+      const assignment =
+        m.memberAssignment.length > 0 ? kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment) : null;
+      return {
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        partitions: [...(assignment?.assignment[topic] ?? [])].sort((a, b) => a - b),
+      };
     }),
   };
 }

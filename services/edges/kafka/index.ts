@@ -12,7 +12,13 @@ import { ensureTopic, partitionCount, type TopicSpec } from './topics.ts';
 
 export type { DeadLetter, DeadLetterSink } from './deadLetters.ts';
 export type { GroupMember } from './groupMembers.ts';
-export type { MessageHeaders, PartitionBatch, TicketConsumer, TicketConsumerHandlers, TicketMessage } from './ticketConsumer.ts';
+export type {
+  MessageHeaders,
+  PartitionBatch,
+  TicketConsumer,
+  TicketConsumerHandlers,
+  TicketMessage,
+} from './ticketConsumer.ts';
 
 export interface KafkaEdge {
   /** The topic's partition count; throws when the topic is missing (never a guess). */
@@ -27,11 +33,22 @@ export interface KafkaEdge {
   close(): Promise<void>;
 }
 
-export async function connectKafka(o: { brokers: string[]; clientId: string; quiet?: boolean; retry?: RetryOptions; security: KafkaSecurity }): Promise<KafkaEdge> {
+export async function connectKafka(o: {
+  brokers: string[];
+  clientId: string;
+  quiet?: boolean;
+  retry?: RetryOptions;
+  security: KafkaSecurity;
+}): Promise<KafkaEdge> {
   const kafka: Kafka = createKafka(o);
   const admin: Admin = kafka.admin();
   await admin.connect().catch((err: unknown) => {
-    throw new StoreUnavailableError('kafka', `Kafka (KAFKA_BROKERS=${o.brokers.join(',')}) is unreachable: ${(err as Error).message}`, undefined, err);
+    throw new StoreUnavailableError(
+      'kafka',
+      `Kafka (KAFKA_BROKERS=${o.brokers.join(',')}) is unreachable: ${(err as Error).message}`,
+      undefined,
+      err,
+    );
   });
   return {
     partitionCount: (topic) => partitionCount(admin, topic),

@@ -60,7 +60,13 @@ export function ticketConsumer(kafka: Kafka, o: TicketConsumerOptions): TicketCo
   });
   const batchOf = (p: EachBatchPayload): PartitionBatch => ({
     partition: p.batch.partition,
-    messages: p.batch.messages.map((m: KafkaMessage) => ({ key: m.key, value: m.value, offset: m.offset, timestampMs: Number(m.timestamp), headers: m.headers })),
+    messages: p.batch.messages.map((m: KafkaMessage) => ({
+      key: m.key,
+      value: m.value,
+      offset: m.offset,
+      timestampMs: Number(m.timestamp),
+      headers: m.headers,
+    })),
     async commit(offset) {
       p.resolveOffset(offset);
       await p.commitOffsetsIfNecessary();
@@ -70,12 +76,16 @@ export function ticketConsumer(kafka: Kafka, o: TicketConsumerOptions): TicketCo
   });
   return {
     async start(h) {
-      consumer.on(consumer.events.GROUP_JOIN, (e) => h.onAssignment([...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b)));
+      consumer.on(consumer.events.GROUP_JOIN, (e) =>
+        h.onAssignment([...(e.payload.memberAssignment[o.topic] ?? [])].sort((a, b) => a - b)),
+      );
       consumer.on(consumer.events.REBALANCING, () => h.onRevocation());
       consumer.on(consumer.events.CRASH, (e) => h.onCrash(e.payload.error.message, e.payload.restart));
       await guardedKafka('joining the consumer group', () => consumer.connect());
       // A new group reads the topic from its start: the snapshot of existing tickets is part of the work.
-      await guardedKafka(`subscribing to ${o.topic}`, () => consumer.subscribe({ topic: o.topic, fromBeginning: true }));
+      await guardedKafka(`subscribing to ${o.topic}`, () =>
+        consumer.subscribe({ topic: o.topic, fromBeginning: true }),
+      );
       await consumer.run({
         eachBatchAutoResolve: false,
         autoCommitInterval: 1000,

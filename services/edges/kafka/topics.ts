@@ -25,14 +25,24 @@ export async function ensureTopic(admin: Admin, spec: TopicSpec, timeoutMs = 60_
     const created = await guardedKafka(`creating topic ${spec.topic}`, () =>
       admin.createTopics({
         waitForLeaders: false,
-        topics: [{ topic: spec.topic, numPartitions: spec.numPartitions, replicationFactor: -1, configEntries: spec.configEntries }],
+        topics: [
+          {
+            topic: spec.topic,
+            numPartitions: spec.numPartitions,
+            replicationFactor: -1,
+            configEntries: spec.configEntries,
+          },
+        ],
       }),
     );
     outcome = created ? 'created' : 'exists';
   }
   const partitions = await waitForLeaders(admin, spec.topic, timeoutMs);
   if (partitions < spec.numPartitions) {
-    throw new StoreRefusedError('kafka', `topic ${spec.topic} has ${partitions} partitions, fewer than the ${spec.numPartitions} required`);
+    throw new StoreRefusedError(
+      'kafka',
+      `topic ${spec.topic} has ${partitions} partitions, fewer than the ${spec.numPartitions} required`,
+    );
   }
   return outcome;
 }
@@ -50,7 +60,8 @@ async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): P
     } catch (err) {
       last = (err as Error).message;
     }
-    if (Date.now() > deadline) throw new StoreUnavailableError('kafka', `topic ${topic} not ready after ${timeoutMs / 1000} s: ${last}`);
+    if (Date.now() > deadline)
+      throw new StoreUnavailableError('kafka', `topic ${topic} not ready after ${timeoutMs / 1000} s: ${last}`);
     await sleepFor(250);
   }
 }
@@ -61,9 +72,13 @@ async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): P
  */
 export async function partitionCount(admin: Admin, topic: string): Promise<number> {
   const topics = await guardedKafka('listing topics', () => admin.listTopics());
-  if (!topics.includes(topic)) throw new StoreRefusedError('kafka', `the tickets topic ${topic} (TICKETS_TOPIC) does not exist`);
-  const meta = await guardedKafka(`reading the metadata of ${topic}`, () => admin.fetchTopicMetadata({ topics: [topic] }));
+  if (!topics.includes(topic))
+    throw new StoreRefusedError('kafka', `the tickets topic ${topic} (TICKETS_TOPIC) does not exist`);
+  const meta = await guardedKafka(`reading the metadata of ${topic}`, () =>
+    admin.fetchTopicMetadata({ topics: [topic] }),
+  );
   const count = meta.topics[0]?.partitions.length ?? 0;
-  if (count < 1) throw new StoreRefusedError('kafka', `the tickets topic ${topic} (TICKETS_TOPIC) reports no partitions`);
+  if (count < 1)
+    throw new StoreRefusedError('kafka', `the tickets topic ${topic} (TICKETS_TOPIC) reports no partitions`);
   return count;
 }

@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { StoreRefusedError, StoreUnavailableError } from '../../core/errors.ts';
 
-export const ticketsConnectorFile = resolve(dirname(fileURLToPath(import.meta.url)), '../../../connectors/tickets-postgres.json');
+export const ticketsConnectorFile = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../connectors/tickets-postgres.json',
+);
 
 const connectorFileSchema = z.object({ name: z.string().min(1), config: z.record(z.string(), z.string()) });
 export type ConnectorDefinition = z.infer<typeof connectorFileSchema>;
@@ -16,20 +19,29 @@ const stateSchema = z.enum(['RUNNING', 'PAUSED', 'FAILED', 'UNASSIGNED', 'RESTAR
 const statusSchema = z.object({
   name: z.string(),
   connector: z.object({ state: stateSchema, worker_id: z.string().optional(), trace: z.string().optional() }),
-  tasks: z.array(z.object({ id: z.number(), state: stateSchema, worker_id: z.string().optional(), trace: z.string().optional() })),
+  tasks: z.array(
+    z.object({ id: z.number(), state: stateSchema, worker_id: z.string().optional(), trace: z.string().optional() }),
+  ),
 });
 export type ConnectorStatus = z.infer<typeof statusSchema>;
 
 /** An answer other than the expected one: a server error passes, a refusal of the request does not. */
 function httpError(status: number, message: string): Error {
-  return status >= 500 ? new StoreUnavailableError('kafka connect', message, String(status)) : new StoreRefusedError('kafka connect', message, String(status));
+  return status >= 500
+    ? new StoreUnavailableError('kafka connect', message, String(status))
+    : new StoreRefusedError('kafka connect', message, String(status));
 }
 
 export function loadConnectorDefinition(file = ticketsConnectorFile): ConnectorDefinition {
   return connectorFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
-async function call(connectUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+async function call(
+  connectUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   let res: Response;
   try {
     res = await fetch(new URL(path, connectUrl), {
@@ -39,7 +51,12 @@ async function call(connectUrl: string, method: string, path: string, body?: unk
       signal: AbortSignal.timeout(30_000),
     });
   } catch (err) {
-    throw new StoreUnavailableError('kafka connect', `Kafka Connect at ${connectUrl} is unreachable: ${(err as Error).message}`, undefined, err);
+    throw new StoreUnavailableError(
+      'kafka connect',
+      `Kafka Connect at ${connectUrl} is unreachable: ${(err as Error).message}`,
+      undefined,
+      err,
+    );
   }
   const text = await res.text();
   let json: unknown = text;
@@ -53,7 +70,12 @@ async function call(connectUrl: string, method: string, path: string, body?: unk
 
 /** PUT /connectors/{name}/config creates the connector or updates it in place: safe to repeat. */
 export async function registerConnector(connectUrl: string, def: ConnectorDefinition): Promise<void> {
-  const { status, json } = await call(connectUrl, 'PUT', `/connectors/${encodeURIComponent(def.name)}/config`, def.config);
+  const { status, json } = await call(
+    connectUrl,
+    'PUT',
+    `/connectors/${encodeURIComponent(def.name)}/config`,
+    def.config,
+  );
   if (status !== 200 && status !== 201) {
     throw httpError(status, `registering connector ${def.name} failed with HTTP ${status}: ${JSON.stringify(json)}`);
   }
@@ -62,7 +84,8 @@ export async function registerConnector(connectUrl: string, def: ConnectorDefini
 /** PUT /connectors/{name}/pause: the task stops reading the slot (WAL is retained) until resumed. */
 export async function pauseConnector(connectUrl: string, name: string): Promise<void> {
   const { status, json } = await call(connectUrl, 'PUT', `/connectors/${encodeURIComponent(name)}/pause`);
-  if (status !== 202 && status !== 204) throw httpError(status, `pausing connector ${name} failed with HTTP ${status}: ${JSON.stringify(json)}`);
+  if (status !== 202 && status !== 204)
+    throw httpError(status, `pausing connector ${name} failed with HTTP ${status}: ${JSON.stringify(json)}`);
 }
 
 export async function connectorStatus(connectUrl: string, name: string): Promise<ConnectorStatus | undefined> {
@@ -73,11 +96,17 @@ export async function connectorStatus(connectUrl: string, name: string): Promise
 }
 
 export function isRunning(status: ConnectorStatus | undefined): boolean {
-  return status?.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
+  return (
+    status?.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING')
+  );
 }
 
 /** Waits until the connector and all its tasks run; a FAILED connector or task fails at once with its trace. */
-export async function waitForConnectorRunning(connectUrl: string, name: string, timeoutMs: number): Promise<ConnectorStatus> {
+export async function waitForConnectorRunning(
+  connectUrl: string,
+  name: string,
+  timeoutMs: number,
+): Promise<ConnectorStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: ConnectorStatus | undefined;
   while (Date.now() < deadline) {
@@ -85,9 +114,15 @@ export async function waitForConnectorRunning(connectUrl: string, name: string, 
     if (isRunning(last) && last) return last;
     const failed = [last?.connector, ...(last?.tasks ?? [])].find((x) => x?.state === 'FAILED');
     if (failed) {
-      throw new StoreRefusedError('kafka connect', `connector ${name} FAILED: ${(failed.trace ?? 'no trace').split('\n').slice(0, 8).join('\n')}`);
+      throw new StoreRefusedError(
+        'kafka connect',
+        `connector ${name} FAILED: ${(failed.trace ?? 'no trace').split('\n').slice(0, 8).join('\n')}`,
+      );
     }
     await sleep(500);
   }
-  throw new StoreUnavailableError('kafka connect', `connector ${name} not RUNNING after ${timeoutMs / 1000} s: ${JSON.stringify(last)}`);
+  throw new StoreUnavailableError(
+    'kafka connect',
+    `connector ${name} not RUNNING after ${timeoutMs / 1000} s: ${JSON.stringify(last)}`,
+  );
 }
