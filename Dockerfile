@@ -19,9 +19,9 @@ WORKDIR /app
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist/services ./dist/services
-# Read at run time next to the compiled code (migrations.ts and kafkaConnect/index.ts resolve them from dist/services).
-COPY infra/postgres/migrations ./dist/infra/postgres/migrations
-COPY connectors ./dist/connectors
+# Read at run time below the package's root, as in the repository (services/shipped resolves them from package.json).
+COPY infra/postgres/migrations ./infra/postgres/migrations
+COPY connectors/tickets-postgres.json ./connectors/
 RUN chmod 0755 dist/services/cli/main.js \
  && ln -s /app/dist/services/cli/main.js /usr/local/bin/ticket-archiver \
  && groupadd --system --gid 10001 archiver \

@@ -4,8 +4,10 @@
 //   services/edges/X   one server each (hotStore: pg, coldStore: mongodb, kafka: kafkajs, kafkaConnect: fetch);
 //                      core and its own files only, never another edge or a service
 //   services/runtime   process plumbing (logs, HTTP endpoints, throttle and progress loops, chart images); core only
+//   services/shipped   the files shipped beside the code (migrations, connector) and the version: Node only
+//   services/movers    what every mover opens (movers' kit): core, runtime and each edge's index.ts
 //   services/<service> archiver, reconciler, backfill, verify, restore, status, plan, history, audit: core, runtime
-//                      and each edge's index.ts; no driver
+//                      and each edge's index.ts (the movers also movers/); no driver
 //   services/readApi   the read API (`serve`): like a service, and restore's service too
 //   services/client    the read API's typed client: openapi-fetch and its own files only
 //   services/cli       the program: everything above, edges through their index.ts
@@ -29,7 +31,7 @@ const IO_MODULES = [
   'os',
   'node:os',
 ];
-const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|readApi|cli';
+const SERVICES = 'archiver|reconciler|backfill|verify|restore|status|plan|history|audit|readApi|cli|movers';
 
 const why = {
   driver: 'a server is touched only through its edge under services/edges/',
@@ -126,7 +128,7 @@ export default tseslint.config(
       patterns: [{ regex: `(^|/)(edges|${SERVICES})/`, message: 'runtime plumbing knows no server and no service' }],
     }),
   },
-  ...['archiver', 'reconciler', 'backfill', 'verify', 'restore', 'status', 'plan', 'history', 'audit'].map((service) =>
+  ...['verify', 'restore', 'status', 'plan', 'history', 'audit'].map((service) =>
     wiring(
       [service],
       [
@@ -137,6 +139,24 @@ export default tseslint.config(
       ],
     ),
   ),
+  // The movers share what they open (movers/, the movers' kit), and nothing else of each other.
+  ...['archiver', 'reconciler', 'backfill', 'movers'].map((service) =>
+    wiring(
+      [service],
+      [
+        {
+          regex: `^\\.\\./(?!core/|edges/|runtime/|movers/)`,
+          message: "a mover imports the core, the edges, the runtime and the movers' kit, not another service",
+        },
+      ],
+    ),
+  ),
+  {
+    files: ['services/shipped/**/*.ts'],
+    rules: restrict({
+      patterns: [{ regex: '^\\.', message: 'shipped/ stands alone: Node only, so anything may import it' }],
+    }),
+  },
   // The read API reopens tickets through restore's service: the one restore there is.
   wiring(
     ['readApi'],

@@ -1,9 +1,10 @@
-// The archiver's way into the move: the operator's rate cap first, then the shared move, counted in the metrics.
-// Callers hold the partition's queue (partitionQueues.ts): two moves of one ticket never overlap in an instance.
-import { moveTickets, recordUnmovable, type Candidate, type MoveDeps } from '../core/move/moveTickets.ts';
+// The archiver's way into the move: the movers' kit's paced and counted move (movers/moverKit.ts), measured in the
+// archiver's metrics. Callers hold the partition's queue (partitionQueues.ts): two moves of one ticket never overlap
+// in an instance.
+import type { Candidate } from '../core/move/followUp.ts';
 import { countOutcomes, type TicketOutcome } from '../core/move/outcome.ts';
 import type { MoveOrigin } from '../core/move/ports.ts';
-import type { MoveRateLimiter } from '../core/rateLimit.ts';
+import type { MoverKit } from '../movers/moverKit.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 
 export type MoveSource = 'events' | 'timers';
@@ -15,21 +16,13 @@ export interface MoveRunner {
   giveUp(source: MoveSource, candidates: Candidate[], err: unknown): Promise<TicketOutcome[]>;
 }
 
-/** `onMoved` is told how many tickets each move took out of the hot table (the throttle's observed rate). */
-export function moveRunner(
-  deps: MoveDeps,
-  limiter: MoveRateLimiter,
-  metrics: ArchiverMetrics,
-  onMoved: (n: number) => void = () => undefined,
-): MoveRunner {
-  const counted = async (source: MoveSource, candidates: Candidate[], work: () => Promise<TicketOutcome[]>) => {
+export function moveRunner(kit: Pick<MoverKit, 'move' | 'giveUp'>, metrics: ArchiverMetrics): MoveRunner {
+  const measured = async (source: MoveSource, candidates: Candidate[], work: () => Promise<TicketOutcome[]>) => {
     const end = metrics.batchDuration.startTimer({ source });
     metrics.movesInFlight.inc(candidates.length);
     try {
       const outcomes = await work();
-      const counts = countOutcomes(outcomes);
-      for (const [outcome, n] of Object.entries(counts)) metrics.moves.inc({ outcome }, n);
-      onMoved(counts.archived ?? 0);
+      for (const [outcome, n] of Object.entries(countOutcomes(outcomes))) metrics.moves.inc({ outcome }, n);
       metrics.stuckRecorded.inc(outcomes.filter((o) => o.outcome === 'stuck').length);
       return outcomes;
     } finally {
@@ -38,10 +31,7 @@ export function moveRunner(
     }
   };
   return {
-    async move(source, candidates, where) {
-      await limiter.take(candidates.length);
-      return counted(source, candidates, () => moveTickets(deps, candidates, { source, ...where }));
-    },
-    giveUp: (source, candidates, err) => counted(source, candidates, () => recordUnmovable(deps, candidates, err)),
+    move: (source, candidates, where) => measured(source, candidates, () => kit.move(candidates, { source, ...where })),
+    giveUp: (source, candidates, err) => measured(source, candidates, () => kit.giveUp(candidates, err)),
   };
 }

@@ -4,6 +4,7 @@
 // `progress` log line whenever the counts change.
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
+import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 
 export interface ObserverDeps {
@@ -26,14 +27,13 @@ export interface Observer {
   observe(): Promise<void>;
   /** What keeps the instance from being ready, or undefined when it is. */
   readiness(): Promise<string | undefined>;
-  start(intervalMs: number): void;
-  stop(): void;
+  /** Observes every `intervalMs` until `life` stops. */
+  start(intervalMs: number, life: Lifecycle): void;
 }
 
 export function observer(d: ObserverDeps): Observer {
   let problem: string | undefined = 'starting';
   let lastProgress = '';
-  let interval: NodeJS.Timeout | undefined;
 
   async function observe(): Promise<void> {
     const problems: string[] = [];
@@ -69,9 +69,8 @@ export function observer(d: ObserverDeps): Observer {
   return {
     observe,
     readiness: () => Promise.resolve(problem),
-    start(intervalMs) {
-      interval = setInterval(() => void observe(), intervalMs);
+    start(intervalMs, life) {
+      life.every(intervalMs, observe, (err) => d.log.debug({ err: errorMessage(err) }, 'observation failed'));
     },
-    stop: () => clearInterval(interval),
   };
 }

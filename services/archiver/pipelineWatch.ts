@@ -3,7 +3,11 @@
 // completed (the reconciler runs as a job, so a long-lived process has to say when it last succeeded).
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
+import { connectorStatus, isRunning, loadConnectorDefinition } from '../edges/kafkaConnect/index.ts';
+import type { MoverKit } from '../movers/moverKit.ts';
+import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { ArchiverMetrics } from './metrics.ts';
+import type { ArchiverSettings } from './settings.ts';
 
 export interface PipelineWatchDeps {
   slot(): Promise<{ active: boolean; walRetainedBytes: number } | undefined>;
@@ -18,8 +22,8 @@ export interface PipelineWatchDeps {
   log: Logger;
 }
 
-export function pipelineWatch(d: PipelineWatchDeps): { start(intervalMs: number): void; stop(): void } {
-  let interval: NodeJS.Timeout | undefined;
+/** Reads the pipeline at once and then every `intervalMs` until `life` stops. */
+function watchPipeline(d: PipelineWatchDeps, intervalMs: number, life: Lifecycle): void {
   async function read(): Promise<void> {
     const slot = await d.slot();
     d.metrics.slotActive.set(slot?.active ? 1 : 0);
@@ -30,15 +34,35 @@ export function pipelineWatch(d: PipelineWatchDeps): { start(intervalMs: number)
     const last = await d.lastReconcileOk();
     if (last) d.metrics.lastReconcileOk.set(last.getTime() / 1000);
   }
-  const tick = () =>
-    void read().catch((err: unknown) =>
-      d.log.debug({ err: errorMessage(err) }, 'could not read the pipeline for its metrics'),
-    );
-  return {
-    start(intervalMs) {
-      tick();
-      interval = setInterval(tick, intervalMs);
+  life.every(
+    intervalMs,
+    read,
+    (err) => d.log.debug({ err: errorMessage(err) }, 'could not read the pipeline for its metrics'),
+    true,
+  );
+}
+
+/** The pipeline of this archiver's settings: the connector's slot and state, and what the cold store records. */
+export function watchArchiverPipeline(
+  s: ArchiverSettings,
+  kit: Pick<MoverKit, 'hot' | 'cold'>,
+  metrics: PipelineWatchDeps['metrics'],
+  log: Logger,
+  life: Lifecycle,
+): void {
+  const connector = loadConnectorDefinition();
+  const connectUrl = s.KAFKA_CONNECT_URL;
+  watchPipeline(
+    {
+      slot: () => kit.hot.inspection.slot(connector.config['slot.name'] ?? 'ticket_archiver_cdc'),
+      connectorRunning: async () =>
+        connectUrl ? isRunning(await connectorStatus(connectUrl, connector.name)) : undefined,
+      escalated: async () => (await kit.cold.stuck.summary()).escalated,
+      lastReconcileOk: async () => (await kit.cold.runs.latest()).lastOk?.endedAt,
+      metrics,
+      log,
     },
-    stop: () => clearInterval(interval),
-  };
+    30_000,
+    life,
+  );
 }

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { errorMessage } from '../core/errors.ts';
 import type { DueTimer } from '../edges/coldStore/index.ts';
+import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 import type { MoveRunner } from './moveRunner.ts';
 import type { PartitionQueues } from './partitionQueues.ts';
@@ -23,12 +24,8 @@ export interface TimerLoopDeps {
   log: Logger;
 }
 
-export interface TimerLoop {
-  start(): void;
-  stop(): void;
-}
-
-export function timerLoop(d: TimerLoopDeps): TimerLoop {
+/** Polls the due timers every `pollIntervalMs` until `life` stops. */
+export function runTimerLoop(d: TimerLoopDeps, life: Lifecycle): void {
   function reportLate(due: DueTimer[], outcomes: Array<{ id: string; version?: string; outcome: string }>): void {
     const dueAt = new Map(due.map((t) => [t.ticketId, t.dueAt.getTime()]));
     const doneAt = Date.now();
@@ -66,23 +63,8 @@ export function timerLoop(d: TimerLoopDeps): TimerLoop {
     }
   }
 
-  let running = false;
-  let interval: NodeJS.Timeout | undefined;
-  return {
-    start() {
-      interval = setInterval(() => {
-        if (running) return;
-        running = true;
-        tick()
-          .catch((err: unknown) => {
-            d.metrics.retries.inc({ stage: 'timers' });
-            d.log.warn({ err: errorMessage(err) }, 'timer tick failed; retrying at the next tick');
-          })
-          .finally(() => {
-            running = false;
-          });
-      }, d.pollIntervalMs);
-    },
-    stop: () => clearInterval(interval),
-  };
+  life.every(d.pollIntervalMs, tick, (err) => {
+    d.metrics.retries.inc({ stage: 'timers' });
+    d.log.warn({ err: errorMessage(err) }, 'timer tick failed; retrying at the next tick');
+  });
 }

@@ -2,8 +2,9 @@
 // record of the move that wrote it (who, when, decided by which events, timer or search), the hot ledger while it keeps
 // the entry, the audit trail (restores, stuck deletions, escalations), and where the ticket is now.
 import { isArchive } from '../core/move/moveProtocol.ts';
+import { dateOrNull, timestampMs } from '../core/timestamps.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
-import type { HotStore } from '../edges/hotStore/index.ts';
+import type { MoverHotStore } from '../edges/hotStore/index.ts';
 
 export interface AuditStep {
   at: string;
@@ -34,8 +35,9 @@ interface ArchiveCopy {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+/** ISO 8601 of a date or of PostgreSQL's text of one (the text itself when a Date cannot hold it). */
 const iso = (d: Date | string) =>
-  (typeof d === 'string' ? new Date(d.replace(' ', 'T').replace(/\+00$/, 'Z')) : d).toISOString();
+  typeof d === 'string' ? (dateOrNull(timestampMs(d))?.toISOString() ?? d) : d.toISOString();
 
 function decidedBy(origin: { source: string; partition?: number; offsets?: [string, string] } | undefined): string {
   if (!origin) return 'not recorded';
@@ -52,10 +54,15 @@ function decidedBy(origin: { source: string; partition?: number; offsets?: [stri
   );
 }
 
-export async function auditTicket(hot: HotStore, cold: ColdStore, group: string, id: string): Promise<AuditReport> {
+export async function auditTicket(
+  hot: MoverHotStore,
+  cold: ColdStore,
+  group: string,
+  id: string,
+): Promise<AuditReport> {
   const steps: AuditStep[] = [];
   const [state, ledger, docs, trail, stuck, timer] = await Promise.all([
-    hot.tickets.readStates([id]).then((m) => m.get(id)),
+    hot.lookup.present([id]).then((m) => m.get(id)),
     hot.inspection.ledgerOf(id),
     cold.copies.ofTicket(id),
     cold.audit.of(id),

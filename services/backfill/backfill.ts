@@ -2,15 +2,17 @@
 // index on closed tickets in pages, by several workers over disjoint ranges of last_operated_at, and moved through the
 // same move as the archiver's (so a ticket an event moves at the same time is still moved once); the tickets closed but
 // not yet cold get their timers, which a running archiver fires. Nothing locks the table, nothing scans it, nothing
-// goes through Kafka. Each slice's position is saved after every page: a stopped backfill resumes where it was.
+// goes through Kafka. Each slice's position is saved after every page: a stopped backfill resumes where it was. A dry
+// run reads the saved positions, decides and counts, and saves and writes nothing.
 import type { Logger } from 'pino';
+import { coldAt } from '../core/coldRule.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Candidate } from '../core/move/followUp.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
-import type { BackfillSlice, Backfills } from '../edges/coldStore/index.ts';
-import type { BackfillPages, ClosedTicket } from '../edges/hotStore/index.ts';
-import { dateOrNull } from '../core/timestamps.ts';
+import { dateOrNull, pgTimestampMs } from '../core/timestamps.ts';
+import type { BackfillSlice } from '../edges/coldStore/index.ts';
+import type { ClosedTicket, ClosedTickets } from '../edges/hotStore/index.ts';
 import { planSlices } from './slices.ts';
 
 export interface BackfillDeps {
@@ -18,13 +20,12 @@ export interface BackfillDeps {
   workers: number;
   pageSize: number;
   coldAfterMs: number;
-  pages: BackfillPages;
-  progress: Backfills;
+  dryRun: boolean;
+  closed: ClosedTickets;
+  progress: { slicesOf(backfill: string): Promise<BackfillSlice[]>; save(slice: BackfillSlice): Promise<void> };
   move(candidates: Candidate[], origin: MoveOrigin): Promise<TicketOutcome[]>;
   setTimers(timers: ColdTimerEntry[]): Promise<void>;
   partitionOf(id: string): number;
-  /** Parses PostgreSQL's timestamptz text (UTC) to epoch milliseconds. */
-  timestampMs(text: string): number;
   stopped(): boolean;
   log: Logger;
   /** Told after every page (progress bars, metrics). */
@@ -33,61 +34,62 @@ export interface BackfillDeps {
 
 export interface BackfillSummary {
   name: string;
+  dryRun: boolean;
   slices: BackfillSlice[];
   outcomes: Partial<Record<TicketOutcome['outcome'], number>>;
   seconds: number;
   complete: boolean;
 }
 
+/** The timers of closed tickets not yet cold; one due beyond a Date's range ('infinity') needs none. */
+function timersOf(page: ClosedTicket[], d: BackfillDeps): ColdTimerEntry[] {
+  return page.flatMap((t) => {
+    const due = coldAt({ closed: true, lastOperatedAtMs: pgTimestampMs(t.lastOperatedAt) }, d.coldAfterMs);
+    const dueAt = due === undefined ? null : dateOrNull(due);
+    return dueAt ? [{ id: t.id, version: t.version, dueAt, partition: d.partitionOf(t.id) }] : [];
+  });
+}
+
 export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
   const began = Date.now();
   let slices = await d.progress.slicesOf(d.name);
   if (slices.length === 0) {
-    slices = await planSlices(d.pages, d.name, d.workers, d.coldAfterMs);
-    for (const slice of slices) await d.progress.save(slice);
-    d.log.info(
-      { backfill: d.name, slices: slices.map((s) => ({ kind: s.kind, from: s.from, to: s.to })) },
-      'backfill planned',
-    );
+    slices = await planSlices(d.closed, d.name, d.workers, d.coldAfterMs);
+    if (!d.dryRun) for (const slice of slices) await d.progress.save(slice);
+    const planned = slices.map((s) => ({ kind: s.kind, from: s.from, to: s.to }));
+    d.log.info({ backfill: d.name, slices: planned, dryRun: d.dryRun }, 'backfill planned');
   } else {
-    d.log.info({ backfill: d.name, done: slices.filter((s) => s.done).length, of: slices.length }, 'backfill resumed');
+    const done = slices.filter((s) => s.done).length;
+    d.log.info({ backfill: d.name, done, of: slices.length, dryRun: d.dryRun }, 'backfill resumed');
   }
   const outcomes: BackfillSummary['outcomes'] = {};
 
+  async function handle(slice: BackfillSlice, page: ClosedTicket[]): Promise<void> {
+    if (slice.kind === 'move') {
+      const candidates = page.map((t) => ({ id: t.id, version: t.version }));
+      for (const o of await d.move(candidates, { source: 'backfill' })) {
+        outcomes[o.outcome] = (outcomes[o.outcome] ?? 0) + 1;
+        if (o.outcome === 'archived' || o.outcome === 'wouldMove') slice.handled++;
+      }
+    } else {
+      const timers = timersOf(page, d);
+      if (!d.dryRun) await d.setTimers(timers);
+      slice.handled += timers.length;
+    }
+  }
+
   async function work(slice: BackfillSlice): Promise<void> {
     while (!slice.done && !d.stopped()) {
-      const page: ClosedTicket[] = await d.pages.page(
-        { from: slice.from, to: slice.to },
-        slice.after ?? undefined,
-        d.pageSize,
-      );
+      const page = await d.closed.inRange({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
       if (page.length > 0) {
-        if (slice.kind === 'move') {
-          for (const o of await d.move(
-            page.map((t) => ({ id: t.id, version: t.version })),
-            { source: 'backfill' },
-          )) {
-            outcomes[o.outcome] = (outcomes[o.outcome] ?? 0) + 1;
-            if (o.outcome === 'archived') slice.handled++;
-          }
-        } else {
-          // Tickets due beyond a Date's range ('infinity') need no timer.
-          const timers = page.map((t) => ({
-            id: t.id,
-            version: t.version,
-            dueAt: dateOrNull(d.timestampMs(t.lastOperatedAt) + d.coldAfterMs),
-            partition: d.partitionOf(t.id),
-          }));
-          await d.setTimers(timers.flatMap((t) => (t.dueAt ? [{ ...t, dueAt: t.dueAt }] : [])));
-          slice.handled += page.length;
-        }
+        await handle(slice, page);
         const last = page[page.length - 1] as ClosedTicket;
         slice.after = { lastOperatedAt: last.lastOperatedAt, id: last.id };
         slice.read += page.length;
       }
       slice.done = page.length < d.pageSize;
       slice.updatedAt = new Date();
-      await d.progress.save(slice);
+      if (!d.dryRun) await d.progress.save(slice);
       d.onPage?.(slices);
     }
   }
@@ -99,9 +101,10 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
     throw err;
   }
   const complete = slices.every((s) => s.done);
+  const seconds = (Date.now() - began) / 1000;
   d.log.info(
-    { backfill: d.name, complete, outcomes, seconds: (Date.now() - began) / 1000 },
+    { backfill: d.name, complete, dryRun: d.dryRun, outcomes, seconds },
     complete ? 'backfill complete' : 'backfill stopped; run it again to resume',
   );
-  return { name: d.name, slices, outcomes, seconds: (Date.now() - began) / 1000, complete };
+  return { name: d.name, dryRun: d.dryRun, slices, outcomes, seconds, complete };
 }

@@ -1,17 +1,19 @@
 // How a backfill divides the work: the closed tickets cold now, by last_operated_at, into `workers` equal time ranges
 // (disjoint, so two workers never move the same ticket), and one range of the tickets closed but not yet cold, whose
 // timers are set. Ranges are of time, not of rows: planning costs two index probes however large the table is.
+import { timestampMs } from '../core/timestamps.ts';
 import type { BackfillSlice } from '../edges/coldStore/index.ts';
-import type { BackfillPages } from '../edges/hotStore/index.ts';
+import type { ClosedTickets } from '../edges/hotStore/index.ts';
 
 /** PostgreSQL accepts 'infinity' as a timestamptz: the open end of the timers' range. */
 const END_OF_TIME = 'infinity';
 
-/** Splits [from, to) (ISO-8601 instants) into `n` equal parts, as ISO text PostgreSQL reads back exactly. */
+/** Splits [from, to) into `n` equal parts. The ends stay as given (PostgreSQL's own text of them, which it reads back
+ * exactly, microseconds and BC included); the cuts between are ISO-8601 instants. */
 export function splitTimeRange(from: string, to: string, n: number): Array<{ from: string; to: string }> {
-  const a = Date.parse(from);
-  const b = Date.parse(to);
-  if (!(b > a) || n <= 1) return [{ from, to }];
+  const a = timestampMs(from);
+  const b = timestampMs(to);
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !(b > a) || n <= 1) return [{ from, to }];
   const step = (b - a) / n;
   return Array.from({ length: n }, (_, i) => ({
     from: i === 0 ? from : new Date(a + Math.floor(step * i)).toISOString(),
@@ -19,18 +21,23 @@ export function splitTimeRange(from: string, to: string, n: number): Array<{ fro
   }));
 }
 
-/** PostgreSQL's timestamptz text ("2026-01-02 03:04:05.678901+00") as ISO-8601, microseconds kept. */
-export function isoOf(pgText: string): string {
-  return pgText.replace(' ', 'T').replace(/\+00$/, 'Z');
+/** How far through its range of last_operated_at a slice is (0..1); an open end counts up to `nowMs`. */
+export function slicePosition(s: BackfillSlice, nowMs: number): number {
+  if (s.done) return 1;
+  if (!s.after) return 0;
+  const from = timestampMs(s.from);
+  const to = s.to === END_OF_TIME ? nowMs : timestampMs(s.to);
+  const at = timestampMs(s.after.lastOperatedAt);
+  return to > from ? Math.min(1, Math.max(0, (at - from) / (to - from))) : 0;
 }
 
 export async function planSlices(
-  pages: BackfillPages,
+  closed: ClosedTickets,
   name: string,
   workers: number,
   coldAfterMs: number,
 ): Promise<BackfillSlice[]> {
-  const { oldest, coldBefore } = await pages.bounds(coldAfterMs);
+  const { oldest, coldBefore } = await closed.bounds(coldAfterMs);
   const now = new Date();
   const slice = (kind: BackfillSlice['kind'], i: number, range: { from: string; to: string }): BackfillSlice => ({
     _id: `${name}/${String(i).padStart(3, '0')}`,
@@ -45,9 +52,9 @@ export async function planSlices(
     startedAt: now,
     updatedAt: now,
   });
-  const coldRanges = oldest === null ? [] : splitTimeRange(isoOf(oldest), isoOf(coldBefore), workers);
+  const coldRanges = oldest === null ? [] : splitTimeRange(oldest, coldBefore, workers);
   return [
     ...coldRanges.map((range, i) => slice('move', i, range)),
-    slice('timers', coldRanges.length, { from: isoOf(coldBefore), to: END_OF_TIME }),
+    slice('timers', coldRanges.length, { from: coldBefore, to: END_OF_TIME }),
   ];
 }

@@ -1,16 +1,15 @@
 // `ticket-archiver audit <id> [--json]`.
-import { z } from 'zod';
-import { configSchema, loadConfig } from '../core/settings.ts';
 import { auditTicket, renderAudit } from '../audit/audit.ts';
-import { withStores } from './stores.ts';
+import { loadConfig } from '../core/settings.ts';
+import { openMoverHotStore } from '../edges/hotStore/index.ts';
+import { auditSchema } from './commandSettings.ts';
+import { commandConnection, withStores } from './stores.ts';
 
 export async function runAudit(id: string, json: boolean): Promise<number> {
-  const { ARCHIVER_GROUP_ID } = loadConfig(
-    process.env,
-    configSchema.pick({}).extend({ ARCHIVER_GROUP_ID: z.string().min(1).default('ticket-archiver') }),
-  );
-  return withStores('ticket-archiver/audit', async (hot, cold) => {
-    const report = await auditTicket(hot, cold, ARCHIVER_GROUP_ID, id);
+  const s = loadConfig(process.env, auditSchema);
+  const openHot = () => openMoverHotStore(commandConnection(s.DATABASE_URL, 'audit'));
+  return withStores(s, openHot, async (hot, cold) => {
+    const report = await auditTicket(hot, cold, s.ARCHIVER_GROUP_ID, id);
     console.log(json ? JSON.stringify(report) : renderAudit(report));
     return 0;
   });

@@ -1,57 +1,19 @@
 // `ticket-archiver backfill`: moves the tickets of an existing table that are cold now, straight from the hot
-// database, and sets the timers of those closed but not yet cold; prints progress and a summary; resumable.
+// database, and sets the timers of those closed but not yet cold; shows its progress (backfillProgress.ts) and prints a
+// summary (or --json) on stdout; resumable; stops within SHUTDOWN_TIMEOUT of SIGTERM/SIGINT, saving where it was.
 import { backfill } from '../backfill/runBackfill.ts';
 import { backfillSchema } from '../backfill/settings.ts';
-import { isoOf } from '../backfill/slices.ts';
+import type { BackfillSummary } from '../backfill/backfill.ts';
 import { loadConfig } from '../core/settings.ts';
-import type { BackfillSlice } from '../edges/coldStore/index.ts';
+import { lifecycle } from '../runtime/lifecycle.ts';
 import { createLogger } from '../runtime/logger.ts';
+import { backfillProgress } from './backfillProgress.ts';
+import { onShutdownSignal } from './shutdown.ts';
 
-/** How far through its range of last_operated_at a slice is (0..1). */
-function position(s: BackfillSlice): number {
-  if (s.done) return 1;
-  if (!s.after) return 0;
-  const from = Date.parse(isoOf(s.from));
-  const to = s.to === 'infinity' ? Date.now() : Date.parse(isoOf(s.to));
-  return to > from ? Math.min(1, (Date.parse(isoOf(s.after.lastOperatedAt)) - from) / (to - from)) : 0;
-}
-
-export async function runBackfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
-  const settings = loadConfig(process.env, backfillSchema);
-  const log = createLogger('ticket-archiver-backfill', settings.LOG_LEVEL);
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  const began = Date.now();
-  let lastPrint = 0;
-  const summary = await backfill(settings, log, {
-    name: o.name,
-    restart: o.restart,
-    stopped: () => stopping,
-    onPage(slices) {
-      if (Date.now() - lastPrint < 5000) return;
-      lastPrint = Date.now();
-      const moves = slices.filter((s) => s.kind === 'move');
-      const moved = moves.reduce((n, s) => n + s.handled, 0);
-      const done = moves.length ? moves.reduce((n, s) => n + position(s), 0) / moves.length : 1;
-      const seconds = (Date.now() - began) / 1000;
-      log.info(
-        {
-          backfill: o.name,
-          moved,
-          perSecond: Math.round(moved / seconds),
-          positionPercent: Math.round(done * 1000) / 10,
-          timersSet: slices.filter((s) => s.kind === 'timers').reduce((n, s) => n + s.handled, 0),
-        },
-        'backfill progress',
-      );
-    },
-  });
-  const report = {
+function report(summary: BackfillSummary) {
+  return {
     backfill: summary.name,
+    dryRun: summary.dryRun,
     complete: summary.complete,
     seconds: Math.round(summary.seconds),
     outcomes: summary.outcomes,
@@ -65,16 +27,39 @@ export async function runBackfillCommand(o: { name: string; restart: boolean; js
       done: s.done,
     })),
   };
-  if (o.json) console.log(JSON.stringify(report));
-  else {
+}
+
+function printText(r: ReturnType<typeof report>): void {
+  const state = r.complete ? 'complete' : 'stopped (run it again to resume)';
+  console.log(`backfill ${r.backfill}${r.dryRun ? ' (dry run: nothing written)' : ''}: ${state} after ${r.seconds} s`);
+  for (const s of r.slices) {
+    const handled = s.kind === 'move' ? (r.dryRun ? 'would move' : 'archived') : r.dryRun ? 'timers due' : 'timers set';
+    const range = `${s.from} .. ${s.to}`;
     console.log(
-      `backfill ${report.backfill}: ${report.complete ? 'complete' : 'stopped (run it again to resume)'} after ${report.seconds} s`,
+      `  ${s.slice.padEnd(16)} ${s.kind.padEnd(7)} ${range}  read ${s.read}, ${handled} ${s.handled}${s.done ? '' : '  (not done)'}`,
     );
-    for (const s of report.slices)
-      console.log(
-        `  ${s.slice.padEnd(16)} ${s.kind.padEnd(7)} ${s.from} .. ${s.to}  read ${s.read}, ${s.kind === 'move' ? 'archived' : 'timers set'} ${s.handled}${s.done ? '' : '  (not done)'}`,
-      );
-    console.log(`  outcomes: ${JSON.stringify(report.outcomes)}`);
   }
+  console.log(`  outcomes: ${JSON.stringify(r.outcomes)}`);
+}
+
+export async function runBackfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
+  const settings = loadConfig(process.env, backfillSchema);
+  const progress = backfillProgress(process.stderr.isTTY === true && !o.json, settings.DRY_RUN);
+  const log = createLogger('ticket-archiver-backfill', settings.LOG_LEVEL, progress.logTo);
+  const life = lifecycle();
+  onShutdownSignal(log, settings.SHUTDOWN_TIMEOUT, (signal) => life.stop(signal));
+  let summary: BackfillSummary;
+  try {
+    summary = await backfill(settings, log, {
+      name: o.name,
+      restart: o.restart,
+      life,
+      onPage: (slices) => progress.onPage(slices, log),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (o.json) console.log(JSON.stringify(report(summary)));
+  else printText(report(summary));
   return summary.complete ? 0 : 1;
 }

@@ -1,9 +1,9 @@
 // `ticket-archiver history [--since 90d] [--by hour|day] [--json] [--chart FILE]`.
-import { configSchema, loadConfig } from '../core/settings.ts';
+import { loadConfig } from '../core/settings.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { history, type HistoryBucketSize } from '../history/history.ts';
 import { historyChart, renderHistory } from '../history/render.ts';
-import { writeChart } from '../runtime/chartImage.ts';
+import { coldStoreSchema } from './commandSettings.ts';
 
 export async function runHistory(o: {
   sinceMs: number;
@@ -12,7 +12,7 @@ export async function runHistory(o: {
   chart?: string;
   instance?: string;
 }): Promise<number> {
-  const s = loadConfig(process.env, configSchema.pick({ MONGODB_URL: true }));
+  const s = loadConfig(process.env, coldStoreSchema);
   const cold = await openColdStore(s.MONGODB_URL);
   try {
     const to = new Date();
@@ -24,6 +24,8 @@ export async function runHistory(o: {
     });
     console.log(o.json ? JSON.stringify(report) : renderHistory(report));
     if (o.chart) {
+      // Loaded only to draw: the renderer (Vega, resvg) is the heaviest part of the program.
+      const { writeChart } = await import('../runtime/chartImage.ts');
       await writeChart(o.chart, historyChart(report));
       if (!o.json) console.log(`chart: ${o.chart}`);
     }

@@ -1,17 +1,14 @@
 // `ticket-archiver plan [--sample P] [--rate N] [--json]`.
-import { configSchema, loadConfig } from '../core/settings.ts';
-import { openHotStore } from '../edges/hotStore/index.ts';
+import { loadConfig } from '../core/settings.ts';
+import { openMoverHotStore } from '../edges/hotStore/index.ts';
 import { plan } from '../plan/plan.ts';
 import { renderPlan } from '../plan/render.ts';
+import { planSchema } from './commandSettings.ts';
+import { commandConnection } from './stores.ts';
 
 export async function runPlan(o: { samplePercent?: number; rate?: number; json: boolean }): Promise<number> {
-  const s = loadConfig(process.env, configSchema.pick({ DATABASE_URL: true, COLD_AFTER: true }));
-  const hot = await openHotStore({
-    databaseUrl: s.DATABASE_URL,
-    applicationName: 'ticket-archiver/plan',
-    coldAfterMs: s.COLD_AFTER,
-    poolSize: 1,
-  });
+  const s = loadConfig(process.env, planSchema);
+  const hot = await openMoverHotStore(commandConnection(s.DATABASE_URL, 'plan'));
   try {
     const report = await plan(hot, {
       coldAfterMs: s.COLD_AFTER,

@@ -1,21 +1,14 @@
-// The two stores opened for one command (verify, stuck, restore) and closed after it, whatever happens.
-import { configSchema, loadConfig, withJobDatabaseUrl, type JobDatabaseUrl } from '../core/settings.ts';
+// The stores a one-shot command opens (verify, audit, restore, ...) and closes after it, whatever happens: the cold
+// store and the hot database in the shape of the command's role (edges/hotStore/index.ts).
 import { openColdStore, type ColdStore } from '../edges/coldStore/index.ts';
-import { openHotStore, type HotStore } from '../edges/hotStore/index.ts';
+import type { HotConnection } from '../edges/hotStore/index.ts';
 
-export async function withStores<T>(
-  applicationName: string,
-  work: (hot: HotStore, cold: ColdStore) => Promise<T>,
-  role?: JobDatabaseUrl,
+export async function withStores<H extends { close(): Promise<void> }, T>(
+  s: { MONGODB_URL: string },
+  openHot: () => Promise<H>,
+  work: (hot: H, cold: ColdStore) => Promise<T>,
 ): Promise<T> {
-  const env = role ? withJobDatabaseUrl(process.env, role) : process.env;
-  const s = loadConfig(env, configSchema.pick({ DATABASE_URL: true, MONGODB_URL: true, COLD_AFTER: true }));
-  const hot = await openHotStore({
-    databaseUrl: s.DATABASE_URL,
-    applicationName,
-    coldAfterMs: s.COLD_AFTER,
-    poolSize: 2,
-  });
+  const hot = await openHot();
   try {
     const cold = await openColdStore(s.MONGODB_URL);
     try {
@@ -27,3 +20,11 @@ export async function withStores<T>(
     await hot.close();
   }
 }
+
+/** A one-shot command's connection: few connections, named after the command. */
+export const commandConnection = (databaseUrl: string, command: string, setting?: string): HotConnection => ({
+  databaseUrl,
+  applicationName: `ticket-archiver/${command}`,
+  poolSize: 2,
+  ...(setting ? { setting } : {}),
+});

@@ -1,49 +1,31 @@
-// `ticket-archiver verify` and `ticket-archiver stuck`.
+// `ticket-archiver verify`: invariants 1 to 4 over every ticket or a sample; exit 1 naming the ids of any violation.
+import { loadConfig } from '../core/settings.ts';
+import { openMoverHotStore } from '../edges/hotStore/index.ts';
 import { verifyTiers, violationCount } from '../verify/verifyTiers.ts';
-import { withStores } from './stores.ts';
+import { storesSchema } from './commandSettings.ts';
+import { commandConnection, withStores } from './stores.ts';
 
 export async function runVerify(sample: number | undefined, json = false): Promise<number> {
-  return withStores('ticket-archiver/verify', async (hot, cold) => {
+  const s = loadConfig(process.env, storesSchema);
+  const openHot = () => openMoverHotStore(commandConnection(s.DATABASE_URL, 'verify'));
+  return withStores(s, openHot, async (hot, cold) => {
     const report = await verifyTiers(hot, cold, sample === undefined ? {} : { sample });
     const n = violationCount(report);
     if (json) {
       console.log(JSON.stringify({ ...report, violationCount: n }));
       return n === 0 ? 0 : 1;
     }
+    const c = report.checked;
+    const sampled = c.sampled ? ' (sample)' : '';
     console.log(
-      `checked: ${report.checked.hotTickets} hot tickets, ${report.checked.coldDocuments} cold documents, ${report.checked.ledgerArchived} archived by movers${report.checked.sampled ? ' (sample)' : ''}`,
+      `checked: ${c.hotTickets} hot tickets, ${c.coldDocuments} cold documents, ${c.ledgerArchived} archived by movers${sampled}`,
     );
     for (const [name, ids] of Object.entries(report.violations)) {
-      console.log(
-        `  ${name.padEnd(22)} ${String(ids.length).padStart(6)}${ids.length ? `  ids: ${ids.slice(0, 50).join(', ')}${ids.length > 50 ? ', …' : ''}` : ''}`,
-      );
+      const listed = ids.length ? `  ids: ${ids.slice(0, 50).join(', ')}${ids.length > 50 ? ', …' : ''}` : '';
+      console.log(`  ${name.padEnd(22)} ${String(ids.length).padStart(6)}${listed}`);
     }
     console.log(`  pending copies (not violations) ${report.pendingCopies}`);
     console.log(n === 0 ? 'verify: OK, invariants 1 to 4 hold' : `verify: FAILED, ${n} violation(s)`);
     return n === 0 ? 0 : 1;
-  });
-}
-
-export async function runStuck(escalatedOnly: boolean): Promise<number> {
-  return withStores('ticket-archiver/stuck', async (_hot, cold) => {
-    const list = await cold.stuck.list(escalatedOnly ? { escalated: true } : {});
-    for (const s of list) {
-      console.log(
-        JSON.stringify({
-          ticketId: s.ticketId,
-          version: s.version,
-          escalated: s.escalated,
-          failureClass: s.failureClass,
-          attempts: s.attempts,
-          reason: s.reason,
-          code: s.code,
-          firstAttemptAt: s.firstAttemptAt,
-          lastAttemptAt: s.lastAttemptAt,
-          nextAttemptAt: s.nextAttemptAt,
-        }),
-      );
-    }
-    console.error(`${list.length} stuck deletion(s)${escalatedOnly ? ' escalated' : ''}`);
-    return 0;
   });
 }

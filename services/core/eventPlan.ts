@@ -39,7 +39,7 @@ export function planEvents(events: ReceivedEvent[], coldAfterMs: number, nowMs: 
     } else if (event.kind === 'upsert') {
       const version = String(event.row.version);
       const due = coldAt(
-        { status: event.row.status, lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) },
+        { closed: event.row.status === 'closed', lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) },
         coldAfterMs,
       );
       if (due === undefined) continue;

@@ -1,7 +1,6 @@
 // A token bucket for the move rate: the operator's hard cap (MAX_MOVES_PER_SECOND) and, below it, what the throttle
 // allows at the moment (throttle.ts), which may be nothing (paused). Clock and sleep are injected for tests.
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** While paused, how often the limiter looks again. */
 const PAUSED_POLL_MS = 250;
@@ -14,7 +13,7 @@ export class MoveRateLimiter {
     /** Hard cap in moves per second; 0 means none. */
     private readonly cap: number,
     private readonly now: () => number = Date.now,
-    private readonly wait: (ms: number) => Promise<unknown> = sleepFor,
+    private readonly wait: (ms: number) => Promise<unknown> = sleep,
     /** The rate allowed at this moment besides the cap: Infinity for no limit, 0 to pause. */
     private readonly allowed: () => number = () => Number.POSITIVE_INFINITY,
   ) {

@@ -1,5 +1,6 @@
 // Retrying with exponential backoff and full jitter, configured by the caller (after kafkajs's retry module).
 // Only what retrying can cure is retried (errors.ts); anything else is rethrown at once.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isRetriable as retriableByDefault, RetryAbandonedError } from './errors.ts';
 
 export interface RetryPolicy {
@@ -28,10 +29,8 @@ export interface RetryHooks {
   sleep?: (ms: number) => Promise<unknown>;
 }
 
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export async function withRetry<T>(work: () => Promise<T>, policy: RetryPolicy, hooks: RetryHooks = {}): Promise<T> {
-  const wait = hooks.sleep ?? sleepFor;
+  const wait = hooks.sleep ?? sleep;
   const retriable = hooks.isRetriable ?? retriableByDefault;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -43,3 +43,9 @@ export function dateOrNull(ms: number): Date | null {
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? null : d;
 }
+
+/** Either of the two forms above (a backfill's slice bounds hold both); NaN when the text is neither. */
+export function timestampMs(text: string): number {
+  const pg = pgTimestampMs(text);
+  return Number.isNaN(pg) ? isoTimestampMs(text) : pg;
+}

@@ -1,7 +1,7 @@
 // The readable history, and its chart: tickets archived per hour or day by kind of mover, with the throttled minutes.
 import type { TopLevelSpec } from 'vega-lite';
 import { humanSeconds } from '../core/humanDuration.ts';
-import { chartFrame } from '../runtime/chartImage.ts';
+import { chartFrame } from '../runtime/chartFrame.ts';
 import type { HistoryReport } from './history.ts';
 
 const n = (x: number) => x.toLocaleString('en');

@@ -1,7 +1,7 @@
 // `ticket-archiver plan`, before the archiver is enabled, read-only: how many tickets are cold now and since when,
 // their size in the hot table and, estimated, in the cold store, how many turn cold per day over the next 30 days, and
 // how long the backfill would take at a given rate or the one measured on this system (the ledger's last 15 minutes).
-import type { HotStore, PlanAnswers, QueryCost } from '../edges/hotStore/index.ts';
+import type { MoverHotStore, PlanAnswers, QueryCost } from '../edges/hotStore/index.ts';
 import { planAnswers } from '../edges/hotStore/index.ts';
 
 /** What a cold document adds to the row's text: typed fields, the column types, the hash and the move's names. */
@@ -17,7 +17,7 @@ export interface PlanReport {
 }
 
 export async function plan(
-  hot: HotStore,
+  hot: MoverHotStore,
   o: { coldAfterMs: number; samplePercent?: number; rate?: number },
 ): Promise<PlanReport> {
   const a = await planAnswers(hot.inspection, o.coldAfterMs, o.samplePercent);

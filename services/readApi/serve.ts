@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { errorMessage } from '../core/errors.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
-import { openHotStore } from '../edges/hotStore/index.ts';
+import { openReaderHotStore, openRestorerHotStore } from '../edges/hotStore/index.ts';
 import { restoreTicket } from '../restore/restoreTicket.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { buildReadApi } from './app.ts';
@@ -19,11 +19,13 @@ export interface ReadApi {
 }
 
 export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<ReadApi> {
-  const hot = await openHotStore({
+  // The reads as the reader's role (cli/serve.ts puts READ_DATABASE_URL, when set, in DATABASE_URL); restores as
+  // restore's (RESTORE_DATABASE_URL, else the same).
+  const hot = await openReaderHotStore({
     databaseUrl: s.DATABASE_URL,
     applicationName: 'ticket-archiver/read-api',
-    coldAfterMs: s.COLD_AFTER,
     poolSize: s.API_DATABASE_POOL_SIZE,
+    setting: s.READ_DATABASE_URL ? 'READ_DATABASE_URL' : 'DATABASE_URL',
   });
   const closers: Array<() => Promise<void>> = [() => hot.close()];
   const closeAll = async () => {
@@ -31,15 +33,13 @@ export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<Rea
       await close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing a store failed'));
   };
   try {
-    const restoreHot = s.RESTORE_DATABASE_URL
-      ? await openHotStore({
-          databaseUrl: s.RESTORE_DATABASE_URL,
-          applicationName: 'ticket-archiver/read-api-restore',
-          coldAfterMs: s.COLD_AFTER,
-          poolSize: 2,
-        })
-      : hot;
-    if (restoreHot !== hot) closers.push(() => restoreHot.close());
+    const restoreHot = await openRestorerHotStore({
+      databaseUrl: s.RESTORE_DATABASE_URL ?? s.DATABASE_URL,
+      applicationName: 'ticket-archiver/read-api-restore',
+      poolSize: 2,
+      setting: s.RESTORE_DATABASE_URL ? 'RESTORE_DATABASE_URL' : 'DATABASE_URL',
+    });
+    closers.push(() => restoreHot.close());
     const cold = await openColdStore(s.MONGODB_URL);
     closers.push(() => cold.close());
     await cold.ensureIndexes();

@@ -5,7 +5,7 @@ import type { RowText } from '../core/move/coldDocument.ts';
 import { isoTimestamp, ticketFields } from '../core/read/ticketJson.ts';
 import { LIST_ORDER, pageOf, type ListQuery, type Tier } from '../core/read/listing.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
-import type { HotStore } from '../edges/hotStore/index.ts';
+import type { ReaderHotStore } from '../edges/hotStore/index.ts';
 
 export type TicketAnswer =
   | { found: true; tier: Tier; ticket: ApiTicket }
@@ -24,7 +24,7 @@ function asTicket(row: RowText, columns: Record<string, string>): ApiTicket {
 
 export class TicketReader {
   constructor(
-    private readonly hot: HotStore,
+    private readonly hot: ReaderHotStore,
     private readonly cold: ColdStore,
   ) {}
 
@@ -46,7 +46,7 @@ export class TicketReader {
     }
     const doc = await this.cold.reads.archive(id);
     if (doc) return { found: true, tier, ticket: asTicket(doc.row, doc.archive.columns) };
-    const hot = await this.hot.tickets.readStates([id]);
+    const hot = await this.hot.lookup.present([id]);
     return hot.has(id)
       ? {
           found: false,

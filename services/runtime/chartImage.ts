@@ -5,6 +5,9 @@ import { dirname } from 'node:path';
 import { renderAsync } from '@resvg/resvg-js';
 import { parse, textMetrics, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { FONT } from './chartFrame.ts';
+
+export { chartFrame } from './chartFrame.ts';
 
 // vega exports textMetrics (from vega-scenegraph) at run time, but vega-typings does not declare it.
 declare module 'vega' {
@@ -16,7 +19,6 @@ declare module 'vega' {
   export const textMetrics: { width: (item: TextItem, text: string | number | null | undefined) => number };
 }
 
-export const FONT = 'DejaVu Sans';
 const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
 
 // Without a canvas, Vega guesses 0.8 em per character, about 45% wider than DejaVu Sans: legends and axis titles then
@@ -34,27 +36,6 @@ textMetrics.width = (item, text) => {
   // Vega asks for the width of truncated labels too: those never exceed their limit.
   return item.limit !== undefined && item.limit > 0 ? Math.min(width, item.limit) : width;
 };
-
-/** The common frame of a chart: title, size, fonts, white background. */
-export function chartFrame(title: string, width = 800, height = 400) {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width,
-    height,
-    // The whole image, legend and titles included, is width x height.
-    autosize: { type: 'fit', contains: 'padding' },
-    padding: 12,
-    background: 'white',
-    config: {
-      font: FONT,
-      title: { fontSize: 18, anchor: 'start', offset: 12 },
-      axis: { labelFontSize: 12, titleFontSize: 14, titlePadding: 8, grid: true },
-      legend: { labelFontSize: 13, labelLimit: 200, symbolStrokeWidth: 3 },
-      line: { strokeJoin: 'round' },
-    },
-  } as const;
-}
 
 /** The chart as SVG text. */
 export async function chartSvg(spec: TopLevelSpec): Promise<string> {

@@ -1,13 +1,15 @@
 // Writes one progress sample per minute (core/progressSample.ts) from a mover's cumulative counters, and a last one
-// for the part of a minute when it stops, so the history outlives the process.
+// for the part of a minute when it closes, so the history outlives the process.
 import type { Logger } from 'pino';
+import { errorMessage } from '../core/errors.ts';
 import { countersBetween, type ProgressCounters, type ProgressSample } from '../core/progressSample.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 export interface ProgressRecorderDeps {
   instance: string;
   role: ProgressSample['role'];
   retentionMs: number;
-  counters(): Promise<ProgressCounters>;
+  counters(): ProgressCounters;
   /** Readings of the moment: the group's lag, the throttle. */
   extra?(): Promise<Pick<ProgressSample, 'lag' | 'throttle'>>;
   write(sample: ProgressSample): Promise<void>;
@@ -15,22 +17,15 @@ export interface ProgressRecorderDeps {
   intervalMs?: number;
 }
 
-export interface ProgressRecorder {
-  start(): Promise<void>;
-  /** Records the minute under way and stops. */
-  stop(): Promise<void>;
-}
-
-export function progressRecorder(d: ProgressRecorderDeps): ProgressRecorder {
-  let previous: ProgressCounters | undefined;
+/** Records every minute until `life` closes, and the minute under way then. */
+export function recordProgress(d: ProgressRecorderDeps, life: Lifecycle): void {
+  let previous = structuredClone(d.counters());
   let from = new Date();
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> = Promise.resolve();
 
   async function flush(): Promise<void> {
     const now = new Date();
-    const current = await d.counters();
-    const delta = countersBetween(previous ?? current, current);
+    const current = structuredClone(d.counters());
+    const delta = countersBetween(previous, current);
     previous = current;
     const at = from;
     from = now;
@@ -43,28 +38,11 @@ export function progressRecorder(d: ProgressRecorderDeps): ProgressRecorder {
       ...((await d.extra?.().catch(() => ({}))) ?? {}),
       expireAt: new Date(at.getTime() + d.retentionMs),
     };
-    await d
-      .write(sample)
-      .catch((err: unknown) =>
-        d.log.warn(
-          { err: (err as Error).message },
-          'could not record progress; the minute is missing from the history',
-        ),
-      );
+    await d.write(sample);
   }
 
-  return {
-    async start() {
-      previous = await d.counters();
-      from = new Date();
-      timer = setInterval(() => {
-        writing = writing.then(flush);
-      }, d.intervalMs ?? 60_000);
-    },
-    async stop() {
-      clearInterval(timer);
-      await writing;
-      await flush();
-    },
-  };
+  const report = (err: unknown) =>
+    d.log.warn({ err: errorMessage(err) }, 'could not record progress; the minute is missing from the history');
+  life.every(d.intervalMs ?? 60_000, flush, report);
+  life.onClose(() => flush().catch(report));
 }

@@ -1,15 +1,15 @@
 // Runs the throttle (core/throttle.ts): a reading of the hot database's health every interval, the next allowed rate
 // from it, and a log line whenever the throttle opens, slows or pauses. The movers' rate limiter asks `allowed()`.
 import type { Logger } from 'pino';
+import { errorMessage } from '../core/errors.ts';
 import type { MoverSettings } from '../core/settings.ts';
 import { nextThrottle, OPEN, type HealthSample, type ThrottleBounds, type ThrottleState } from '../core/throttle.ts';
+import type { Lifecycle } from './lifecycle.ts';
 
 export interface ThrottleLoop {
   /** Moves per second allowed now: Infinity when open, 0 when paused. */
   allowed(): number;
   state(): ThrottleState;
-  start(): void;
-  stop(): void;
 }
 
 export interface ThrottleLoopDeps {
@@ -24,12 +24,11 @@ export interface ThrottleLoopDeps {
   onReading?(sample: HealthSample, state: ThrottleState): void;
 }
 
-export function throttleLoop(d: ThrottleLoopDeps): ThrottleLoop {
+/** Starts reading (when enabled) until `life` stops. */
+export function throttleLoop(d: ThrottleLoopDeps, life: Lifecycle): ThrottleLoop {
   let state: ThrottleState = OPEN;
-  let interval: NodeJS.Timeout | undefined;
   let lastMoved = d.moved();
   let lastAt = Date.now();
-  let reading = false;
 
   async function tick(): Promise<void> {
     const sample = await d.sample();
@@ -61,22 +60,12 @@ export function throttleLoop(d: ThrottleLoopDeps): ThrottleLoop {
     d.onReading?.(sample, state);
   }
 
+  if (d.enabled) {
+    life.every(d.intervalMs, tick, (err) => d.log.warn({ err: errorMessage(err) }, 'throttle reading failed'));
+  }
   return {
     allowed: () => (d.enabled ? state.rate : Number.POSITIVE_INFINITY),
     state: () => state,
-    start() {
-      if (!d.enabled) return;
-      interval = setInterval(() => {
-        if (reading) return;
-        reading = true;
-        tick()
-          .catch((err: unknown) => d.log.warn({ err: (err as Error).message }, 'throttle reading failed'))
-          .finally(() => {
-            reading = false;
-          });
-      }, d.intervalMs);
-    },
-    stop: () => clearInterval(interval),
   };
 }
 
@@ -84,17 +73,21 @@ export function throttleLoop(d: ThrottleLoopDeps): ThrottleLoop {
 export function moverThrottle(
   s: MoverSettings,
   deps: Pick<ThrottleLoopDeps, 'sample' | 'moved' | 'log' | 'onReading'>,
+  life: Lifecycle,
 ): ThrottleLoop {
-  return throttleLoop({
-    enabled: s.THROTTLE,
-    bounds: {
-      probeMs: s.THROTTLE_PROBE_LATENCY,
-      lockWaits: s.THROTTLE_LOCK_WAITS,
-      replicaLagMs: s.THROTTLE_REPLICA_LAG,
-      minRate: s.THROTTLE_MIN_RATE,
-      step: s.THROTTLE_MIN_RATE,
+  return throttleLoop(
+    {
+      enabled: s.THROTTLE,
+      bounds: {
+        probeMs: s.THROTTLE_PROBE_LATENCY,
+        lockWaits: s.THROTTLE_LOCK_WAITS,
+        replicaLagMs: s.THROTTLE_REPLICA_LAG,
+        minRate: s.THROTTLE_MIN_RATE,
+        step: s.THROTTLE_MIN_RATE,
+      },
+      intervalMs: s.THROTTLE_INTERVAL,
+      ...deps,
     },
-    intervalMs: s.THROTTLE_INTERVAL,
-    ...deps,
-  });
+    life,
+  );
 }

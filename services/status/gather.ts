@@ -1,8 +1,10 @@
 // `status`: one call gathers the health of every part, the archiver group and its lag, the backlog and the rate of
 // moves. A part that cannot be reached is reported as such and the rest is still gathered from what can be.
+import { coldAt } from '../core/coldRule.ts';
 import { errorMessage } from '../core/errors.ts';
+import { dateOrNull, pgTimestampMs } from '../core/timestamps.ts';
 import { openColdStore, redact, type ColdStore } from '../edges/coldStore/index.ts';
-import { openHotStore, type HotStore } from '../edges/hotStore/index.ts';
+import { openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka, type KafkaEdge } from '../edges/kafka/index.ts';
 import { connectorStatus, loadConnectorDefinition } from '../edges/kafkaConnect/index.ts';
 import { etaOf, judge, ratesOf, type PartHealth, type StatusReport } from './report.ts';
@@ -29,12 +31,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
   const connector = loadConnectorDefinition();
   const slotName = connector.config['slot.name'] ?? 'ticket_archiver_cdc';
   const hot = await attempt(() =>
-    openHotStore({
-      databaseUrl: s.DATABASE_URL,
-      applicationName: 'ticket-archiver/status',
-      coldAfterMs: s.COLD_AFTER,
-      poolSize: 2,
-    }),
+    openMoverHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/status', poolSize: 2 }),
   );
   const cold = await attempt(() => openColdStore(s.MONGODB_URL, { timeoutMs: 5000 }));
   // Few retries: an unreachable Kafka is reported in seconds, not after kafkajs's minute of backoff.
@@ -69,7 +66,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
     if (kafka.value) partial.group = await groupOf(kafka.value, s);
     if (hot.value && cold.value) {
       const [backlog, counts] = await Promise.all([
-        hot.value.inspection.backlog(o.estimate),
+        hot.value.inspection.backlog(s.COLD_AFTER, o.estimate),
         hot.value.inspection.moveCounts(),
       ]);
       partial.backlog = await backlogOf(cold.value, s, backlog, kafka.value);
@@ -91,7 +88,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
   return { ...partial, ...judge(partial, s.STATUS_MAX_PASS_AGE, Date.now()) };
 }
 
-async function slotHealth(hot: HotStore, name: string, warnBytes: number): Promise<PartHealth> {
+async function slotHealth(hot: MoverHotStore, name: string, warnBytes: number): Promise<PartHealth> {
   const slot = await hot.inspection.slot(name).catch(() => undefined);
   if (!slot)
     return { part: 'replication slot', ok: false, detail: `${name} does not exist (is the connector registered?)` };
@@ -138,14 +135,12 @@ async function backlogOf(
 ): Promise<NonNullable<StatusReport['backlog']>> {
   const timers = cold.timersOf(s.ARCHIVER_GROUP_ID);
   const now = Date.now();
-  const oldest =
-    backlog.oldestLastOperatedAt === null
-      ? null
-      : Date.parse(backlog.oldestLastOperatedAt.replace(' ', 'T').replace(/\+00$/, 'Z'));
+  const lastOperatedAtMs = backlog.oldestLastOperatedAt === null ? NaN : pgTimestampMs(backlog.oldestLastOperatedAt);
+  const overdueSince = dateOrNull(coldAt({ closed: true, lastOperatedAtMs }, s.COLD_AFTER) ?? NaN);
   return {
     coldStillHot: backlog.count,
     estimate: backlog.estimate,
-    oldestOverdueSince: oldest === null ? null : new Date(oldest + s.COLD_AFTER).toISOString(),
+    oldestOverdueSince: overdueSince?.toISOString() ?? null,
     timersDue: {
       nextHour: await timers.dueBefore(new Date(now + 3_600_000)),
       nextDay: await timers.dueBefore(new Date(now + 86_400_000)),

@@ -4,7 +4,7 @@
 import { contentHash, type ColdDocument } from '../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../core/move/moveProtocol.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
-import type { HotStore } from '../edges/hotStore/index.ts';
+import type { MoverHotStore } from '../edges/hotStore/index.ts';
 
 export interface VerifyReport {
   checked: { hotTickets: number; coldDocuments: number; ledgerArchived: number; sampled: boolean };
@@ -37,7 +37,7 @@ function checkDocument(doc: ColdDocument): boolean {
 }
 
 export async function verifyTiers(
-  hotStore: HotStore,
+  hotStore: MoverHotStore,
   cold: ColdStore,
   options: { sample?: number } = {},
 ): Promise<VerifyReport> {

@@ -4,7 +4,7 @@ import { MongoClient, type Collection, type Db } from 'mongodb';
 import type pg from 'pg';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
 import { openColdStore, type ColdStore, type ColdTimers } from '../../services/edges/coldStore/index.ts';
-import { HotTickets } from '../../services/edges/hotStore/index.ts';
+import { HotTickets } from '../../services/edges/hotStore/hotTickets.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
 
 export interface BenchStores {

@@ -1,4 +1,5 @@
 // The archiver on the real stack: exactly the cold tickets move, exact copies, dead letters, restore, bad settings.
+import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
@@ -181,7 +182,7 @@ describe('archiver', () => {
         'removed from the cold store',
       );
       // The running archiver sees the restored row (cold by the rule) but the hold keeps it hot.
-      await new Promise((r) => setTimeout(r, 4000));
+      await sleep(4000);
       assert.equal((await hotIds(h.stores.db, [id])).size, 1, 'still hot while held');
       const ledger = await h.stores.db.query<{ state: string }>(
         'SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1',

@@ -66,7 +66,7 @@ describe('direct backfill', () => {
       slices: Array<{ kind: string; done: boolean }>;
     };
     assert.ok(summary.complete && summary.slices.every((s) => s.done), second.stdout);
-    assert.ok(second.stdout.includes('backfill resumed'), 'the second run resumed the first one');
+    assert.ok(second.stderr.includes('backfill resumed'), 'the second run resumed the first one (its log, on stderr)');
 
     assert.equal((await hotIds(h.stores.db, cold)).size, 0, 'every cold ticket left the hot table');
     assert.equal(await archivedCount(h.stores.cold, customer), cold.length, 'each one archived once');

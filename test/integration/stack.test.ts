@@ -17,8 +17,8 @@ import {
   connectorStatus,
   loadConnectorDefinition,
   registerConnector,
-  ticketsConnectorFile,
 } from '../../services/edges/kafkaConnect/index.ts';
+import { ticketsConnectorFile } from '../../services/shipped/index.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { rawColdStore } from '../support/stores.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
@@ -146,7 +146,7 @@ describe('local stack', () => {
   });
 
   it('registers the connector idempotently from a file that holds no secret', async () => {
-    const text = readFileSync(ticketsConnectorFile, 'utf8');
+    const text = readFileSync(ticketsConnectorFile(), 'utf8');
     assert.doesNotMatch(text, /"database\.password":\s*"(?!\$\{env:)/);
     const def = loadConnectorDefinition();
     await registerConnector(stack.env.KAFKA_CONNECT_URL, def);

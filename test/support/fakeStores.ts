@@ -66,7 +66,7 @@ export class FakeHot implements HotTicketStore {
         states.set(id, {
           id,
           version: t.version,
-          status: t.status,
+          closed: t.status === 'closed',
           lastOperatedAt: '2026-01-01 00:00:00+00',
           cold: t.cold,
           heldUntil: null,

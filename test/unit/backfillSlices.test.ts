@@ -1,7 +1,8 @@
 // How a backfill divides the table: disjoint ranges of last_operated_at that cover it exactly.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isoOf, splitTimeRange } from '../../services/backfill/slices.ts';
+import { slicePosition, splitTimeRange } from '../../services/backfill/slices.ts';
+import type { BackfillSlice } from '../../services/edges/coldStore/index.ts';
 
 describe('splitTimeRange', () => {
   it('splits [from, to) into equal, adjoining ranges that start and end exactly where asked', () => {
@@ -18,7 +19,34 @@ describe('splitTimeRange', () => {
     ]);
     assert.equal(splitTimeRange('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z', 1).length, 1);
   });
-  it("reads PostgreSQL's UTC text as ISO-8601 with its microseconds", () => {
-    assert.equal(isoOf('2026-01-02 03:04:05.678901+00'), '2026-01-02T03:04:05.678901Z');
+  it("keeps PostgreSQL's own text of the ends (microseconds, BC) and cuts between them", () => {
+    const parts = splitTimeRange('0044-03-15 00:00:00.000001+00 BC', '2026-01-02 03:04:05.678901+00', 2);
+    assert.equal(parts[0]?.from, '0044-03-15 00:00:00.000001+00 BC');
+    assert.equal(parts[1]?.to, '2026-01-02 03:04:05.678901+00');
+    assert.match(parts[0]?.to ?? '', /^0991-/, 'the middle of 44 BC and 2026 AD');
+  });
+  it("keeps one range when an end is PostgreSQL's infinity", () => {
+    assert.equal(splitTimeRange('-infinity', '2026-01-02 03:04:05+00', 4).length, 1);
+  });
+});
+
+describe('slicePosition', () => {
+  const slice = (after: string | null, done = false): BackfillSlice => ({
+    _id: 'b/000',
+    backfill: 'b',
+    kind: 'move',
+    from: '2026-01-01 00:00:00+00',
+    to: '2026-01-03T00:00:00.000Z',
+    after: after === null ? null : { lastOperatedAt: after, id: '1' },
+    done,
+    read: 0,
+    handled: 0,
+    startedAt: new Date(0),
+    updatedAt: new Date(0),
+  });
+  it('is how far through its time range a slice has read, over both forms of its bounds', () => {
+    assert.equal(slicePosition(slice(null), 0), 0);
+    assert.equal(slicePosition(slice('2026-01-02 00:00:00.5+00'), 0), 0.5 + 500 / 172_800_000);
+    assert.equal(slicePosition(slice('2026-01-02 00:00:00+00', true), 0), 1);
   });
 });

@@ -8,7 +8,7 @@ import { eventIntake } from '../../services/archiver/eventIntake.ts';
 import { moveRunner } from '../../services/archiver/moveRunner.ts';
 import { partitionQueues } from '../../services/archiver/partitionQueues.ts';
 import { StoreRefusedError, StoreUnavailableError } from '../../services/core/errors.ts';
-import { MoveRateLimiter } from '../../services/core/rateLimit.ts';
+import { moveTickets, recordUnmovable } from '../../services/core/move/moveTickets.ts';
 import type { DeadLetter, PartitionBatch, TicketMessage } from '../../services/edges/kafka/index.ts';
 import { FakeCold, FakeHot, fakeMoveDeps } from '../support/fakeStores.ts';
 
@@ -59,7 +59,10 @@ function setup() {
     coldAfterMs: 30 * 86_400_000,
     dryRun: false,
     queues: partitionQueues(),
-    mover: moveRunner(deps, new MoveRateLimiter(0), metrics),
+    mover: moveRunner(
+      { move: (c, origin) => moveTickets(deps, c, origin), giveUp: (c, err) => recordUnmovable(deps, c, err) },
+      metrics,
+    ),
     setTimers: (timers, now) => cold.setTimers(timers, now),
     deadLetters: { topic: 'tickets.dlq', send: (l) => Promise.resolve(void letters.push(...l)) },
     readLedger: (ids) => hot.readLedger(ids),

@@ -40,10 +40,10 @@ function upsert(
 
 describe('cold rule', () => {
   it('is closed and older than COLD_AFTER, at the injected clock', () => {
-    const t = { status: 'closed', lastOperatedAtMs: NOW - COLD_AFTER };
+    const t = { closed: true, lastOperatedAtMs: NOW - COLD_AFTER };
     assert.equal(coldAt(t, COLD_AFTER), NOW, 'cold from exactly COLD_AFTER after the last operation');
-    assert.equal(coldAt({ ...t, status: 'in_progress' }, COLD_AFTER), undefined, 'never cold while not closed');
-    assert.equal(coldAt({ ...t, status: 'unassigned' }, COLD_AFTER), undefined);
+    assert.equal(coldAt({ ...t, closed: false }, COLD_AFTER), undefined, 'never cold while not closed');
+    assert.equal(coldAt({ ...t, lastOperatedAtMs: Infinity }, COLD_AFTER), Infinity, "'infinity' is never due");
   });
 });
 

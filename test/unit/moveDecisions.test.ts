@@ -11,7 +11,7 @@ const DAY = 86_400_000;
 const state = (over: Partial<HotState> = {}): HotState => ({
   id: '1',
   version: '5',
-  status: 'closed',
+  closed: true,
   lastOperatedAt: '2026-01-01 00:00:00+00',
   cold: true,
   heldUntil: null,
@@ -35,7 +35,7 @@ describe('classifyUnread (a candidate the re-read did not return)', () => {
     assert.deepEqual(classifyUnread('1', undefined, undefined, 30 * DAY), { id: '1', outcome: 'gone' });
   });
   it('reopened tickets are not cold; held ones wait for the hold; early timers are set again for the due time', () => {
-    assert.equal(classifyUnread('1', state({ status: 'in_progress', cold: false }), undefined, DAY).outcome, 'notCold');
+    assert.equal(classifyUnread('1', state({ closed: false, cold: false }), undefined, DAY).outcome, 'notCold');
     const held = classifyUnread('1', state({ heldUntil: '2026-02-01 00:00:00+00' }), undefined, DAY);
     assert.equal(held.outcome, 'held');
     assert.equal(held.retryAfter, '2026-02-01 00:00:00+00');
@@ -68,7 +68,7 @@ describe('classifyUndeleted (copied, but the hot row was not deleted)', () => {
   it('changed, reopened or held meanwhile: stays hot, the copy goes', () => {
     assert.equal(classifyUndeleted(copied, state({ version: '6' }), undefined, undefined).outcome, 'changed');
     assert.equal(
-      classifyUndeleted(copied, state({ status: 'in_progress', cold: false }), undefined, undefined).outcome,
+      classifyUndeleted(copied, state({ closed: false, cold: false }), undefined, undefined).outcome,
       'changed',
     );
     assert.equal(

@@ -1,6 +1,6 @@
 // The Dockerfile's image built without Docker: the program compiled as the Dockerfile's build stage does it
 // (tsconfig.image.json, production dependencies only), laid out as its runtime stage lays it out (/app, the
-// migrations and connectors beside the compiled code, `ticket-archiver` on the PATH, user 10001), on the cached
+// migrations and the connector below the package's root, `ticket-archiver` on the PATH, user 10001), on the cached
 // Debian root of rootfs.ts, assembled into an OCI image layout with umoci. An unpacked image runs its
 // entrypoint under chroot as the image's user, with the image's environment and nothing of the caller's (unpackImage).
 import { spawnSync } from 'node:child_process';
@@ -29,13 +29,10 @@ function stageApp(app: string, log: (m: string) => void): void {
   for (const f of ['package.json', 'package-lock.json']) cpSync(join(projectRoot, f), join(app, f));
   run(NAME, 'npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: app });
   run(NAME, 'npx', ['tsc', '-p', 'tsconfig.image.json', '--outDir', join(app, 'dist')], { cwd: projectRoot });
-  cpSync(join(projectRoot, 'infra/postgres/migrations'), join(app, 'dist/infra/postgres/migrations'), {
-    recursive: true,
-  });
-  cpSync(join(projectRoot, 'connectors'), join(app, 'dist/connectors'), {
-    recursive: true,
-    filter: (src) => !src.endsWith('README.md'),
-  });
+  // Below the package's root, as in the repository: services/shipped finds them from package.json.
+  cpSync(join(projectRoot, 'infra/postgres/migrations'), join(app, 'infra/postgres/migrations'), { recursive: true });
+  mkdirSync(join(app, 'connectors'));
+  cpSync(join(projectRoot, 'connectors/tickets-postgres.json'), join(app, 'connectors/tickets-postgres.json'));
   rmSync(join(app, 'package-lock.json'));
   chmodSync(join(app, 'dist/services/cli/main.js'), 0o755);
 }

@@ -2,6 +2,7 @@
 // progress bar, and end with a summary a person can check: hot and cold counts, stuck deletions, and a verification
 // that every ticket is in exactly one tier and every archived copy equals its row.
 // It runs the product's archiver in-process, and checks the result with connections of its own, not the product's.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
@@ -120,7 +121,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       console.log(`    progress: ${coldIds.length - stillHot}/${coldIds.length} archived`);
     }
     if (stillHot === 0) break;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
   bar.stop();
   if (stillHot > 0)

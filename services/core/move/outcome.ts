@@ -1,5 +1,6 @@
 // The decisions of a move, as plain functions over plain data: what each ticket's result was (followUp.ts decides
 // what must follow from it).
+import { coldAt } from '../coldRule.ts';
 import { ROW_LOCKED } from '../failureClass.ts';
 import { LATEST_DATE_MS, pgTimestampMs } from '../timestamps.ts';
 import type { DeleteFailure, HotState, LedgerEntry, TicketVersion } from './ports.ts';
@@ -53,10 +54,11 @@ export function classifyUnread(
       : { id, outcome: 'gone' };
   }
   if (state.heldUntil !== null) return { id, version: state.version, outcome: 'held', retryAfter: state.heldUntil };
-  if (state.status !== 'closed') return { id, version: state.version, outcome: 'notCold' };
+  if (!state.closed) return { id, version: state.version, outcome: 'notCold' };
   if (!state.cold) {
     // Due beyond a Date's range ('infinity'): the latest instant a timer can hold, so it never fires.
-    const due = new Date(Math.min(pgTimestampMs(state.lastOperatedAt) + coldAfterMs, LATEST_DATE_MS));
+    const cold = coldAt({ closed: true, lastOperatedAtMs: pgTimestampMs(state.lastOperatedAt) }, coldAfterMs) ?? NaN;
+    const due = new Date(Math.min(cold, LATEST_DATE_MS));
     return {
       id,
       version: state.version,

@@ -29,7 +29,8 @@ export interface MoveRecord {
 }
 
 export interface HotState extends TicketVersion {
-  status: string;
+  /** In the state where time alone makes it cold (closed), by the database. */
+  closed: boolean;
   lastOperatedAt: string;
   /** Cold by the rule at the database's clock. */
   cold: boolean;

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { TableShapeChangedError } from '../../core/errors.ts';
 import type { DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
 import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
-import { COLD_SQL, NOT_HELD_SQL } from './coldSql.ts';
+import { coldNow, notHeld } from './coldRule.ts';
 import type { ColumnTypes } from './columnTypes.ts';
 
 export interface DeleteContext {
@@ -75,7 +75,7 @@ async function deleteGroup(
          SELECT l.id, l.version FROM public.ticket_archiver_lock_copied($1::bigint[], $3::bigint[]) AS l
        ), deleted AS (
          DELETE FROM public.tickets t USING claimed c
-          WHERE t.id = c.id AND t.version = c.version AND ${COLD_SQL} AND ${NOT_HELD_SQL}
+          WHERE t.id = c.id AND t.version = c.version AND ${coldNow('t', '$2')} AND ${notHeld('t')}
          RETURNING t.id, t.version
        ), recorded AS (
          INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, at, hold_until, mover)

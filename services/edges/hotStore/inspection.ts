@@ -2,11 +2,11 @@
 // the replication slot and the WAL it keeps, the backlog of tickets cold but still hot, the moves of the last minutes
 // (from the ledger), and how the cold tickets spread over time. Every query is a plain SELECT (ACCESS SHARE locks).
 import type pg from 'pg';
+import { coldNow, notHeld } from './coldRule.ts';
 import { guarded } from './pool.ts';
 
-const COLD = `status = 'closed' AND last_operated_at <= now() - ($1::bigint * interval '1 millisecond')`;
 // Held hot after a restore: not part of the backlog (few, an anti-join with the ledger's restored entries).
-const NOT_HELD = `NOT EXISTS (SELECT 1 FROM public.ticket_archiver_ledger l WHERE l.ticket_id = tickets.id AND l.state = 'restored' AND l.hold_until > now())`;
+const BACKLOG = `FROM public.tickets t WHERE ${coldNow('t', '$1')} AND ${notHeld('t')}`;
 
 export interface SlotState {
   name: string;
@@ -42,10 +42,7 @@ function describePlan(plan: Record<string, unknown>): string {
 }
 
 export class HotInspection {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly coldAfterMs: number,
-  ) {}
+  constructor(private readonly pool: pg.Pool) {}
 
   slot(name: string): Promise<SlotState | undefined> {
     return guarded('reading the replication slot', async () => {
@@ -93,14 +90,13 @@ export class HotInspection {
   /** Tickets cold by the rule but still hot (and not held after a restore): counted through the partial index on closed
    * tickets, or the planner's estimate (no rows read) when `estimate`; and the oldest of them. */
   async backlog(
+    coldAfterMs: number,
     estimate: boolean,
   ): Promise<{ count: number; estimate: boolean; oldestLastOperatedAt: string | null; cost: QueryCost }> {
     const counted = estimate
       ? await guarded('estimating the backlog', async () => {
           const began = performance.now();
-          const plan = await this.explain(`SELECT 1 FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`, [
-            this.coldAfterMs,
-          ]);
+          const plan = await this.explain(`SELECT 1 ${BACKLOG}`, [coldAfterMs]);
           const rows = Number(plan['Plan Rows'] ?? 0);
           return {
             rows: [{ n: String(rows) }],
@@ -112,15 +108,11 @@ export class HotInspection {
             },
           };
         })
-      : await this.costed<{ n: string }>(
-          'backlog',
-          `SELECT count(*)::text AS n FROM public.tickets WHERE ${COLD} AND ${NOT_HELD}`,
-          [this.coldAfterMs],
-        );
+      : await this.costed<{ n: string }>('backlog', `SELECT count(*)::text AS n ${BACKLOG}`, [coldAfterMs]);
     const oldest = await guarded('reading the oldest cold ticket', () =>
       this.pool.query<{ at: string | null }>(
-        `SELECT last_operated_at AS at FROM public.tickets WHERE ${COLD} AND ${NOT_HELD} ORDER BY last_operated_at, id LIMIT 1`,
-        [this.coldAfterMs],
+        `SELECT t.last_operated_at AS at ${BACKLOG} ORDER BY t.last_operated_at, t.id LIMIT 1`,
+        [coldAfterMs],
       ),
     );
     return {

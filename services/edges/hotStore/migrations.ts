@@ -3,14 +3,11 @@
 // each job's role (infra/postgres/migrations/grants.sql), on every run, so they follow the schema.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { MigrationError } from '../../core/errors.ts';
+import { migrationsDir } from '../../shipped/index.ts';
 import { hotStoreError } from './pool.ts';
-
-const migrationsDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../infra/postgres/migrations');
-const grantsFile = join(migrationsDir, 'grants.sql');
 
 export interface Migration {
   name: string;
@@ -20,7 +17,7 @@ export interface Migration {
   transactional: boolean;
 }
 
-export function loadMigrations(dir = migrationsDir): Migration[] {
+export function loadMigrations(dir = migrationsDir()): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
     .sort()
@@ -99,7 +96,7 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
       }
       applied.push(m.name);
     }
-    await client.query(readFileSync(grantsFile, 'utf8')).catch((err: unknown) => {
+    await client.query(grantsSql()).catch((err: unknown) => {
       throw new MigrationError(
         `granting the jobs' roles their privileges (infra/postgres/migrations/grants.sql) failed: ${(err as Error).message}`,
         err,
@@ -112,8 +109,11 @@ export async function migrate(databaseUrl: string, log: (m: string) => void = ()
   return applied;
 }
 
+/** The grants applied after the migrations, on every run. */
+export const grantsSql = (): string => readFileSync(join(migrationsDir(), 'grants.sql'), 'utf8');
+
 /** The migrations not yet applied (all of them on a database never migrated); an edited applied one is an error. */
-export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+export async function pendingMigrations(databaseUrl: string): Promise<Migration[]> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'ticket-archiver-migrate-check' });
   await client.connect().catch((err: unknown) => {
     throw hotStoreError(err, 'connecting to check migrations (DATABASE_URL)');
@@ -134,7 +134,7 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
       if (previous !== undefined && previous !== m.checksum) {
         throw new MigrationError(`migration ${m.name} was changed after it was applied; add a new migration instead`);
       }
-      return previous === undefined ? [m.name] : [];
+      return previous === undefined ? [m] : [];
     });
   } finally {
     await client.end();

@@ -2,11 +2,11 @@
 // cold tickets by month of last operation (an index-only range of the partial index on closed tickets, or a sample
 // of the table's pages for tables where even that is too long), the tickets turning cold per day, and row sizes
 // from a sample.
+import { closed, coldBefore, coldNow } from './coldRule.ts';
 import type { HotInspection, QueryCost } from './inspection.ts';
 
 const SAMPLE_ABOVE_ROWS = 1_000_000;
 const SIZE_ROWS = 20_000;
-const COLD = `status = 'closed' AND last_operated_at <= now() - ($1::bigint * interval '1 millisecond')`;
 
 export interface PlanAnswers {
   coldByMonth: Array<{ month: string; count: number }>;
@@ -25,20 +25,21 @@ export async function planAnswers(
   samplePercent?: number,
 ): Promise<PlanAnswers> {
   const sampled = samplePercent !== undefined;
-  const from = sampled ? 'public.tickets TABLESAMPLE SYSTEM ($2::float8)' : 'public.tickets';
+  const from = sampled ? 'public.tickets t TABLESAMPLE SYSTEM ($2::float8)' : 'public.tickets t';
   const scale = sampled ? 100 / samplePercent : 1;
   const params = sampled ? [coldAfterMs, samplePercent] : [coldAfterMs];
 
   const months = await inspect.costed<{ month: string; n: string }>(
     sampled ? 'cold tickets by month (sample of pages)' : 'cold tickets by month',
-    `SELECT to_char(date_trunc('month', last_operated_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
-       FROM ${from} WHERE ${COLD} GROUP BY 1 ORDER BY 1`,
+    `SELECT to_char(date_trunc('month', t.last_operated_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
+       FROM ${from} WHERE ${coldNow('t', '$1')} GROUP BY 1 ORDER BY 1`,
     params,
   );
   const days = await inspect.costed<{ day: string; n: string }>(
     'tickets turning cold per day',
-    `SELECT to_char(date_trunc('day', (last_operated_at + $1::bigint * interval '1 millisecond') AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::text AS n
-       FROM public.tickets WHERE status = 'closed' AND last_operated_at > now() - ($1::bigint * interval '1 millisecond') GROUP BY 1 ORDER BY 1`,
+    `SELECT to_char(date_trunc('day', (t.last_operated_at + $1::bigint * interval '1 millisecond') AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
+            count(*)::text AS n
+       FROM public.tickets t WHERE ${closed('t')} AND t.last_operated_at > ${coldBefore('$1')} GROUP BY 1 ORDER BY 1`,
     [coldAfterMs],
   );
   const table = await inspect.costed<{ bytes: string; rows: string }>(
@@ -48,11 +49,11 @@ export async function planAnswers(
   );
   // A 1% sample of pages on a big table; on a small one a sample may hold no cold row, so the first cold rows instead.
   const rowsEstimate = Number(table.rows[0]?.rows ?? 0);
-  const sizeSource = rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'public.tickets TABLESAMPLE SYSTEM (1)' : 'public.tickets';
+  const sizeSource = rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'public.tickets c TABLESAMPLE SYSTEM (1)' : 'public.tickets c';
   const sizes = await inspect.costed<{ stored: number | null; text: number | null; n: string }>(
     rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'cold row sizes (1% sample of pages)' : 'cold row sizes (first cold rows)',
     `SELECT avg(pg_column_size(t.*))::float8 AS stored, avg(octet_length(t::text))::float8 AS text, count(*)::text AS n
-       FROM (SELECT * FROM ${sizeSource} WHERE ${COLD} LIMIT ${SIZE_ROWS}) t`,
+       FROM (SELECT c.* FROM ${sizeSource} WHERE ${coldNow('c', '$1')} LIMIT ${SIZE_ROWS}) t`,
     [coldAfterMs],
   );
   const size = sizes.rows[0];

@@ -1,24 +1,11 @@
-// Putting an archived row back into the hot table, exactly, with its restore hold in the ledger; and the restored
-// tickets whose cold copy may have been left behind.
+// Putting an archived row back into the hot table, exactly, with its restore hold in the ledger.
 import type pg from 'pg';
 import type { RowText } from '../../core/move/coldDocument.ts';
-import type { TicketVersion } from '../../core/move/ports.ts';
 import { guarded } from './pool.ts';
 import { liveColumns, selectFromText } from './rowFromText.ts';
 
 export class HotRestores {
   constructor(private readonly pool: pg.Pool) {}
-
-  /** Tickets put back by a restore: any archive of theirs in the cold store is left over. */
-  restoredTickets(): Promise<TicketVersion[]> {
-    return guarded('reading restored tickets', async () => {
-      const res = await this.pool.query<{ ticket_id: string; version: string }>(
-        `SELECT l.ticket_id, l.version FROM public.ticket_archiver_ledger l
-          WHERE l.state = 'restored' AND EXISTS (SELECT 1 FROM public.tickets t WHERE t.id = l.ticket_id)`,
-      );
-      return res.rows.map((r) => ({ id: r.ticket_id, version: r.version }));
-    });
-  }
 
   /** Puts an archived row back, exactly (each column's text through its type's input function: rowFromText.ts), and
    * holds it hot until `holdUntil`. Fails if the ticket is in the hot table. */

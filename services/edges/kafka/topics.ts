@@ -1,5 +1,6 @@
 // Topics as the product needs them: created when missing with enough partitions, waited for until every partition has
 // a leader, and the tickets topic's partition count, read once and never guessed.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { StoreRefusedError, StoreUnavailableError } from '../../core/errors.ts';
 import { guardedKafka } from './client.ts';
@@ -9,8 +10,6 @@ export interface TopicSpec {
   numPartitions: number;
   configEntries?: Array<{ name: string; value: string }>;
 }
-
-const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates the topic when it does not exist. An existing topic with fewer partitions than asked for is an error:
@@ -62,7 +61,7 @@ async function waitForLeaders(admin: Admin, topic: string, timeoutMs: number): P
     }
     if (Date.now() > deadline)
       throw new StoreUnavailableError('kafka', `topic ${topic} not ready after ${timeoutMs / 1000} s: ${last}`);
-    await sleepFor(250);
+    await sleep(250);
   }
 }
 

@@ -1,16 +1,10 @@
 // Kafka Connect's REST API, the few calls the project makes: register a connector idempotently, pause it, and read
 // its state. Failures come back as the product's errors: unreachable or a 5xx passes, a refusal (4xx, FAILED) does not.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { StoreRefusedError, StoreUnavailableError } from '../../core/errors.ts';
-
-export const ticketsConnectorFile = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../connectors/tickets-postgres.json',
-);
+import { ticketsConnectorFile } from '../../shipped/index.ts';
 
 const connectorFileSchema = z.object({ name: z.string().min(1), config: z.record(z.string(), z.string()) });
 export type ConnectorDefinition = z.infer<typeof connectorFileSchema>;
@@ -32,7 +26,7 @@ function httpError(status: number, message: string): Error {
     : new StoreRefusedError('kafka connect', message, String(status));
 }
 
-export function loadConnectorDefinition(file = ticketsConnectorFile): ConnectorDefinition {
+export function loadConnectorDefinition(file = ticketsConnectorFile()): ConnectorDefinition {
   return connectorFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 }
 
