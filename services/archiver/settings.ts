@@ -19,7 +19,8 @@ export const archiverSchema = moverSchema.extend({
     .string()
     .min(1)
     .default(`${hostname()}-${process.pid}`)
-    .describe('this instance in logs, the ledger and the history (default: host name and process id)'),
+    .describe('this instance in logs, the ledger and the history')
+    .meta({ shownDefault: '<host>-<pid>' }),
   // Short, because a killed instance stalls its partitions for this long; at least 6 s (the broker's minimum).
   ARCHIVER_SESSION_TIMEOUT: duration('10s')
     .refine((ms) => ms >= 6000 && ms <= 1_800_000, { error: 'expected between 6s and 30m' })

@@ -15,7 +15,8 @@ export const backfillSchema = moverSchema.extend({
     .string()
     .min(1)
     .default(`backfill-${hostname()}-${process.pid}`)
-    .describe('this instance in logs, the ledger and the history (default: backfill-host-pid)'),
+    .describe('this instance in logs, the ledger and the history')
+    .meta({ shownDefault: 'backfill-<host>-<pid>' }),
 });
 
 export type BackfillSettings = z.infer<typeof backfillSchema>;

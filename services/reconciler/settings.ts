@@ -20,7 +20,8 @@ export const reconcilerSchema = moverSchema.extend({
     .string()
     .min(1)
     .default(`reconciler-${hostname()}-${process.pid}`)
-    .describe('this instance in logs, the ledger and the history (default: reconciler-host-pid)'),
+    .describe('this instance in logs, the ledger and the history')
+    .meta({ shownDefault: 'reconciler-<host>-<pid>' }),
 });
 
 export type ReconcilerSettings = z.infer<typeof reconcilerSchema>;
