@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { startApiServer, type ApiServer } from '../../infra/k8s/checks/apiServer.ts';
 import { connectorDrift, generatedDrift, readGenerated, versionDrift } from '../../infra/k8s/checks/consistency.ts';
 import { kafkaAuthProblems } from '../../infra/k8s/checks/kafkaAuth.ts';
-import { allPolicies, containerEnv, policies, workloads } from '../../infra/k8s/checks/policies.ts';
+import { allPolicies, policies } from '../../infra/k8s/checks/policies.ts';
 import {
   find,
   isCore,
@@ -22,6 +22,7 @@ import {
   selects,
   type K8sObject,
 } from '../../infra/k8s/checks/render.ts';
+import { containerEnv, workloads } from '../../infra/k8s/checks/workloads.ts';
 import { coreSchemaProblems, operatorModelProblems, strimziModelProblems } from '../../infra/k8s/checks/schemas.ts';
 import {
   ensureApiServerTools,
