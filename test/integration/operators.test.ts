@@ -14,9 +14,13 @@ import { ensureKafkaJars } from '../../infra/local/downloads.ts';
 import { stackSettings } from '../../infra/local/settings.ts';
 import { stackUp } from '../../infra/local/stack.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
-import { archiverEnv, groupAtEnd, runCli, startArchiverProcess, waitFor } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { startArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { runCli } from '../support/runCli.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness({ COLD_AFTER: '1h' });
 
