@@ -3,15 +3,10 @@
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import {
-  groupAtEnd,
-  signalBackfill,
-  startArchiverProcess,
-  topicSettled,
-  waitReady,
-  type ArchiverProcess,
-} from '../support/archiverProcess.ts';
+import { startArchiverProcess, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+import { signalBackfill } from '../support/debeziumSignal.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
+import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
 import type { BenchStores } from './benchStores.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { followBackfill, statusEta } from './followBackfill.ts';

@@ -2,7 +2,8 @@
 // `ticket-archiver status` predicts at 10, 25, 50 and 75% of it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { archiverEnv, runCli } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { runCli } from '../support/runCli.ts';
 import type { BenchStores } from './benchStores.ts';
 import type { EtaCheck, StageOptions } from './stage.ts';
 import type { ProgressSample } from './stats.ts';

@@ -2,8 +2,10 @@
 // latency of what business code asks most, side by side for each tier: one ticket by id, and one page (50) of a
 // customer's tickets. One client, requests one after another (latency, not throughput), after a warm-up.
 import { performance } from 'node:perf_hooks';
-import { archiverEnv, runCli, startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
+import { runCli } from '../support/runCli.ts';
 import { prepare, type StageOptions } from './stage.ts';
 import { distribution, type Distribution } from './stats.ts';
 

@@ -1,11 +1,12 @@
 // How a fault run ends, whatever its faults were: a canary proves the pipeline works again, the system settles, the
 // reconciler makes one pass, the archivers stop, and `verify` and the suite's own checks look at every ticket created.
 import type { StackEnv } from '../../infra/local/stack.ts';
-import { archiverEnv, runCli } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { runCli } from '../support/runCli.ts';
 import type { Stores } from '../support/stores.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupLag } from '../support/archiverProcess.ts';
+import { groupLag } from '../support/ticketsTopic.ts';
 import { checkTiers, tierViolationCount, type TierCheckInput, type TierCheckReport } from './tierChecks.ts';
 
 export interface ConclusionInput {

@@ -8,8 +8,11 @@ import type { StackEnv } from '../../infra/local/stack.ts';
 import { contentHash } from '../../services/core/move/coldDocument.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
 import { ticketPartition } from '../../services/core/ticketPartition.ts';
-import { archiverEnv, groupAtEnd, runCli, waitFor } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { runCli } from '../support/runCli.ts';
+import { groupAtEnd } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 import {
   archivedCount,
   coldDocs,

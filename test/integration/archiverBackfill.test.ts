@@ -3,9 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
-import { groupAtEnd, groupLag, signalBackfill, topicSettled, waitFor } from '../support/archiverProcess.ts';
+import { signalBackfill } from '../support/debeziumSignal.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount } from '../support/tickets.ts';
+import { groupAtEnd, groupLag, topicSettled } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness();
 

@@ -8,9 +8,10 @@ import { createLogger } from '../../services/runtime/logger.ts';
 import { openColdStore } from '../../services/edges/coldStore/index.ts';
 import { HotTickets } from '../../services/edges/hotStore/hotTickets.ts';
 import { moveTickets } from '../../services/core/move/moveTickets.ts';
-import { groupAtEnd, groupLag, groupStarts, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, coldDocs, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd, groupLag, groupStarts } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness({ COLD_AFTER: '1h' });
 

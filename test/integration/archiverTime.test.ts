@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
-import { groupAtEnd, groupLag, waitFor, type ArchiverProcess } from '../support/archiverProcess.ts';
+import type { ArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd, groupLag } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const COLD_AFTER_S = 10;
 const FRESHNESS_S = 10;

@@ -4,9 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
-import { archiverEnv, runCli, startArchiverProcess, waitFor } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { startArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { runCli } from '../support/runCli.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness();
 

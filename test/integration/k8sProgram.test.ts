@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { containerEnv, workloads, type Workload } from '../../infra/k8s/checks/policies.ts';
+import { containerEnv, workloads, type Workload } from '../../infra/k8s/checks/workloads.ts';
 import { kustomizeBuild, overlayDir, type K8sObject } from '../../infra/k8s/checks/render.ts';
 import { ensureKustomize } from '../../infra/k8s/checks/tools.ts';
 import { projectRoot, stackSettings } from '../../infra/local/settings.ts';

@@ -13,9 +13,12 @@ import { stackSettings } from '../../infra/local/settings.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
 import { restorableRow } from '../../services/core/move/coldDocument.ts';
 import { liveColumns, selectFromText } from '../../services/edges/hotStore/rowFromText.ts';
-import { archiverEnv, groupAtEnd, groupLag, runCli, waitFor } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { runCli } from '../support/runCli.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd, groupLag } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness({ COLD_AFTER: '1h', STUCK_RETRY_DELAY: '1s', PERMANENT_RETRY_DELAY: '1s' });
 

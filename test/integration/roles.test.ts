@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { archiverEnv, runCli } from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { runCli } from '../support/runCli.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { insertTickets } from '../support/tickets.ts';
 

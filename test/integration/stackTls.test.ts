@@ -7,19 +7,14 @@ import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import {
-  archiverEnv,
-  groupAtEnd,
-  runCli,
-  startArchiverProcess,
-  stackKafkaAdmin,
-  waitFor,
-  waitReady,
-  type ArchiverProcess,
-} from '../support/archiverProcess.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { startArchiverProcess, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
+import { runCli } from '../support/runCli.ts';
 import { openStores, type Stores } from '../support/stores.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd, stackKafkaAdmin } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const stack = new IsolatedStack('tls', 300, (m) => process.stderr.write(`[tls stack] ${m}\n`), { STACK_TLS: 'true' });
 let env: StackEnv;

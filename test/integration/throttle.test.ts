@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { groupAtEnd, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness({ COLD_AFTER: '1h' });
 

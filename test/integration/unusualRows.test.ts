@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
-import { groupAtEnd, waitFor } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { hotIds, rowsAsText, testCustomer } from '../support/tickets.ts';
+import { groupAtEnd } from '../support/ticketsTopic.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const h = archiverHarness();
 const INT64_MAX = 2n ** 63n - 1n;

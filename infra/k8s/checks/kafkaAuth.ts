@@ -6,7 +6,7 @@
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
 import type { INetworkPolicySpec } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicySpec';
-import { containerEnv, workloads, type Workload } from './policies.ts';
+import { containerEnv, workloads, type Workload } from './workloads.ts';
 import { selects, specOf, type K8sObject } from './render.ts';
 
 /** The parts of Strimzi's KafkaUser and KafkaConnect these checks read (Strimzi publishes no TypeScript model). */

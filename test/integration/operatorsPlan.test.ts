@@ -1,0 +1,74 @@
+// `ticket-archiver plan` on the real stack: its counts equal SQL's, under a lock that only plain SELECTs get past.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { archiverHarness } from '../support/harness.ts';
+import { runCli } from '../support/runCli.ts';
+import { insertTickets, testCustomer } from '../support/tickets.ts';
+
+const h = archiverHarness({ COLD_AFTER: '1h' });
+
+describe('operators', () => {
+  it("plan: its counts equal SQL's, and it runs while another session holds an EXCLUSIVE lock on tickets", async () => {
+    await insertTickets(
+      h.stores.db,
+      Array.from({ length: 200 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 86_400 * (40 + i) })),
+    );
+    await insertTickets(
+      h.stores.db,
+      Array.from({ length: 50 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 3600 * i })),
+    );
+    // A table where the closed tickets are few, as in production, so the planner has a reason to use the partial index.
+    const busy = testCustomer();
+    const open = await insertTickets(
+      h.stores.db,
+      Array.from({ length: 20_000 }, () => ({ status: 'in_progress' as const, ageSeconds: 60, customerId: busy })),
+    );
+    await h.stores.db.query('ANALYZE public.tickets');
+    const locker = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
+    await locker.connect();
+    let report: {
+      cold: { count: number; byMonth: Array<{ month: string; count: number }> };
+      turningColdPerDay: Array<{ day: string; count: number }>;
+      queries: Array<{ plan: string }>;
+    };
+    try {
+      // EXCLUSIVE conflicts with every lock but ACCESS SHARE: only plain SELECTs get past it.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE public.tickets IN EXCLUSIVE MODE');
+      const res = await runCli(['plan', '--json'], archiverEnv(h.env, { COLD_AFTER: '30d' }), 60_000);
+      assert.equal(res.code, 0, res.stderr);
+      report = JSON.parse(res.stdout) as typeof report;
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+      await h.stores.db.query('DELETE FROM public.tickets WHERE customer_id = $1', [busy]);
+    }
+    assert.equal(open.length, 20_000);
+    const sql = await h.stores.db.query<{ month: string; n: string }>(
+      `SELECT to_char(date_trunc('month', last_operated_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
+         FROM tickets WHERE status = 'closed' AND last_operated_at <= now() - interval '30 days' GROUP BY 1 ORDER BY 1`,
+    );
+    assert.deepEqual(
+      report.cold.byMonth,
+      sql.rows.map((r) => ({ month: r.month, count: Number(r.n) })),
+    );
+    assert.equal(
+      report.cold.count,
+      sql.rows.reduce((n, r) => n + Number(r.n), 0),
+    );
+    const soon = await h.stores.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM tickets WHERE status = 'closed' AND last_operated_at > now() - interval '30 days'`,
+    );
+    assert.equal(
+      report.turningColdPerDay.reduce((n, d) => n + d.count, 0),
+      Number(soon.rows[0]?.n),
+    );
+    assert.match(
+      report.queries[0]?.plan ?? '',
+      /Index Only Scan|Index Scan/,
+      'the monthly count reads the partial index',
+    );
+  });
+});
