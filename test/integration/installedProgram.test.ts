@@ -35,22 +35,38 @@ describe('the installed program', () => {
     const sql = await runCli(['migrate'], archiverEnv(h.env, { DRY_RUN: 'true' }), 60_000, program.argv);
     assert.equal(sql.code, 0, sql.stderr);
     assert.match(sql.stdout, /GRANT SELECT, DELETE ON public\.tickets TO ticket_archiver_mover/, 'the shipped grants');
-    const connector = await runCli(['register-connector'], archiverEnv(h.env, { DRY_RUN: 'true' }), 60_000, program.argv);
+    const connector = await runCli(
+      ['register-connector'],
+      archiverEnv(h.env, { DRY_RUN: 'true' }),
+      60_000,
+      program.argv,
+    );
     assert.equal(connector.code, 0, connector.stderr);
     assert.equal((JSON.parse(connector.stdout) as { name: string }).name, 'tickets-cdc', 'the shipped connector');
     const status = await runCli(['status', '--json'], archiverEnv(h.env), 120_000, program.argv);
     const report = JSON.parse(status.stdout) as { exitCode: number; health: Array<{ part: string; ok: boolean }> };
     assert.equal(status.code, report.exitCode);
-    assert.ok(report.health.every((p) => p.ok), JSON.stringify(report.health));
+    assert.ok(
+      report.health.every((p) => p.ok),
+      JSON.stringify(report.health),
+    );
   });
 
   it('archives a cold ticket from its change event and serves it from the archive', async () => {
     const groupId = await groupAtEnd(h.env, 'test-installed');
-    const archiver = startArchiverProcess(h.env, { COLD_AFTER: '1h', ARCHIVER_GROUP_ID: groupId }, [], ['archive'], program.argv);
+    const archiver = startArchiverProcess(
+      h.env,
+      { COLD_AFTER: '1h', ARCHIVER_GROUP_ID: groupId },
+      [],
+      ['archive'],
+      program.argv,
+    );
     try {
       await waitReady(archiver, 120_000);
       const customer = testCustomer();
-      const [id = ''] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 7200, customerId: customer }]);
+      const [id = ''] = await insertTickets(h.stores.db, [
+        { status: 'closed', ageSeconds: 7200, customerId: customer },
+      ]);
       await waitFor('the ticket archived', async () => (await archivedCount(h.stores.cold, customer)) === 1, 120_000);
       assert.equal((await hotIds(h.stores.db, [id])).size, 0, 'gone from the hot table');
       const serve = startArchiverProcess(h.env, {}, [], ['serve'], program.argv);
@@ -70,7 +86,11 @@ describe('the installed program', () => {
     const customer = testCustomer();
     const cold = await insertTickets(
       h.stores.db,
-      Array.from({ length: 300 }, (_, i) => ({ status: 'closed' as const, ageSeconds: 7200 + i, customerId: customer })),
+      Array.from({ length: 300 }, (_, i) => ({
+        status: 'closed' as const,
+        ageSeconds: 7200 + i,
+        customerId: customer,
+      })),
     );
     const later = await insertTickets(
       h.stores.db,
@@ -80,7 +100,12 @@ describe('the installed program', () => {
     const name = `installed-${Date.now()}`;
     const before = await storeDigests(h.stores);
 
-    const dry = await runCli(['backfill', '--name', name, '--json'], archiverEnv(h.env, { ...settings, DRY_RUN: 'true' }), 300_000, program.argv);
+    const dry = await runCli(
+      ['backfill', '--name', name, '--json'],
+      archiverEnv(h.env, { ...settings, DRY_RUN: 'true' }),
+      300_000,
+      program.argv,
+    );
     assert.equal(dry.code, 0, dry.stderr.slice(-2000));
     const planned = JSON.parse(dry.stdout) as { dryRun: boolean; outcomes: { wouldMove?: number } };
     assert.ok(planned.dryRun);
@@ -88,7 +113,12 @@ describe('the installed program', () => {
     assert.equal((await hotIds(h.stores.db, [...cold, ...later])).size, cold.length + later.length, 'every ticket hot');
     assert.deepEqual(await storeDigests(h.stores), before, 'no store changed');
 
-    const real = await runCli(['backfill', '--name', name, '--json'], archiverEnv(h.env, settings), 300_000, program.argv);
+    const real = await runCli(
+      ['backfill', '--name', name, '--json'],
+      archiverEnv(h.env, settings),
+      300_000,
+      program.argv,
+    );
     assert.equal(real.code, 0, real.stderr.slice(-2000));
     assert.ok((JSON.parse(real.stdout) as { complete: boolean }).complete, real.stdout);
     assert.equal((await hotIds(h.stores.db, cold)).size, 0, 'every cold ticket left the hot table');

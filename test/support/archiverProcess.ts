@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/local/settings.ts';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { archiverEnv } from './archiverEnv.ts';
+import { SOURCE_PROGRAM } from './runCli.ts';
 
 // readApi.test.ts imports these from here; it is being split on another branch. Import them from their own files.
 export { groupAtEnd } from './ticketsTopic.ts';
@@ -24,15 +25,18 @@ export interface ArchiverProcess {
 let counter = 0;
 
 /** `nodeOptions` go before the script (e.g. --cpu-prof, which NODE_OPTIONS does not allow); `command` is the
- * subcommand and its arguments (the archiver by default). */
+ * subcommand and its arguments (the archiver by default); `program` what runs it (the TypeScript under tsx, or an
+ * installed program: runCli.ts). */
 export function startArchiverProcess(
   env: StackEnv,
   overrides: Record<string, string>,
   nodeOptions: string[] = [],
   command: string[] = ['archive'],
+  program: string[] = SOURCE_PROGRAM,
 ): ArchiverProcess {
   const name = overrides.INSTANCE_NAME ?? `test-archiver-${process.pid}-${++counter}`;
-  const proc = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'services/cli/main.ts', ...command], {
+  const [node = process.execPath, ...script] = program;
+  const proc = spawn(node, [...nodeOptions, ...script, ...command], {
     cwd: projectRoot,
     env: archiverEnv(env, { INSTANCE_NAME: name, ...overrides }),
     stdio: ['ignore', 'pipe', 'pipe'],
