@@ -2,7 +2,7 @@
 // failure) is caught before it ships; and the architecture, so a file's folder tells what it may import:
 //   services/core      pure: zod, lossless-json, node:crypto and each other; no driver, no I/O module, no process.env
 //   services/edges/X   one server each (hotStore: pg, coldStore: mongodb, kafka: kafkajs, kafkaConnect: fetch);
-//                      core and its own files only, never another edge or a service
+//                      core, shipped/ and its own files only, never another edge or a service
 //   services/runtime   process plumbing (logs, HTTP endpoints, throttle and progress loops, chart images); core only
 //   services/shipped   the files shipped beside the code (migrations, connector) and the version: Node only
 //   services/movers    what every mover opens (movers' kit): core, runtime and each edge's index.ts

@@ -1,4 +1,4 @@
-// The README's "Deploying on Kubernetes" creates every Secret and key the manifests read, so an operator following it
+// docs/kubernetes.md ("Deploying on Kubernetes") creates every Secret and key the manifests read, so an operator following it
 // installs pods that start.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,12 +18,8 @@ const createdSecrets = (markdown: string) =>
     ),
   );
 describe('Kubernetes manifests', () => {
-  it("the README's Kubernetes section names every Secret and key the operator creates", () => {
-    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Deploying on Kubernetes'),
-      readme.indexOf('## Pointing at existing servers'),
-    );
+  it('docs/kubernetes.md names every Secret and key the operator creates', () => {
+    const section = readFileSync(join(projectRoot, 'docs', 'kubernetes.md'), 'utf8');
     for (const overlay of overlays) {
       const objects = render(overlay);
       // Strimzi's Secrets (one per KafkaUser, the cluster CA) are made by its operators, not by the operator of this.
@@ -61,7 +57,7 @@ describe('Kubernetes manifests', () => {
       );
       const created = createdSecrets(section);
       for (const r of mine)
-        assert.ok(created.has(r), `README "Deploying on Kubernetes" creates Secret ${r.replace(' ', ' with key ')}`);
+        assert.ok(created.has(r), `docs/kubernetes.md creates Secret ${r.replace(' ', ' with key ')}`);
     }
     assert.ok(
       !createdSecrets(section.replace('--from-literal=API_TOKEN=', '')).has('ticket-archiver-read-api API_TOKEN'),
