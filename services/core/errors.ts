@@ -81,6 +81,20 @@ export class RestoreError extends TicketArchiverError {
   }
 }
 
+/** The live database does not fit the archive spec or the product's needs: every misfit, named; nothing was changed.
+ * Retrying cannot cure it until an operator acts. */
+export class SpecMisfitError extends TicketArchiverError {
+  override name = 'SpecMisfitError';
+  constructor(readonly misfits: string[]) {
+    super(
+      `the database does not fit the archive spec; nothing was changed:\n${misfits.map((m) => `  - ${m}`).join('\n')}`,
+      {
+        retriable: false,
+      },
+    );
+  }
+}
+
 export class MigrationError extends TicketArchiverError {
   override name = 'MigrationError';
   constructor(message: string, cause?: unknown) {

@@ -1,8 +1,9 @@
 // What a chunk of change events asks for, decided without I/O: the latest event of each ticket wins (a ticket's
-// events are ordered within its partition), then the cold rule says move now, set a timer, or nothing (a ticket hot
-// again keeps any timer it had until that fires: the move re-reads it, finds it hot and removes the timer then).
+// events are ordered within its partition), then the cold rule says move now, set a timer, or nothing: a ticket whose
+// row is outside the spec's row filter cannot turn cold and gets no timer (one it had stays until it fires: the move
+// re-reads it, finds it hot and removes the timer then). The database decides at the move; this only proposes.
 import { coldAt } from './coldRule.ts';
-import { dateOrNull, isoTimestampMs } from './timestamps.ts';
+import { dateOrNull } from './timestamps.ts';
 import type { TicketEvent } from './ticketEvent.ts';
 
 export interface ReceivedEvent {
@@ -37,11 +38,10 @@ export function planEvents(events: ReceivedEvent[], coldAfterMs: number, nowMs: 
     if (event.kind === 'delete') {
       plan.deleted.push(id);
     } else if (event.kind === 'upsert') {
-      const version = String(event.row.version);
-      const due = coldAt(
-        { closed: event.row.status === 'closed', lastOperatedAtMs: isoTimestampMs(event.row.last_operated_at) },
-        coldAfterMs,
-      );
+      const { change } = event;
+      // Without a version column (xmin), the event's transaction id stands for the version it saw.
+      const version = change.version ?? event.source.txId ?? '';
+      const due = coldAt({ closed: change.mayTurnCold, lastOperatedAtMs: change.activityMs }, coldAfterMs);
       if (due === undefined) continue;
       // A ticket that turns cold beyond a Date's range ('infinity') needs no timer.
       const dueAt = dateOrNull(due);

@@ -1,5 +1,5 @@
 // The Kafka partition of a ticket's change events. Kafka Connect's producer uses Kafka's default partitioner:
-// murmur2 of the serialized key, made positive, modulo the partition count; the key is JsonConverter's {"id":N}.
+// murmur2 of the serialized key, made positive, modulo the partition count; the key is JsonConverter's {"<key>":N}.
 // Timers are kept per partition, so a ticket found outside the stream (by the reconciler) is filed where its events are.
 
 function murmur2(data: Buffer): number {
@@ -36,10 +36,7 @@ function murmur2(data: Buffer): number {
   return h;
 }
 
-export function ticketKey(id: string | number): Buffer {
-  return Buffer.from(`{"id":${id}}`);
-}
-
-export function ticketPartition(id: string | number, partitions: number): number {
-  return (murmur2(ticketKey(id)) & 0x7fffffff) % partitions;
+/** The partition of a message with this key (spec/ticketKeys.ts's eventKeyBytes gives a ticket's). */
+export function ticketPartition(key: Buffer, partitions: number): number {
+  return (murmur2(key) & 0x7fffffff) % partitions;
 }

@@ -33,6 +33,8 @@ export interface MoveDeps {
   log: MoveLog;
   /** The partition a ticket's timer belongs to. */
   partitionOf: (id: string) => number;
+  /** The columns typed beside each copy (the spec's lists and activity) and the zone of timestamps without one. */
+  copy: { typed: string[]; timeZone: string };
   scheduleStuck: StuckScheduler;
 }
 
@@ -127,8 +129,8 @@ async function decide(
   attempt: number,
 ): Promise<Decided> {
   const ids = candidates.map((c) => c.id);
-  const { rows, columns } = await d.hot.readColdRows(ids);
-  const readIds = new Set(rows.map((r) => r.id as string));
+  const { rows, columns, readStamp } = await d.hot.readColdRows(ids);
+  const readIds = new Set(rows.map((r) => r.key));
   const unread = ids.filter((id) => !readIds.has(id));
   const outcomes: TicketOutcome[] = [];
 
@@ -138,7 +140,7 @@ async function decide(
   }
   if (d.dryRun) {
     outcomes.push(
-      ...rows.map((r) => ({ id: r.id as string, version: r.version as string, outcome: 'wouldMove' as const })),
+      ...rows.map((r) => ({ id: r.key, version: r.version, outcome: 'wouldMove' as const })),
     );
     return { outcomes, written: new Set() };
   }
@@ -151,25 +153,25 @@ async function decide(
     ...move,
     mover: d.mover,
     startedAt: copiedAt,
-    tickets: rows.map((r) => ({ id: r.id as string, version: r.version as string })),
+    tickets: rows.map((r) => ({ id: r.key, version: r.version })),
   });
-  const docs = rows.map((r) => toColdDocument(r, columns, d.mover, copiedAt, move.id));
+  const docs = rows.map((r) =>
+    toColdDocument(r, { columns, ...d.copy, readStamp, mover: d.mover, now: copiedAt, move: move.id }),
+  );
   const { kept, refused } = await d.cold.writeCopies(docs);
   // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
   for (const r of rows) {
-    const reason = refused.get(r.id as string);
+    const reason = refused.get(r.key);
     if (reason !== undefined)
       outcomes.push({
-        id: r.id as string,
-        version: r.version as string,
+        id: r.key,
+        version: r.version,
         outcome: 'stuck',
         reason,
         code: 'COLD_REFUSED',
       });
   }
-  const copied: TicketVersion[] = rows
-    .filter((r) => !refused.has(r.id as string))
-    .map((r) => ({ id: r.id as string, version: r.version as string }));
+  const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.key)).map((r) => ({ id: r.key, version: r.version }));
 
   // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
   let result: Awaited<ReturnType<HotTicketStore['deleteUnchanged']>>;

@@ -1,7 +1,7 @@
 // What a move needs of the two stores, in the ticket domain. The edges implement these (services/edges/hotStore,
 // services/edges/coldStore); unit tests implement them in memory. Nothing here knows a driver.
 import type { FailureClass } from '../failureClass.ts';
-import type { ColdDocument, RowText } from './coldDocument.ts';
+import type { ColdDocument, ReadRow } from './coldDocument.ts';
 import type { TableShape } from './tableShape.ts';
 
 export interface TicketVersion {
@@ -29,8 +29,9 @@ export interface MoveRecord {
 }
 
 export interface HotState extends TicketVersion {
-  /** In the state where time alone makes it cold (closed), by the database. */
+  /** In the state where time alone makes it cold (the spec's cold.when), by the database. */
   closed: boolean;
+  /** Its last operation as an instant (PostgreSQL's timestamptz text). */
   lastOperatedAt: string;
   /** Cold by the rule at the database's clock. */
   cold: boolean;
@@ -49,8 +50,9 @@ export interface DeleteFailure extends TicketVersion {
 }
 
 export interface HotTicketStore {
-  /** Re-reads the tickets that are cold now (database clock) and not held, every column as exact text. */
-  readColdRows(ids: string[]): Promise<{ rows: RowText[]; columns: TableShape }>;
+  /** Re-reads the tickets that are cold now (database clock) and not held, every column as exact text, with the
+   * stamp of the snapshot read (copyOrder.ts). */
+  readColdRows(ids: string[]): Promise<{ rows: ReadRow[]; columns: TableShape; readStamp: bigint }>;
   /** The current state of each ticket that still exists. */
   readStates(ids: string[]): Promise<Map<string, HotState>>;
   readLedger(ids: string[]): Promise<Map<string, LedgerEntry>>;

@@ -24,16 +24,17 @@ export const KEY_TYPES = ['integer', 'bigint', 'numeric', 'uuid', 'text'] as con
 export type KeyType = (typeof KEY_TYPES)[number];
 
 export const archiveSpecSchema = z.strictObject({
-  table: z
-    .string({ error: 'expected a schema-qualified table name, e.g. public.tickets' })
-    .transform((text, ctx) => {
-      const name = parseQualifiedName(text.trim());
-      if (!name) {
-        ctx.addIssue({ code: 'custom', message: `expected schema.table (parts quoted with "" where needed), got "${text}"` });
-        return z.NEVER;
-      }
-      return name;
-    }),
+  table: z.string({ error: 'expected a schema-qualified table name, e.g. public.tickets' }).transform((text, ctx) => {
+    const name = parseQualifiedName(text.trim());
+    if (!name) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected schema.table (parts quoted with "" where needed), got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    return name;
+  }),
   key: z.strictObject({
     column,
     type: z.enum(KEY_TYPES, { error: `expected one of ${KEY_TYPES.join(', ')}` }),
@@ -64,7 +65,9 @@ export const archiveSpecSchema = z.strictObject({
       .trim()
       .min(1, 'expected SQL: a condition over the row as t')
       .refine((sql) => !sql.includes(';'), 'one condition, without ";"')
-      .meta({ description: 'SQL over the row as t (lookup tables allowed); the state in which time makes a ticket cold' }),
+      .meta({
+        description: 'SQL over the row as t (lookup tables allowed); the state in which time makes a ticket cold',
+      }),
     rowFilter: z
       .strictObject({
         column,

@@ -25,8 +25,13 @@ function formatIn(zone: string): Intl.DateTimeFormat {
 
 /** How far `zone`'s wall clock is ahead of UTC at the instant `utcMs`, in milliseconds. */
 function offsetAt(zone: string, utcMs: number): number {
-  const parts = Object.fromEntries(formatIn(zone).formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-  const year = Number(parts.year) * (parts.era === 'BC' || parts.era === 'B' ? -1 : 1) + (parts.era?.startsWith('B') ? 1 : 0);
+  const parts = Object.fromEntries(
+    formatIn(zone)
+      .formatToParts(new Date(utcMs))
+      .map((p) => [p.type, p.value]),
+  );
+  const year =
+    Number(parts.year) * (parts.era === 'BC' || parts.era === 'B' ? -1 : 1) + (parts.era?.startsWith('B') ? 1 : 0);
   const wall = new Date(0);
   wall.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
   wall.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);

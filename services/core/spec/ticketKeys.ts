@@ -22,7 +22,9 @@ export function parseTicketKey(type: KeyType, text: string): { key: string } | {
       return { key: n.toString() };
     }
     case 'numeric':
-      return /^-?\d+(\.\d+)?$/.test(text) ? { key: text } : { problem: 'expected a decimal number (the key is numeric)' };
+      return /^-?\d+(\.\d+)?$/.test(text)
+        ? { key: text }
+        : { problem: 'expected a decimal number (the key is numeric)' };
     case 'uuid':
       return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text)
         ? { key: text.toLowerCase() }

@@ -2,15 +2,20 @@
 // which version (the ledger), over all tickets or a random sample.
 import type pg from 'pg';
 import { guarded } from './pool.ts';
+import { LEDGER, type TableSql } from './tableSql.ts';
 
 export class HotCensus {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly t: TableSql,
+  ) {}
 
-  /** A random sample of ticket ids, hot or deleted by a mover. */
+  /** A random sample of ticket keys, hot or deleted by a mover. */
   sampleIds(size: number): Promise<string[]> {
-    return guarded('sampling ticket ids', async () => {
+    const t = this.t;
+    return guarded('sampling ticket keys', async () => {
       const res = await this.pool.query<{ id: string }>(
-        `SELECT id::text AS id FROM (SELECT id FROM public.tickets UNION SELECT ticket_id FROM public.ticket_archiver_ledger) u
+        `SELECT id FROM (SELECT ${t.keyText()} AS id FROM ${t.table} t UNION SELECT ticket_key FROM ${LEDGER}) u
           ORDER BY random() LIMIT $1`,
         [size],
       );
@@ -20,9 +25,11 @@ export class HotCensus {
 
   /** Hot tickets and their versions (all, or those of `ids`). */
   hotVersions(ids?: string[]): Promise<Map<string, string>> {
+    const t = this.t;
+    const where = ids ? `WHERE ${t.key()} = ANY(${t.keys('$1')})` : '';
     return this.versions(
       'reading hot versions',
-      `SELECT id::text AS id, version::text AS version FROM public.tickets ${ids ? 'WHERE id = ANY($1::bigint[])' : ''}`,
+      `SELECT ${t.keyText()} AS id, ${t.version()} AS version FROM ${t.table} t ${where}`,
       ids,
     );
   }
@@ -31,8 +38,7 @@ export class HotCensus {
   archivedVersions(ids?: string[]): Promise<Map<string, string>> {
     return this.versions(
       'reading the ledger',
-      `SELECT ticket_id::text AS id, version::text AS version FROM public.ticket_archiver_ledger
-        WHERE state = 'archived' ${ids ? 'AND ticket_id = ANY($1::bigint[])' : ''}`,
+      `SELECT ticket_key AS id, version FROM ${LEDGER} WHERE state = 'archived' ${ids ? 'AND ticket_key = ANY($1::text[])' : ''}`,
       ids,
     );
   }

@@ -1,15 +1,21 @@
 // The delete of a move: only rows still at the copied version, still cold and not held, never waiting on a business
-// transaction's lock, each recorded in the ledger in the same transaction.
+// transaction's lock, each recorded in the ledger in the same transaction. Two statements: the rows are locked first,
+// then deleted under a new snapshot. While a ticket's row is locked no row referencing it can be added (a foreign key's
+// check locks the ticket's row), and the delete's snapshot sees every such row committed before the lock: a ticket
+// another table references is never deleted, so no delete is refused by a foreign key or cascades into rows the cold
+// store does not hold.
 import type pg from 'pg';
 import { TableShapeChangedError } from '../../core/errors.ts';
 import type { DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
 import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
-import { coldNow, notHeld } from './coldRule.ts';
 import type { ColumnTypes } from './columnTypes.ts';
+import { LOCK_FUNCTION } from './specObjects.ts';
+import { LEDGER, type TableSql } from './tableSql.ts';
 
 export interface DeleteContext {
   pool: pg.Pool;
   columnTypes: ColumnTypes;
+  table: TableSql;
   coldAfterMs: number;
 }
 
@@ -62,29 +68,37 @@ async function deleteGroup(
     // The lock the DELETE takes anyway, taken first: from here no ALTER TABLE can commit until this transaction
     // ends, and the next statement's snapshot sees any that committed before. A column added with a default does
     // not change a row's version, so the version check alone would delete rows whose copies lack the column.
-    await client.query('LOCK TABLE public.tickets IN ROW EXCLUSIVE MODE');
+    const t = c.table;
+    await client.query(`LOCK TABLE ${t.table} IN ROW EXCLUSIVE MODE`);
     // Described the way the copy's re-read was (result fields), so both sides name types alike.
-    const current = await client.query('SELECT * FROM public.tickets LIMIT 0');
+    const current = await client.query(`SELECT * FROM ${t.table} LIMIT 0`);
     const changed = shapeDifference(shape, await c.columnTypes.of(current.fields));
     if (changed.length > 0)
-      throw new TableShapeChangedError(`public.tickets changed shape since the copy (columns: ${changed.join(', ')})`);
+      throw new TableShapeChangedError(`${t.table} changed shape since the copy (columns: ${changed.join(', ')})`);
+    // The rows copied, locked unless a business transaction holds them (the movers' role may not lock rows itself:
+    // specObjects.ts lends it this one lock). Never waits for a row lock.
+    const locked = await client.query<{ key: string; version: string }>(
+      `SELECT l.key, l.version FROM ${LOCK_FUNCTION}($1::text[], $2::text[]) AS l`,
+      [copied.map((x) => x.id), copied.map((x) => x.version)],
+    );
+    if (locked.rows.length === 0) {
+      await client.query('COMMIT');
+      return [];
+    }
+    // Then deleted if still cold, unreferenced and not held.
     const res = await client.query<{ id: string; version: string }>(
-      // The rows copied, locked unless a business transaction holds them (migration 006: the movers' role may not
-      // lock rows itself); then deleted if still cold and not held. Never waits for a row lock.
-      `WITH claimed AS (
-         SELECT l.id, l.version FROM public.ticket_archiver_lock_copied($1::bigint[], $3::bigint[]) AS l
-       ), deleted AS (
-         DELETE FROM public.tickets t USING claimed c
-          WHERE t.id = c.id AND t.version = c.version AND ${coldNow('t', '$2')} AND ${notHeld('t')}
-         RETURNING t.id, t.version
+      `WITH deleted AS (
+         DELETE FROM ${t.table} t USING unnest($1::text[], $2::text[]) AS c(key, version)
+          WHERE ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version AND ${t.coldNow('$3')} AND ${t.notHeld()}
+         RETURNING ${t.keyText()} AS id, c.version AS version
        ), recorded AS (
-         INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, at, hold_until, mover)
+         INSERT INTO ${LEDGER} (ticket_key, version, state, at, hold_until, mover)
          SELECT id, version, 'archived', now(), NULL, $4 FROM deleted
-         ON CONFLICT (ticket_id) DO UPDATE
+         ON CONFLICT (ticket_key) DO UPDATE
            SET version = EXCLUDED.version, state = 'archived', at = now(), hold_until = NULL, mover = EXCLUDED.mover
        )
        SELECT id, version FROM deleted`,
-      [copied.map((t) => t.id), c.coldAfterMs, copied.map((t) => t.version), mover],
+      [locked.rows.map((r) => r.key), locked.rows.map((r) => r.version), c.coldAfterMs, mover],
     );
     await client.query('COMMIT');
     return res.rows;

@@ -1,20 +1,23 @@
 // The hot database's health as business code sees it, for the throttle (core/throttle.ts): the latency of a primary-key
-// read of tickets (median of three), the sessions waiting for locks, and the replay lag of physical replicas. On a
-// connection of its own, so a busy move pool never shows up as a slow database.
+// read of the archived table (median of three), the sessions waiting for locks, and the replay lag of physical
+// replicas. On a connection of its own, so a busy move pool never shows up as a slow database.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { HealthSample } from '../../core/throttle.ts';
+import { integralKey } from '../../core/spec/ticketKeys.ts';
+import type { TableSql } from './tableSql.ts';
 
 const PROBES = 3;
-const MAX_ID_REFRESH_MS = 60_000;
+const RANGE_REFRESH_MS = 60_000;
 
 export class HotHealth {
   private client: pg.Client | undefined;
-  private maxId = 1;
-  private maxIdAt = 0;
+  private range = { min: 1, max: 1, at: 0 };
 
   constructor(
     private readonly databaseUrl: string,
     private readonly applicationName: string,
+    private readonly t: TableSql,
   ) {}
 
   private async connection(): Promise<pg.Client> {
@@ -32,21 +35,41 @@ export class HotHealth {
     return client;
   }
 
+  /** A key lookup as business code makes it: a random whole-number key between the smallest and the largest (two
+   * index probes a minute); for other key types, the first key at or after a random point of the index. */
+  private async probe(c: pg.Client): Promise<void> {
+    const t = this.t;
+    const type = t.spec.key.type;
+    if (type === 'uuid' || type === 'text') {
+      const from = type === 'uuid' ? randomUUID() : Math.random().toString(16).slice(2, 10);
+      await c.query(
+        `SELECT ${t.key()} FROM ${t.table} t WHERE ${t.key()} >= $1::${t.keyType} ORDER BY ${t.key()} LIMIT 1`,
+        [from],
+      );
+      return;
+    }
+    if (Date.now() - this.range.at > RANGE_REFRESH_MS) {
+      const res = await c.query<{ min: string | null; max: string | null }>(
+        `SELECT min(${t.key()})::text AS min, max(${t.key()})::text AS max FROM ${t.table} t`,
+      );
+      this.range = { min: Number(res.rows[0]?.min ?? 1), max: Number(res.rows[0]?.max ?? 1), at: Date.now() };
+    }
+    const point = this.range.min + Math.random() * (this.range.max - this.range.min);
+    const key = integralKey(type) ? String(Math.round(point)) : String(point);
+    await c.query(
+      `SELECT ${t.key()} FROM ${t.table} t WHERE ${t.key()} >= $1::${t.keyType} ORDER BY ${t.key()} LIMIT 1`,
+      [key],
+    );
+  }
+
   /** One reading. A database that cannot be reached reads as infinitely slow (the throttle pauses). */
   async sample(): Promise<HealthSample> {
     try {
       const c = await this.connection();
-      if (Date.now() - this.maxIdAt > MAX_ID_REFRESH_MS) {
-        const res = await c.query<{ max: string | null }>('SELECT max(id)::text AS max FROM public.tickets');
-        this.maxId = Math.max(1, Number(res.rows[0]?.max ?? 1));
-        this.maxIdAt = Date.now();
-      }
       const probes: number[] = [];
       for (let i = 0; i < PROBES; i++) {
         const began = performance.now();
-        await c.query('SELECT id, version FROM public.tickets WHERE id = $1', [
-          1 + Math.floor(Math.random() * this.maxId),
-        ]);
+        await this.probe(c);
         probes.push(performance.now() - began);
       }
       probes.sort((a, b) => a - b);

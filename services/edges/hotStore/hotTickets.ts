@@ -1,61 +1,87 @@
-// The hot table as a move sees it (the move's port, core/move/ports.ts): re-read candidate rows as exact text, their
-// current state and ledger entries, and the guarded delete (deletion.ts).
+// The archived table as a move sees it (the move's port, core/move/ports.ts): re-read candidate rows as exact text
+// with the stamp of the snapshot that read them, their current state and ledger entries, and the guarded delete
+// (deletion.ts). Every statement is built from the spec's table (tableSql.ts).
 import type pg from 'pg';
-import type { RowText } from '../../core/move/coldDocument.ts';
+import type { ReadRow, RowText } from '../../core/move/coldDocument.ts';
+import { readStamp } from '../../core/move/copyOrder.ts';
 import type { DeleteFailure, HotState, HotTicketStore, LedgerEntry, TicketVersion } from '../../core/move/ports.ts';
 import type { TableShape } from '../../core/move/tableShape.ts';
-import { closed, coldNow, notHeld } from './coldRule.ts';
 import { ColumnTypes } from './columnTypes.ts';
 import { deleteUnchanged } from './deletion.ts';
 import { guarded } from './pool.ts';
+import { LEDGER, type TableSql } from './tableSql.ts';
+
+/** Columns the re-read adds beside the row's own (names no table column would have). */
+const KEY = 'ticket_archiver.key';
+const VERSION = 'ticket_archiver.version';
+const XMAX = 'ticket_archiver.xmax';
+const IN_PROGRESS = 'ticket_archiver.in_progress';
+const ADDED = new Set([KEY, VERSION, XMAX, IN_PROGRESS]);
 
 export class HotTickets implements HotTicketStore {
   private readonly columnTypes: ColumnTypes;
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly t: TableSql,
     private readonly coldAfterMs: number,
   ) {
     this.columnTypes = new ColumnTypes(pool);
   }
 
-  readColdRows(ids: string[]): Promise<{ rows: RowText[]; columns: TableShape }> {
-    if (ids.length === 0) return Promise.resolve({ rows: [], columns: {} });
+  readColdRows(ids: string[]): Promise<{ rows: ReadRow[]; columns: TableShape; readStamp: bigint }> {
+    if (ids.length === 0) return Promise.resolve({ rows: [], columns: {}, readStamp: 0n });
+    const t = this.t;
     return guarded('re-reading tickets', async () => {
+      // The snapshot that reads the rows also stamps them (copyOrder.ts).
       const res = await this.pool.query<RowText>(
-        `SELECT t.* FROM public.tickets t WHERE t.id = ANY($1::bigint[]) AND ${coldNow('t', '$2')} AND ${notHeld('t')}`,
+        `SELECT t.*, ${t.keyText()} AS "${KEY}", ${t.version()} AS "${VERSION}",
+                pg_snapshot_xmax(s.snap)::text AS "${XMAX}",
+                (SELECT count(*) FROM pg_snapshot_xip(s.snap))::text AS "${IN_PROGRESS}"
+           FROM ${t.table} t, (SELECT pg_current_snapshot() AS snap) s
+          WHERE ${t.key()} = ANY(${t.keys('$1')}) AND ${t.coldNow('$2')} AND ${t.notHeld()}`,
         [ids, this.coldAfterMs],
       );
-      return { rows: res.rows, columns: await this.columnTypes.of(res.fields) };
+      const first = res.rows[0];
+      const stamp = first ? readStamp(BigInt(first[XMAX] ?? '0'), Number(first[IN_PROGRESS] ?? 0)) : 0n;
+      const rows = res.rows.map((r) => {
+        const row: RowText = {};
+        for (const [name, value] of Object.entries(r)) if (!ADDED.has(name)) row[name] = value;
+        return { key: r[KEY] as string, version: r[VERSION] as string, row };
+      });
+      const columns = await this.columnTypes.of(res.fields.filter((f) => !ADDED.has(f.name)));
+      return { rows, columns, readStamp: stamp };
     });
   }
 
   readStates(ids: string[]): Promise<Map<string, HotState>> {
     if (ids.length === 0) return Promise.resolve(new Map<string, HotState>());
+    const t = this.t;
     return guarded('reading ticket states', async () => {
       const res = await this.pool.query<{
-        id: string;
+        key: string;
         version: string;
-        closed: string;
+        closed: boolean;
         last_operated_at: string;
-        cold: string;
+        cold: boolean;
         held_until: string | null;
       }>(
-        `SELECT t.id, t.version, (${closed('t')}) AS closed, t.last_operated_at, (${coldNow('t', '$2')}) AS cold,
-                (SELECT l.hold_until FROM public.ticket_archiver_ledger l
-                  WHERE l.ticket_id = t.id AND l.state = 'restored' AND l.hold_until > now()) AS held_until
-           FROM public.tickets t WHERE t.id = ANY($1::bigint[])`,
+        `SELECT ${t.keyText()} AS key, ${t.version()} AS version, (${t.closed()})::text AS closed,
+                ${t.activityInstant()} AS last_operated_at, (${t.coldNow('$2')})::text AS cold,
+                (SELECT l.hold_until FROM ${LEDGER} l
+                  WHERE l.ticket_key = ${t.keyText()} AND l.state = 'restored' AND l.hold_until > now()) AS held_until
+           FROM ${t.table} t WHERE ${t.key()} = ANY(${t.keys('$1')})`,
         [ids, this.coldAfterMs],
       );
       return new Map(
         res.rows.map((r) => [
-          r.id,
+          r.key,
           {
-            id: r.id,
+            id: r.key,
             version: r.version,
-            closed: r.closed === 't',
+            closed: String(r.closed) === 'true',
             lastOperatedAt: r.last_operated_at,
-            cold: r.cold === 't',
+            cold: String(r.cold) === 'true',
             heldUntil: r.held_until,
           },
         ]),
@@ -67,18 +93,15 @@ export class HotTickets implements HotTicketStore {
     if (ids.length === 0) return Promise.resolve(new Map<string, LedgerEntry>());
     return guarded('reading the ledger', async () => {
       const res = await this.pool.query<{
-        ticket_id: string;
+        ticket_key: string;
         version: string;
         state: 'archived' | 'restored';
         hold_until: string | null;
-      }>(
-        'SELECT ticket_id, version, state, hold_until FROM public.ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[])',
-        [ids],
-      );
+      }>(`SELECT ticket_key, version, state, hold_until FROM ${LEDGER} WHERE ticket_key = ANY($1::text[])`, [ids]);
       return new Map(
         res.rows.map((r) => [
-          r.ticket_id,
-          { id: r.ticket_id, version: r.version, state: r.state, holdUntil: r.hold_until },
+          r.ticket_key,
+          { id: r.ticket_key, version: r.version, state: r.state, holdUntil: r.hold_until },
         ]),
       );
     });
@@ -90,14 +113,7 @@ export class HotTickets implements HotTicketStore {
     mover: string,
     lockTimeoutMs: number,
   ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
-    return guarded('deleting moved tickets', () =>
-      deleteUnchanged(
-        { pool: this.pool, columnTypes: this.columnTypes, coldAfterMs: this.coldAfterMs },
-        copied,
-        shape,
-        mover,
-        lockTimeoutMs,
-      ),
-    );
+    const context = { pool: this.pool, columnTypes: this.columnTypes, table: this.t, coldAfterMs: this.coldAfterMs };
+    return guarded('deleting moved tickets', () => deleteUnchanged(context, copied, shape, mover, lockTimeoutMs));
   }
 }

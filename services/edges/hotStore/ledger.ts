@@ -5,18 +5,23 @@
 import type pg from 'pg';
 import type { TicketVersion } from '../../core/move/ports.ts';
 import { guarded } from './pool.ts';
+import { LEDGER, type TableSql } from './tableSql.ts';
 
 export class HotLedger {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly t: TableSql,
+  ) {}
 
-  /** Tickets put back by a restore: any archive of theirs in the cold store is left over. */
+  /** Tickets put back by a restore, at the version of the archive they came from: any such archive is left over. */
   restoredTickets(): Promise<TicketVersion[]> {
+    const t = this.t;
     return guarded('reading restored tickets', async () => {
-      const res = await this.pool.query<{ ticket_id: string; version: string }>(
-        `SELECT l.ticket_id, l.version FROM public.ticket_archiver_ledger l
-          WHERE l.state = 'restored' AND EXISTS (SELECT 1 FROM public.tickets t WHERE t.id = l.ticket_id)`,
+      const res = await this.pool.query<{ ticket_key: string; version: string }>(
+        `SELECT l.ticket_key, l.version FROM ${LEDGER} l
+          WHERE l.state = 'restored' AND EXISTS (SELECT 1 FROM ${t.table} t WHERE ${t.key()} = l.ticket_key::${t.keyType})`,
       );
-      return res.rows.map((r) => ({ id: r.ticket_id, version: r.version }));
+      return res.rows.map((r) => ({ id: r.ticket_key, version: r.version }));
     });
   }
 
@@ -24,8 +29,8 @@ export class HotLedger {
   prune(olderThanMs: number, limit: number): Promise<number> {
     return guarded('pruning the ledger', async () => {
       const res = await this.pool.query(
-        `DELETE FROM public.ticket_archiver_ledger WHERE ctid IN (
-           SELECT ctid FROM public.ticket_archiver_ledger
+        `DELETE FROM ${LEDGER} WHERE ctid IN (
+           SELECT ctid FROM ${LEDGER}
             WHERE state = 'archived' AND at < now() - ($1::bigint * interval '1 millisecond') LIMIT $2)`,
         [olderThanMs, limit],
       );

@@ -1,155 +1,147 @@
-// Applies the SQL files in infra/postgres/migrations in name order, each once, recorded in
-// public.ticket_archiver_migrations with a checksum so an edited, already-applied file is refused; then the grants of
-// each job's role (infra/postgres/migrations/grants.sql), on every run, so they follow the schema.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `migrate`: checks the live database against the archive spec and the product's needs, and only when nothing misfits
+// creates the product's own objects: its schema and migrations (migrationFiles.ts), the grants on them, and the
+// spec's objects (specObjects.ts). Two migrators (two pods starting at once) serialise on an advisory lock; every DDL
+// statement runs with lock_timeout = 5s so a migration gives up rather than queue behind a long transaction and lock
+// out agents. A dry run prints the SQL it would run. The check (`migrate --check`, every mover at start) says what is
+// pending or misfits without changing anything.
 import pg from 'pg';
-import { MigrationError } from '../../core/errors.ts';
-import { migrationsDir } from '../../shipped/index.ts';
+import { MigrationError, SpecMisfitError } from '../../core/errors.ts';
+import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+import type { ReferencingKeyFact } from '../../core/spec/tableFacts.ts';
+import { grantsSql, splitStatements } from './migrationFiles.ts';
+import { outdatedObjects, planMigration, type MigrationPlan } from './migrationPlan.ts';
 import { hotStoreError } from './pool.ts';
+import { PRODUCT_SCHEMA } from './tableSql.ts';
 
-export interface Migration {
-  name: string;
-  sql: string;
-  checksum: string;
-  /** Files starting with `-- migrate:no-transaction` run statement by statement (CREATE INDEX CONCURRENTLY). */
-  transactional: boolean;
-}
-
-export function loadMigrations(dir = migrationsDir()): Migration[] {
-  return readdirSync(dir)
-    .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort()
-    .map((name) => {
-      const sql = readFileSync(join(dir, name), 'utf8');
-      return {
-        name,
-        sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
-        transactional: !sql.startsWith('-- migrate:no-transaction'),
-      };
-    });
-}
-
-/** Splits a no-transaction migration into statements; such files hold only plain statements ending in ';'. */
-export function splitStatements(sql: string): string[] {
-  return sql
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('--'))
-    .join('\n')
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-// Any two migrators (two pods starting at once) serialise on this lock.
 const LOCK_KEY = 724_104_331;
+const BOOKKEEPING = `CREATE SCHEMA IF NOT EXISTS ${PRODUCT_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${PRODUCT_SCHEMA}.migrations (
+  name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`;
 
-export async function migrate(databaseUrl: string, log: (m: string) => void = () => undefined): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'ticket-archiver-migrate' });
+async function connect(databaseUrl: string, purpose: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: `ticket-archiver-${purpose}` });
   await client.connect().catch((err: unknown) => {
-    throw hotStoreError(err, 'connecting to migrate (DATABASE_URL)');
+    throw hotStoreError(err, `connecting to ${purpose}`);
   });
-  const applied: string[] = [];
+  return client;
+}
+
+/** The plan, read in a read-only transaction. */
+async function readPlan(client: pg.Client, spec: ArchiveSpec): Promise<MigrationPlan> {
+  await client.query('BEGIN READ ONLY');
+  try {
+    return await planMigration(client, spec);
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+/** The SQL a migrate would run, in order, as one script (a dry run prints it). */
+export function planScript(plan: MigrationPlan): string {
+  return [
+    `-- the product's schema and its migrations' record\n${BOOKKEEPING};`,
+    ...plan.pending.map((m) => `-- migration ${m.name}\n${m.sql.trimEnd()}`),
+    `-- grants on the product's objects (every run)\n${grantsSql().trimEnd()}`,
+    ...plan.steps.map((s) => `-- ${s.what}${s.transactional ? '' : ' (outside a transaction)'}\n${s.sql};`),
+  ].join('\n\n');
+}
+
+async function inTransaction(client: pg.Client, what: string, sql: string): Promise<void> {
+  try {
+    await client.query('BEGIN');
+    await client.query("SET LOCAL lock_timeout = '5s'");
+    await client.query(sql);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw new MigrationError(`${what} failed: ${(err as Error).message}`, err);
+  }
+}
+
+/** Checks, then applies what is pending; refuses with every misfit, having changed nothing. */
+export async function migrate(
+  databaseUrl: string,
+  spec: ArchiveSpec,
+  o: { dryRun?: boolean; log?: (m: string) => void } = {},
+): Promise<{ applied: string[]; script?: string }> {
+  const log = o.log ?? (() => undefined);
+  const client = await connect(databaseUrl, 'migrate');
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS public.ticket_archiver_migrations (
-      name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Map(
-      (
-        await client.query<{ name: string; checksum: string }>(
-          'SELECT name, checksum FROM public.ticket_archiver_migrations',
-        )
-      ).rows.map((r) => [r.name, r.checksum]),
-    );
-    for (const m of loadMigrations()) {
-      const previous = done.get(m.name);
-      if (previous !== undefined) {
-        if (previous !== m.checksum) {
-          throw new MigrationError(`migration ${m.name} was changed after it was applied; add a new migration instead`);
-        }
-        continue;
-      }
+    const plan = await readPlan(client, spec);
+    const misfits = [...plan.tableMisfits, ...plan.migratorMisfits];
+    if (misfits.length > 0) throw new SpecMisfitError(misfits);
+    if (o.dryRun) return { applied: [], script: planScript(plan) };
+    await inTransaction(client, `creating schema ${PRODUCT_SCHEMA}`, BOOKKEEPING);
+    for (const m of plan.pending) {
       log(`applying migration ${m.name}`);
-      try {
-        if (m.transactional) {
-          await client.query('BEGIN');
-          await client.query(m.sql);
-          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [
-            m.name,
-            m.checksum,
-          ]);
-          await client.query('COMMIT');
-        } else {
-          await client.query("SET lock_timeout = '5s'");
-          for (const statement of splitStatements(m.sql)) await client.query(statement);
-          await assertNoInvalidIndexes(client);
-          await client.query('INSERT INTO public.ticket_archiver_migrations (name, checksum) VALUES ($1, $2)', [
-            m.name,
-            m.checksum,
-          ]);
-        }
-      } catch (err) {
-        if (m.transactional) await client.query('ROLLBACK').catch(() => undefined);
-        throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}`, err);
-      }
-      applied.push(m.name);
-    }
-    await client.query(grantsSql()).catch((err: unknown) => {
-      throw new MigrationError(
-        `granting the jobs' roles their privileges (infra/postgres/migrations/grants.sql) failed: ${(err as Error).message}`,
-        err,
+      await inTransaction(
+        client,
+        `migration ${m.name}`,
+        `${m.sql};\nINSERT INTO ${PRODUCT_SCHEMA}.migrations (name, checksum) VALUES ('${m.name}', '${m.checksum}')`,
       );
-    });
+    }
+    await inTransaction(client, 'granting the jobs their privileges on the product objects (grants.sql)', grantsSql());
+    for (const step of plan.steps) {
+      log(step.what);
+      if (step.transactional) await inTransaction(client, step.what, step.sql);
+      else {
+        await client.query("SET lock_timeout = '5s'");
+        for (const statement of splitStatements(step.sql))
+          await client.query(statement).catch((err: unknown) => {
+            throw new MigrationError(`${step.what} failed: ${(err as Error).message}`, err);
+          });
+      }
+    }
+    const outdated = await outdatedObjects(client, spec);
+    if (outdated.length > 0) throw new MigrationError(`after migrate: ${outdated.join('; ')}`);
+    return { applied: plan.pending.map((m) => m.name) };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
-  return applied;
 }
 
-/** The grants applied after the migrations, on every run. */
-export const grantsSql = (): string => readFileSync(join(migrationsDir(), 'grants.sql'), 'utf8');
+export interface MigrationCheck {
+  misfits: string[];
+  pending: string[];
+  outdated: string[];
+  /** Foreign keys of other tables to the archived table: tickets they reference are held back. */
+  referencing: ReferencingKeyFact[];
+}
 
-/** The migrations not yet applied (all of them on a database never migrated); an edited applied one is an error. */
-export async function pendingMigrations(databaseUrl: string): Promise<Migration[]> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'ticket-archiver-migrate-check' });
-  await client.connect().catch((err: unknown) => {
-    throw hotStoreError(err, 'connecting to check migrations (DATABASE_URL)');
-  });
+/** Whether the database is ready for the spec, read-only, on a connection of the caller's. */
+export async function checkDatabase(client: pg.ClientBase, spec: ArchiveSpec): Promise<MigrationCheck> {
+  await client.query('BEGIN READ ONLY');
   try {
-    const table = await client.query<{ t: string | null }>(
-      "SELECT to_regclass('public.ticket_archiver_migrations')::text AS t",
-    );
-    const done = new Map<string, string>();
-    if (table.rows[0]?.t) {
-      const rows = await client.query<{ name: string; checksum: string }>(
-        'SELECT name, checksum FROM public.ticket_archiver_migrations',
-      );
-      for (const r of rows.rows) done.set(r.name, r.checksum);
-    }
-    return loadMigrations().flatMap((m) => {
-      const previous = done.get(m.name);
-      if (previous !== undefined && previous !== m.checksum) {
-        throw new MigrationError(`migration ${m.name} was changed after it was applied; add a new migration instead`);
-      }
-      return previous === undefined ? [m] : [];
-    });
+    const plan = await planMigration(client, spec);
+    // What the migrating role lacks is migrate's business, not the checking job's: only the table's fit counts here.
+    return {
+      misfits: plan.tableMisfits,
+      pending: plan.pending.map((m) => m.name),
+      outdated: await outdatedObjects(client, spec),
+      referencing: plan.facts.table?.referencing ?? [],
+    };
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+/** Whether the database is ready for the spec, read-only: misfits, pending migrations, the spec's objects. */
+export async function checkMigration(databaseUrl: string, spec: ArchiveSpec): Promise<MigrationCheck> {
+  const client = await connect(databaseUrl, 'migrate-check');
+  try {
+    return await checkDatabase(client, spec);
   } finally {
     await client.end();
   }
 }
 
-/** A CREATE INDEX CONCURRENTLY that failed leaves an INVALID index which IF NOT EXISTS would then skip forever. */
-async function assertNoInvalidIndexes(client: pg.Client): Promise<void> {
-  const res = await client.query<{ index: string }>(`SELECT c.relname AS index FROM pg_index i
-    JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE n.nspname = 'public' AND NOT i.indisvalid`);
-  if (res.rowCount) {
-    const names = res.rows.map((r) => r.index).join(', ');
-    throw new MigrationError(
-      `invalid index(es) left by an interrupted concurrent build: ${names}; DROP INDEX CONCURRENTLY them and migrate again`,
-    );
-  }
+/** What keeps a job from running on the database: misfits first, then what a migrate must still do. */
+export function notReady(check: MigrationCheck): string[] {
+  return [
+    ...check.misfits,
+    ...(check.pending.length ? [`migrations pending: ${check.pending.join(', ')} (run ticket-archiver migrate)`] : []),
+    ...check.outdated.map((o) => `${o} (run ticket-archiver migrate)`),
+  ];
 }

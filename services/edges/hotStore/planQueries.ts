@@ -1,73 +1,154 @@
-// The questions `plan` asks before the archiver is enabled, each as one read-only query whose cost is reported: the
-// cold tickets by month of last operation (an index-only range of the partial index on closed tickets, or a sample
-// of the table's pages for tables where even that is too long), the tickets turning cold per day, and row sizes
-// from a sample.
-import { closed, coldBefore, coldNow } from './coldRule.ts';
+// The questions `plan` asks before the archiver is enabled, answered from the planner's estimates by default, so that
+// asking costs the same on a thousand tickets and on three billion (the lesson of seeds/000): the cold tickets by month
+// of last operation and those turning cold per day (one EXPLAIN per month and per day over the index of candidates),
+// the table's size (its statistics), a cold row's size (a sample of a bounded number of pages), the tickets each
+// foreign key holds back (estimated). `--sample P` counts in P% of the table's pages instead: an operator's explicit
+// choice of a cost that grows with the table.
+import { timestampMs } from '../../core/timestamps.ts';
 import type { HotInspection, QueryCost } from './inspection.ts';
+import { CANDIDATE_INDEX } from './tableSql.ts';
 
-const SAMPLE_ABOVE_ROWS = 1_000_000;
+/** Pages a size sample reads, whatever the table's size. */
+const SIZE_PAGES = 200;
 const SIZE_ROWS = 20_000;
+/** Months counted one by one before the first; older ones are one bucket. */
+const MONTHS = 240;
 
 export interface PlanAnswers {
   coldByMonth: Array<{ month: string; count: number }>;
   turningColdByDay: Array<{ day: string; count: number }>;
   /** Average size of a cold row in the hot table, and of its text (what the cold document holds), from a sample. */
-  rowBytes: { stored: number; text: number; sampled: number; pageSample: boolean };
-  table: { bytes: number; rowsEstimate: number };
-  /** The share of the table's pages read, when the counts are a sample; undefined when exact. */
+  rowBytes: { stored: number; text: number; sampled: number; pages: number };
+  table: { bytes: number; rowsEstimate: number; pages: number };
+  /** Tickets cold by time that a foreign key holds back (estimated). */
+  heldBack: Awaited<ReturnType<HotInspection['heldBack']>>;
+  /** The index the searches for candidates use. */
+  candidateIndex: string;
+  /** The share of the table's pages counted, with --sample; undefined when the counts are the planner's estimates. */
   samplePercent?: number;
   costs: QueryCost[];
 }
 
+const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+const nextMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+const iso = (d: Date) => d.toISOString();
+
+async function coldByMonthEstimated(
+  inspect: HotInspection,
+  coldAfterMs: number,
+  oldest: string | null,
+  coldBefore: string,
+): Promise<{ months: PlanAnswers['coldByMonth']; costs: QueryCost[] }> {
+  const t = inspect.t;
+  const end = new Date(timestampMs(coldBefore));
+  const start = oldest === null ? end : monthStart(new Date(timestampMs(oldest)));
+  const months: PlanAnswers['coldByMonth'] = [];
+  const costs: QueryCost[] = [];
+  let from = Number.isNaN(start.getTime()) ? monthStart(end) : start;
+  const first = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - MONTHS, 1));
+  if (from < first) from = first;
+  const range = (lowerBound: boolean) =>
+    `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
+        ${lowerBound ? `AND ${t.activity()} >= ${t.asActivity('$2::timestamptz')}` : ''}
+        AND ${t.activity()} < ${t.asActivity('$3::timestamptz')} AND ${t.activity()} <= ${t.coldBefore('$1')}`;
+  if (oldest !== null && start < first) {
+    const older = await inspect.costs.estimated('cold tickets before the months counted', range(false), [
+      coldAfterMs,
+      null,
+      iso(first),
+    ]);
+    months.push({ month: `before ${iso(first).slice(0, 7)}`, count: older.rows });
+    costs.push(older.cost);
+  }
+  for (let m = from; m <= end && oldest !== null; m = nextMonth(m)) {
+    const e = await inspect.costs.estimated(`cold tickets of ${iso(m).slice(0, 7)}`, range(true), [
+      coldAfterMs,
+      iso(m),
+      iso(nextMonth(m)),
+    ]);
+    if (e.rows > 0) months.push({ month: iso(m).slice(0, 7), count: e.rows });
+    costs.push(e.cost);
+  }
+  return { months, costs };
+}
+
+async function coldByMonthSampled(inspect: HotInspection, coldAfterMs: number, percent: number) {
+  const t = inspect.t;
+  const { rows, cost } = await inspect.costs.costed<{ month: string; n: string }>(
+    `cold tickets by month (${percent}% of the pages)`,
+    `SELECT to_char(date_trunc('month', ${t.activityInstant()} AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
+       FROM ${t.table} t TABLESAMPLE SYSTEM ($2::float8) WHERE ${t.candidates()} AND ${t.coldNow('$1')} GROUP BY 1 ORDER BY 1`,
+    [coldAfterMs, percent],
+  );
+  return {
+    months: rows.map((r) => ({ month: r.month, count: Math.round((Number(r.n) * 100) / percent) })),
+    costs: [cost],
+  };
+}
+
+async function turningColdByDay(inspect: HotInspection, coldAfterMs: number, coldBefore: string) {
+  const t = inspect.t;
+  const start = new Date(timestampMs(coldBefore));
+  const days: PlanAnswers['turningColdByDay'] = [];
+  const costs: QueryCost[] = [];
+  for (let i = 0; i < 30; i++) {
+    const from = new Date(start.getTime() + i * 86_400_000);
+    const to = new Date(from.getTime() + 86_400_000);
+    const e = await inspect.costs.estimated(
+      `turning cold on day ${i + 1}`,
+      `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
+          AND ${t.activity()} >= ${t.asActivity('$1::timestamptz')} AND ${t.activity()} < ${t.asActivity('$2::timestamptz')}`,
+      [iso(from), iso(to)],
+    );
+    days.push({ day: iso(new Date(to.getTime() + coldAfterMs)).slice(0, 10), count: e.rows });
+    costs.push(e.cost);
+  }
+  return { days, costs };
+}
+
 export async function planAnswers(
   inspect: HotInspection,
+  bounds: { oldest: string | null; coldBefore: string },
   coldAfterMs: number,
   samplePercent?: number,
 ): Promise<PlanAnswers> {
-  const sampled = samplePercent !== undefined;
-  const from = sampled ? 'public.tickets t TABLESAMPLE SYSTEM ($2::float8)' : 'public.tickets t';
-  const scale = sampled ? 100 / samplePercent : 1;
-  const params = sampled ? [coldAfterMs, samplePercent] : [coldAfterMs];
-
-  const months = await inspect.costed<{ month: string; n: string }>(
-    sampled ? 'cold tickets by month (sample of pages)' : 'cold tickets by month',
-    `SELECT to_char(date_trunc('month', t.last_operated_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, count(*)::text AS n
-       FROM ${from} WHERE ${coldNow('t', '$1')} GROUP BY 1 ORDER BY 1`,
-    params,
+  const t = inspect.t;
+  const table = await inspect.costs.costed<{ bytes: string; rows: string; pages: string }>(
+    'table size (statistics)',
+    `SELECT pg_total_relation_size(c.oid)::text AS bytes, greatest(c.reltuples, 0)::bigint::text AS rows,
+            greatest(c.relpages, 1)::text AS pages
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [t.table],
   );
-  const days = await inspect.costed<{ day: string; n: string }>(
-    'tickets turning cold per day',
-    `SELECT to_char(date_trunc('day', (t.last_operated_at + $1::bigint * interval '1 millisecond') AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
-            count(*)::text AS n
-       FROM public.tickets t WHERE ${closed('t')} AND t.last_operated_at > ${coldBefore('$1')} GROUP BY 1 ORDER BY 1`,
-    [coldAfterMs],
-  );
-  const table = await inspect.costed<{ bytes: string; rows: string }>(
-    'table size',
-    `SELECT pg_total_relation_size('public.tickets')::text AS bytes, greatest(reltuples, 0)::bigint::text AS rows FROM pg_class WHERE oid = 'public.tickets'::regclass`,
-    [],
-  );
-  // A 1% sample of pages on a big table; on a small one a sample may hold no cold row, so the first cold rows instead.
-  const rowsEstimate = Number(table.rows[0]?.rows ?? 0);
-  const sizeSource = rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'public.tickets c TABLESAMPLE SYSTEM (1)' : 'public.tickets c';
-  const sizes = await inspect.costed<{ stored: number | null; text: number | null; n: string }>(
-    rowsEstimate >= SAMPLE_ABOVE_ROWS ? 'cold row sizes (1% sample of pages)' : 'cold row sizes (first cold rows)',
-    `SELECT avg(pg_column_size(t.*))::float8 AS stored, avg(octet_length(t::text))::float8 AS text, count(*)::text AS n
-       FROM (SELECT c.* FROM ${sizeSource} WHERE ${coldNow('c', '$1')} LIMIT ${SIZE_ROWS}) t`,
-    [coldAfterMs],
+  const pages = Number(table.rows[0]?.pages ?? 1);
+  const byMonth =
+    samplePercent === undefined
+      ? await coldByMonthEstimated(inspect, coldAfterMs, bounds.oldest, bounds.coldBefore)
+      : await coldByMonthSampled(inspect, coldAfterMs, samplePercent);
+  const days = await turningColdByDay(inspect, coldAfterMs, bounds.coldBefore);
+  // A sample of about SIZE_PAGES pages, whatever the table's size.
+  const percent = Math.min(100, (100 * SIZE_PAGES) / pages);
+  const sizes = await inspect.costs.costed<{ stored: string | null; text: string | null; n: string }>(
+    `cold row sizes (${SIZE_PAGES} pages)`,
+    `SELECT avg(pg_column_size(s.*))::float8 AS stored, avg(octet_length(s::text))::float8 AS text, count(*)::text AS n
+       FROM (SELECT t.* FROM ${t.table} t TABLESAMPLE SYSTEM ($2::float8)
+              WHERE ${t.candidates()} AND ${t.coldNow('$1')} LIMIT ${SIZE_ROWS}) s`,
+    [coldAfterMs, percent],
   );
   const size = sizes.rows[0];
   return {
-    coldByMonth: months.rows.map((r) => ({ month: r.month, count: Math.round(Number(r.n) * scale) })),
-    turningColdByDay: days.rows.map((r) => ({ day: r.day, count: Number(r.n) })),
+    coldByMonth: byMonth.months,
+    turningColdByDay: days.days,
     rowBytes: {
-      stored: Math.round(size?.stored ?? 0),
-      text: Math.round(size?.text ?? 0),
+      stored: Math.round(Number(size?.stored ?? 0)),
+      text: Math.round(Number(size?.text ?? 0)),
       sampled: Number(size?.n ?? 0),
-      pageSample: rowsEstimate >= SAMPLE_ABOVE_ROWS,
+      pages: Math.min(pages, SIZE_PAGES),
     },
-    table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate },
-    ...(sampled ? { samplePercent } : {}),
-    costs: [months.cost, days.cost, table.cost, sizes.cost],
+    table: { bytes: Number(table.rows[0]?.bytes ?? 0), rowsEstimate: Number(table.rows[0]?.rows ?? 0), pages },
+    heldBack: await inspect.heldBack(coldAfterMs),
+    candidateIndex: CANDIDATE_INDEX,
+    ...(samplePercent !== undefined ? { samplePercent } : {}),
+    costs: [table.cost, ...byMonth.costs, ...days.costs, sizes.cost],
   };
 }

@@ -6,6 +6,7 @@ import type { RowText } from '../../core/move/coldDocument.ts';
 import { LIST_ORDER, type ListQuery } from '../../core/read/listing.ts';
 import { ColumnTypes } from './columnTypes.ts';
 import { guarded } from './pool.ts';
+import { LEDGER, type TableSql } from './tableSql.ts';
 
 export interface HotRows {
   rows: RowText[];
@@ -59,14 +60,20 @@ export function hotListQuery(q: ListQuery): { text: string; values: unknown[] } 
 export class HotTicketReads {
   private readonly columnTypes: ColumnTypes;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly t: TableSql,
+  ) {
     this.columnTypes = new ColumnTypes(pool);
   }
 
   /** The ticket's row as text with its columns' types, or undefined when it is not in the hot table. */
   ticket(id: string): Promise<HotRows> {
     return guarded(`reading ticket ${id}`, async () => {
-      const res = await this.pool.query<RowText>('SELECT * FROM public.tickets WHERE id = $1::bigint', [id]);
+      const t = this.t;
+      const res = await this.pool.query<RowText>(`SELECT * FROM ${t.table} t WHERE ${t.key()} = $1::${t.keyType}`, [
+        id,
+      ]);
       return { rows: res.rows, columns: await this.columnTypes.of(res.fields) };
     });
   }
@@ -84,7 +91,7 @@ export class HotTicketReads {
   archivedAt(id: string): Promise<string | undefined> {
     return guarded(`reading the ledger of ticket ${id}`, async () => {
       const res = await this.pool.query<{ at: string }>(
-        `SELECT at FROM public.ticket_archiver_ledger WHERE ticket_id = $1::bigint AND state = 'archived'`,
+        `SELECT at FROM ${LEDGER} WHERE ticket_key = $1 AND state = 'archived'`,
         [id],
       );
       return res.rows[0]?.at;

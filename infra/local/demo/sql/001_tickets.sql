@@ -1,5 +1,7 @@
--- The hot table, as the product brief's contract defines it. Business code owns its content; more columns may be
--- added later (the archiver carries every column along).
+-- The demo help desk's own table, as the brief's contract defines it: business code's schema, not the product's. The
+-- local stack creates it (as the owner business code would have) before `ticket-archiver migrate`, whose archive spec
+-- (connectors/specs/default.yaml) names it. The product never creates or alters a business table; this one has a
+-- version column its own trigger raises, which the default spec uses (tables without one use xmin).
 SET lock_timeout = '5s';
 
 CREATE TABLE IF NOT EXISTS public.tickets (

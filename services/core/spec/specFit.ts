@@ -1,0 +1,83 @@
+// Whether the live table fits the archive spec and the product's needs, decided from the database's facts before
+// anything is changed: every misfit is named, with what to do about it. `migrate` refuses to change anything while
+// one remains, and every mover refuses to start. The brief's rule: do no harm to the user's database.
+import type { ArchiveSpec } from './archiveSpec.ts';
+import { quoteQualified } from './identifiers.ts';
+import type { TableFacts } from './tableFacts.ts';
+
+const MIN_SERVER = 130000;
+
+/** The types a spec's key type accepts (format_type's names). */
+const KEY_TYPES: Record<ArchiveSpec['key']['type'], RegExp> = {
+  integer: /^integer$/,
+  bigint: /^bigint$/,
+  numeric: /^numeric(\(\d+(,\d+)?\))?$/,
+  uuid: /^uuid$/,
+  text: /^(text|character varying(\(\d+\))?)$/,
+};
+
+const ACTIVITY_TYPES = {
+  timestamptz: /^timestamp(\(\d\))? with time zone$/,
+  timestamp: /^timestamp(\(\d\))? without time zone$/,
+};
+
+export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
+  const misfits: string[] = [];
+  const table = quoteQualified(spec.table);
+  if (facts.serverVersion < MIN_SERVER)
+    misfits.push(`PostgreSQL ${facts.serverVersion}: the product needs 13 or later (pg_current_snapshot)`);
+  if (facts.walLevel !== 'logical')
+    misfits.push(`wal_level is ${facts.walLevel}: change data capture needs wal_level = logical (a restart)`);
+  const t = facts.table;
+  if (!t) return [...misfits, `table ${table}: does not exist (table in the spec)`];
+  const column = (name: string) => t.columns.find((c) => c.name === name);
+  const needColumn = (name: string, field: string) => {
+    if (!column(name)) misfits.push(`${table}.${name}: no such column (${field} in the spec)`);
+  };
+
+  const key = column(spec.key.column);
+  if (!key) needColumn(spec.key.column, 'key.column');
+  else {
+    if (!KEY_TYPES[spec.key.type].test(key.type))
+      misfits.push(`${table}.${key.name}: is ${key.type}, the spec says ${spec.key.type} (key.type)`);
+    if (t.primaryKey.length !== 1 || t.primaryKey[0] !== key.name) {
+      const pk = t.primaryKey.length ? `(${t.primaryKey.join(', ')})` : 'none';
+      misfits.push(
+        `${table}: its primary key is ${pk}; the spec's key must be the table's single-column primary key (key.column)`,
+      );
+    }
+  }
+  const activity = column(spec.activity.column);
+  if (!activity) needColumn(spec.activity.column, 'activity.column');
+  else if (!ACTIVITY_TYPES[spec.activity.type].test(activity.type)) {
+    misfits.push(`${table}.${activity.name}: is ${activity.type}, the spec says ${spec.activity.type} (activity.type)`);
+  }
+  if (spec.version !== 'xmin') needColumn(spec.version.column, 'version.column');
+  if (spec.cold.rowFilter) needColumn(spec.cold.rowFilter.column, 'cold.rowFilter.column');
+  for (const [i, list] of spec.lists.entries()) {
+    needColumn(list.column, `lists.${i}.column`);
+    needColumn(list.orderBy, `lists.${i}.orderBy`);
+  }
+  if ('error' in facts.condition) misfits.push(`cold.when does not plan on ${table} t: ${facts.condition.error}`);
+
+  if (t.replicaIdentity === 'n' || (t.replicaIdentity === 'd' && t.primaryKey.length === 0)) {
+    misfits.push(
+      `${table}: REPLICA IDENTITY ${t.replicaIdentity === 'n' ? 'NOTHING' : 'DEFAULT without a primary key'}: once in a publication, every UPDATE of the table would fail`,
+    );
+  }
+  for (const fk of t.referencing.filter((k) => !k.indexed)) {
+    misfits.push(
+      `${quoteQualified(fk.table)} (${fk.columns.join(', ')}) references ${table} without an index: checking a ticket's references would scan it (CREATE INDEX CONCURRENTLY ... ON ${quoteQualified(fk.table)} (${fk.columns.join(', ')}))`,
+    );
+  }
+  return misfits;
+}
+
+/** What `migrate` itself needs to change anything: the table's owner (or a member of its role) builds the index of
+ * candidates, adds the table to the publication and grants the jobs' roles their privileges on it. */
+export function migratorMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
+  if (!facts.table || facts.current.ownsTable) return [];
+  return [
+    `role ${facts.current.role} does not own ${quoteQualified(spec.table)} (its owner is ${facts.table.owner}): run migrate as the table's owner, which builds an index CONCURRENTLY, adds the table to a publication and grants the jobs' roles their privileges on it`,
+  ];
+}

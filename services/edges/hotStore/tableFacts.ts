@@ -1,0 +1,133 @@
+// Reads what the live database says about the spec's table (core/spec/tableFacts.ts): the server, the table, its
+// columns, primary key, replica identity and owner, the foreign keys that reference it, the tables the cold condition
+// reads, and the jobs' roles. Read-only catalog queries and one EXPLAIN: nothing is locked, nothing is scanned.
+import type pg from 'pg';
+import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+import type { QualifiedName } from '../../core/spec/identifiers.ts';
+import type { JobRole, ReferencingKeyFact, TableFacts } from '../../core/spec/tableFacts.ts';
+import { TableSql } from './tableSql.ts';
+
+export const JOB_ROLES: Record<JobRole, string> = {
+  mover: 'ticket_archiver_mover',
+  restorer: 'ticket_archiver_restorer',
+  reader: 'ticket_archiver_reader',
+  debezium: 'debezium',
+};
+
+const ON_DELETE = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' } as const;
+
+type Db = Pick<pg.ClientBase, 'query'>;
+
+async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[]> {
+  const res = await db.query<{
+    constraint: string;
+    schema: string;
+    name: string;
+    del: keyof typeof ON_DELETE;
+    cols: string[];
+    refs: string[];
+    indexed: boolean;
+  }>(
+    `SELECT con.conname AS constraint, n.nspname AS schema, c.relname AS name, con.confdeltype AS del,
+            array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, o)
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.o) AS cols,
+            array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, o)
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.o) AS refs,
+            EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid
+                      AND (i.indkey::text || ' ') LIKE array_to_string(con.conkey, ' ') || ' %') AS indexed
+       FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE con.contype = 'f' AND con.confrelid = $1::oid
+      ORDER BY n.nspname, c.relname, con.conname`,
+    [oid],
+  );
+  return res.rows.map((r) => ({
+    constraint: r.constraint,
+    table: { schema: r.schema, name: r.name },
+    columns: r.cols,
+    references: r.refs,
+    onDelete: ON_DELETE[r.del],
+    indexed: r.indexed,
+  }));
+}
+
+/** The tables a plan reads (its scans' relations). */
+function relationsOf(plan: Record<string, unknown>, found: QualifiedName[] = []): QualifiedName[] {
+  const name = plan['Relation Name'];
+  const schema = plan.Schema;
+  if (
+    typeof name === 'string' &&
+    typeof schema === 'string' &&
+    !found.some((f) => f.schema === schema && f.name === name)
+  ) {
+    found.push({ schema, name });
+  }
+  for (const child of (plan.Plans as Array<Record<string, unknown>> | undefined) ?? []) relationsOf(child, found);
+  return found;
+}
+
+async function conditionRelations(db: Db, spec: ArchiveSpec): Promise<TableFacts['condition']> {
+  const sql = new TableSql(spec);
+  try {
+    await db.query('SAVEPOINT ticket_archiver_condition');
+    const res = await db.query<{ 'QUERY PLAN': unknown }>(
+      `EXPLAIN (FORMAT JSON, VERBOSE) SELECT 1 FROM ${sql.table} t WHERE ${sql.when()}`,
+    );
+    await db.query('RELEASE SAVEPOINT ticket_archiver_condition');
+    const raw = res.rows[0]?.['QUERY PLAN'];
+    const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: Record<string, unknown> }>;
+    return { relations: relationsOf(parsed[0]?.Plan ?? {}) };
+  } catch (err) {
+    await db.query('ROLLBACK TO SAVEPOINT ticket_archiver_condition').catch(() => undefined);
+    return { error: (err as Error).message };
+  }
+}
+
+/** The facts, read inside the caller's transaction (the condition's EXPLAIN runs in a savepoint). */
+export async function readTableFacts(db: Db, spec: ArchiveSpec): Promise<TableFacts> {
+  const server = await db.query<{ v: string; wal: string; me: string }>(
+    `SELECT current_setting('server_version_num') AS v, current_setting('wal_level') AS wal, current_user AS me`,
+  );
+  const s = server.rows[0] as { v: string; wal: string; me: string };
+  const roles = await db.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])', [
+    Object.values(JOB_ROLES),
+  ]);
+  const present = new Set(roles.rows.map((r) => r.rolname));
+  const facts: TableFacts = {
+    serverVersion: Number(s.v),
+    walLevel: s.wal,
+    condition: { error: 'the table does not exist' },
+    current: { role: s.me, ownsTable: false },
+    roles: Object.fromEntries(
+      Object.entries(JOB_ROLES).map(([job, role]) => [job, present.has(role) ? role : undefined]),
+    ) as TableFacts['roles'],
+  };
+  const table = await db.query<{ oid: string; owner: string; ident: 'd' | 'n' | 'f' | 'i'; owns: boolean }>(
+    `SELECT c.oid::text AS oid, pg_get_userbyid(c.relowner) AS owner, c.relreplident AS ident,
+            pg_has_role(current_user, c.relowner, 'MEMBER') AS owns
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+    [spec.table.schema, spec.table.name],
+  );
+  const row = table.rows[0];
+  if (!row) return facts;
+  const columns = await db.query<{ name: string; type: string; not_null: boolean; generated: boolean }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS not_null, attgenerated <> '' AS generated
+       FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    [row.oid],
+  );
+  const pk = await db.query<{ name: string }>(
+    `SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+      WHERE i.indrelid = $1::oid AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+    [row.oid],
+  );
+  facts.table = {
+    owner: row.owner,
+    replicaIdentity: row.ident,
+    columns: columns.rows.map((c) => ({ name: c.name, type: c.type, notNull: c.not_null, generated: c.generated })),
+    primaryKey: pk.rows.map((r) => r.name),
+    referencing: await referencingKeys(db, row.oid),
+  };
+  facts.current.ownsTable = row.owns;
+  facts.condition = await conditionRelations(db, spec);
+  return facts;
+}

@@ -1,0 +1,138 @@
+// The archive spec's table as SQL, the one place its names, types and cold rule are written: every query of the hot
+// store is built from this. The root table is always aliased `t` where the spec's cold condition is applied (the
+// condition is written over `t`). A ticket is cold when `cold.when` holds, its activity is at least COLD_AFTER old by
+// the database's own clock, and no row of another table references it (a foreign key the spec does not carry: its
+// delete would be refused, or would cascade into rows the cold store does not hold). Identifiers are quoted.
+import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
+import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+
+/** A foreign key of another table that references the root table. */
+export interface ReferencingKey {
+  constraint: string;
+  table: QualifiedName;
+  columns: string[];
+  /** The referenced columns of the root table, in the same order. */
+  references: string[];
+  onDelete: 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+}
+
+/** Product objects live in their own schema (migrations create it). */
+export const PRODUCT_SCHEMA = 'ticket_archiver';
+export const LEDGER = `${PRODUCT_SCHEMA}.ledger`;
+export const CANDIDATE_INDEX = 'ticket_archiver_candidates';
+
+const SQL_TYPE = { integer: 'integer', bigint: 'bigint', numeric: 'numeric', uuid: 'uuid', text: 'text' } as const;
+
+export class TableSql {
+  readonly table: string;
+  readonly keyType: string;
+  private readonly zone: string;
+
+  constructor(
+    readonly spec: ArchiveSpec,
+    /** Foreign keys of other tables to the root table (held back from moves). */
+    readonly referencing: ReferencingKey[] = [],
+  ) {
+    this.table = quoteQualified(spec.table);
+    this.keyType = SQL_TYPE[spec.key.type];
+    this.zone = quoteLiteral(spec.activity.timeZone ?? 'UTC');
+  }
+
+  /** The key column of alias `t`. */
+  key(t = 't'): string {
+    return `${t}.${quoteIdent(this.spec.key.column)}`;
+  }
+
+  /** The key as text: what the ledger, the cold store and the product's messages hold. */
+  keyText(t = 't'): string {
+    return `${this.key(t)}::text`;
+  }
+
+  /** A text[] parameter of keys as the key's own type. */
+  keys(param: string): string {
+    return `${param}::${this.keyType}[]`;
+  }
+
+  /** The row's version as text: the spec's version column, or xmin. */
+  version(t = 't'): string {
+    return this.spec.version === 'xmin' ? `${t}.xmin::text` : `${t}.${quoteIdent(this.spec.version.column)}::text`;
+  }
+
+  /** The activity column as stored (for ranges over the candidates' index). */
+  activity(t = 't'): string {
+    return `${t}.${quoteIdent(this.spec.activity.column)}`;
+  }
+
+  /** The activity as an instant (timestamptz), whatever the column's type. */
+  activityInstant(t = 't'): string {
+    return this.spec.activity.type === 'timestamptz'
+      ? this.activity(t)
+      : `(${this.activity(t)} AT TIME ZONE ${this.zone})`;
+  }
+
+  /** An instant (timestamptz expression) as a value of the activity column: bounds on the column itself keep the
+   * index of candidates usable. */
+  asActivity(instant: string): string {
+    return this.spec.activity.type === 'timestamptz' ? instant : `((${instant}) AT TIME ZONE ${this.zone})`;
+  }
+
+  /** The activity value before which a ticket in the cold state is cold now ($n: COLD_AFTER in ms). */
+  coldBefore(coldAfterMs: string): string {
+    return this.asActivity(`now() - (${coldAfterMs}::bigint * interval '1 millisecond')`);
+  }
+
+  /** The spec's condition under which time makes a ticket cold (over alias t). */
+  when(): string {
+    return `(${this.spec.cold.when})`;
+  }
+
+  /** No row of another table references the ticket. */
+  unreferenced(t = 't'): string {
+    return this.referencing
+      .map((fk, i) => {
+        const c = `r${i}`;
+        const on = fk.columns.map((col, j) => `${c}.${quoteIdent(col)} = ${t}.${quoteIdent(fk.references[j] ?? '')}`);
+        return `NOT EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} ${c} WHERE ${on.join(' AND ')})`;
+      })
+      .join(' AND ');
+  }
+
+  /** In the cold state and not held back by a referencing row: what time alone may make cold. */
+  closed(): string {
+    const unreferenced = this.unreferenced('t');
+    return unreferenced ? `${this.when()} AND ${unreferenced}` : this.when();
+  }
+
+  /** Cold now, by the database's clock. */
+  coldNow(coldAfterMs: string): string {
+    return `${this.closed()} AND ${this.activity('t')} <= ${this.coldBefore(coldAfterMs)}`;
+  }
+
+  /** Not held hot after a restore (few: the ledger's restored entries). */
+  notHeld(t = 't'): string {
+    return `NOT EXISTS (SELECT 1 FROM ${LEDGER} l
+      WHERE l.ticket_key = ${this.keyText(t)} AND l.state = 'restored' AND l.hold_until > now())`;
+  }
+
+  /** The row filter as SQL (the candidates' index is partial on it), or undefined. */
+  rowFilter(t?: string): string | undefined {
+    const f = this.spec.cold.rowFilter;
+    if (!f) return undefined;
+    const col = t ? `${t}.${quoteIdent(f.column)}` : quoteIdent(f.column);
+    return `${col} IN (${f.in.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')})`;
+  }
+
+  /** The candidates' search: what the index of candidates serves (its predicate, the row filter), nothing more. The
+   * rest of the rule (cold.when, no referencing row) is the move's to check: a search that filtered on it would read
+   * past every ticket it held back, and on some tables that is nearly all of them. */
+  candidates(): string {
+    return this.rowFilter('t') ?? 'true';
+  }
+
+  /** The index the searches for candidates range over: (activity, key), partial on the row filter. */
+  candidateIndex(): string {
+    const on = `${this.table} (${quoteIdent(this.spec.activity.column)}, ${quoteIdent(this.spec.key.column)})`;
+    const filter = this.rowFilter();
+    return `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(CANDIDATE_INDEX)} ON ${on}${filter ? ` WHERE ${filter}` : ''}`;
+  }
+}
