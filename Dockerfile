@@ -22,6 +22,7 @@ COPY --from=build /src/dist/services ./dist/services
 # Read at run time below the package's root, as in the repository (services/shipped resolves them from package.json).
 COPY infra/postgres/migrations ./infra/postgres/migrations
 COPY connectors/tickets-postgres.json ./connectors/
+COPY connectors/specs ./connectors/specs
 RUN chmod 0755 dist/services/cli/main.js \
  && ln -s /app/dist/services/cli/main.js /usr/local/bin/ticket-archiver \
  && groupadd --system --gid 10001 archiver \

@@ -1,11 +1,12 @@
 // The two Kubernetes objects made from another file, so each has one source of truth: the KafkaConnector from the
-// connector the local stack registers (connectors/tickets-postgres.json), the PrometheusRule from the plain rules file
+// connector the local stack registers (connectors/tickets-postgres.json, for the default spec's table), the PrometheusRule from the plain rules file
 // promtool checks (infra/monitoring/alerts.yml). `npm run k8s:generate` writes them; a test fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
+import { loadArchiveSpec } from '../../services/runtime/archiveSpecFile.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const generatedDir = join(root, 'infra/k8s/base/generated');
@@ -16,7 +17,7 @@ const header = (source: string) =>
 
 /** Strimzi takes the connector class and task count as spec fields; everything else is the config, unchanged. */
 export function kafkaConnectorYaml(): string {
-  const def = loadConnectorDefinition();
+  const def = loadConnectorDefinition(loadArchiveSpec(undefined));
   const { 'connector.class': className, 'tasks.max': tasksMax, ...config } = def.config;
   const connector = {
     apiVersion: 'kafka.strimzi.io/v1beta2',

@@ -29,7 +29,8 @@ import {
 } from './components/coldStore.ts';
 import { redact } from '../../services/edges/coldStore/connection.ts';
 import { kafkaSecurity, type KafkaSecurity } from '../../services/core/kafkaSecurity.ts';
-import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
+import { connectorStatus, loadConnectorDefinition, ticketsTopicOf } from '../../services/edges/kafkaConnect/index.ts';
+import { demoSpec } from './demo/businessSchema.ts';
 
 /** Connection settings of the running stack, named as the services read them. */
 export interface StackEnv {
@@ -66,7 +67,7 @@ export function stackEnv(s: StackSettings = stackSettings()): StackEnv {
     KAFKA_BROKERS: kafkaBrokers(s),
     KAFKA_CONNECT_URL: connectUrl(s),
     MONGODB_URL: mongodbUrl(s, secrets),
-    TICKETS_TOPIC: `${s.topicPrefix}.public.tickets`,
+    TICKETS_TOPIC: ticketsTopicOf(demoSpec()),
     STACK_PG_SUPERUSER_URL: pgUrls.superuserUrl,
     ...kafkaSecurityEnv(s, secrets),
   };
@@ -176,7 +177,7 @@ export async function stackStatus(): Promise<ComponentStatus[]> {
       where: env.KAFKA_CONNECT_URL,
     },
   ];
-  const connector = loadConnectorDefinition().name;
+  const connector = loadConnectorDefinition(demoSpec()).name;
   const status = await connectorStatus(env.KAFKA_CONNECT_URL, connector).catch(() => undefined);
   rows.push({
     component: `connector ${connector}`,

@@ -19,6 +19,9 @@ import { observer } from './observer.ts';
 import { partitionQueues } from './partitionQueues.ts';
 import { watchArchiverPipeline } from './pipelineWatch.ts';
 import { deadLetterTopic, type ArchiverSettings } from './settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
+import { eventShape } from '../core/spec/eventShape.ts';
+import type { Topic } from '../core/settings.ts';
 import { runTimerLoop } from './timerLoop.ts';
 
 export interface RunningArchiver {
@@ -29,7 +32,11 @@ export interface RunningArchiver {
   stopped: Promise<{ fatal: boolean }>;
 }
 
-export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<RunningArchiver> {
+export async function startArchiver(
+  s: Topic<ArchiverSettings>,
+  spec: ArchiveSpec,
+  log: Logger,
+): Promise<RunningArchiver> {
   const life = lifecycle();
   const metrics = createArchiverMetrics();
   const closeQuietly = () => life.close((err) => log.warn({ err: errorMessage(err) }, 'closing failed'));
@@ -45,6 +52,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     const partitions = await kafka.partitionCount(s.TICKETS_TOPIC);
     const kit = await openMoverKit(s, {
       role: 'archiver',
+      spec,
       log,
       life,
       partitions,
@@ -78,6 +86,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
     const membership = { joined: false, assigned: [] as number[] };
 
     const intake = eventIntake({
+      shape: eventShape(spec),
       batchSize: s.ARCHIVE_BATCH_SIZE,
       coldAfterMs: s.COLD_AFTER,
       dryRun: s.DRY_RUN,
@@ -122,7 +131,7 @@ export async function startArchiver(s: ArchiverSettings, log: Logger): Promise<R
       log,
     });
     watch.start(5000, life);
-    watchArchiverPipeline(s, kit, metrics, log, life);
+    watchArchiverPipeline(s, spec, kit, metrics, log, life);
     const endpoints = await life.opened(
       serveEndpoints(s.HTTP_PORT, metrics.registry, () => watch.readiness()),
       (e) => e.close(),

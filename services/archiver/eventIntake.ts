@@ -15,6 +15,7 @@ import { planEvents, type EventPlan, type ReceivedEvent } from '../core/eventPla
 import type { Candidate } from '../core/move/followUp.ts';
 import type { ColdTimerEntry, LedgerEntry, MoveOrigin } from '../core/move/ports.ts';
 import { withRetry, type RetryPolicy } from '../core/retry.ts';
+import type { EventShape } from '../core/spec/eventShape.ts';
 import { parseTicketEvent } from '../core/ticketEvent.ts';
 import type { DeadLetter, PartitionBatch, TicketMessage } from '../edges/kafka/index.ts';
 import type { ArchiverMetrics } from './metrics.ts';
@@ -22,6 +23,8 @@ import type { MoveRunner } from './moveRunner.ts';
 import type { PartitionQueues } from './partitionQueues.ts';
 
 export interface IntakeDeps {
+  /** What the spec's change events carry and how to read them. */
+  shape: EventShape;
   batchSize: number;
   coldAfterMs: number;
   dryRun: boolean;
@@ -54,7 +57,7 @@ export function eventIntake(d: IntakeDeps): EventIntake {
     const letters: DeadLetter[] = [];
     for (const message of messages) {
       try {
-        const event = parseTicketEvent(message.key, message.value);
+        const event = parseTicketEvent(message.key, message.value, d.shape);
         events.push({ partition, offset: message.offset, event });
         d.metrics.events.inc({ kind: event.kind === 'upsert' && event.snapshot ? 'snapshot-read' : event.kind });
       } catch (err) {

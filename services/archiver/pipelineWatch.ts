@@ -8,6 +8,7 @@ import type { MoverKit } from '../movers/moverKit.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 import type { ArchiverSettings } from './settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 
 export interface PipelineWatchDeps {
   slot(): Promise<{ active: boolean; walRetainedBytes: number } | undefined>;
@@ -45,12 +46,13 @@ function watchPipeline(d: PipelineWatchDeps, intervalMs: number, life: Lifecycle
 /** The pipeline of this archiver's settings: the connector's slot and state, and what the cold store records. */
 export function watchArchiverPipeline(
   s: ArchiverSettings,
+  spec: ArchiveSpec,
   kit: Pick<MoverKit, 'hot' | 'cold'>,
   metrics: PipelineWatchDeps['metrics'],
   log: Logger,
   life: Lifecycle,
 ): void {
-  const connector = loadConnectorDefinition();
+  const connector = loadConnectorDefinition(spec);
   const connectUrl = s.KAFKA_CONNECT_URL;
   watchPipeline(
     {

@@ -31,6 +31,6 @@ export const archiverSchema = moverSchema.extend({
 
 export type ArchiverSettings = z.infer<typeof archiverSchema>;
 
-export function deadLetterTopic(s: ArchiverSettings): string {
+export function deadLetterTopic(s: { DEAD_LETTER_TOPIC?: string | undefined; TICKETS_TOPIC: string }): string {
   return s.DEAD_LETTER_TOPIC ?? `${s.TICKETS_TOPIC}.dlq`;
 }

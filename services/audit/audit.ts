@@ -16,7 +16,7 @@ export interface AuditReport {
   ticketId: string;
   /** Where the ticket is now. */
   now: {
-    hot: { version: string; status: string } | null;
+    hot: { version: string; closed: boolean } | null;
     archived: { version: string; contentHash: string } | null;
     tier: 'hot' | 'cold' | 'both' | 'neither';
   };
@@ -144,7 +144,7 @@ export async function auditTicket(
   const tier = state && archived ? 'both' : state ? 'hot' : archived ? 'cold' : 'neither';
   return {
     ticketId: id,
-    now: { hot: state ? { version: state.version, status: state.status } : null, archived, tier },
+    now: { hot: state ? { version: state.version, closed: state.closed } : null, archived, tier },
     steps,
     stuck: stuck
       ? {
@@ -162,7 +162,7 @@ export function renderAudit(r: AuditReport): string {
   const out = [
     `Ticket ${r.ticketId}: ${{ hot: 'hot', cold: 'archived (cold tier)', both: 'in both tiers (a move or a restore is under way)', neither: 'in neither tier' }[r.now.tier]}`,
   ];
-  if (r.now.hot) out.push(`  hot: version ${r.now.hot.version}, ${r.now.hot.status}`);
+  if (r.now.hot) out.push(`  hot: version ${r.now.hot.version}, ${r.now.hot.closed ? 'in the cold state' : 'open'}`);
   if (r.now.archived)
     out.push(`  archive: version ${r.now.archived.version}, content hash ${r.now.archived.contentHash.slice(0, 16)}…`);
   if (r.stuck)

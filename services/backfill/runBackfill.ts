@@ -8,6 +8,8 @@ import { ticketsPartitionCount } from '../movers/ticketsPartitions.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import { runBackfill, type BackfillDeps, type BackfillSummary } from './backfill.ts';
 import type { BackfillSettings } from './settings.ts';
+import type { Topic } from '../core/settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 
 export interface BackfillOptions {
   name: string;
@@ -17,13 +19,19 @@ export interface BackfillOptions {
   onPage?: BackfillDeps['onPage'];
 }
 
-export async function backfill(s: BackfillSettings, log: Logger, o: BackfillOptions): Promise<BackfillSummary> {
+export async function backfill(
+  s: Topic<BackfillSettings>,
+  spec: ArchiveSpec,
+  log: Logger,
+  o: BackfillOptions,
+): Promise<BackfillSummary> {
   const { life } = o;
   try {
     const partitions = await ticketsPartitionCount(s, `ticket-archiver-${s.INSTANCE_NAME}`);
     // The reconciler retries and escalates what the backfill could not finish.
     const kit = await openMoverKit(s, {
       role: 'backfill',
+      spec,
       log,
       life,
       partitions,

@@ -8,6 +8,7 @@ import { loadConfig } from '../core/settings.ts';
 import { lifecycle } from '../runtime/lifecycle.ts';
 import { createLogger } from '../runtime/logger.ts';
 import { backfillProgress } from './backfillProgress.ts';
+import { withSpec } from './archiveSpec.ts';
 import { onShutdownSignal } from './shutdown.ts';
 
 function report(summary: BackfillSummary) {
@@ -43,14 +44,14 @@ function printText(r: ReturnType<typeof report>): void {
 }
 
 export async function runBackfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
-  const settings = loadConfig(process.env, backfillSchema);
+  const { spec, settings } = withSpec(loadConfig(process.env, backfillSchema));
   const progress = backfillProgress(process.stderr.isTTY === true && !o.json, settings.DRY_RUN);
   const log = createLogger('ticket-archiver-backfill', settings.LOG_LEVEL, progress.logTo);
   const life = lifecycle();
   onShutdownSignal(log, settings.SHUTDOWN_TIMEOUT, (signal) => life.stop(signal));
   let summary: BackfillSummary;
   try {
-    summary = await backfill(settings, log, {
+    summary = await backfill(settings, spec, log, {
       name: o.name,
       restart: o.restart,
       life,

@@ -12,21 +12,27 @@ import { statusSchema } from '../status/settings.ts';
 const { DRY_RUN, ARCHIVER_GROUP_ID } = commandSchema.shape;
 
 export const migrateSchema = configSchema
-  .pick({ DATABASE_URL: true })
+  .pick({ DATABASE_URL: true, ARCHIVE_SPEC: true, COLD_AFTER: true })
   .extend({ MIGRATIONS_DATABASE_URL: jobDatabaseUrls.MIGRATIONS_DATABASE_URL, DRY_RUN });
 
 export const registerConnectorSchema = z.object({
   KAFKA_CONNECT_URL: url(['http:', 'https:'], 'http://host:8083').describe("Kafka Connect's REST API"),
+  ARCHIVE_SPEC: configSchema.shape.ARCHIVE_SPEC,
   DRY_RUN,
 });
 
 export const restoreSchema = configSchema
-  .pick({ DATABASE_URL: true, MONGODB_URL: true })
+  .pick({ DATABASE_URL: true, MONGODB_URL: true, COLD_DATABASE: true, ARCHIVE_SPEC: true })
   .extend({ RESTORE_DATABASE_URL: jobDatabaseUrls.RESTORE_DATABASE_URL, DRY_RUN });
 
-export const storesSchema = configSchema.pick({ DATABASE_URL: true, MONGODB_URL: true });
-export const coldStoreSchema = configSchema.pick({ MONGODB_URL: true });
-export const planSchema = configSchema.pick({ DATABASE_URL: true, COLD_AFTER: true });
+export const storesSchema = configSchema.pick({
+  DATABASE_URL: true,
+  MONGODB_URL: true,
+  COLD_DATABASE: true,
+  ARCHIVE_SPEC: true,
+});
+export const coldStoreSchema = configSchema.pick({ MONGODB_URL: true, COLD_DATABASE: true, ARCHIVE_SPEC: true });
+export const planSchema = configSchema.pick({ DATABASE_URL: true, COLD_AFTER: true, ARCHIVE_SPEC: true });
 export const auditSchema = storesSchema.extend({ ARCHIVER_GROUP_ID });
 
 /** Every command's settings, by command name. */

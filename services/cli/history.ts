@@ -3,6 +3,7 @@ import { loadConfig } from '../core/settings.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
 import { history, type HistoryBucketSize } from '../history/history.ts';
 import { historyChart, renderHistory } from '../history/render.ts';
+import { specOf } from './archiveSpec.ts';
 import { coldStoreSchema } from './commandSettings.ts';
 
 export async function runHistory(o: {
@@ -13,7 +14,7 @@ export async function runHistory(o: {
   instance?: string;
 }): Promise<number> {
   const s = loadConfig(process.env, coldStoreSchema);
-  const cold = await openColdStore(s.MONGODB_URL);
+  const cold = await openColdStore(s.MONGODB_URL, specOf(s), { database: s.COLD_DATABASE });
   try {
     const to = new Date();
     const report = await history(cold, {

@@ -109,13 +109,16 @@ command('verify', 'check invariants 1 to 4 over all tickets (or a sample); exit 
 command('status', 'health of every part, the group and its lag, the backlog, the rate and ETA (exit 0, 1 or 2)')
   .option('--json', 'print the whole report as one JSON object')
   .option('--watch <seconds>', 'refresh every this many seconds until interrupted', positiveInt)
-  .option('--estimate', "the backlog from the planner's estimate instead of counting it")
-  .action(async (o: { json?: boolean; watch?: number; estimate?: boolean }) => {
+  .option(
+    '--count',
+    "count the backlog instead of the planner's estimate: reads every cold ticket (slow on a big table)",
+  )
+  .action(async (o: { json?: boolean; watch?: number; count?: boolean }) => {
     const { runStatus } = await import('./status.ts');
     process.exitCode = await runStatus({
       json: o.json === true,
       ...(o.watch ? { watchSeconds: o.watch } : {}),
-      estimate: o.estimate === true,
+      count: o.count === true,
     });
   });
 

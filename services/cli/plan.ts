@@ -4,11 +4,12 @@ import { openMoverHotStore } from '../edges/hotStore/index.ts';
 import { plan } from '../plan/plan.ts';
 import { renderPlan } from '../plan/render.ts';
 import { planSchema } from './commandSettings.ts';
+import { specOf } from './archiveSpec.ts';
 import { commandConnection } from './stores.ts';
 
 export async function runPlan(o: { samplePercent?: number; rate?: number; json: boolean }): Promise<number> {
   const s = loadConfig(process.env, planSchema);
-  const hot = await openMoverHotStore(commandConnection(s.DATABASE_URL, 'plan'));
+  const hot = await openMoverHotStore(commandConnection(s.DATABASE_URL, 'plan'), specOf(s));
   try {
     const report = await plan(hot, {
       coldAfterMs: s.COLD_AFTER,

@@ -1,12 +1,14 @@
-// `ticket-archiver register-connector`: create or update the Debezium connector at KAFKA_CONNECT_URL (an idempotent
-// PUT) and wait until it runs; under DRY_RUN print the definition it would send and register nothing.
+// `ticket-archiver register-connector`: create or update the Debezium connector for the spec's table at
+// KAFKA_CONNECT_URL (an idempotent PUT) and wait until it runs; under DRY_RUN print the definition it would send and
+// register nothing.
 import { loadConfig } from '../core/settings.ts';
 import { loadConnectorDefinition, registerConnector, waitForConnectorRunning } from '../edges/kafkaConnect/index.ts';
+import { specOf } from './archiveSpec.ts';
 import { registerConnectorSchema } from './commandSettings.ts';
 
 export async function runRegisterConnector(file: string | undefined): Promise<number> {
   const s = loadConfig(process.env, registerConnectorSchema);
-  const def = loadConnectorDefinition(file);
+  const def = loadConnectorDefinition(specOf(s), file);
   if (s.DRY_RUN) {
     console.log(JSON.stringify(def, null, 2));
     console.error(`dry run: connector ${def.name} was not registered at ${s.KAFKA_CONNECT_URL}`);

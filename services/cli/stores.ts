@@ -2,15 +2,17 @@
 // store and the hot database in the shape of the command's role (edges/hotStore/index.ts).
 import { openColdStore, type ColdStore } from '../edges/coldStore/index.ts';
 import type { HotConnection } from '../edges/hotStore/index.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 
 export async function withStores<H extends { close(): Promise<void> }, T>(
-  s: { MONGODB_URL: string },
+  s: { MONGODB_URL: string; COLD_DATABASE: string },
+  spec: ArchiveSpec,
   openHot: () => Promise<H>,
   work: (hot: H, cold: ColdStore) => Promise<T>,
 ): Promise<T> {
   const hot = await openHot();
   try {
-    const cold = await openColdStore(s.MONGODB_URL);
+    const cold = await openColdStore(s.MONGODB_URL, spec, { database: s.COLD_DATABASE });
     try {
       return await work(hot, cold);
     } finally {

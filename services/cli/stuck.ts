@@ -1,11 +1,12 @@
 // `ticket-archiver stuck [--escalated]`: the open stuck deletions, one JSON line each; the count on stderr.
 import { loadConfig } from '../core/settings.ts';
 import { openColdStore } from '../edges/coldStore/index.ts';
+import { specOf } from './archiveSpec.ts';
 import { coldStoreSchema } from './commandSettings.ts';
 
 export async function runStuck(escalatedOnly: boolean): Promise<number> {
   const s = loadConfig(process.env, coldStoreSchema);
-  const cold = await openColdStore(s.MONGODB_URL);
+  const cold = await openColdStore(s.MONGODB_URL, specOf(s), { database: s.COLD_DATABASE });
   try {
     const list = await cold.stuck.list(escalatedOnly ? { escalated: true } : {});
     for (const x of list) {

@@ -3,12 +3,14 @@ import { loadConfig } from '../core/settings.ts';
 import { openMoverHotStore } from '../edges/hotStore/index.ts';
 import { verifyTiers, violationCount } from '../verify/verifyTiers.ts';
 import { storesSchema } from './commandSettings.ts';
+import { specOf } from './archiveSpec.ts';
 import { commandConnection, withStores } from './stores.ts';
 
 export async function runVerify(sample: number | undefined, json = false): Promise<number> {
   const s = loadConfig(process.env, storesSchema);
-  const openHot = () => openMoverHotStore(commandConnection(s.DATABASE_URL, 'verify'));
-  return withStores(s, openHot, async (hot, cold) => {
+  const spec = specOf(s);
+  const openHot = () => openMoverHotStore(commandConnection(s.DATABASE_URL, 'verify'), spec);
+  return withStores(s, spec, openHot, async (hot, cold) => {
     const report = await verifyTiers(hot, cold, sample === undefined ? {} : { sample });
     const n = violationCount(report);
     if (json) {

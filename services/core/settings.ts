@@ -29,10 +29,24 @@ export const configSchema = z.object({
   MONGODB_URL: url(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/').describe(
     'the MongoDB-compatible cold store (database ticket_archive)',
   ),
+  COLD_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'expected a MongoDB database name (letters, digits, _ and -)')
+    .default('ticket_archive')
+    .describe("the cold store's database that holds the archive (one per archived table)"),
   KAFKA_CONNECT_URL: url(['http:', 'https:'], 'http://host:8083')
     .optional()
     .describe("Kafka Connect's REST API, to check the Debezium connector (unset: not checked)"),
-  TICKETS_TOPIC: z.string().min(1).default('ticketdb.public.tickets').describe("Debezium's topic of the tickets table"),
+  ARCHIVE_SPEC: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the archive spec (YAML or JSON): what is archived and when (default: the brief's table)"),
+  TICKETS_TOPIC: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Debezium's topic of the table's change events (default: ticketdb.<schema>.<table> of the spec)"),
   COLD_AFTER: duration('30d').describe('how long a closed ticket stays hot after its last operation'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -79,6 +93,9 @@ export const moverSchema = configSchema.omit({ KAFKA_CONNECT_URL: true }).extend
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Settings with the tickets topic resolved: TICKETS_TOPIC, else the topic the connector gives the spec's table. */
+export type Topic<S> = Omit<S, 'TICKETS_TOPIC'> & { TICKETS_TOPIC: string };
 export type MoverSettings = z.infer<typeof moverSchema>;
 
 /** The jobs that run under a role of their own (infra/postgres/migrations/grants.sql) read its URL from their own

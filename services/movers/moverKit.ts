@@ -11,6 +11,7 @@ import type { StuckScheduler } from '../core/move/followUp.ts';
 import type { ProgressCounters, ProgressSample } from '../core/progressSample.ts';
 import { MoveRateLimiter } from '../core/rateLimit.ts';
 import type { MoverSettings } from '../core/settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 import type { HealthSample, ThrottleState } from '../core/throttle.ts';
 import { openColdStore, type ColdStore } from '../edges/coldStore/index.ts';
 import { openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
@@ -23,6 +24,8 @@ export type MoverSettingsOf = MoverSettings & { INSTANCE_NAME: string; MAX_MOVES
 
 export interface MoverKitOptions {
   role: ProgressSample['role'];
+  /** What is archived and when. */
+  spec: ArchiveSpec;
   log: Logger;
   life: Lifecycle;
   /** The tickets topic's partition count: a ticket's timer is filed under the partition of its events. */
@@ -54,19 +57,23 @@ export interface MoverKit {
 export async function openMoverKit(s: MoverSettingsOf, o: MoverKitOptions): Promise<MoverKit> {
   const { life, log } = o;
   const hot = await life.opened(
-    openMoverHotStore({
-      databaseUrl: s.DATABASE_URL,
-      applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
-      poolSize: o.poolSize,
-      onIdleError: (err) =>
-        log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
-    }),
+    openMoverHotStore(
+      {
+        databaseUrl: s.DATABASE_URL,
+        applicationName: `ticket-archiver/${s.INSTANCE_NAME}`,
+        poolSize: o.poolSize,
+        onIdleError: (err) =>
+          log.warn({ err: err.message }, 'an idle PostgreSQL connection was closed by the server; it will be replaced'),
+      },
+      o.spec,
+    ),
     (h) => h.close(),
   );
-  const cold = await life.opened(openColdStore(s.MONGODB_URL), (c) => c.close());
+  const cold = await life.opened(openColdStore(s.MONGODB_URL, o.spec, { database: s.COLD_DATABASE }), (c) => c.close());
   if (!s.DRY_RUN) await cold.ensureIndexes();
   const coldMoves = cold.forMoves(s.ARCHIVER_GROUP_ID);
   const deps = moverDeps(s, {
+    spec: o.spec,
     hot: hot.tickets(s.COLD_AFTER),
     cold: coldMoves,
     log,

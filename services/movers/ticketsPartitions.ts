@@ -6,10 +6,9 @@ import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 import type { Config } from '../core/settings.ts';
 import { connectKafka } from '../edges/kafka/index.ts';
 
-type KafkaSettings = Pick<
+type KafkaSettings = { TICKETS_TOPIC: string } & Pick<
   Config,
   | 'KAFKA_BROKERS'
-  | 'TICKETS_TOPIC'
   | 'KAFKA_SECURITY_PROTOCOL'
   | 'KAFKA_SSL_CA_FILE'
   | 'KAFKA_SASL_MECHANISM'

@@ -9,7 +9,18 @@ const COLD_DOCUMENT_OVERHEAD_BYTES = 600;
 
 export interface PlanReport {
   coldAfterMs: number;
-  cold: { count: number; byMonth: PlanAnswers['coldByMonth']; sampled: boolean; samplePercent?: number };
+  /** The archived table and the index the searches for candidates use. */
+  table: { name: string; candidateIndex: string; rowsEstimate: number; bytes: number };
+  cold: {
+    count: number;
+    byMonth: PlanAnswers['coldByMonth'];
+    sampled: boolean;
+    samplePercent?: number;
+    /** The planner's estimates (the default), not a count. */
+    estimated: boolean;
+  };
+  /** Foreign keys of other tables to the archived table, and the tickets cold by time each holds hot. */
+  heldBack: PlanAnswers['heldBack'];
   sizes: { hotBytesEstimate: number; coldBytesEstimate: number; rowBytes: PlanAnswers['rowBytes']; basis: string };
   turningColdPerDay: PlanAnswers['turningColdByDay'];
   backfill: { ratePerSecond: number | null; rateBasis: string; seconds: number | null };
@@ -20,7 +31,8 @@ export async function plan(
   hot: MoverHotStore,
   o: { coldAfterMs: number; samplePercent?: number; rate?: number },
 ): Promise<PlanReport> {
-  const a = await planAnswers(hot.inspection, o.coldAfterMs, o.samplePercent);
+  const bounds = await hot.closed.bounds(o.coldAfterMs);
+  const a = await planAnswers(hot.inspection, bounds, o.coldAfterMs, o.samplePercent);
   const count = a.coldByMonth.reduce((sum, m) => sum + m.count, 0);
   const measured = o.rate === undefined ? await hot.inspection.moveCounts() : undefined;
   const rate =
@@ -30,17 +42,25 @@ export async function plan(
       : null);
   return {
     coldAfterMs: o.coldAfterMs,
+    table: {
+      name: hot.table.table,
+      candidateIndex: a.candidateIndex,
+      rowsEstimate: a.table.rowsEstimate,
+      bytes: a.table.bytes,
+    },
     cold: {
       count,
       byMonth: a.coldByMonth,
       sampled: a.samplePercent !== undefined,
       ...(a.samplePercent !== undefined ? { samplePercent: a.samplePercent } : {}),
+      estimated: a.samplePercent === undefined,
     },
+    heldBack: a.heldBack,
     sizes: {
       hotBytesEstimate: count * a.rowBytes.stored,
       coldBytesEstimate: count * (a.rowBytes.text + COLD_DOCUMENT_OVERHEAD_BYTES),
       rowBytes: a.rowBytes,
-      basis: `average sizes of ${a.rowBytes.sampled} cold rows (${a.rowBytes.pageSample ? "from a 1% sample of the table's pages" : 'the first found'}), times the count`,
+      basis: `average sizes of ${a.rowBytes.sampled} cold rows found in a sample of ${a.rowBytes.pages} of the table's ${a.table.pages} pages, times the count`,
     },
     turningColdPerDay: a.turningColdByDay,
     backfill: {

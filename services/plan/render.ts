@@ -16,10 +16,22 @@ function histogram(rows: Array<{ label: string; count: number }>, width = 50): s
 
 export function renderPlan(p: PlanReport): string {
   const out: string[] = [];
+  const basis = p.cold.sampled
+    ? `counted in ${p.cold.samplePercent}% of the table's pages`
+    : "the planner's estimate: no row read";
   out.push(
-    `Tickets cold now (closed, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): ${n(p.cold.count)}${p.cold.sampled ? ` (estimated from ${p.cold.samplePercent}% of the table's pages)` : ''}`,
+    `Table ${p.table.name}: about ${n(p.table.rowsEstimate)} rows, ${bytes(p.table.bytes)}; candidates found through index ${p.table.candidateIndex}`,
+    `Tickets cold now (in the cold state, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): about ${n(p.cold.count)} (${basis})`,
     '',
   );
+  if (p.heldBack.length > 0) {
+    out.push('Held hot by foreign keys of other tables (a move never deletes a ticket another row references):');
+    for (const h of p.heldBack)
+      out.push(
+        `  ${h.table} (${h.constraint}, ON DELETE ${h.onDelete.toUpperCase()}): about ${n(h.tickets)} cold tickets`,
+      );
+    out.push('');
+  }
   out.push(
     'By month of last operation:',
     ...histogram(p.cold.byMonth.map((m) => ({ label: m.month, count: m.count }))),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bool, commandSchema, configSchema, jobDatabaseUrls, wholeNumber } from '../core/settings.ts';
 
 export const readApiSchema = configSchema
-  .pick({ DATABASE_URL: true, MONGODB_URL: true, LOG_LEVEL: true })
+  .pick({ DATABASE_URL: true, MONGODB_URL: true, COLD_DATABASE: true, LOG_LEVEL: true, ARCHIVE_SPEC: true })
   .extend({
     READ_DATABASE_URL: jobDatabaseUrls.READ_DATABASE_URL,
     RESTORE_DATABASE_URL: jobDatabaseUrls.RESTORE_DATABASE_URL,

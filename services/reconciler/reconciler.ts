@@ -10,9 +10,12 @@ import { ticketsPartitionCount } from '../movers/ticketsPartitions.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import { reconcileOnce, type PassSummary } from './reconcilePass.ts';
 import type { ReconcilerSettings } from './settings.ts';
+import type { Topic } from '../core/settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 
 export async function runReconciler(
-  s: ReconcilerSettings,
+  s: Topic<ReconcilerSettings>,
+  spec: ArchiveSpec,
   log: Logger,
   o: { once: boolean; life: Lifecycle },
 ): Promise<PassSummary[]> {
@@ -28,6 +31,7 @@ export async function runReconciler(
     // Stuck deletions back off exponentially and go to an operator after MAX_PERMANENT_ATTEMPTS permanent failures.
     const kit = await openMoverKit(s, {
       role: 'reconciler',
+      spec,
       log,
       life,
       partitions,

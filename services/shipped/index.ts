@@ -46,6 +46,9 @@ export const migrationsDir = (): string => shippedPath('infra', 'postgres', 'mig
 /** The Debezium connector for the tickets table. */
 export const ticketsConnectorFile = (): string => shippedPath('connectors', 'tickets-postgres.json');
 
+/** The archive spec of the brief's table, used when ARCHIVE_SPEC is not set; the examples lie beside it. */
+export const defaultSpecFile = (): string => shippedPath('connectors', 'specs', 'default.yaml');
+
 /** The program's version, from its package.json. */
 export function programVersion(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };

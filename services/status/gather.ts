@@ -1,7 +1,9 @@
 // `status`: one call gathers the health of every part, the archiver group and its lag, the backlog and the rate of
 // moves. A part that cannot be reached is reported as such and the rest is still gathered from what can be.
 import { coldAt } from '../core/coldRule.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, SpecMisfitError } from '../core/errors.ts';
+import type { Topic } from '../core/settings.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 import { dateOrNull, pgTimestampMs } from '../core/timestamps.ts';
 import { openColdStore, redact, type ColdStore } from '../edges/coldStore/index.ts';
 import { openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
@@ -13,27 +15,31 @@ import { kafkaSecurity } from '../core/kafkaSecurity.ts';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
-async function attempt<T>(open: () => Promise<T>): Promise<{ value?: T; error?: string }> {
+async function attempt<T>(open: () => Promise<T>): Promise<{ value?: T; error?: string; misfit?: boolean }> {
   try {
     return { value: await open() };
   } catch (err) {
-    return { error: errorMessage(err) };
+    return { error: errorMessage(err), misfit: err instanceof SpecMisfitError };
   }
 }
 
-export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }): Promise<StatusReport> {
+export async function gatherStatus(
+  s: Topic<StatusSettings>,
+  spec: ArchiveSpec,
+  o: { count: boolean },
+): Promise<StatusReport> {
   const health: PartHealth[] = [];
   const partial: Omit<StatusReport, 'problems' | 'exitCode'> = {
     at: new Date().toISOString(),
     settings: { coldAfterMs: s.COLD_AFTER, group: s.ARCHIVER_GROUP_ID, topic: s.TICKETS_TOPIC },
     health,
   };
-  const connector = loadConnectorDefinition();
+  const connector = loadConnectorDefinition(spec);
   const slotName = connector.config['slot.name'] ?? 'ticket_archiver_cdc';
   const hot = await attempt(() =>
-    openMoverHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/status', poolSize: 2 }),
+    openMoverHotStore({ databaseUrl: s.DATABASE_URL, applicationName: 'ticket-archiver/status', poolSize: 2 }, spec),
   );
-  const cold = await attempt(() => openColdStore(s.MONGODB_URL, { timeoutMs: 5000 }));
+  const cold = await attempt(() => openColdStore(s.MONGODB_URL, spec, { timeoutMs: 5000, database: s.COLD_DATABASE }));
   // Few retries: an unreachable Kafka is reported in seconds, not after kafkajs's minute of backoff.
   const kafka = await attempt(() =>
     connectKafka({
@@ -48,7 +54,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
     health.push(
       hot.value
         ? { part: 'postgres', ok: true, detail: 'answers' }
-        : { part: 'postgres', ok: false, unreachable: true, detail: hot.error ?? '' },
+        : { part: 'postgres', ok: false, unreachable: hot.misfit !== true, detail: hot.error ?? '' },
     );
     if (hot.value) health.push(await slotHealth(hot.value, slotName, s.SLOT_WAL_WARNING));
     health.push(
@@ -66,7 +72,7 @@ export async function gatherStatus(s: StatusSettings, o: { estimate: boolean }):
     if (kafka.value) partial.group = await groupOf(kafka.value, s);
     if (hot.value && cold.value) {
       const [backlog, counts] = await Promise.all([
-        hot.value.inspection.backlog(s.COLD_AFTER, o.estimate),
+        hot.value.inspection.backlog(s.COLD_AFTER, o.count),
         hot.value.inspection.moveCounts(),
       ]);
       partial.backlog = await backlogOf(cold.value, s, backlog, kafka.value);
@@ -114,7 +120,7 @@ async function connectorHealth(url: string | undefined, name: string): Promise<P
   }
 }
 
-async function groupOf(kafka: KafkaEdge, s: StatusSettings): Promise<NonNullable<StatusReport['group']>> {
+async function groupOf(kafka: KafkaEdge, s: Topic<StatusSettings>): Promise<NonNullable<StatusReport['group']>> {
   const [group, lag] = await Promise.all([
     kafka.groupMembers(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC),
     kafka.groupLag(s.ARCHIVER_GROUP_ID, s.TICKETS_TOPIC),
@@ -129,7 +135,7 @@ async function groupOf(kafka: KafkaEdge, s: StatusSettings): Promise<NonNullable
 
 async function backlogOf(
   cold: ColdStore,
-  s: StatusSettings,
+  s: Topic<StatusSettings>,
   backlog: { count: number; estimate: boolean; oldestLastOperatedAt: string | null },
   kafka: KafkaEdge | undefined,
 ): Promise<NonNullable<StatusReport['backlog']>> {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Partitioners } from 'kafkajs';
-import { ticketKey, ticketPartition } from '../../services/core/ticketPartition.ts';
+import { eventKeyBytes } from '../../services/core/spec/ticketKeys.ts';
+import { ticketPartition } from '../../services/core/ticketPartition.ts';
+
+const ticketKey = (id: number) => eventKeyBytes({ column: 'id', type: 'bigint' }, String(id));
 
 describe('ticketPartition', () => {
   it('agrees with the Java-compatible default partitioner for many ids and partition counts', () => {
@@ -20,7 +23,7 @@ describe('ticketPartition', () => {
           partitionMetadata,
           message: { key: ticketKey(id), value: null },
         });
-        assert.equal(ticketPartition(id, partitions), expected, `id ${id} over ${partitions}`);
+        assert.equal(ticketPartition(ticketKey(id), partitions), expected, `id ${id} over ${partitions}`);
       }
     }
   });

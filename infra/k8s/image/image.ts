@@ -33,6 +33,7 @@ function stageApp(app: string, log: (m: string) => void): void {
   cpSync(join(projectRoot, 'infra/postgres/migrations'), join(app, 'infra/postgres/migrations'), { recursive: true });
   mkdirSync(join(app, 'connectors'));
   cpSync(join(projectRoot, 'connectors/tickets-postgres.json'), join(app, 'connectors/tickets-postgres.json'));
+  cpSync(join(projectRoot, 'connectors/specs'), join(app, 'connectors/specs'), { recursive: true });
   rmSync(join(app, 'package-lock.json'));
   chmodSync(join(app, 'dist/services/cli/main.js'), 0o755);
 }

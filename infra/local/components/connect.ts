@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertPortFree, daemon, daemonPid, startDaemon, stopDaemon, waitUntil, ComponentError } from '../processes.ts';
 import type { StackSettings } from '../settings.ts';
+import { demoSpec } from '../demo/businessSchema.ts';
 import type { StackSecrets } from '../secrets.ts';
 import { javaArgs, javaClientSecurity, kafkaBrokers, kafkaClientSecurity } from './kafka.ts';
 import { stackTls, stackUsesTls } from '../tls.ts';
@@ -12,6 +13,7 @@ import { ensureTopic } from '../../../services/edges/kafka/topics.ts';
 import {
   type ConnectorDefinition,
   loadConnectorDefinition,
+  ticketsTopicOf,
   registerConnector,
   waitForConnectorRunning,
 } from '../../../services/edges/kafkaConnect/index.ts';
@@ -114,7 +116,7 @@ export async function startConnect(
     logFile: d.logFile,
     what: 'answering REST requests',
   });
-  const def = withDatabaseTls(s, secrets, loadConnectorDefinition());
+  const def = withDatabaseTls(s, secrets, loadConnectorDefinition(demoSpec()));
   // The tickets topic exists before the connector runs: consumers can subscribe to an empty table's topic, and
   // its partition count is ours, not whatever the first event happens to create.
   await ensureTicketsTopic(s, def);
@@ -153,7 +155,7 @@ async function ensureTicketsTopic(s: StackSettings, def: ConnectorDefinition): P
   await admin.connect();
   try {
     await ensureTopic(admin, {
-      topic: `${c['topic.prefix']}.public.tickets`,
+      topic: ticketsTopicOf(demoSpec()),
       numPartitions: Number(c['topic.creation.default.partitions'] ?? 6),
       configEntries: [
         { name: 'cleanup.policy', value: c['topic.creation.default.cleanup.policy'] ?? 'delete' },

@@ -5,6 +5,7 @@ import type { StackSettings } from '../settings.ts';
 import type { StackSecrets } from '../secrets.ts';
 import type { Versions } from '../versions.ts';
 import { migrate } from '../../../services/edges/hotStore/migrations.ts';
+import { applyDemoSchema, demoSpec } from '../demo/businessSchema.ts';
 import { stackTls, stackUsesTls } from '../tls.ts';
 import {
   asSuperuser,
@@ -105,7 +106,9 @@ async function provision(
     const db = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [s.databaseName]);
     if (db.rowCount === 0) await admin.query(`CREATE DATABASE ${s.databaseName} OWNER ticket_archiver`);
   });
-  await migrate(endpoints.migrationsUrl);
+  // The demo help desk's table, as its owner (ticket_archiver stands in for business code), then the product's objects.
+  await applyDemoSchema(endpoints.migrationsUrl);
+  await migrate(endpoints.migrationsUrl, demoSpec());
 }
 
 export function stopPostgres(s: StackSettings, v: Versions): boolean {

@@ -23,6 +23,7 @@ import { stackSettings } from '../settings.ts';
 import { stackKafkaSecurity, stackUp } from '../stack.ts';
 import { insertTickets } from './insertTickets.ts';
 import { sampleTicket, seededRandom } from './sampleTickets.ts';
+import { demoSpec } from './businessSchema.ts';
 
 export interface DemoOptions {
   tickets: number;
@@ -97,7 +98,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     archiverSchema,
   );
   const archiver = await startArchiver(
-    settings,
+    { ...settings, TICKETS_TOPIC: env.TICKETS_TOPIC },
+    demoSpec(),
     pino({ name: 'ticket-archiver', level: 'info' }, pino.destination(openSync(logFile, 'a'))),
   );
   console.log(`    metrics: http://127.0.0.1:${archiver.port}/metrics`);

@@ -139,9 +139,7 @@ async function decide(
     outcomes.push(...unread.map((id) => classifyUnread(id, states.get(id), ledger.get(id), d.coldAfterMs)));
   }
   if (d.dryRun) {
-    outcomes.push(
-      ...rows.map((r) => ({ id: r.key, version: r.version, outcome: 'wouldMove' as const })),
-    );
+    outcomes.push(...rows.map((r) => ({ id: r.key, version: r.version, outcome: 'wouldMove' as const })));
     return { outcomes, written: new Set() };
   }
   if (rows.length === 0) return { outcomes, written: new Set() };
@@ -171,7 +169,9 @@ async function decide(
         code: 'COLD_REFUSED',
       });
   }
-  const copied: TicketVersion[] = rows.filter((r) => !refused.has(r.key)).map((r) => ({ id: r.key, version: r.version }));
+  const copied: TicketVersion[] = rows
+    .filter((r) => !refused.has(r.key))
+    .map((r) => ({ id: r.key, version: r.version }));
 
   // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
   let result: Awaited<ReturnType<HotTicketStore['deleteUnchanged']>>;

@@ -1,9 +1,9 @@
 // The evidence of what happened to a ticket besides its archive (ticket_archive.ticket_audit): restores, stuck
 // deletions recorded, escalated and closed. An archive's own evidence is its document and its move's record; the hot
 // ledger may be pruned, this may not.
-import { Long, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { guardedCold } from './connection.ts';
-import { int64, type Int64 } from './documents.ts';
+import type { KeyCodec, StoredKey } from './documents.ts';
 
 export type AuditEvent = 'restored' | 'stuck' | 'escalated' | 'stuckClosed';
 
@@ -16,13 +16,16 @@ export interface AuditEntry {
 }
 
 interface StoredAuditEntry extends Omit<AuditEntry, 'ticketId'> {
-  ticketId: Int64;
+  ticketId: StoredKey;
 }
 
 export class AuditTrail {
   private readonly entries: Collection<StoredAuditEntry>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly keys: KeyCodec,
+  ) {
     this.entries = db.collection<StoredAuditEntry>('ticket_audit');
   }
 
@@ -34,7 +37,8 @@ export class AuditTrail {
     if (entries.length === 0) return Promise.resolve();
     return guardedCold(
       'recording audit entries',
-      async () => void (await this.entries.insertMany(entries.map((e) => ({ ...e, ticketId: int64(e.ticketId) })))),
+      async () =>
+        void (await this.entries.insertMany(entries.map((e) => ({ ...e, ticketId: this.keys.stored(e.ticketId) })))),
     );
   }
 
@@ -42,7 +46,7 @@ export class AuditTrail {
     return guardedCold(`reading the audit trail of ticket ${ticketId}`, async () =>
       (
         await this.entries
-          .find({ ticketId: Long.fromString(ticketId) })
+          .find({ ticketId: this.keys.stored(ticketId) })
           .sort({ at: 1 })
           .toArray()
       ).map(({ _id, ticketId: id, ...rest }) => ({ ...rest, ticketId: id.toString() })),

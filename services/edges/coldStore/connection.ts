@@ -3,15 +3,16 @@
 import { MongoClient, MongoError, MongoServerError, type Db } from 'mongodb';
 import { StoreRefusedError, StoreUnavailableError, TicketArchiverError } from '../../core/errors.ts';
 
-const COLD_DATABASE = 'ticket_archive';
-
 export interface ColdConnection {
   db: Db;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function connectColdStore(url: string, options: { timeoutMs?: number } = {}): Promise<ColdConnection> {
+export async function connectColdStore(
+  url: string,
+  options: { timeoutMs?: number; database?: string } = {},
+): Promise<ColdConnection> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: timeoutMs,
@@ -34,7 +35,7 @@ export async function connectColdStore(url: string, options: { timeoutMs?: numbe
     );
   }
   return {
-    db: client.db(COLD_DATABASE),
+    db: client.db(options.database ?? 'ticket_archive'),
     ping: () => guardedCold('answering a ping', async () => void (await client.db('admin').command({ ping: 1 }))),
     close: () => client.close(),
   };

@@ -11,6 +11,8 @@ import { ReconcileRuns } from './reconcileRuns.ts';
 import { StuckDeletions } from './stuckDeletions.ts';
 import { ColdTimers } from './timers.ts';
 import { ColdTicketReads } from './ticketReads.ts';
+import { keyCodec } from './documents.ts';
+import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
 
 export { redact } from './connection.ts';
 export type { AuditEntry, AuditEvent, AuditTrail } from './auditTrail.ts';
@@ -22,7 +24,7 @@ export type { ColdMoves } from './coldMoves.ts';
 export type { StuckDeletion, StuckDeletions } from './stuckDeletions.ts';
 export type { ColdTimers, DueTimer } from './timers.ts';
 export type { ReconcileRuns } from './reconcileRuns.ts';
-export { coldListQuery, type ColdTicketReads } from './ticketReads.ts';
+export { coldListQuery, type ColdListQuery, type ColdTicketReads } from './ticketReads.ts';
 
 export interface ColdStore {
   copies: ColdCopies;
@@ -44,15 +46,21 @@ export interface ColdStore {
   close(): Promise<void>;
 }
 
-export async function openColdStore(url: string, options: { timeoutMs?: number } = {}): Promise<ColdStore> {
+/** The cold store of the spec's tickets: their keys are held as its key type says, its lists indexed. */
+export async function openColdStore(
+  url: string,
+  spec: ArchiveSpec,
+  options: { timeoutMs?: number; /** The database that holds the archive (COLD_DATABASE). */ database?: string } = {},
+): Promise<ColdStore> {
   const connection = await connectColdStore(url, options);
-  const copies = new ColdCopies(connection.db);
+  const keys = keyCodec(spec.key.type);
+  const copies = new ColdCopies(connection.db, keys);
   const moves = new ColdMoves(connection.db);
-  const audit = new AuditTrail(connection.db);
-  const stuck = new StuckDeletions(connection.db, audit);
+  const audit = new AuditTrail(connection.db, keys);
+  const stuck = new StuckDeletions(connection.db, audit, keys);
   const progress = new ProgressHistory(connection.db);
-  const timersOf = (group: string) => new ColdTimers(connection.db, group);
-  const reads = new ColdTicketReads(connection.db, (ids) => moves.states(ids));
+  const timersOf = (group: string) => new ColdTimers(connection.db, group, keys);
+  const reads = new ColdTicketReads(connection.db, keys, spec, (ids) => moves.states(ids));
   return {
     copies,
     moves,

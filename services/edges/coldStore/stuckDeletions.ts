@@ -4,7 +4,7 @@ import type { Collection, Db } from 'mongodb';
 import type { StuckEntry } from '../../core/move/ports.ts';
 import type { AuditTrail } from './auditTrail.ts';
 import { guardedCold } from './connection.ts';
-import { int64, type StoredStuckDeletion } from './documents.ts';
+import type { KeyCodec, StoredStuckDeletion } from './documents.ts';
 
 /** A stuck deletion as operators and the reconciler read it: the stored record, ids as text. */
 export type StuckDeletion = Omit<StoredStuckDeletion, '_id' | 'version'> & { ticketId: string; version: string };
@@ -28,6 +28,7 @@ export class StuckDeletions {
   constructor(
     db: Db,
     private readonly audit: AuditTrail,
+    private readonly keys: KeyCodec,
   ) {
     this.stuck = db.collection<StoredStuckDeletion>('stuck_deletions');
   }
@@ -44,10 +45,10 @@ export class StuckDeletions {
       await this.stuck.bulkWrite(
         items.map((s) => ({
           updateOne: {
-            filter: { _id: int64(s.id) },
+            filter: { _id: this.keys.stored(s.id) },
             update: {
               $set: {
-                version: int64(s.version),
+                version: s.version,
                 reason: s.reason,
                 code: s.code,
                 failureClass: s.failureClass,
@@ -80,7 +81,7 @@ export class StuckDeletions {
     if (ids.length === 0) return Promise.resolve();
     return guardedCold('closing stuck deletions', async () => {
       const open = await this.stuck
-        .find({ _id: { $in: ids.map(int64) } }, { projection: { version: 1, attempts: 1 } })
+        .find({ _id: { $in: ids.map((id) => this.keys.stored(id)) } }, { projection: { version: 1, attempts: 1 } })
         .toArray();
       if (open.length === 0) return;
       await this.stuck.deleteMany({ _id: { $in: open.map((s) => s._id) } });
@@ -133,7 +134,7 @@ export class StuckDeletions {
   /** The open record of one ticket, if any. */
   of(id: string): Promise<StuckDeletion | undefined> {
     return guardedCold(`reading the stuck deletion of ticket ${id}`, async () => {
-      const s = await this.stuck.findOne({ _id: int64(id) });
+      const s = await this.stuck.findOne({ _id: this.keys.stored(id) });
       return s ? plain(s) : undefined;
     });
   }
@@ -142,7 +143,9 @@ export class StuckDeletions {
   attemptsOf(ids: string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return Promise.resolve(new Map<string, number>());
     return guardedCold('reading stuck deletions', async () => {
-      const found = await this.stuck.find({ _id: { $in: ids.map(int64) } }, { projection: { attempts: 1 } }).toArray();
+      const found = await this.stuck
+        .find({ _id: { $in: ids.map((id) => this.keys.stored(id)) } }, { projection: { attempts: 1 } })
+        .toArray();
       return new Map(found.map((s) => [s._id.toString(), s.attempts]));
     });
   }

@@ -4,7 +4,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { ColdTimerEntry } from '../../core/move/ports.ts';
 import { guardedCold } from './connection.ts';
-import { int64, type StoredTimer } from './documents.ts';
+import type { KeyCodec, StoredTimer } from './documents.ts';
 
 /** A timer as the archiver's timer loop reads it. */
 export interface DueTimer {
@@ -21,6 +21,7 @@ export class ColdTimers {
     db: Db,
     /** The consumer group whose timers this instance reads and writes. */
     private readonly group: string,
+    private readonly keys: KeyCodec,
   ) {
     this.timers = db.collection<StoredTimer>('cold_timers');
   }
@@ -41,8 +42,8 @@ export class ColdTimers {
           const doc: StoredTimer = {
             _id: this.timerId(t.id),
             group: this.group,
-            ticketId: int64(t.id),
-            version: int64(t.version),
+            ticketId: this.keys.stored(t.id),
+            version: t.version,
             dueAt: t.dueAt,
             partition: t.partition,
             updatedAt: now,
@@ -74,8 +75,8 @@ export class ColdTimers {
         .limit(limit)
         .toArray();
       return found.map((t) => ({
-        ticketId: t.ticketId.toString(),
-        version: t.version.toString(),
+        ticketId: this.keys.text(t.ticketId),
+        version: String(t.version),
         dueAt: t.dueAt,
         partition: t.partition,
       }));
@@ -94,7 +95,7 @@ export class ColdTimers {
     return guardedCold(`reading the timer of ticket ${ticketId}`, async () => {
       const t = await this.timers.findOne({ _id: this.timerId(ticketId) });
       return t
-        ? { ticketId: t.ticketId.toString(), version: t.version.toString(), dueAt: t.dueAt, partition: t.partition }
+        ? { ticketId: this.keys.text(t.ticketId), version: String(t.version), dueAt: t.dueAt, partition: t.partition }
         : undefined;
     });
   }

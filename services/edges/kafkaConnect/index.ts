@@ -4,10 +4,12 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { StoreRefusedError, StoreUnavailableError } from '../../core/errors.ts';
+import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+import { connectorFor, eventsTopic, type ConnectorDefinition } from '../../core/spec/connectorConfig.ts';
 import { ticketsConnectorFile } from '../../shipped/index.ts';
 
 const connectorFileSchema = z.object({ name: z.string().min(1), config: z.record(z.string(), z.string()) });
-export type ConnectorDefinition = z.infer<typeof connectorFileSchema>;
+export type { ConnectorDefinition } from '../../core/spec/connectorConfig.ts';
 
 const stateSchema = z.enum(['RUNNING', 'PAUSED', 'FAILED', 'UNASSIGNED', 'RESTARTING', 'STOPPED']);
 const statusSchema = z.object({
@@ -26,8 +28,14 @@ function httpError(status: number, message: string): Error {
     : new StoreRefusedError('kafka connect', message, String(status));
 }
 
-export function loadConnectorDefinition(file = ticketsConnectorFile()): ConnectorDefinition {
-  return connectorFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+/** The shipped connector definition (or `file`), for the spec's table: its include lists are the spec's. */
+export function loadConnectorDefinition(spec: ArchiveSpec, file = ticketsConnectorFile()): ConnectorDefinition {
+  return connectorFor(spec, connectorFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
+}
+
+/** The topic of the spec's table's change events, as the connector names it. */
+export function ticketsTopicOf(spec: ArchiveSpec, file = ticketsConnectorFile()): string {
+  return eventsTopic(spec, connectorFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))));
 }
 
 async function call(
