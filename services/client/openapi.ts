@@ -747,6 +747,7 @@ export interface operations {
                 limit?: number;
                 /** @description the previous page's nextCursor, as given */
                 cursor?: string;
+                /** @description ISO 8601 with an offset, within the years 1 to 9999 in UTC */
                 from: string;
                 /** @description default: now; a range that ends before it starts holds no ticket */
                 to?: string;

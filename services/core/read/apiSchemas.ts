@@ -89,20 +89,30 @@ export const statusPageQuery = z.object({
       'default: in_progress for hot, closed for cold (the archive holds closed tickets only, none of another status)',
   }),
 });
+/** A bound of a time range: ISO 8601 with an offset, handed to the stores in UTC, for PostgreSQL refuses offsets that
+ * ISO allows (beyond ±15:59). An offset of whole minutes leaves the seconds and their fraction as written. */
+const rangeBound = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }).transform((text, ctx) => {
+  const at = new Date(text);
+  const year = at.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    ctx.addIssue({ code: 'custom', message: 'expected a time within the years 1 to 9999 (UTC)' });
+    return z.NEVER;
+  }
+  const fraction = /T\d\d:\d\d:\d\d\.(\d+)/.exec(text)?.[1];
+  return `${at.toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
+});
 export const closedPageQuery = z.object({
   ...page,
-  from: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }),
-  to: z.iso
-    .datetime({ offset: true, error: 'expected an ISO 8601 timestamp' })
-    .optional()
-    .meta({ description: 'default: now; a range that ends before it starts holds no ticket' }),
+  from: rangeBound.meta({ description: 'ISO 8601 with an offset, within the years 1 to 9999 in UTC' }),
+  to: rangeBound.optional().meta({ description: 'default: now; a range that ends before it starts holds no ticket' }),
 });
 export const operatorParams = z.object({ operatorId: bigintParam('an operator id', '7') });
 export const groupParams = z.object({ groupId: bigintParam('an operator group id', '3') });
 export const customerParams = z.object({ customerId: bigintParam('a customer id', '4242') });
 
 // At most six significant digits: the longest hold (999999d) still ends within any store's range of timestamps.
-export const restoreBody = z.object({
+// Strict: a member the API does not take is refused, as is one JSON's parser refuses outright (__proto__).
+export const restoreBody = z.strictObject({
   holdFor: z
     .string()
     .regex(/^0*[1-9][0-9]{0,5}(ms|s|m|h|d)$/, 'expected a duration such as 30m, 2h or 1d')
