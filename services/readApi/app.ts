@@ -1,20 +1,13 @@
 // The read API as a Fastify application: routes whose requests and responses are the zod schemas of
 // core/read/apiSchemas.ts, the OpenAPI document generated from them (GET /openapi.json), every error as problem
-// details (problems.ts), and a bearer token for writes (and for reads when configured).
-import { timingSafeEqual } from 'node:crypto';
+// details (problems.ts), and a bearer token for writes (and for reads when configured: access.ts).
 import fastifySwagger from '@fastify/swagger';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { PROBLEM_TYPES } from '../core/read/problem.ts';
 import type { Logger } from '../runtime/logger.ts';
+import { accessRules } from './access.ts';
 import { registerListRoutes } from './listRoutes.ts';
-import { clientErrorHandler, problem, sendError, sendNoRoute, sendProblem } from './problems.ts';
+import { clientErrorHandler, sendError, sendNoRoute } from './problems.ts';
 import { documentTransform } from './responses.ts';
 import { registerTicketRoutes, type Restorer } from './ticketRoutes.ts';
 import type { TicketReader } from './tickets.ts';
@@ -27,22 +20,6 @@ export interface ReadApiOptions {
   log: Logger;
   /** Extra routes on the same port (health, readiness, metrics). */
   extra?: (app: FastifyInstance) => void;
-}
-
-/** Who may call a route: its guard, and what the document says of it (security; a 401 only where one can occur). */
-export interface Access {
-  preHandler: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  security: Array<Record<string, string[]>>;
-  tokenRequired: boolean;
-}
-
-/** Whether the request carries the configured bearer token (compared in constant time). */
-function bearerMatches(req: FastifyRequest, token: string | undefined): boolean {
-  const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (!token || !given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> {
@@ -76,25 +53,9 @@ export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> 
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((req, reply) => sendNoRoute(app, req, reply));
-  const guard = (write: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!write && !o.readsRequireToken) return;
-    if (bearerMatches(req, o.token)) return;
-    const why = o.token
-      ? 'a valid bearer token is required (Authorization: Bearer <API_TOKEN>)'
-      : 'writes are disabled: no API_TOKEN is configured';
-    await sendProblem(reply.header('www-authenticate', 'Bearer'), problem(req, 401, PROBLEM_TYPES.tokenRequired, why));
-  };
-  const bearer = [{ bearer: [] }];
-  const read: Access = {
-    preHandler: guard(false),
-    security: o.readsRequireToken ? bearer : [],
-    tokenRequired: o.readsRequireToken,
-  };
-  registerTicketRoutes(app, o.reader, o.restorer, {
-    read,
-    write: { preHandler: guard(true), security: bearer, tokenRequired: true },
-  });
-  registerListRoutes(app, o.reader, read);
+  const access = accessRules(o.token, o.readsRequireToken);
+  registerTicketRoutes(app, o.reader, o.restorer, access);
+  registerListRoutes(app, o.reader, access.read);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   o.extra?.(app);
   await app.ready();

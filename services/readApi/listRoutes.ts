@@ -13,7 +13,7 @@ import {
   unassignedPageQuery,
 } from '../core/read/apiSchemas.ts';
 import { decodeCursor, type ListFilter, type ListView, type Tier } from '../core/read/listing.ts';
-import type { Access } from './app.ts';
+import type { Access } from './access.ts';
 import { UNAUTHORIZED, json, problems } from './responses.ts';
 import type { TicketReader } from './tickets.ts';
 

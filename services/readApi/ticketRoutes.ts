@@ -10,7 +10,7 @@ import {
   ticketResponseSchema,
 } from '../core/read/apiSchemas.ts';
 import { PROBLEM_TYPES } from '../core/read/problem.ts';
-import type { Access } from './app.ts';
+import type { Access } from './access.ts';
 import { problem, sendProblem } from './problems.ts';
 import { UNAUTHORIZED, json, problems } from './responses.ts';
 import type { TicketReader } from './tickets.ts';
