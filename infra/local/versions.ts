@@ -44,6 +44,7 @@ const versionsSchema = z.object({
     nodejsMajor: z.number().int(),
     lastInstalled: z.record(z.string(), z.string()),
   }),
+  schemathesis: z.object({ version: z.string().regex(/^\d+\.\d+\.\d+$/) }),
 });
 
 export type Versions = z.infer<typeof versionsSchema>;

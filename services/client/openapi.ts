@@ -9,59 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** one ticket, from the hot table (default) or the archive (tier=cold) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                };
-                header?: never;
-                path: {
-                    /** @description a ticket id (bigint, as decimal text) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketResponse"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getTicket"];
         put?: never;
         post?: never;
         delete?: never;
@@ -80,66 +28,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** reopen an archived ticket: put it back into the hot table, held hot for holdFor */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description a ticket id (bigint, as decimal text) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description how long the restored ticket stays hot before it may be archived again
-                         * @default 1h
-                         */
-                        holdFor?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Restored"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["restoreTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -154,50 +43,7 @@ export interface paths {
             cookie?: never;
         };
         /** unassigned tickets, oldest first (hot only) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                    limit?: number;
-                    /** @description the previous page's nextCursor */
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketPage"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listUnassignedTickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -214,54 +60,7 @@ export interface paths {
             cookie?: never;
         };
         /** an operator's tickets (last operated by them), latest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                    limit?: number;
-                    /** @description the previous page's nextCursor */
-                    cursor?: string;
-                    /** @description default: in_progress for hot, closed for cold */
-                    status?: "unassigned" | "in_progress" | "closed";
-                };
-                header?: never;
-                path: {
-                    operatorId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketPage"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listOperatorTickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -278,54 +77,7 @@ export interface paths {
             cookie?: never;
         };
         /** an operator group's tickets, latest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                    limit?: number;
-                    /** @description the previous page's nextCursor */
-                    cursor?: string;
-                    /** @description default: in_progress for hot, closed for cold */
-                    status?: "unassigned" | "in_progress" | "closed";
-                };
-                header?: never;
-                path: {
-                    groupId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketPage"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listOperatorGroupTickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -342,52 +94,7 @@ export interface paths {
             cookie?: never;
         };
         /** a customer's tickets, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                    limit?: number;
-                    /** @description the previous page's nextCursor */
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    customerId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketPage"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listCustomerTickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -404,53 +111,7 @@ export interface paths {
             cookie?: never;
         };
         /** tickets closed (last operated) within [from, to), latest first */
-        get: {
-            parameters: {
-                query: {
-                    /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
-                    tier?: "hot" | "cold";
-                    limit?: number;
-                    /** @description the previous page's nextCursor */
-                    cursor?: string;
-                    from: string;
-                    /** @description default: now */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["TicketPage"];
-                    };
-                };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Default Response */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listClosedTickets"];
         put?: never;
         post?: never;
         delete?: never;
@@ -463,6 +124,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description an error, as RFC 9457 problem details; the members after instance appear where they apply */
+        ProblemInput: {
+            /** @description the kind of problem (a URI): one of the API's own, or about:blank */
+            type: string;
+            /** @description a short summary of the kind of problem, the same for each occurrence */
+            title: string;
+            /** @description the HTTP status code of this answer */
+            status: number;
+            /** @description what went wrong with this request, for people */
+            detail: string;
+            /** @description the path of the request */
+            instance: string;
+            /** @description the request parameter at fault */
+            parameter?: string;
+            /**
+             * @description where the ticket is, when it is not in the tier asked but known
+             * @enum {string}
+             */
+            tier?: "hot" | "cold";
+            /** @description when the ticket was archived (ISO 8601), with tier=cold */
+            archivedAt?: string;
+            /**
+             * @description the tier whose store did not answer (503)
+             * @enum {string}
+             */
+            unavailableTier?: "hot" | "cold";
+        };
         /** @description every column of the row, columns added later included: bigints and numerics as exact decimal text, timestamps as ISO 8601 with microseconds, json as JSON */
         TicketInput: {
             id: string;
@@ -490,18 +178,37 @@ export interface components {
             /** @description pass as cursor for the next page; null at the end */
             nextCursor: string | null;
         };
-        ErrorInput: {
-            error: string;
-            message: string;
-            parameter?: string;
-            /** @enum {string} */
-            tier?: "hot" | "cold";
-            archivedAt?: string;
-        };
         RestoredInput: {
             id: string;
             version: string;
             holdUntil: string;
+        };
+        /** @description an error, as RFC 9457 problem details; the members after instance appear where they apply */
+        Problem: {
+            /** @description the kind of problem (a URI): one of the API's own, or about:blank */
+            type: string;
+            /** @description a short summary of the kind of problem, the same for each occurrence */
+            title: string;
+            /** @description the HTTP status code of this answer */
+            status: number;
+            /** @description what went wrong with this request, for people */
+            detail: string;
+            /** @description the path of the request */
+            instance: string;
+            /** @description the request parameter at fault */
+            parameter?: string;
+            /**
+             * @description where the ticket is, when it is not in the tier asked but known
+             * @enum {string}
+             */
+            tier?: "hot" | "cold";
+            /** @description when the ticket was archived (ISO 8601), with tier=cold */
+            archivedAt?: string;
+            /**
+             * @description the tier whose store did not answer (503)
+             * @enum {string}
+             */
+            unavailableTier?: "hot" | "cold";
         };
         /** @description every column of the row, columns added later included: bigints and numerics as exact decimal text, timestamps as ISO 8601 with microseconds, json as JSON */
         Ticket: {
@@ -530,14 +237,6 @@ export interface components {
             /** @description pass as cursor for the next page; null at the end */
             nextCursor: string | null;
         };
-        Error: {
-            error: string;
-            message: string;
-            parameter?: string;
-            /** @enum {string} */
-            tier?: "hot" | "cold";
-            archivedAt?: string;
-        };
         Restored: {
             id: string;
             version: string;
@@ -551,4 +250,572 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getTicket: {
+        parameters: {
+            query?: {
+                /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
+                tier?: "hot" | "cold";
+            };
+            header?: never;
+            path: {
+                /** @description a ticket id (bigint, as decimal text) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the ticket, from the tier asked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketResponse"];
+                };
+            };
+            /** @description the id is not a bigint, or tier is neither hot nor cold (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the ticket is not in the tier asked; tier (and archivedAt) say where it is when it is in the other */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description a ticket id (bigint, as decimal text) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description how long the restored ticket stays hot before it may be archived again
+                     * @default 1h
+                     */
+                    holdFor?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the ticket is hot again, held there until holdUntil */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Restored"];
+                };
+            };
+            /** @description the id or holdFor is invalid, or the body is not a JSON object (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong, or the API has no token and takes no writes */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the ticket cannot be restored: it is in the hot table, or the archive has no copy of it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is larger than the API reads */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUnassignedTickets: {
+        parameters: {
+            query?: {
+                /** @description hot only: the archive holds closed tickets, none unassigned */
+                tier?: "hot";
+                limit?: number;
+                /** @description the previous page's nextCursor, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the list, from the tier asked; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description tier is not hot, limit is not 1 to 500, the cursor is malformed (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the cursor names no page of this list: it was not given out for this list and tier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOperatorTickets: {
+        parameters: {
+            query?: {
+                /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
+                tier?: "hot" | "cold";
+                limit?: number;
+                /** @description the previous page's nextCursor, as given */
+                cursor?: string;
+                /** @description default: in_progress for hot, closed for cold (the archive holds closed tickets only, none of another status) */
+                status?: "unassigned" | "in_progress" | "closed";
+            };
+            header?: never;
+            path: {
+                /** @description an operator id (bigint, as decimal text) */
+                operatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the list, from the tier asked; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description the operator id is not a bigint, tier or status is unknown, limit is not 1 to 500, the cursor is malformed (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the cursor names no page of this list: it was not given out for this list and tier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOperatorGroupTickets: {
+        parameters: {
+            query?: {
+                /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
+                tier?: "hot" | "cold";
+                limit?: number;
+                /** @description the previous page's nextCursor, as given */
+                cursor?: string;
+                /** @description default: in_progress for hot, closed for cold (the archive holds closed tickets only, none of another status) */
+                status?: "unassigned" | "in_progress" | "closed";
+            };
+            header?: never;
+            path: {
+                /** @description an operator group id (bigint, as decimal text) */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the list, from the tier asked; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description the group id is not a bigint, tier or status is unknown, limit is not 1 to 500, the cursor is malformed (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the cursor names no page of this list: it was not given out for this list and tier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomerTickets: {
+        parameters: {
+            query?: {
+                /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
+                tier?: "hot" | "cold";
+                limit?: number;
+                /** @description the previous page's nextCursor, as given */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description a customer id (bigint, as decimal text) */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the list, from the tier asked; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description the customer id is not a bigint, tier is unknown, limit is not 1 to 500, the cursor is malformed (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the cursor names no page of this list: it was not given out for this list and tier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listClosedTickets: {
+        parameters: {
+            query: {
+                /** @description hot (default): the tickets table; cold: the archive. One tier per request. */
+                tier?: "hot" | "cold";
+                limit?: number;
+                /** @description the previous page's nextCursor, as given */
+                cursor?: string;
+                /** @description ISO 8601 with an offset, within the years 1 to 9999 in UTC */
+                from: string;
+                /** @description default: now; a range that ends before it starts holds no ticket */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the list, from the tier asked; nextCursor is null on the last page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            /** @description from is missing, from or to is not an ISO 8601 timestamp, tier is unknown, limit is not 1 to 500, the cursor is malformed (parameter names which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the bearer token (Authorization: Bearer <API_TOKEN>) is missing or wrong */
+            401: {
+                headers: {
+                    /** @description Bearer: the scheme the API takes */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the cursor names no page of this list: it was not given out for this list and tier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the API failed unexpectedly; the details are in its log, not in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the store of the tier asked (the hot database or the archive) is unavailable: retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description seconds to wait before asking again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+}

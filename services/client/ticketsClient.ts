@@ -6,7 +6,8 @@ import type { components, paths } from './openapi.ts';
 
 export type Ticket = components['schemas']['Ticket'];
 export type TicketPage = components['schemas']['TicketPage'];
-export type ApiError = components['schemas']['Error'];
+/** Every error the API answers: RFC 9457 problem details (application/problem+json). */
+export type Problem = components['schemas']['Problem'];
 export type TicketsClient = Client<paths>;
 
 /** `token`: the API's bearer token (restore needs it; reads when the API requires it). */

@@ -1,90 +1,110 @@
 // The agents' lists of the brief, each paged by cursor, from one tier (hot by default): unassigned tickets, an
 // operator's, an operator group's, a customer's, and those closed within a time range (supervisors).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   closedPageQuery,
   customerParams,
-  errorSchema,
   groupParams,
   operatorParams,
   pageQuery,
   pageResponseSchema,
   statusPageQuery,
+  unassignedPageQuery,
 } from '../core/read/apiSchemas.ts';
-import { decodeCursor, type ListFilter, type ListView, type Tier, type TicketStatus } from '../core/read/listing.ts';
-import { BadParameter } from './badParameter.ts';
+import { decodeCursor, type ListFilter, type ListView, type Tier } from '../core/read/listing.ts';
+import type { Access } from './access.ts';
+import { UNAUTHORIZED, json, problems } from './responses.ts';
 import type { TicketReader } from './tickets.ts';
 
-type Guard = (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
-const responses = { 200: pageResponseSchema, 400: errorSchema, 401: errorSchema };
-
-export function registerListRoutes(app: FastifyInstance, reader: TicketReader, authorize: Guard): void {
+export function registerListRoutes(app: FastifyInstance, reader: TicketReader, access: Access): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const page = (view: ListView, tier: Tier, limit: number, cursor: string | undefined, filter: ListFilter) => {
     const q = { view, tier, limit, filter };
     return reader.page({ ...q, ...(cursor ? { after: decodeCursor(cursor, q) } : {}) });
   };
-  const coldStatus = (tier: Tier, status: TicketStatus | undefined): TicketStatus => {
-    if (tier === 'cold' && status !== undefined && status !== 'closed')
-      throw new BadParameter('status', 'the archive holds closed tickets only');
-    return status ?? (tier === 'cold' ? 'closed' : 'in_progress');
-  };
+  const operation = (operationId: string, summary: string, badParameters: string) => ({
+    operationId,
+    tags: ['lists'],
+    summary,
+    security: access.security,
+    response: {
+      200: json('a page of the list, from the tier asked; nextCursor is null on the last page', pageResponseSchema),
+      ...problems({
+        400: `${badParameters} (parameter names which)`,
+        ...(access.tokenRequired ? { 401: UNAUTHORIZED } : {}),
+        404: 'the cursor names no page of this list: it was not given out for this list and tier',
+      }),
+    },
+  });
+  const paging = 'limit is not 1 to 500, the cursor is malformed';
   api.get(
     '/tickets/unassigned',
     {
-      preHandler: authorize,
-      schema: { summary: 'unassigned tickets, oldest first (hot only)', querystring: pageQuery, response: responses },
+      preHandler: access.preHandler,
+      schema: {
+        ...operation(
+          'listUnassignedTickets',
+          'unassigned tickets, oldest first (hot only)',
+          `tier is not hot, ${paging}`,
+        ),
+        querystring: unassignedPageQuery,
+      },
     },
-    async (req) => {
-      if (req.query.tier === 'cold')
-        throw new BadParameter('tier', 'the archive holds closed tickets only: there are no unassigned ones');
-      return page('unassigned', 'hot', req.query.limit, req.query.cursor, {});
-    },
+    async (req) => page('unassigned', req.query.tier, req.query.limit, req.query.cursor, {}),
   );
   api.get(
     '/operators/:operatorId/tickets',
     {
-      preHandler: authorize,
+      preHandler: access.preHandler,
       schema: {
-        summary: "an operator's tickets (last operated by them), latest first",
+        ...operation(
+          'listOperatorTickets',
+          "an operator's tickets (last operated by them), latest first",
+          `the operator id is not a bigint, tier or status is unknown, ${paging}`,
+        ),
         params: operatorParams,
         querystring: statusPageQuery,
-        response: responses,
       },
     },
     async (req) =>
       page('operator', req.query.tier, req.query.limit, req.query.cursor, {
         ownerId: req.params.operatorId,
-        status: coldStatus(req.query.tier, req.query.status),
+        ...(req.query.status ? { status: req.query.status } : {}),
       }),
   );
   api.get(
     '/operator-groups/:groupId/tickets',
     {
-      preHandler: authorize,
+      preHandler: access.preHandler,
       schema: {
-        summary: "an operator group's tickets, latest first",
+        ...operation(
+          'listOperatorGroupTickets',
+          "an operator group's tickets, latest first",
+          `the group id is not a bigint, tier or status is unknown, ${paging}`,
+        ),
         params: groupParams,
         querystring: statusPageQuery,
-        response: responses,
       },
     },
     async (req) =>
       page('operatorGroup', req.query.tier, req.query.limit, req.query.cursor, {
         ownerId: req.params.groupId,
-        status: coldStatus(req.query.tier, req.query.status),
+        ...(req.query.status ? { status: req.query.status } : {}),
       }),
   );
   api.get(
     '/customers/:customerId/tickets',
     {
-      preHandler: authorize,
+      preHandler: access.preHandler,
       schema: {
-        summary: "a customer's tickets, newest first",
+        ...operation(
+          'listCustomerTickets',
+          "a customer's tickets, newest first",
+          `the customer id is not a bigint, tier is unknown, ${paging}`,
+        ),
         params: customerParams,
         querystring: pageQuery,
-        response: responses,
       },
     },
     async (req) =>
@@ -93,17 +113,21 @@ export function registerListRoutes(app: FastifyInstance, reader: TicketReader, a
   api.get(
     '/tickets/closed',
     {
-      preHandler: authorize,
+      preHandler: access.preHandler,
       schema: {
-        summary: 'tickets closed (last operated) within [from, to), latest first',
+        ...operation(
+          'listClosedTickets',
+          'tickets closed (last operated) within [from, to), latest first',
+          `from is missing, from or to is not an ISO 8601 timestamp, tier is unknown, ${paging}`,
+        ),
         querystring: closedPageQuery,
-        response: responses,
       },
     },
-    async (req) => {
-      const to = req.query.to ?? new Date().toISOString();
-      if (Date.parse(to) <= Date.parse(req.query.from)) throw new BadParameter('to', 'must be after from');
-      return page('closed', req.query.tier, req.query.limit, req.query.cursor, { from: req.query.from, to });
-    },
+    // A range that ends before it starts holds no ticket: the stores answer it with an empty page.
+    async (req) =>
+      page('closed', req.query.tier, req.query.limit, req.query.cursor, {
+        from: req.query.from,
+        to: req.query.to ?? new Date().toISOString(),
+      }),
   );
 }

@@ -1,5 +1,6 @@
 // The read API's OpenAPI document, made from the routes' zod schemas without any store: what GET /openapi.json serves,
-// and what the typed client (services/client/) is generated from.
+// and what the typed client (services/client/) is generated from. Made as for a deployment whose reads require the
+// token too: the document that declares every answer any deployment can give (a 401 on reads included).
 import { pino } from 'pino';
 import { buildReadApi } from './app.ts';
 import type { TicketReader } from './tickets.ts';
@@ -10,7 +11,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     reader: { ticket: unused, page: unused } as unknown as TicketReader,
     restorer: unused,
     token: undefined,
-    readsRequireToken: false,
+    readsRequireToken: true,
     log: pino({ level: 'silent' }),
   });
   try {

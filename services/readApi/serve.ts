@@ -10,6 +10,7 @@ import { openReaderHotStore, openRestorerHotStore } from '../edges/hotStore/inde
 import { restoreTicket } from '../restore/restoreTicket.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { buildReadApi } from './app.ts';
+import { unavailable } from './problems.ts';
 import type { ReadApiSettings } from './settings.ts';
 import { TicketReader } from './tickets.ts';
 
@@ -100,12 +101,14 @@ function probes(app: FastifyInstance, registry: Registry, latency: Histogram, pi
     latency.observe({ route, tier, code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   app.get('/healthz', { schema: { hide: true } }, () => 'ok\n');
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     try {
       await ping();
       return 'ready\n';
     } catch (err) {
-      return reply.code(503).send(`not ready: ${errorMessage(err)}\n`);
+      // A probe's answer is as public as any other: the store by its tier there, the error itself in the log.
+      req.log.warn({ err }, 'not ready');
+      return unavailable(req, reply, err);
     }
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>

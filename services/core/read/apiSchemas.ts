@@ -1,23 +1,19 @@
 // The read API's requests and responses, written once as zod schemas: Fastify validates with them, and the OpenAPI
 // document (and from it the typed client) is generated from them.
 import { z } from 'zod';
-import { parseDuration } from '../duration.ts';
+import { bigintText } from './bigintText.ts';
 
 /** The most tickets one page may hold. */
 export const MAX_PAGE = 500;
-const INT64_MAX = 2n ** 63n - 1n;
 
-export const ticketIdSchema = z
-  .string()
-  .regex(/^-?\d{1,19}$/, 'expected a whole number (a ticket id is a bigint)')
-  .refine(
-    (text) => !/^-?\d{1,19}$/.test(text) || (BigInt(text) <= INT64_MAX && BigInt(text) >= -INT64_MAX - 1n),
-    'expected a bigint (-2^63 to 2^63-1)',
-  )
-  .transform((text) => BigInt(text).toString())
-  .meta({ description: 'a ticket id (bigint, as decimal text)', example: '125248' });
+/** A bigint in a path: the id of a ticket, an operator, a group or a customer. */
+const bigintParam = (description: string, example: string) =>
+  z
+    .string()
+    .regex(bigintText, 'expected a bigint (-2^63 to 2^63-1) as decimal text without leading zeros')
+    .meta({ description: `${description} (bigint, as decimal text)`, example });
 
-const ownerId = z.string().regex(/^-?\d{1,19}$/, 'expected a whole number (a bigint)');
+export const ticketIdSchema = bigintParam('a ticket id', '125248');
 export const tierSchema = z
   .enum(['hot', 'cold'])
   .default('hot')
@@ -60,17 +56,6 @@ export const pageResponseSchema = z
   })
   .meta({ id: 'TicketPage' });
 
-export const errorSchema = z
-  .object({
-    error: z.string(),
-    message: z.string(),
-    parameter: z.string().optional(),
-    /** Where the ticket is, when a 404 knows it cheaply. */
-    tier: z.enum(['hot', 'cold']).optional(),
-    archivedAt: z.string().optional(),
-  })
-  .meta({ id: 'Error' });
-
 export const idParams = z.object({ id: ticketIdSchema });
 export const tierQuery = z.object({ tier: tierSchema });
 
@@ -82,34 +67,58 @@ const page = {
     .min(1, 'expected at least 1')
     .max(MAX_PAGE, `expected at most ${MAX_PAGE}`)
     .default(50),
-  cursor: z.string().min(1).optional().meta({ description: "the previous page's nextCursor" }),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,1024}$/, 'expected a cursor this API gave out')
+    .optional()
+    .meta({ description: "the previous page's nextCursor, as given" }),
 };
 export const pageQuery = z.object(page);
+/** Unassigned tickets are hot by definition (the archive holds closed ones only): tier=cold is refused by the schema. */
+export const unassignedPageQuery = z.object({
+  ...page,
+  tier: z
+    .enum(['hot'], { error: 'the archive holds closed tickets only: there are no unassigned ones' })
+    .default('hot')
+    .meta({ description: 'hot only: the archive holds closed tickets, none unassigned' }),
+});
 export const statusPageQuery = z.object({
   ...page,
-  status: statusSchema.optional().meta({ description: 'default: in_progress for hot, closed for cold' }),
+  status: statusSchema.optional().meta({
+    description:
+      'default: in_progress for hot, closed for cold (the archive holds closed tickets only, none of another status)',
+  }),
+});
+/** A bound of a time range: ISO 8601 with an offset, handed to the stores in UTC, for PostgreSQL refuses offsets that
+ * ISO allows (beyond ±15:59). An offset of whole minutes leaves the seconds and their fraction as written. */
+const rangeBound = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }).transform((text, ctx) => {
+  const at = new Date(text);
+  const year = at.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    ctx.addIssue({ code: 'custom', message: 'expected a time within the years 1 to 9999 (UTC)' });
+    return z.NEVER;
+  }
+  const fraction = /T\d\d:\d\d:\d\d\.(\d+)/.exec(text)?.[1];
+  return `${at.toISOString().slice(0, 19)}${fraction ? `.${fraction}` : ''}Z`;
 });
 export const closedPageQuery = z.object({
   ...page,
-  from: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }),
-  to: z.iso
-    .datetime({ offset: true, error: 'expected an ISO 8601 timestamp' })
-    .optional()
-    .meta({ description: 'default: now' }),
+  from: rangeBound.meta({ description: 'ISO 8601 with an offset, within the years 1 to 9999 in UTC' }),
+  to: rangeBound.optional().meta({ description: 'default: now; a range that ends before it starts holds no ticket' }),
 });
-export const operatorParams = z.object({ operatorId: ownerId });
-export const groupParams = z.object({ groupId: ownerId });
-export const customerParams = z.object({ customerId: ownerId });
+export const operatorParams = z.object({ operatorId: bigintParam('an operator id', '7') });
+export const groupParams = z.object({ groupId: bigintParam('an operator group id', '3') });
+export const customerParams = z.object({ customerId: bigintParam('a customer id', '4242') });
 
-export const restoreBody = z
-  .object({
-    holdFor: z
-      .string()
-      .default('1h')
-      .refine((text) => (parseDuration(text) ?? 0) > 0, 'expected a duration such as 30m, 2h or 1d')
-      .meta({ description: 'how long the restored ticket stays hot before it may be archived again' }),
-  })
-  .default({ holdFor: '1h' });
+// At most six significant digits: the longest hold (999999d) still ends within any store's range of timestamps.
+// Strict: a member the API does not take is refused, as is one JSON's parser refuses outright (__proto__).
+export const restoreBody = z.strictObject({
+  holdFor: z
+    .string()
+    .regex(/^0*[1-9][0-9]{0,5}(ms|s|m|h|d)$/, 'expected a duration such as 30m, 2h or 1d')
+    .default('1h')
+    .meta({ description: 'how long the restored ticket stays hot before it may be archived again' }),
+});
 export const restoreResponseSchema = z
   .object({ id: z.string(), version: z.string(), holdUntil: z.string() })
   .meta({ id: 'Restored' });

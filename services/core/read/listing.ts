@@ -2,6 +2,7 @@
 // by position (the sort key and the id of the last ticket seen), never by offset, so a ticket that leaves a tier between
 // two pages (archived, restored) neither hides another ticket nor comes back within that tier's listing.
 import { z } from 'zod';
+import { bigintText } from './bigintText.ts';
 
 export const LIST_VIEWS = ['unassigned', 'operator', 'operatorGroup', 'customer', 'closed'] as const;
 export type ListView = (typeof LIST_VIEWS)[number];
@@ -40,6 +41,7 @@ export interface ListQuery {
   after?: ListPosition;
 }
 
+/** A cursor that names no page of the list asked: malformed, forged, or given out for another list or tier. */
 export class CursorError extends Error {}
 
 const cursorSchema = z.object({
@@ -47,7 +49,8 @@ const cursorSchema = z.object({
   t: z.enum(['hot', 'cold']),
   f: z.string(),
   a: z.string().min(1),
-  i: z.string().regex(/^-?\d+$/),
+  // Within bigint's range: a forged cursor's id reaches no query that would refuse it.
+  i: z.string().regex(bigintText),
 });
 
 /** The filter as one string: a cursor is valid only for the list it came from. */
