@@ -11,9 +11,12 @@ import { clientErrorHandler, sendError, sendNoRoute } from './problems.ts';
 import { documentTransform } from './responses.ts';
 import { registerTicketRoutes, type Restorer } from './ticketRoutes.ts';
 import type { TicketReader } from './tickets.ts';
+import type { ReadTable } from '../core/read/apiSchemas.ts';
 
 export interface ReadApiOptions {
   reader: TicketReader;
+  /** The archived table's key and lists, typed as its columns are. */
+  table: ReadTable;
   restorer: Restorer;
   token: string | undefined;
   readsRequireToken: boolean;
@@ -42,7 +45,7 @@ export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> 
       },
       tags: [
         { name: 'tickets', description: 'one ticket by id, and its restore' },
-        { name: 'lists', description: "the agents' lists, one tier at a time, paged by cursor" },
+        { name: 'lists', description: "the archive spec's lists, one tier at a time, paged by cursor" },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
@@ -54,8 +57,8 @@ export async function buildReadApi(o: ReadApiOptions): Promise<FastifyInstance> 
   app.setErrorHandler(sendError);
   app.setNotFoundHandler((req, reply) => sendNoRoute(app, req, reply));
   const access = accessRules(o.token, o.readsRequireToken);
-  registerTicketRoutes(app, o.reader, o.restorer, access);
-  registerListRoutes(app, o.reader, access.read);
+  registerTicketRoutes(app, o.reader, o.restorer, o.table, access);
+  registerListRoutes(app, o.reader, o.table, access.read);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   o.extra?.(app);
   await app.ready();

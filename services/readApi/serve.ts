@@ -13,35 +13,43 @@ import { buildReadApi } from './app.ts';
 import { unavailable } from './problems.ts';
 import type { ReadApiSettings } from './settings.ts';
 import { TicketReader } from './tickets.ts';
+import { readTableOf } from '../core/read/apiSchemas.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 
 export interface ReadApi {
   port: number;
   stop(): Promise<void>;
 }
 
-export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<ReadApi> {
+export async function startReadApi(s: ReadApiSettings, spec: ArchiveSpec, log: Logger): Promise<ReadApi> {
   // The reads as the reader's role (cli/serve.ts puts READ_DATABASE_URL, when set, in DATABASE_URL); restores as
   // restore's (RESTORE_DATABASE_URL, else the same).
-  const hot = await openReaderHotStore({
-    databaseUrl: s.DATABASE_URL,
-    applicationName: 'ticket-archiver/read-api',
-    poolSize: s.API_DATABASE_POOL_SIZE,
-    setting: s.READ_DATABASE_URL ? 'READ_DATABASE_URL' : 'DATABASE_URL',
-  });
+  const hot = await openReaderHotStore(
+    {
+      databaseUrl: s.DATABASE_URL,
+      applicationName: 'ticket-archiver/read-api',
+      poolSize: s.API_DATABASE_POOL_SIZE,
+      setting: s.READ_DATABASE_URL ? 'READ_DATABASE_URL' : 'DATABASE_URL',
+    },
+    spec,
+  );
   const closers: Array<() => Promise<void>> = [() => hot.close()];
   const closeAll = async () => {
     for (const close of closers.reverse())
       await close().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'closing a store failed'));
   };
   try {
-    const restoreHot = await openRestorerHotStore({
-      databaseUrl: s.RESTORE_DATABASE_URL ?? s.DATABASE_URL,
-      applicationName: 'ticket-archiver/read-api-restore',
-      poolSize: 2,
-      setting: s.RESTORE_DATABASE_URL ? 'RESTORE_DATABASE_URL' : 'DATABASE_URL',
-    });
+    const restoreHot = await openRestorerHotStore(
+      {
+        databaseUrl: s.RESTORE_DATABASE_URL ?? s.DATABASE_URL,
+        applicationName: 'ticket-archiver/read-api-restore',
+        poolSize: 2,
+        setting: s.RESTORE_DATABASE_URL ? 'RESTORE_DATABASE_URL' : 'DATABASE_URL',
+      },
+      spec,
+    );
     closers.push(() => restoreHot.close());
-    const cold = await openColdStore(s.MONGODB_URL);
+    const cold = await openColdStore(s.MONGODB_URL, spec, { database: s.COLD_DATABASE });
     closers.push(() => cold.close());
     await cold.ensureIndexes();
     const registry = new Registry();
@@ -55,7 +63,8 @@ export async function startReadApi(s: ReadApiSettings, log: Logger): Promise<Rea
     });
     const mover = `read-api@${hostname()}`;
     const app = await buildReadApi({
-      reader: new TicketReader(hot, cold),
+      reader: new TicketReader(spec, hot, cold),
+      table: readTableOf(spec, hot.table.columns),
       restorer: async (id, holdMs) => {
         const r = await restoreTicket(restoreHot, cold, id, holdMs, mover);
         log.info(

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { parseDuration } from '../core/duration.ts';
 import {
   idParams,
+  type ReadTable,
   restoreBody,
   restoreResponseSchema,
   tierQuery,
@@ -22,6 +23,7 @@ export function registerTicketRoutes(
   app: FastifyInstance,
   reader: TicketReader,
   restorer: Restorer,
+  table: ReadTable,
   access: { read: Access; write: Access },
 ): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -34,12 +36,12 @@ export function registerTicketRoutes(
         tags: ['tickets'],
         summary: 'one ticket, from the hot table (default) or the archive (tier=cold)',
         security: access.read.security,
-        params: idParams,
+        params: idParams(table),
         querystring: tierQuery,
         response: {
           200: json('the ticket, from the tier asked', ticketResponseSchema),
           ...problems({
-            400: 'the id is not a bigint, or tier is neither hot nor cold (parameter names which)',
+            400: "the id is not a value of the table's key, or tier is neither hot nor cold (parameter names which)",
             ...(access.read.tokenRequired ? { 401: UNAUTHORIZED } : {}),
             404: 'the ticket is not in the tier asked; tier (and archivedAt) say where it is when it is in the other',
           }),
@@ -67,7 +69,7 @@ export function registerTicketRoutes(
         tags: ['tickets'],
         summary: 'reopen an archived ticket: put it back into the hot table, held hot for holdFor',
         security: access.write.security,
-        params: idParams,
+        params: idParams(table),
         body: restoreBody,
         response: {
           200: json('the ticket is hot again, held there until holdUntil', restoreResponseSchema),

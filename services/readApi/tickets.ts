@@ -1,10 +1,11 @@
 // Reading one ticket or a page of a list from the tier asked for, in the API's shape. One tier per call: nothing here
 // ever reads both tiers for one answer, except the hot tier's ledger to say where a missing ticket went.
-import type { ApiTicket } from '../core/read/apiSchemas.ts';
 import type { RowText } from '../core/move/coldDocument.ts';
+import type { ApiTicket } from '../core/read/apiSchemas.ts';
+import { CLOSED, pageOf, type ListQuery, type Tier } from '../core/read/listing.ts';
 import { isoTimestamp, ticketFields } from '../core/read/ticketJson.ts';
-import { LIST_ORDER, pageOf, type ListQuery, type Tier } from '../core/read/listing.ts';
-import type { ColdStore } from '../edges/coldStore/index.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
+import type { ColdListQuery, ColdStore } from '../edges/coldStore/index.ts';
 import type { ReaderHotStore } from '../edges/hotStore/index.ts';
 
 export type TicketAnswer =
@@ -17,13 +18,29 @@ export interface TicketPage {
   nextCursor: string | null;
 }
 
-/** A row of public.tickets (which always has the brief's columns) in the API's shape. */
-function asTicket(row: RowText, columns: Record<string, string>): ApiTicket {
-  return ticketFields(row, columns) as ApiTicket;
+const asTicket = (row: RowText, columns: Record<string, string>): ApiTicket => ticketFields(row, columns);
+
+/** The cold tier's query of a list. */
+function coldQuery(spec: ArchiveSpec, q: ListQuery): ColdListQuery {
+  const after = q.after ? { after: { at: new Date(q.after.at), id: q.after.id } } : {};
+  if (q.list === CLOSED) {
+    const column = spec.activity.column;
+    const match = { column, from: new Date(q.filter.from ?? 0), to: new Date(q.filter.to ?? Date.now()) };
+    return { match, orderBy: column, limit: q.limit, ...after };
+  }
+  const list = spec.lists.find((l) => l.name === q.list);
+  if (!list) throw new Error(`no list ${q.list} in the archive spec`);
+  return {
+    match: { column: list.column, value: q.filter.value ?? '' },
+    orderBy: list.orderBy,
+    limit: q.limit,
+    ...after,
+  };
 }
 
 export class TicketReader {
   constructor(
+    private readonly spec: ArchiveSpec,
     private readonly hot: ReaderHotStore,
     private readonly cold: ColdStore,
   ) {}
@@ -58,14 +75,20 @@ export class TicketReader {
   }
 
   async page(q: ListQuery): Promise<TicketPage> {
-    const { column } = LIST_ORDER[q.view];
     if (q.tier === 'hot') {
-      const { rows, columns } = await this.hot.reads.list(q);
-      const page = pageOf(q, rows, (r) => ({ at: r[column] ?? '', id: r.id ?? '' }));
+      const { rows, columns, positions } = await this.hot.reads.list(q);
+      const position = new Map(rows.map((r, i) => [r, positions[i] ?? '']));
+      const keyOf = (r: RowText) => r[this.spec.key.column] ?? '';
+      const page = pageOf(q, rows, (r) => ({ at: position.get(r) ?? '', id: keyOf(r) }));
       return { tier: q.tier, tickets: page.rows.map((r) => asTicket(r, columns)), nextCursor: page.nextCursor };
     }
-    const { docs, isArchive } = await this.cold.reads.list(q);
-    const page = pageOf(q, docs, (d) => ({ at: d[column]?.toISOString() ?? '', id: d._id }), isArchive);
+    const cq = coldQuery(this.spec, q);
+    const { docs, isArchive } = await this.cold.reads.list(cq);
+    const at = (d: (typeof docs)[number]) => {
+      const v = d.fields[cq.orderBy];
+      return v instanceof Date ? v.toISOString() : '';
+    };
+    const page = pageOf(q, docs, (d) => ({ at: at(d), id: d._id }), isArchive);
     return {
       tier: q.tier,
       tickets: page.rows.map((d) => asTicket(d.row, d.archive.columns)),

@@ -1,47 +1,54 @@
 // The read API's requests and responses, written once as zod schemas: Fastify validates with them, and the OpenAPI
-// document (and from it the typed client) is generated from them.
+// document (and from it the typed client) is generated from them. The key and each list's value are typed by the
+// archived table's own column types, so a schema-valid value is always one the table can hold.
 import { z } from 'zod';
-import { bigintText } from './bigintText.ts';
+import { valuePattern } from './bigintText.ts';
 
 /** The most tickets one page may hold. */
 export const MAX_PAGE = 500;
 
-/** A bigint in a path: the id of a ticket, an operator, a group or a customer. */
-const bigintParam = (description: string, example: string) =>
-  z
-    .string()
-    .regex(bigintText, 'expected a bigint (-2^63 to 2^63-1) as decimal text without leading zeros')
-    .meta({ description: `${description} (bigint, as decimal text)`, example });
+/** The archived table as the API shows it: the key's column type, and each list's column and its type. */
+export interface ReadTable {
+  keyType: string;
+  lists: Array<{ name: string; column: string; type: string; orderBy: string }>;
+}
 
-export const ticketIdSchema = bigintParam('a ticket id', '125248');
+/** The API's view of a spec's table, from the column types the database reports (a column it does not know is text). */
+export function readTableOf(
+  spec: { key: { column: string }; lists: Array<{ name: string; column: string; orderBy: string }> },
+  columns: Record<string, string>,
+): ReadTable {
+  return {
+    keyType: columns[spec.key.column] ?? 'text',
+    lists: spec.lists.map((l) => ({ ...l, type: columns[l.column] ?? 'text' })),
+  };
+}
+
+/** A path parameter holding a value of a column of type `type`. */
+export function valueParam(type: string, description: string, example: string) {
+  const { pattern, what } = valuePattern(type);
+  return z
+    .string()
+    .regex(new RegExp(pattern), `expected ${what}`)
+    .meta({ description: `${description} (${what})`, example });
+}
+
 export const tierSchema = z
   .enum(['hot', 'cold'])
   .default('hot')
-  .meta({ description: 'hot (default): the tickets table; cold: the archive. One tier per request.' });
-const statusSchema = z.enum(['unassigned', 'in_progress', 'closed']);
+  .meta({ description: 'hot (default): the archived table; cold: the archive. One tier per request.' });
 
 export const ticketSchema = z
-  .object({
-    id: z.string(),
-    version: z.string(),
-    customer_id: z.string().nullable(),
-    status: z.string().nullable(),
-    subject: z.string().nullable().optional(),
-    body: z.string().nullable().optional(),
-    created_at: z.string().nullable(),
-    last_operated_at: z.string().nullable(),
-    last_operator_id: z.string().nullable(),
-    last_operator_group_id: z.string().nullable(),
-  })
-  // A column added later: any JSON value (its type decides which, as for the columns above).
-  .catchall(z.unknown().meta({ description: 'a column added to the table later, as JSON' }))
+  .object({})
+  // Every column: its type decides the JSON value (core/read/ticketJson.ts).
+  .catchall(z.unknown().meta({ description: 'a column of the row, as JSON' }))
   .meta({
     id: 'Ticket',
     description:
       'every column of the row, columns added later included: bigints and numerics as exact decimal text, timestamps as ISO 8601 with microseconds, json as JSON',
   });
 
-/** A ticket as the API shows it: every row of public.tickets has the brief's columns, whatever was added later. */
+/** A ticket as the API shows it: every column of its row. */
 export type ApiTicket = z.output<typeof ticketSchema>;
 
 export const ticketResponseSchema = z
@@ -56,7 +63,7 @@ export const pageResponseSchema = z
   })
   .meta({ id: 'TicketPage' });
 
-export const idParams = z.object({ id: ticketIdSchema });
+export const idParams = (t: ReadTable) => z.object({ id: valueParam(t.keyType, "a ticket's key", '125248') });
 export const tierQuery = z.object({ tier: tierSchema });
 
 const page = {
@@ -74,21 +81,7 @@ const page = {
     .meta({ description: "the previous page's nextCursor, as given" }),
 };
 export const pageQuery = z.object(page);
-/** Unassigned tickets are hot by definition (the archive holds closed ones only): tier=cold is refused by the schema. */
-export const unassignedPageQuery = z.object({
-  ...page,
-  tier: z
-    .enum(['hot'], { error: 'the archive holds closed tickets only: there are no unassigned ones' })
-    .default('hot')
-    .meta({ description: 'hot only: the archive holds closed tickets, none unassigned' }),
-});
-export const statusPageQuery = z.object({
-  ...page,
-  status: statusSchema.optional().meta({
-    description:
-      'default: in_progress for hot, closed for cold (the archive holds closed tickets only, none of another status)',
-  }),
-});
+
 /** A bound of a time range: ISO 8601 with an offset, handed to the stores in UTC, for PostgreSQL refuses offsets that
  * ISO allows (beyond ±15:59). An offset of whole minutes leaves the seconds and their fraction as written. */
 const rangeBound = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp' }).transform((text, ctx) => {
@@ -106,9 +99,6 @@ export const closedPageQuery = z.object({
   from: rangeBound.meta({ description: 'ISO 8601 with an offset, within the years 1 to 9999 in UTC' }),
   to: rangeBound.optional().meta({ description: 'default: now; a range that ends before it starts holds no ticket' }),
 });
-export const operatorParams = z.object({ operatorId: bigintParam('an operator id', '7') });
-export const groupParams = z.object({ groupId: bigintParam('an operator group id', '3') });
-export const customerParams = z.object({ customerId: bigintParam('a customer id', '4242') });
 
 // At most six significant digits: the longest hold (999999d) still ends within any store's range of timestamps.
 // Strict: a member the API does not take is refused, as is one JSON's parser refuses outright (__proto__).

@@ -1,8 +1,8 @@
-// A PostgreSQL bigint as the API takes it in a path or a query: decimal text, no leading zeros, within
-// -2^63..2^63-1. The range is in the pattern itself, so a schema-valid id is always one the tables can hold (a
-// pattern of 19 digits would promise ids that PostgreSQL then refuses).
-const INT64_MAX = (2n ** 63n - 1n).toString();
-const INT64_MIN_MAGNITUDE = (2n ** 63n).toString();
+// Values as the API takes them in a path or a query, as exactly as the table's column types take them: whole numbers
+// as decimal text, no leading zeros, within the type's range (the range is in the pattern itself, so a schema-valid
+// value is always one the table can hold: a pattern of 19 digits would promise ids PostgreSQL then refuses); uuids,
+// decimals and text by their own patterns. Patterns use the syntax JSON Schema, JavaScript and Python share: [0-9],
+// never \d, which Python's generators take to include other scripts' digits.
 
 /** Alternatives that match the decimal text of each whole number from 1 to `max`, and nothing else. */
 function oneTo(max: string): string[] {
@@ -21,7 +21,25 @@ function oneTo(max: string): string[] {
   return [...alternatives, max];
 }
 
-/** The pattern (in the syntax JSON Schema and both JavaScript and Python share: [0-9], never \d, which Python's
- * generators take to include other scripts' digits). */
-export const BIGINT_PATTERN = `^(0|${oneTo(INT64_MAX).join('|')}|-(${oneTo(INT64_MIN_MAGNITUDE).join('|')}))$`;
+/** Whole numbers of `bits` bits, two's complement, as decimal text. */
+export function wholeNumberPattern(bits: 16 | 32 | 64): string {
+  const max = (2n ** BigInt(bits - 1) - 1n).toString();
+  const minMagnitude = (2n ** BigInt(bits - 1)).toString();
+  return `^(0|${oneTo(max).join('|')}|-(${oneTo(minMagnitude).join('|')}))$`;
+}
+
+export const BIGINT_PATTERN = wholeNumberPattern(64);
 export const bigintText = new RegExp(BIGINT_PATTERN);
+
+const WHOLE: Record<string, 16 | 32 | 64> = { smallint: 16, integer: 32, bigint: 64 };
+
+/** The pattern of a column's values by its type (format_type), and what it is, for a parameter's schema. */
+export function valuePattern(type: string): { pattern: string; what: string } {
+  const base = type.replace(/\(.*\)$/, '');
+  const bits = WHOLE[base];
+  if (bits) return { pattern: wholeNumberPattern(bits), what: `a ${base} as decimal text without leading zeros` };
+  if (base === 'uuid')
+    return { pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$', what: 'a uuid' };
+  if (base === 'numeric') return { pattern: '^-?[0-9]{1,100}(\\.[0-9]{1,100})?$', what: 'a decimal number' };
+  return { pattern: '^[^\\x00]+$', what: 'text' };
+}

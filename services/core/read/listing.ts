@@ -1,40 +1,32 @@
-// The read API's lists: which tickets each one holds, in which order, and the cursor that pages through it. Paging is
-// by position (the sort key and the id of the last ticket seen), never by offset, so a ticket that leaves a tier between
-// two pages (archived, restored) neither hides another ticket nor comes back within that tier's listing.
+// The read API's lists: which tickets each one holds, in which order, and the cursor that pages through it. A list is
+// one of the spec's (the tickets with one value of a column, newest first by another column) or `closed` (the tickets
+// in the cold state last operated within a time range, latest first). Paging is by position (the sort key and the key
+// of the last ticket seen), never by offset, so a ticket that leaves a tier between two pages (archived, restored)
+// neither hides another ticket nor comes back within that tier's listing.
 import { z } from 'zod';
-import { bigintText } from './bigintText.ts';
 
-export const LIST_VIEWS = ['unassigned', 'operator', 'operatorGroup', 'customer', 'closed'] as const;
-export type ListView = (typeof LIST_VIEWS)[number];
 export type Tier = 'hot' | 'cold';
-export type TicketStatus = 'unassigned' | 'in_progress' | 'closed';
 
-/** The sort of each list: the column and its direction; the id breaks ties the same way. */
-export const LIST_ORDER: Record<ListView, { column: 'created_at' | 'last_operated_at'; descending: boolean }> = {
-  unassigned: { column: 'created_at', descending: false },
-  operator: { column: 'last_operated_at', descending: true },
-  operatorGroup: { column: 'last_operated_at', descending: true },
-  customer: { column: 'created_at', descending: true },
-  closed: { column: 'last_operated_at', descending: true },
-};
+/** The list of the tickets in the cold state by their activity. */
+export const CLOSED = 'closed';
 
 export interface ListFilter {
-  /** operator: last_operator_id; operatorGroup: last_operator_group_id; customer: customer_id. */
-  ownerId?: string;
-  status?: TicketStatus;
-  /** closed: last_operated_at within [from, to). */
+  /** A spec list: its column's value. */
+  value?: string;
+  /** closed: the activity within [from, to). */
   from?: string;
   to?: string;
 }
 
-/** Where a page starts: after the ticket with this sort key (the tier's own text of it) and id. */
+/** Where a page starts: after the ticket with this sort key (ISO 8601) and key. */
 export interface ListPosition {
   at: string;
   id: string;
 }
 
 export interface ListQuery {
-  view: ListView;
+  /** A spec list's name, or CLOSED. */
+  list: string;
   tier: Tier;
   filter: ListFilter;
   limit: number;
@@ -45,27 +37,27 @@ export interface ListQuery {
 export class CursorError extends Error {}
 
 const cursorSchema = z.object({
-  v: z.enum(LIST_VIEWS),
+  l: z.string(),
   t: z.enum(['hot', 'cold']),
   f: z.string(),
-  a: z.string().min(1),
-  // Within bigint's range: a forged cursor's id reaches no query that would refuse it.
-  i: z.string().regex(bigintText),
+  // An instant a Date can hold, and a key: a forged cursor's values reach no query that would refuse them.
+  a: z.iso.datetime({ offset: true }).refine((t) => !Number.isNaN(Date.parse(t))),
+  i: z.string().min(1).max(1000),
 });
 
 /** The filter as one string: a cursor is valid only for the list it came from. */
 function filterKey(filter: ListFilter): string {
-  return [filter.ownerId ?? '', filter.status ?? '', filter.from ?? '', filter.to ?? ''].join('|');
+  return [filter.value ?? '', filter.from ?? '', filter.to ?? ''].join('|');
 }
 
-export function encodeCursor(q: Pick<ListQuery, 'view' | 'tier' | 'filter'>, position: ListPosition): string {
+export function encodeCursor(q: Pick<ListQuery, 'list' | 'tier' | 'filter'>, position: ListPosition): string {
   return Buffer.from(
-    JSON.stringify({ v: q.view, t: q.tier, f: filterKey(q.filter), a: position.at, i: position.id }),
+    JSON.stringify({ l: q.list, t: q.tier, f: filterKey(q.filter), a: position.at, i: position.id }),
   ).toString('base64url');
 }
 
 /** The position a cursor names; CursorError when it is malformed or belongs to another list or tier. */
-export function decodeCursor(text: string, q: Pick<ListQuery, 'view' | 'tier' | 'filter'>): ListPosition {
+export function decodeCursor(text: string, q: Pick<ListQuery, 'list' | 'tier' | 'filter'>): ListPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -74,7 +66,7 @@ export function decodeCursor(text: string, q: Pick<ListQuery, 'view' | 'tier' | 
   }
   const c = cursorSchema.safeParse(parsed);
   if (!c.success) throw new CursorError('not a cursor this API gave out');
-  if (c.data.v !== q.view || c.data.f !== filterKey(q.filter)) throw new CursorError('belongs to another list');
+  if (c.data.l !== q.list || c.data.f !== filterKey(q.filter)) throw new CursorError('belongs to another list');
   if (c.data.t !== q.tier) throw new CursorError(`belongs to the ${c.data.t} tier's listing, not the ${q.tier} one`);
   return { at: c.data.a, id: c.data.i };
 }

@@ -95,7 +95,7 @@ async function openPool(o: HotConnection, spec: ArchiveSpec): Promise<{ pool: pg
   try {
     const check = await checkDatabase(client, spec);
     problems = notReady(check);
-    table = new TableSql(spec, check.referencing);
+    table = new TableSql(spec, check.referencing, check.columns);
   } catch (err) {
     client.release();
     await pool.end();

@@ -108,6 +108,8 @@ export interface MigrationCheck {
   outdated: string[];
   /** Foreign keys of other tables to the archived table: tickets they reference are held back. */
   referencing: ReferencingKeyFact[];
+  /** The archived table's columns and their types (format_type). */
+  columns: Record<string, string>;
 }
 
 /** Whether the database is ready for the spec, read-only, on a connection of the caller's. */
@@ -121,6 +123,7 @@ export async function checkDatabase(client: pg.ClientBase, spec: ArchiveSpec): P
       pending: plan.pending.map((m) => m.name),
       outdated: await outdatedObjects(client, spec),
       referencing: plan.facts.table?.referencing ?? [],
+      columns: Object.fromEntries((plan.facts.table?.columns ?? []).map((c) => [c.name, c.type])),
     };
   } finally {
     await client.query('ROLLBACK');

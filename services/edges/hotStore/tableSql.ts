@@ -32,6 +32,8 @@ export class TableSql {
     readonly spec: ArchiveSpec,
     /** Foreign keys of other tables to the root table (held back from moves). */
     readonly referencing: ReferencingKey[] = [],
+    /** The table's columns and their types (format_type), as the database says. */
+    readonly columns: Record<string, string> = {},
   ) {
     this.table = quoteQualified(spec.table);
     this.keyType = SQL_TYPE[spec.key.type];
@@ -68,6 +70,17 @@ export class TableSql {
     return this.spec.activity.type === 'timestamptz'
       ? this.activity(t)
       : `(${this.activity(t)} AT TIME ZONE ${this.zone})`;
+  }
+
+  /** A timestamp column as an instant: a timestamp without time zone is read in the spec's zone. */
+  instantOf(column: string, t = 't'): string {
+    const c = `${t}.${quoteIdent(column)}`;
+    return this.columns[column]?.endsWith('without time zone') ? `(${c} AT TIME ZONE ${this.zone})` : c;
+  }
+
+  /** An instant as a value of a timestamp column, so that a bound on the column itself keeps its index usable. */
+  asColumnValue(instant: string, column: string): string {
+    return this.columns[column]?.endsWith('without time zone') ? `((${instant}) AT TIME ZONE ${this.zone})` : instant;
   }
 
   /** An instant (timestamptz expression) as a value of the activity column: bounds on the column itself keep the

@@ -1,9 +1,11 @@
-// The read API's view of the hot table: one ticket, a page of one of the agents' lists, and what the ledger knows of
-// an archived ticket. Each list query is a range scan of the index the schema has for it (test/integration checks
-// the plans), paged by position.
+// The read API's view of the archived table: one ticket, a page of one of the spec's lists (a column's value, newest
+// first by another column) or of the tickets in the cold state last operated within a time range, and what the
+// ledger knows of an archived ticket. Each list is a range scan of an index the table has for it (migrate's check
+// names a list without one; the tests check the plans), paged by position.
 import type pg from 'pg';
 import type { RowText } from '../../core/move/coldDocument.ts';
-import { LIST_ORDER, type ListQuery } from '../../core/read/listing.ts';
+import { CLOSED, type ListQuery } from '../../core/read/listing.ts';
+import { quoteIdent } from '../../core/spec/identifiers.ts';
 import { ColumnTypes } from './columnTypes.ts';
 import { guarded } from './pool.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
@@ -11,51 +13,47 @@ import { LEDGER, type TableSql } from './tableSql.ts';
 export interface HotRows {
   rows: RowText[];
   columns: Record<string, string>;
+  /** Each row's sort key as an instant (ISO 8601 text, microseconds kept), for the next page's cursor. */
+  positions: string[];
 }
 
 /** The SQL of a list and its parameters. Exported for the plan checks of the tests. */
-export function hotListQuery(q: ListQuery): { text: string; values: unknown[] } {
-  const { column, descending } = LIST_ORDER[q.view];
+export function hotListQuery(t: TableSql, q: ListQuery): { text: string; values: unknown[]; orderBy: string } {
   const values: unknown[] = [];
   const param = (v: unknown) => `$${values.push(v)}`;
   const where: string[] = [];
-  switch (q.view) {
-    case 'unassigned':
-      where.push(`status = 'unassigned'`);
-      break;
-    case 'operator':
-    case 'operatorGroup':
-      where.push(
-        `${q.view === 'operator' ? 'last_operator_id' : 'last_operator_group_id'} = ${param(q.filter.ownerId)}::bigint`,
-      );
-      where.push(`status = ${param(q.filter.status ?? 'in_progress')}`);
-      break;
-    case 'customer':
-      where.push(`customer_id = ${param(q.filter.ownerId)}::bigint`);
-      break;
-    case 'closed':
-      where.push(
-        `status = 'closed'`,
-        `last_operated_at >= ${param(q.filter.from)}::timestamptz`,
-        `last_operated_at < ${param(q.filter.to)}::timestamptz`,
-      );
-      break;
-  }
-  if (q.after) {
-    const at = param(q.after.at);
-    const id = param(q.after.id);
-    // The plain bound lets the index scan start at the position; the row comparison settles ties by id.
+  let orderBy: string;
+  if (q.list === CLOSED) {
+    orderBy = t.spec.activity.column;
+    const filter = t.rowFilter('t');
+    where.push(...(filter ? [filter] : []), t.when());
+    where.push(`${t.activity()} >= ${t.asActivity(`${param(q.filter.from)}::timestamptz`)}`);
+    where.push(`${t.activity()} < ${t.asActivity(`${param(q.filter.to)}::timestamptz`)}`);
+  } else {
+    const list = t.spec.lists.find((l) => l.name === q.list);
+    if (!list) throw new Error(`no list ${q.list} in the archive spec`);
+    orderBy = list.orderBy;
     where.push(
-      `${column} ${descending ? '<=' : '>='} ${at}::timestamptz`,
-      `(${column}, id) ${descending ? '<' : '>'} (${at}::timestamptz, ${id}::bigint)`,
+      `t."${list.column.replaceAll('"', '""')}" = ${param(q.filter.value)}::${t.columns[list.column] ?? 'text'}`,
     );
   }
-  const dir = descending ? 'DESC' : 'ASC';
+  const sortKey = `t.${quoteIdent(orderBy)}`;
+  if (q.after) {
+    const at = t.asColumnValue(`${param(q.after.at)}::timestamptz`, orderBy);
+    const id = `${param(q.after.id)}::${t.keyType}`;
+    // The plain bound lets the index scan start at the position; the row comparison settles ties by key.
+    where.push(`${sortKey} <= ${at}`, `(${sortKey}, ${t.key()}) < (${at}, ${id})`);
+  }
+  const position = `to_char(${t.instantOf(orderBy)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   return {
-    text: `SELECT * FROM public.tickets WHERE ${where.join(' AND ')} ORDER BY ${column} ${dir}, id ${dir} LIMIT ${param(q.limit + 1)}`,
+    text: `SELECT t.*, ${position} AS "ticket_archiver.position" FROM ${t.table} t
+      WHERE ${where.join(' AND ')} ORDER BY ${sortKey} DESC, ${t.key()} DESC LIMIT ${param(q.limit + 1)}`,
     values,
+    orderBy,
   };
 }
+
+const POSITION = 'ticket_archiver.position';
 
 export class HotTicketReads {
   private readonly columnTypes: ColumnTypes;
@@ -67,10 +65,10 @@ export class HotTicketReads {
     this.columnTypes = new ColumnTypes(pool);
   }
 
-  /** The ticket's row as text with its columns' types, or undefined when it is not in the hot table. */
-  ticket(id: string): Promise<HotRows> {
+  /** The ticket's row as text with its columns' types; no row when it is not in the hot table. */
+  ticket(id: string): Promise<Omit<HotRows, 'positions'>> {
+    const t = this.t;
     return guarded(`reading ticket ${id}`, async () => {
-      const t = this.t;
       const res = await this.pool.query<RowText>(`SELECT * FROM ${t.table} t WHERE ${t.key()} = $1::${t.keyType}`, [
         id,
       ]);
@@ -80,10 +78,12 @@ export class HotTicketReads {
 
   /** One more row than the page holds, so the caller knows whether another page follows. */
   list(q: ListQuery): Promise<HotRows> {
-    return guarded(`listing ${q.view} tickets`, async () => {
-      const { text, values } = hotListQuery(q);
+    return guarded(`listing ${q.list} tickets`, async () => {
+      const { text, values } = hotListQuery(this.t, q);
       const res = await this.pool.query<RowText>(text, values);
-      return { rows: res.rows, columns: await this.columnTypes.of(res.fields) };
+      const positions = res.rows.map((r) => r[POSITION] ?? '');
+      const rows = res.rows.map(({ [POSITION]: _, ...row }) => row);
+      return { rows, columns: await this.columnTypes.of(res.fields.filter((f) => f.name !== POSITION)), positions };
     });
   }
 
