@@ -27,7 +27,7 @@ export const configSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('SASL user, with a SASL_* protocol'),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional().describe('SASL password, with a SASL_* protocol'),
   MONGODB_URL: url(['mongodb:', 'mongodb+srv:'], 'mongodb://host:27017/').describe(
-    'the MongoDB-compatible cold store (database ticket_archive)',
+    'the MongoDB-compatible cold store (its database: COLD_DATABASE)',
   ),
   COLD_DATABASE: z
     .string()
@@ -47,7 +47,9 @@ export const configSchema = z.object({
     .min(1)
     .optional()
     .describe("Debezium's topic of the table's change events (default: ticketdb.<schema>.<table> of the spec)"),
-  COLD_AFTER: duration('30d').describe('how long a closed ticket stays hot after its last operation'),
+  COLD_AFTER: duration('30d').describe(
+    "how long a ticket in the cold state (the spec's cold condition) stays hot after its last activity",
+  ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -80,7 +82,9 @@ export const moverSchema = configSchema.omit({ KAFKA_CONNECT_URL: true }).extend
     'how long a delete may wait for a row lock before the row is left for the reconciler',
   ),
   THROTTLE: bool(true).describe('slow down, then pause, moves while the hot database is past the bounds below'),
-  THROTTLE_PROBE_LATENCY: duration('10ms').describe('bound: a primary-key read of tickets (median of three)'),
+  THROTTLE_PROBE_LATENCY: duration('10ms').describe(
+    'bound: a primary-key read of the archived table (median of three)',
+  ),
   THROTTLE_LOCK_WAITS: wholeNumber(5, 1, 100_000, 'a whole number of sessions waiting for locks').describe(
     'bound: sessions waiting for locks in the hot database',
   ),

@@ -1,6 +1,7 @@
 // In-memory stand-ins for the move's ports (core/move/ports.ts), for unit tests of the move and of the archiver's
 // intake. They keep just enough state to answer as the real stores would; the integration tests use the real ones.
-import { copyIsStale, type ColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
+import type { ColdDocument, ReadRow, RowText } from '../../services/core/move/coldDocument.ts';
+import { copyIsStale } from '../../services/core/move/copyOrder.ts';
 import { isArchive, type MoveState } from '../../services/core/move/moveProtocol.ts';
 import type { MoveDeps } from '../../services/core/move/moveTickets.ts';
 import type {
@@ -47,15 +48,19 @@ export class FakeHot implements HotTicketStore {
     };
   }
 
-  readColdRows(ids: string[]): Promise<{ rows: RowText[]; columns: TableShape }> {
+  /** Each re-read's snapshot comes after the last one's. */
+  private reads = 0n;
+
+  readColdRows(ids: string[]): Promise<{ rows: ReadRow[]; columns: TableShape; readStamp: bigint }> {
     this.calls.push(`readColdRows ${ids.join(',')}`);
     const failure = this.failures.shift();
     if (failure) return Promise.reject(failure);
     const rows = ids.flatMap((id) => {
       const t = this.tickets.get(id);
-      return t && t.cold ? [this.row(id, t)] : [];
+      return t && t.cold ? [{ key: id, version: t.version, row: this.row(id, t) }] : [];
     });
-    return Promise.resolve({ rows, columns: { id: 'bigint', version: 'bigint', status: 'text' } });
+    this.reads++;
+    return Promise.resolve({ rows, columns: { id: 'bigint', version: 'bigint', status: 'text' }, readStamp: this.reads });
   }
 
   readStates(ids: string[]): Promise<Map<string, HotState>> {
@@ -206,6 +211,7 @@ export function fakeMoveDeps(hot: FakeHot, cold: FakeCold, over: Partial<MoveDep
     now: () => new Date('2026-11-22T12:00:00Z'),
     log: silent,
     partitionOf: () => 3,
+    copy: { typed: ['customer_id', 'last_operated_at'], timeZone: 'UTC' },
     scheduleStuck: (failureClass, attempts, now) => ({
       nextAttemptAt: new Date(now.getTime() + 60_000),
       escalated: failureClass === 'permanent' && attempts >= 3,

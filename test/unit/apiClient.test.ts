@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { clientTypes, clientTypesFile } from '../../infra/api/generateClient.ts';
 import { openApiDocument } from '../../services/readApi/openApiDocument.ts';
+import { defaultSpec, exampleSpec } from '../support/specs.ts';
 
 interface Operation {
   operationId?: string;
@@ -21,25 +22,24 @@ describe('read API client', () => {
     );
   });
   it('documents every route with its parameters, and the restore as needing the bearer token', async () => {
-    const doc = (await openApiDocument()) as {
+    const doc = (await openApiDocument(defaultSpec)) as {
       paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; security?: unknown[] }>>;
     };
     assert.deepEqual(Object.keys(doc.paths).sort(), [
-      '/customers/{customerId}/tickets',
-      '/operator-groups/{groupId}/tickets',
-      '/operators/{operatorId}/tickets',
+      '/lists/customer/{value}/tickets',
+      '/lists/operator/{value}/tickets',
+      '/lists/operatorGroup/{value}/tickets',
       '/tickets/closed',
-      '/tickets/unassigned',
       '/tickets/{id}',
       '/tickets/{id}/restore',
     ]);
     const names = (path: string) => (doc.paths[path]?.get?.parameters ?? []).map((p) => p.name).sort();
-    assert.deepEqual(names('/customers/{customerId}/tickets'), ['cursor', 'customerId', 'limit', 'tier']);
+    assert.deepEqual(names('/lists/customer/{value}/tickets'), ['cursor', 'limit', 'tier', 'value']);
     assert.deepEqual(names('/tickets/closed'), ['cursor', 'from', 'limit', 'tier', 'to']);
     assert.deepEqual(doc.paths['/tickets/{id}/restore']?.post?.security, [{ bearer: [] }]);
   });
   it('names and tags every operation, and says what each of its answers means, errors as problem details', async () => {
-    const doc = (await openApiDocument()) as {
+    const doc = (await openApiDocument(defaultSpec)) as {
       paths: Record<string, Record<string, Operation>>;
     };
     const ids = new Set<string>();
@@ -58,8 +58,26 @@ describe('read API client', () => {
         assert.deepEqual(Object.keys(op.responses['503']?.headers ?? {}), ['Retry-After'], `${at} 503`);
       }
     }
-    assert.equal(ids.size, 7, 'operationIds are unique');
+    assert.equal(ids.size, 6, 'operationIds are unique');
     assert.ok(doc.paths['/tickets/{id}']?.get?.responses['404'], 'a ticket not in the tier asked');
     assert.ok(doc.paths['/tickets/{id}/restore']?.post?.responses['409'], 'a restore that cannot be done');
+  });
+  it("types the key and each list's value by the table's column types", async () => {
+    type Param = { name: string; schema: { pattern?: string } };
+    type Doc = { paths: Record<string, Record<string, { parameters?: Param[] }>> };
+    const pattern = (doc: Doc, path: string, name: string) =>
+      doc.paths[path]?.get?.parameters?.find((p) => p.name === name)?.schema.pattern;
+    const bigints = (await openApiDocument(defaultSpec)) as Doc;
+    assert.ok(new RegExp(pattern(bigints, '/tickets/{id}', 'id') ?? '^$').test('9223372036854775807'));
+    const zammad = exampleSpec('zammad');
+    const integers = (await openApiDocument(zammad, {
+      keyType: 'integer',
+      lists: zammad.lists.map((l) => ({ ...l, type: 'integer' })),
+    })) as Doc;
+    const idPattern = new RegExp(pattern(integers, '/tickets/{id}', 'id') ?? '^$');
+    assert.ok(idPattern.test('2147483647') && !idPattern.test('2147483648'), 'an integer key: 32 bits');
+    const first = zammad.lists[0];
+    assert.ok(first, 'the Zammad example names lists');
+    assert.ok(pattern(integers, `/lists/${first.name}/{value}/tickets`, 'value'));
   });
 });

@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RowShapeError } from '../../services/core/errors.ts';
-import {
-  contentHash,
-  pgTimestampToDate,
-  restorableRow,
-  toColdDocument,
-} from '../../services/core/move/coldDocument.ts';
+import { contentHash, restorableRow, toColdDocument, type CopyContext } from '../../services/core/move/coldDocument.ts';
+import { typedColumns } from '../../services/core/spec/listFields.ts';
+import { defaultSpec } from '../support/specs.ts';
 
 const row = {
   id: '9007199254740993',
@@ -26,19 +23,48 @@ const columns = {
   ...Object.fromEntries(Object.keys(row).map((k) => [k, 'text'])),
   id: 'bigint',
   version: 'bigint',
+  customer_id: 'bigint',
+  last_operator_id: 'bigint',
+  last_operator_group_id: 'bigint',
+  created_at: 'timestamp with time zone',
+  last_operated_at: 'timestamp with time zone',
   x_payload: 'jsonb',
   x_tags: 'text[]',
 };
+const context: CopyContext = {
+  columns,
+  typed: typedColumns(defaultSpec),
+  timeZone: 'UTC',
+  readStamp: 42n,
+  mover: 'me',
+  now: new Date(0),
+};
+const read = (r: Record<string, string | null>) => ({ key: r.id ?? '', version: r.version ?? '', row: r });
 
 describe('cold document', () => {
-  it('keeps the row as exact text and adds typed fields for queries', () => {
-    const doc = toColdDocument(row, columns, 'me', new Date(0));
-    assert.equal(doc._id.toString(), '9007199254740993');
-    assert.equal(doc.version.toString(), '12');
+  it("keeps the row as exact text and types the spec's list and activity columns beside it", () => {
+    const doc = toColdDocument(read(row), context);
+    assert.equal(doc._id, '9007199254740993');
+    assert.equal(doc.version, '12');
     assert.deepEqual(doc.row, row);
-    assert.equal(doc.last_operated_at?.toISOString(), '2026-11-21T17:09:01.749Z');
+    assert.equal((doc.fields.last_operated_at as Date).toISOString(), '2026-11-21T17:09:01.749Z');
+    assert.equal(doc.fields.customer_id, 7n);
+    assert.equal(doc.fields.last_operator_group_id, null);
     assert.equal(doc.archive.state, 'copied');
+    assert.equal(doc.archive.readStamp, 42n);
     assert.equal(doc.archive.contentHash, contentHash(row));
+  });
+  it('types a timestamp without time zone in the zone the spec names', () => {
+    const doc = toColdDocument(
+      { key: '1', version: '9', row: { id: '1', updated_at: '2026-07-01 12:00:00.5' } },
+      {
+        ...context,
+        columns: { id: 'integer', updated_at: 'timestamp(3) without time zone' },
+        typed: ['updated_at'],
+        timeZone: 'Europe/Berlin',
+      },
+    );
+    assert.equal((doc.fields.updated_at as Date).toISOString(), '2026-07-01T10:00:00.500Z');
   });
   it('hashes every column, null distinct from empty, independent of key order', () => {
     assert.notEqual(contentHash({ a: null }), contentHash({ a: '' }));
@@ -46,11 +72,10 @@ describe('cold document', () => {
     assert.notEqual(contentHash({ a: '1', b: '2' }), contentHash({ a: '1', b: '3' }));
   });
   it('gives back the row to restore, exactly as copied', () => {
-    const doc = toColdDocument(row, columns, 'me', new Date(0));
-    assert.deepEqual(restorableRow(doc), row);
+    assert.deepEqual(restorableRow(toColdDocument(read(row), context)), row);
   });
   it('refuses to restore a copy whose content no longer matches its hash', () => {
-    const doc = toColdDocument(row, columns, 'me', new Date(0));
+    const doc = toColdDocument(read(row), context);
     doc.row = { ...doc.row, body: 'tampered' };
     assert.throws(() => restorableRow(doc), RowShapeError);
   });
@@ -62,25 +87,19 @@ describe('cold document', () => {
       customer_id: '1.5',
       last_operator_id: '99999999999999999999',
     };
-    const doc = toColdDocument(odd, columns, 'me', new Date(0));
+    const doc = toColdDocument(read(odd), context);
     assert.deepEqual(doc.row, odd);
-    assert.equal(doc.created_at?.toISOString(), '-000043-03-15T00:00:00.000Z', 'a BC date fits a Date');
-    assert.deepEqual([doc.last_operated_at, doc.customer_id, doc.last_operator_id], [null, null, null]);
-    assert.deepEqual(doc.archive.untyped, ['customer_id', 'last_operated_at', 'last_operator_id']);
+    assert.equal((doc.fields.created_at as Date).toISOString(), '-000043-03-15T00:00:00.000Z', 'a BC date fits a Date');
+    assert.deepEqual(
+      [doc.fields.last_operated_at, doc.fields.customer_id, doc.fields.last_operator_id],
+      [null, null, null],
+    );
+    assert.deepEqual([...(doc.archive.untyped ?? [])].sort(), ['customer_id', 'last_operated_at', 'last_operator_id']);
     assert.equal(
-      toColdDocument(row, columns, 'me', new Date(0)).archive.untyped,
+      toColdDocument(read(row), context).archive.untyped,
       undefined,
       'absent when every field holds its value',
     );
-    assert.throws(
-      () => toColdDocument({ ...row, id: 'x' }, columns, 'me', new Date(0)),
-      RowShapeError,
-      'the id must be a whole number',
-    );
-  });
-  it('reads PostgreSQL ISO UTC timestamps', () => {
-    assert.equal(pgTimestampToDate('2026-01-02 03:04:05.678901+00')?.toISOString(), '2026-01-02T03:04:05.678Z');
-    assert.equal(pgTimestampToDate(null), null);
-    assert.equal(pgTimestampToDate('infinity'), null);
+    assert.throws(() => toColdDocument({ key: '', version: '1', row }, context), RowShapeError, 'a copy needs its key');
   });
 });

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../services/core/errors.ts';
 import { loadConfig } from '../../services/core/settings.ts';
 import { archiverSchema } from '../../services/archiver/settings.ts';
+import { withSpec } from '../../services/cli/archiveSpec.ts';
+import { specFile } from '../support/specs.ts';
 
 const good = {
   DATABASE_URL: 'postgres://a:b@127.0.0.1:5432/tickets',
@@ -25,7 +27,11 @@ describe('loadConfig', () => {
     const c = loadConfig(good);
     assert.deepEqual(c.KAFKA_BROKERS, ['127.0.0.1:9092', 'kafka-1:9092']);
     assert.equal(c.COLD_AFTER, 30 * 86_400_000);
-    assert.equal(c.TICKETS_TOPIC, 'ticketdb.public.tickets');
+    assert.equal(c.TICKETS_TOPIC, undefined, 'the topic follows from the spec unless set');
+    assert.equal(withSpec(c).settings.TICKETS_TOPIC, 'ticketdb.public.tickets', "the default spec's table");
+    const zammad = withSpec({ ...c, ARCHIVE_SPEC: specFile('zammad') });
+    assert.equal(zammad.settings.TICKETS_TOPIC, 'ticketdb.zammad.tickets');
+    assert.equal(withSpec({ ...c, TICKETS_TOPIC: 'mine' }).settings.TICKETS_TOPIC, 'mine', 'TICKETS_TOPIC wins');
   });
   it('names COLD_AFTER and the expected form when it is not a duration', () => {
     const p = problems({ ...good, COLD_AFTER: 'soon' });

@@ -11,6 +11,7 @@ import { StoreRefusedError, StoreUnavailableError } from '../../services/core/er
 import { moveTickets, recordUnmovable } from '../../services/core/move/moveTickets.ts';
 import type { DeadLetter, PartitionBatch, TicketMessage } from '../../services/edges/kafka/index.ts';
 import { FakeCold, FakeHot, fakeMoveDeps } from '../support/fakeStores.ts';
+import { defaultShape } from '../support/specs.ts';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const source = {
@@ -55,6 +56,7 @@ function setup() {
   const sleeps: number[] = [];
   const deps = fakeMoveDeps(hot, cold);
   const intake = eventIntake({
+    shape: defaultShape,
     batchSize: 2,
     coldAfterMs: 30 * 86_400_000,
     dryRun: false,

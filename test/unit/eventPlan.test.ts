@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planEvents, type ReceivedEvent } from '../../services/core/eventPlan.ts';
 import { coldAt } from '../../services/core/coldRule.ts';
-import type { TicketEvent } from '../../services/core/ticketEvent.ts';
+import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
+import { defaultShape } from '../support/specs.ts';
 
 const source = {
   version: '3.0.8.Final',
@@ -15,6 +16,7 @@ const source = {
 };
 const NOW = Date.parse('2026-11-21T12:00:00Z');
 const COLD_AFTER = 30 * 86_400_000;
+/** A Debezium update of ticket `id` of the default spec's table, parsed the way the archiver parses it. */
 function upsert(
   id: number,
   status: 'closed' | 'in_progress',
@@ -22,19 +24,15 @@ function upsert(
   version = 1,
   snapshot = false,
 ): ReceivedEvent {
-  const row = {
-    id: String(id),
-    customer_id: '1',
-    status,
-    subject: null,
-    body: null,
-    created_at: lastOperatedAt,
-    last_operated_at: lastOperatedAt,
-    last_operator_id: null,
-    last_operator_group_id: null,
-    version: String(version),
+  const after = { id, status, last_operated_at: lastOperatedAt, version };
+  const value = {
+    before: null,
+    after,
+    source: { ...source, snapshot: String(snapshot) },
+    op: snapshot ? 'r' : 'u',
+    ts_ms: 0,
   };
-  const event: TicketEvent = { kind: 'upsert', op: snapshot ? 'r' : 'u', id: String(id), row, source, snapshot };
+  const event = parseTicketEvent(Buffer.from(JSON.stringify({ id })), Buffer.from(JSON.stringify(value)), defaultShape);
   return { partition: 2, offset: String(id), event };
 }
 

@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import { classifyUndeleted, classifyUnread } from '../../services/core/move/outcome.ts';
 import { shapeDifference } from '../../services/core/move/tableShape.ts';
 import { classifyFailure } from '../../services/core/failureClass.ts';
-import { Long } from 'mongodb';
-import { copyIsStale, type ColdDocument } from '../../services/core/move/coldDocument.ts';
+import { copyIsStale, readStamp } from '../../services/core/move/copyOrder.ts';
 import type { HotState, LedgerEntry } from '../../services/core/move/ports.ts';
 
 const DAY = 86_400_000;
@@ -106,32 +105,22 @@ describe('shapeDifference (the table as copied against the table at delete time)
 });
 
 describe('copyIsStale (a copy already in the cold store against a fresh copy of the hot row)', () => {
-  const fresh = {
-    version: Long.fromNumber(5),
-    archive: { state: 'copied', contentHash: 'new' },
-  } as unknown as ColdDocument;
-  it('gives way to a newer version, or to the same version with other content while still only a copy', () => {
-    assert.equal(
-      copyIsStale({ version: Long.fromNumber(4), archive: { state: 'archived', contentHash: 'x' } }, fresh),
-      true,
-    );
-    assert.equal(
-      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'old' } }, fresh),
-      true,
-    );
+  const fresh = { version: '5', archive: { contentHash: 'new', readStamp: 100n } };
+  const existing = (version: string, state: 'copied' | 'archived', contentHash: string, readStamp: bigint) => ({
+    version,
+    archive: { state, contentHash, readStamp },
   });
-  it('stays when it is the same copy, a newer one, or an archive', () => {
-    assert.equal(
-      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'copied', contentHash: 'new' } }, fresh),
-      false,
-    );
-    assert.equal(
-      copyIsStale({ version: Long.fromNumber(6), archive: { state: 'copied', contentHash: 'old' } }, fresh),
-      false,
-    );
-    assert.equal(
-      copyIsStale({ version: Long.fromNumber(5), archive: { state: 'archived', contentHash: 'old' } }, fresh),
-      false,
-    );
+  it('gives way to another version read earlier, or to the same version with other content while still only a copy', () => {
+    assert.equal(copyIsStale(existing('4', 'archived', 'x', 50n), fresh), true, 'an earlier read of another version');
+    assert.equal(copyIsStale(existing('5', 'copied', 'old', 100n), fresh), true, 'the same version, other content');
+  });
+  it('stays when it is the same copy, one read later, or an archive of the same version', () => {
+    assert.equal(copyIsStale(existing('5', 'copied', 'new', 100n), fresh), false);
+    assert.equal(copyIsStale(existing('6', 'copied', 'old', 150n), fresh), false, 'read after the fresh one: newer');
+    assert.equal(copyIsStale(existing('5', 'archived', 'old', 90n), fresh), false);
+  });
+  it('orders reads by their snapshot: a later xmax, or at the same xmax fewer transactions in progress', () => {
+    assert.ok(readStamp(1000n, 3) < readStamp(1001n, 40));
+    assert.ok(readStamp(1000n, 3) < readStamp(1000n, 2));
   });
 });

@@ -10,6 +10,8 @@ import { RestoreError, StoreRefusedError, StoreUnavailableError } from '../../se
 import { PROBLEM_MEDIA_TYPE, problemSchema, type Problem } from '../../services/core/read/problem.ts';
 import { buildReadApi } from '../../services/readApi/app.ts';
 import type { TicketReader } from '../../services/readApi/tickets.ts';
+import { readTableOf } from '../../services/core/read/apiSchemas.ts';
+import { defaultSpec } from '../support/specs.ts';
 
 const TOKEN = 'unit-token-0123456789abcdef';
 const INTERNALS = /127\.0\.0\.1|26432|postgres:\/\/|ECONNREFUSED|password/;
@@ -38,6 +40,7 @@ describe('read API errors', () => {
   before(async () => {
     const fail = () => Promise.reject(failure);
     app = await buildReadApi({
+      table: readTableOf(defaultSpec, { id: 'bigint', customer_id: 'bigint' }),
       reader: { ticket: fail, page: fail } as unknown as TicketReader,
       restorer: fail,
       token: TOKEN,
@@ -55,10 +58,10 @@ describe('read API errors', () => {
     assert.match(hot.problem.detail, /^the hot database is unavailable/);
     assert.equal(hot.headers['retry-after'], '5');
     failure = new StoreUnavailableError('cold store', 'cold store at mongodb://u:***@127.0.0.1:26017/ is unreachable');
-    const cold = await problemOf('GET', '/customers/4/tickets?tier=cold');
+    const cold = await problemOf('GET', '/lists/customer/4/tickets?tier=cold');
     assert.deepEqual(
       [cold.problem.status, cold.problem.unavailableTier, cold.problem.instance],
-      [503, 'cold', '/customers/4/tickets'],
+      [503, 'cold', '/lists/customer/4/tickets'],
     );
     assert.match(cold.problem.detail, /^the archive is unavailable/);
   });
@@ -105,7 +108,7 @@ describe('read API errors', () => {
     const post = await problemOf('PUT', '/tickets/7/restore');
     assert.equal(post.headers.allow, 'POST');
     // A method Fastify expects a body with, sent without one: still routing's answer, not the body's.
-    const query = await problemOf('QUERY', '/tickets/unassigned');
+    const query = await problemOf('QUERY', '/tickets/closed');
     assert.deepEqual([query.problem.status, query.headers.allow], [405, 'GET, HEAD']);
   });
 

@@ -52,18 +52,45 @@ describe('ticket JSON', () => {
   });
 });
 
+// The sort keys the tiers give out: PostgreSQL's text of an instant (hot) and a Date's ISO 8601 (cold).
+const date = fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true });
+const pgText = (d: Date) => {
+  const year = d.getUTCFullYear();
+  const iso = d.toISOString().replace(/^[+-]?\d+/, String(year > 0 ? year : 1 - year).padStart(4, '0'));
+  return `${iso.replace(/Z$/, '000Z')} ${year > 0 ? 'AD' : 'BC'}`;
+};
+const sortKey = {
+  hot: fc.oneof(date.map(pgText), fc.constantFrom('infinity', '-infinity')),
+  cold: date.map((d) => d.toISOString()),
+};
+
 describe('list cursors', () => {
-  const q: ListQuery = { view: 'customer', tier: 'hot', filter: { ownerId: '42' }, limit: 2 };
-  it('round-trip any position, and belong to their list and tier only', () => {
-    fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (at, id) => {
-        const c = encodeCursor(q, { at, id: id.toString() });
-        assert.deepEqual(decodeCursor(c, q), { at, id: id.toString() });
-        assert.throws(() => decodeCursor(c, { ...q, tier: 'cold' }), CursorError);
-        assert.throws(() => decodeCursor(c, { ...q, filter: { ownerId: '43' } }), CursorError);
-        assert.throws(() => decodeCursor(c, { ...q, view: 'operator' }), CursorError);
-      }),
-    );
+  const q: ListQuery = { list: 'customer', tier: 'hot', filter: { value: '42' }, limit: 2 };
+  for (const tier of ['hot', 'cold'] as const) {
+    it(`round-trip any position of the ${tier} tier, and belong to their list and tier only`, () => {
+      const other = tier === 'hot' ? 'cold' : 'hot';
+      const mine = { ...q, tier };
+      fc.assert(
+        fc.property(sortKey[tier], fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), (at, id) => {
+          const c = encodeCursor(mine, { at, id: id.toString() });
+          assert.deepEqual(decodeCursor(c, mine), { at, id: id.toString() });
+          assert.throws(() => decodeCursor(c, { ...mine, tier: other }), CursorError);
+          assert.throws(() => decodeCursor(c, { ...mine, filter: { value: '43' } }), CursorError);
+          assert.throws(() => decodeCursor(c, { ...mine, list: 'operator' }), CursorError);
+        }),
+      );
+    });
+  }
+  it("refuses a sort key its tier does not give out (a forged cursor's reaches no query)", () => {
+    for (const [tier, at] of [
+      ['hot', '+010000-01-01T00:00:00.000Z'],
+      ['hot', "2026-01-01'; DROP TABLE x"],
+      ['cold', '2026-11-21T19:34:43.479000Z AD'],
+      ['cold', '2026-02-30T00:00:00.000Z'],
+    ] as const) {
+      const mine = { ...q, tier };
+      assert.throws(() => decodeCursor(encodeCursor(mine, { at, id: '1' }), mine), CursorError, `${tier} ${at}`);
+    }
   });
   it('refuses anything else with CursorError, never another error', () => {
     fc.assert(
@@ -78,13 +105,13 @@ describe('list cursors', () => {
   });
   it('gives a next cursor only when one more row was fetched, at the last row shown', () => {
     const rows = [
-      { at: 'a', id: '3' },
-      { at: 'b', id: '2' },
-      { at: 'c', id: '1' },
+      { at: '2026-11-03T00:00:00.000000Z AD', id: '3' },
+      { at: '2026-11-02T00:00:00.000000Z AD', id: '2' },
+      { at: '2026-11-01T00:00:00.000000Z AD', id: '1' },
     ];
     const page = pageOf(q, rows, (r) => r);
     assert.deepEqual(page.rows, rows.slice(0, 2));
-    assert.deepEqual(decodeCursor(page.nextCursor ?? '', q), { at: 'b', id: '2' });
+    assert.deepEqual(decodeCursor(page.nextCursor ?? '', q), { at: '2026-11-02T00:00:00.000000Z AD', id: '2' });
     assert.equal(pageOf(q, rows.slice(0, 2), (r) => r).nextCursor, null);
     assert.deepEqual(
       pageOf(
@@ -93,7 +120,7 @@ describe('list cursors', () => {
         (r) => r,
         (r) => r.id !== '2',
       ).rows,
-      [{ at: 'a', id: '3' }],
+      [{ at: '2026-11-03T00:00:00.000000Z AD', id: '3' }],
       'a row left out does not move the cursor back',
     );
   });

@@ -23,7 +23,7 @@ describe('settings reference', () => {
         assert.match(help, new RegExp(`\\n  ${row.name} +${row.fallback.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
       }
     }
-    assert.match(settingsHelp(COMMAND_SETTINGS.archive), /COLD_AFTER +30d +how long a closed ticket stays hot/);
+    assert.match(settingsHelp(COMMAND_SETTINGS.archive), /COLD_AFTER +30d +how long a ticket in the cold state/);
     assert.match(settingsHelp(COMMAND_SETTINGS.archive), /INSTANCE_NAME +<host>-<pid>/);
   });
 });

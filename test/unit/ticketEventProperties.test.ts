@@ -5,13 +5,22 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MalformedEventError } from '../../services/core/errors.ts';
+import { capturedColumns, eventShape, type EventShape } from '../../services/core/spec/eventShape.ts';
 import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
+import { defaultShape, exampleSpec } from '../support/specs.ts';
 
 const RUNS = 2000;
 
-function parsesOrRefuses(key: Buffer | null, value: Buffer | null): void {
+// Every shipped spec's event shape: integer and bigint keys, timestamptz as text and timestamp as epoch
+// milliseconds, row filters by text and by id, a version column and xmin.
+const shapes: EventShape[] = (['default', 'zammad', 'znuny', 'request-tracker'] as const).map((n) =>
+  eventShape(exampleSpec(n)),
+);
+const anyShape = fc.constantFrom(...shapes);
+
+function parsesOrRefuses(shape: EventShape, key: Buffer | null, value: Buffer | null): void {
   try {
-    parseTicketEvent(key, value);
+    parseTicketEvent(key, value, shape);
   } catch (err) {
     if (!(err instanceof MalformedEventError))
       throw new Error(`threw ${(err as Error)?.constructor?.name}: ${(err as Error)?.message}`);
@@ -39,21 +48,17 @@ const fieldValue = fc.oneof(
 const timestamp = fc
   .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
   .map((d) => d.toISOString().replace(/\.\d+Z$/, '.123456Z'));
+// The columns of every shape, each with a value of its own type, of another, or absent.
+const columns = [...new Set(shapes.flatMap(capturedColumns))];
+const columnValue = fc.oneof(
+  anyInteger.map((n) => ({ $big: n.toString() })),
+  fc.constantFrom('unassigned', 'in_progress', 'closed', 'infinity', '-infinity'),
+  fc.integer({ min: -(2 ** 53), max: 2 ** 53 }),
+  timestamp,
+  fieldValue,
+);
 const row = fc.record(
-  {
-    id: fc.oneof(
-      anyInteger.map((n) => ({ $big: n.toString() })),
-      fieldValue,
-    ),
-    status: fc.oneof(fc.constantFrom('unassigned', 'in_progress', 'closed'), fc.string()),
-    last_operated_at: fc.oneof(timestamp, fieldValue),
-    version: fc.oneof(
-      anyInteger.map((n) => ({ $big: n.toString() })),
-      fieldValue,
-    ),
-    customer_id: fieldValue,
-    extra: fieldValue,
-  },
+  Object.fromEntries([...columns, 'extra'].map((c) => [c, columnValue])) as Record<string, typeof columnValue>,
   { requiredKeys: [] },
 );
 const envelope = fc.record(
@@ -83,14 +88,14 @@ const withBigIntegers = (v: unknown) =>
 
 describe('parseTicketEvent on generated input', () => {
   it('arbitrary bytes: an event or a MalformedEventError', () => {
-    fc.assert(fc.property(bytes, bytes, parsesOrRefuses), { numRuns: RUNS });
+    fc.assert(fc.property(anyShape, bytes, bytes, parsesOrRefuses), { numRuns: RUNS });
   });
   it('arbitrary JSON: an event or a MalformedEventError', () => {
-    fc.assert(fc.property(json(fc.jsonValue()), json(fc.jsonValue()), parsesOrRefuses), { numRuns: RUNS });
+    fc.assert(fc.property(anyShape, json(fc.jsonValue()), json(fc.jsonValue()), parsesOrRefuses), { numRuns: RUNS });
   });
   it('envelope-shaped JSON with wrong, missing and huge fields: an event or a MalformedEventError', () => {
     const key = fc.option(fc.oneof(row, fieldValue).map(withBigIntegers), { nil: null });
-    fc.assert(fc.property(key, envelope.map(withBigIntegers), parsesOrRefuses), { numRuns: RUNS });
+    fc.assert(fc.property(anyShape, key, envelope.map(withBigIntegers), parsesOrRefuses), { numRuns: RUNS });
   });
   it('valid events with any id and version of the bigint range: parsed exactly', () => {
     const id = fc.bigInt({ min: 1n, max: 2n ** 63n - 1n });
@@ -115,9 +120,10 @@ describe('parseTicketEvent on generated input', () => {
         const e = parseTicketEvent(
           withBigIntegers({ id: { $big: i.toString() } }),
           withBigIntegers({ before: null, after, source, op, ts_ms: 1 }),
+          defaultShape,
         );
         assert.ok(e.kind === 'upsert');
-        assert.deepEqual([e.id, e.row.version], [i.toString(), v.toString()]);
+        assert.deepEqual([e.id, e.change.version, e.change.mayTurnCold], [i.toString(), v.toString(), true]);
       }),
       { numRuns: RUNS },
     );

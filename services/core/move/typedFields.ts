@@ -5,7 +5,6 @@
 // named, so that such a row is archived like any other, never stuck; the exact text stays in the row.
 import { wallClockToUtcMs } from '../spec/localTime.ts';
 import { dateOrNull, pgTimestampMs } from '../timestamps.ts';
-import type { RowText } from './coldDocument.ts';
 
 export type TypedValue = bigint | Date | string | null;
 
@@ -31,7 +30,7 @@ function typed(type: string, text: string, zone: string): TypedValue | undefined
 
 /** The typed fields of `names` (columns absent from the row are left out), and the names that could not be typed. */
 export function typedFields(
-  row: RowText,
+  row: Readonly<Record<string, string | null>>,
   columns: Record<string, string>,
   names: string[],
   zone: string,

@@ -18,7 +18,8 @@ export interface ListFilter {
   to?: string;
 }
 
-/** Where a page starts: after the ticket with this sort key (ISO 8601) and key. */
+/** Where a page starts: after the ticket with this sort key and key. The hot tier's sort key is PostgreSQL's text of
+ * the instant (any year, BC, infinities), the cold tier's a Date's ISO 8601 text. */
 export interface ListPosition {
   at: string;
   id: string;
@@ -40,10 +41,19 @@ const cursorSchema = z.object({
   l: z.string(),
   t: z.enum(['hot', 'cold']),
   f: z.string(),
-  // An instant a Date can hold, and a key: a forged cursor's values reach no query that would refuse them.
-  a: z.iso.datetime({ offset: true }).refine((t) => !Number.isNaN(Date.parse(t))),
+  a: z.string().max(64),
   i: z.string().min(1).max(1000),
 });
+
+// The sort keys each tier gives out (hot: hotStore/ticketReads.ts; cold: a Date's toISOString()).
+const HOT_SORT_KEY = /^(?:-?infinity|\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (?:AD|BC))$/;
+const SORT_KEY: Record<Tier, (at: string) => boolean> = {
+  hot: (at) => HOT_SORT_KEY.test(at),
+  cold: (at) => {
+    const d = new Date(at);
+    return !Number.isNaN(d.getTime()) && d.toISOString() === at;
+  },
+};
 
 /** The filter as one string: a cursor is valid only for the list it came from. */
 function filterKey(filter: ListFilter): string {
@@ -68,6 +78,8 @@ export function decodeCursor(text: string, q: Pick<ListQuery, 'list' | 'tier' | 
   if (!c.success) throw new CursorError('not a cursor this API gave out');
   if (c.data.l !== q.list || c.data.f !== filterKey(q.filter)) throw new CursorError('belongs to another list');
   if (c.data.t !== q.tier) throw new CursorError(`belongs to the ${c.data.t} tier's listing, not the ${q.tier} one`);
+  // A forged cursor's values reach no query that would refuse them.
+  if (!SORT_KEY[q.tier](c.data.a)) throw new CursorError('not a cursor this API gave out');
   return { at: c.data.a, id: c.data.i };
 }
 

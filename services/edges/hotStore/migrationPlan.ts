@@ -88,12 +88,14 @@ async function privilegeMisfits(db: Db, facts: TableFacts, t: TableSql): Promise
   return misfits;
 }
 
-/** Reads everything read-only; the caller holds a transaction (the condition's EXPLAIN runs in a savepoint). */
-export async function planMigration(db: Db, spec: ArchiveSpec): Promise<MigrationPlan> {
+/** Reads everything read-only; the caller holds a transaction (the condition's EXPLAIN runs in a savepoint). What the
+ * role itself may do is checked only when it is to migrate (a job's role checks the table's fit alone). */
+export async function planMigration(db: Db, spec: ArchiveSpec, forMigrate: boolean): Promise<MigrationPlan> {
   const facts = await readTableFacts(db, spec);
   const t = new TableSql(spec, facts.table?.referencing ?? []);
   const tableMisfits = [...specMisfits(spec, facts), ...(await recordedMisfits(db, spec))];
-  const migrator = [...migratorMisfits(spec, facts), ...(facts.table ? await privilegeMisfits(db, facts, t) : [])];
+  const migrator =
+    forMigrate && facts.table ? [...migratorMisfits(spec, facts), ...(await privilegeMisfits(db, facts, t))] : [];
   const done = await applied(db);
   const pending = loadMigrations().filter((m) => {
     const previous = done.get(m.name);
@@ -110,11 +112,12 @@ export async function planMigration(db: Db, spec: ArchiveSpec): Promise<Migratio
 /** The spec's objects missing or out of date (a migrate would create or reset them). */
 export async function outdatedObjects(db: Db, spec: ArchiveSpec): Promise<string[]> {
   const t = new TableSql(spec);
-  const res = await db.query<{ recorded: boolean; published: boolean; fn: boolean; index: boolean | null }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass($1)) AS recorded,
-            EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = $2 AND schemaname = $3 AND tablename = $4) AS published,
-            to_regprocedure($5) IS NOT NULL AS fn,
-            (SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  // Every value as text: the hot store's pools read every column as text (pool.ts), migrate's client does not.
+  const res = await db.query<{ recorded: string; published: string; fn: string; index: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass($1))::text AS recorded,
+            EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = $2 AND schemaname = $3 AND tablename = $4)::text AS published,
+            (to_regprocedure($5) IS NOT NULL)::text AS fn,
+            (SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
               WHERE n.nspname = $3 AND c.relname = $6) AS index`,
     [
       `${PRODUCT_SCHEMA}.archived_table`,
@@ -127,12 +130,12 @@ export async function outdatedObjects(db: Db, spec: ArchiveSpec): Promise<string
   );
   const r = res.rows[0];
   const outdated: string[] = [];
-  if (!r?.recorded) outdated.push(`${PRODUCT_SCHEMA}.archived_table (the product's schema) does not exist`);
-  if (!r?.published) outdated.push(`publication ${PUBLICATION} does not publish ${t.table}`);
-  if (!r?.fn) outdated.push(`function ${PRODUCT_SCHEMA}.lock_copied does not exist`);
+  if (r?.recorded !== 'true') outdated.push(`${PRODUCT_SCHEMA}.archived_table (the product's schema) does not exist`);
+  if (r?.published !== 'true') outdated.push(`publication ${PUBLICATION} does not publish ${t.table}`);
+  if (r?.fn !== 'true') outdated.push(`function ${PRODUCT_SCHEMA}.lock_copied does not exist`);
   if (r?.index === null || r?.index === undefined)
     outdated.push(`index ${CANDIDATE_INDEX} on ${t.table} does not exist`);
-  else if (!r.index)
+  else if (r.index !== 'true')
     outdated.push(
       `index ${CANDIDATE_INDEX} on ${t.table} is INVALID (an interrupted build): DROP INDEX CONCURRENTLY it`,
     );

@@ -30,7 +30,7 @@ async function connect(databaseUrl: string, purpose: string): Promise<pg.Client>
 async function readPlan(client: pg.Client, spec: ArchiveSpec): Promise<MigrationPlan> {
   await client.query('BEGIN READ ONLY');
   try {
-    return await planMigration(client, spec);
+    return await planMigration(client, spec, true);
   } finally {
     await client.query('ROLLBACK');
   }
@@ -42,7 +42,9 @@ export function planScript(plan: MigrationPlan): string {
     `-- the product's schema and its migrations' record\n${BOOKKEEPING};`,
     ...plan.pending.map((m) => `-- migration ${m.name}\n${m.sql.trimEnd()}`),
     `-- grants on the product's objects (every run)\n${grantsSql().trimEnd()}`,
-    ...plan.steps.map((s) => `-- ${s.what}${s.transactional ? '' : ' (outside a transaction)'}\n${s.sql};`),
+    ...plan.steps.map(
+      (s) => `-- ${s.what}${s.transactional ? '' : ' (outside a transaction)'}\n${s.sql.replace(/;\s*$/, '')};`,
+    ),
   ].join('\n\n');
 }
 
@@ -116,7 +118,7 @@ export interface MigrationCheck {
 export async function checkDatabase(client: pg.ClientBase, spec: ArchiveSpec): Promise<MigrationCheck> {
   await client.query('BEGIN READ ONLY');
   try {
-    const plan = await planMigration(client, spec);
+    const plan = await planMigration(client, spec, false);
     // What the migrating role lacks is migrate's business, not the checking job's: only the table's fit counts here.
     return {
       misfits: plan.tableMisfits,

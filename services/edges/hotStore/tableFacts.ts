@@ -24,17 +24,18 @@ async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[
     schema: string;
     name: string;
     del: keyof typeof ON_DELETE;
-    cols: string[];
-    refs: string[];
-    indexed: boolean;
+    cols: string;
+    refs: string;
+    indexed: string;
   }>(
+    // Every value as text: the hot store's pools read every column as text (pool.ts), migrate's client does not.
     `SELECT con.conname AS constraint, n.nspname AS schema, c.relname AS name, con.confdeltype AS del,
-            array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, o)
-                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.o) AS cols,
-            array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, o)
-                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.o) AS refs,
+            to_json(array(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(num, o)
+                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.o))::text AS cols,
+            to_json(array(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(num, o)
+                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num ORDER BY k.o))::text AS refs,
             EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid
-                      AND (i.indkey::text || ' ') LIKE array_to_string(con.conkey, ' ') || ' %') AS indexed
+                      AND (i.indkey::text || ' ') LIKE array_to_string(con.conkey, ' ') || ' %')::text AS indexed
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE con.contype = 'f' AND con.confrelid = $1::oid
       ORDER BY n.nspname, c.relname, con.conname`,
@@ -43,10 +44,10 @@ async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[
   return res.rows.map((r) => ({
     constraint: r.constraint,
     table: { schema: r.schema, name: r.name },
-    columns: r.cols,
-    references: r.refs,
+    columns: JSON.parse(r.cols) as string[],
+    references: JSON.parse(r.refs) as string[],
     onDelete: ON_DELETE[r.del],
-    indexed: r.indexed,
+    indexed: r.indexed === 'true',
   }));
 }
 
@@ -101,17 +102,18 @@ export async function readTableFacts(db: Db, spec: ArchiveSpec): Promise<TableFa
       Object.entries(JOB_ROLES).map(([job, role]) => [job, present.has(role) ? role : undefined]),
     ) as TableFacts['roles'],
   };
-  const table = await db.query<{ oid: string; owner: string; ident: 'd' | 'n' | 'f' | 'i'; owns: boolean }>(
+  const table = await db.query<{ oid: string; owner: string; ident: 'd' | 'n' | 'f' | 'i'; owns: string }>(
     `SELECT c.oid::text AS oid, pg_get_userbyid(c.relowner) AS owner, c.relreplident AS ident,
-            pg_has_role(current_user, c.relowner, 'MEMBER') AS owns
+            pg_has_role(current_user, c.relowner, 'MEMBER')::text AS owns
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
     [spec.table.schema, spec.table.name],
   );
   const row = table.rows[0];
   if (!row) return facts;
-  const columns = await db.query<{ name: string; type: string; not_null: boolean; generated: boolean }>(
-    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS not_null, attgenerated <> '' AS generated
+  const columns = await db.query<{ name: string; type: string; not_null: string; generated: string }>(
+    `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull::text AS not_null,
+            (attgenerated <> '')::text AS generated
        FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
     [row.oid],
   );
@@ -123,11 +125,16 @@ export async function readTableFacts(db: Db, spec: ArchiveSpec): Promise<TableFa
   facts.table = {
     owner: row.owner,
     replicaIdentity: row.ident,
-    columns: columns.rows.map((c) => ({ name: c.name, type: c.type, notNull: c.not_null, generated: c.generated })),
+    columns: columns.rows.map((c) => ({
+      name: c.name,
+      type: c.type,
+      notNull: c.not_null === 'true',
+      generated: c.generated === 'true',
+    })),
     primaryKey: pk.rows.map((r) => r.name),
     referencing: await referencingKeys(db, row.oid),
   };
-  facts.current.ownsTable = row.owns;
+  facts.current.ownsTable = row.owns === 'true';
   facts.condition = await conditionRelations(db, spec);
   return facts;
 }

@@ -44,7 +44,9 @@ export function hotListQuery(t: TableSql, q: ListQuery): { text: string; values:
     // The plain bound lets the index scan start at the position; the row comparison settles ties by key.
     where.push(`${sortKey} <= ${at}`, `(${sortKey}, ${t.key()}) < (${at}, ${id})`);
   }
-  const position = `to_char(${t.instantOf(orderBy)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  // PostgreSQL's own text of the instant, which it reads back exactly: any year, BC, and the infinities.
+  const instant = t.instantOf(orderBy);
+  const position = `CASE WHEN isfinite(${instant}) THEN to_char(${instant} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z" BC') ELSE ${instant}::text END`;
   return {
     text: `SELECT t.*, ${position} AS "ticket_archiver.position" FROM ${t.table} t
       WHERE ${where.join(' AND ')} ORDER BY ${sortKey} DESC, ${t.key()} DESC LIMIT ${param(q.limit + 1)}`,
