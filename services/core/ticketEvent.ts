@@ -111,7 +111,7 @@ function rowSchema(shape: EventShape): z.ZodType<{ id: string; change: TicketCha
   if (shape.versionColumn) fields[shape.versionColumn] = z.union([wholeNumber, z.string()]);
   schema = z.looseObject(fields).transform((row) => {
     const filter = shape.rowFilter;
-    const filtered = filter ? row[filter.column] : undefined;
+    const filtered = filter ? (row[filter.column] as string | number | boolean | bigint | null | undefined) : undefined;
     const version = shape.versionColumn ? (row[shape.versionColumn] as string) : undefined;
     return {
       id: row[shape.key.column] as string,
@@ -156,7 +156,7 @@ function parseKey(key: Buffer | null, shape: EventShape): string | undefined {
   if (key === null || key.length === 0) return undefined;
   const parsed = z.object({ [shape.key.column]: keyValue(shape) }).safeParse(parseJson('message key', key, fieldsRead));
   if (!parsed.success) throw new MalformedEventError(`message key: ${describe(parsed.error)}`);
-  return parsed.data[shape.key.column] as string;
+  return parsed.data[shape.key.column];
 }
 
 /** Parses one Kafka message of the tickets topic. Throws MalformedEventError naming what is wrong. */

@@ -20,8 +20,8 @@ export interface TicketPage {
 
 const asTicket = (row: RowText, columns: Record<string, string>): ApiTicket => ticketFields(row, columns);
 
-/** The cold tier's query of a list. */
-function coldQuery(spec: ArchiveSpec, q: ListQuery): ColdListQuery {
+/** The cold tier's query of a list (exported for the tests' index checks). */
+export function coldQuery(spec: ArchiveSpec, q: ListQuery): ColdListQuery {
   const after = q.after ? { after: { at: new Date(q.after.at), id: q.after.id } } : {};
   if (q.list === CLOSED) {
     const column = spec.activity.column;

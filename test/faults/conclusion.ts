@@ -137,7 +137,7 @@ export async function settle(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const canaryArchived = await stores.db
-      .query(`SELECT 1 FROM public.ticket_archiver_ledger WHERE ticket_id = $1 AND state = 'archived'`, [canary])
+      .query(`SELECT 1 FROM ticket_archiver.ledger WHERE ticket_key = $1 AND state = 'archived'`, [canary])
       .then((r) => r.rowCount === 1)
       .catch(() => false);
     const lag = canaryArchived ? await groupLag(env, groupId).catch(() => -1) : -1;

@@ -67,7 +67,7 @@ export class LiveTraffic {
       // The mover deletes ids roughly in order within each snapshot chunk: the largest archived id is the front.
       const r = await this.db
         .query<{ id: string | null }>(
-          `SELECT max(ticket_id)::text AS id FROM public.ticket_archiver_ledger WHERE state = 'archived'`,
+          `SELECT max(ticket_key::bigint)::text AS id FROM ticket_archiver.ledger WHERE state = 'archived'`,
         )
         .catch(() => undefined);
       const front = r?.rows[0]?.id;

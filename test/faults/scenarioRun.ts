@@ -36,7 +36,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       Number(
         (
           await stores.db.query<{ n: string }>(
-            `SELECT count(*)::text AS n FROM public.ticket_archiver_ledger WHERE state = 'archived' AND ticket_id BETWEEN $1 AND $2`,
+            `SELECT count(*)::text AS n FROM ticket_archiver.ledger WHERE state = 'archived' AND ticket_key::bigint BETWEEN $1 AND $2`,
             [loaded.firstId.toString(), loaded.lastId.toString()],
           )
         ).rows[0]?.n,

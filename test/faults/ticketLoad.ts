@@ -1,7 +1,8 @@
 // The fault suite's tickets: a realistic mix loaded straight into the hot table before the backfill, plus the
 // fingerprint of every cold one, so the suite can later prove each archive is the row as it was.
 import type pg from 'pg';
-import { contentHash, pgTimestampToDate, type RowText } from '../../services/core/move/coldDocument.ts';
+import { contentHash, type RowText } from '../../services/core/move/coldDocument.ts';
+import { pgTimestampMs } from '../../services/core/timestamps.ts';
 
 export interface LoadedTickets {
   firstId: bigint;
@@ -83,7 +84,9 @@ export async function loadTickets(
       continue;
     }
     loaded.hashes.set(id, contentHash(row));
-    const lastOperated = pgTimestampToDate(row.last_operated_at)?.getTime() ?? 0;
+    const lastOperated = pgTimestampMs(row.last_operated_at ?? '');
+    if (Number.isNaN(lastOperated))
+      throw new Error(`ticket ${id}: last_operated_at ${row.last_operated_at} is no timestamp`);
     (lastOperated < coldBefore ? loaded.coldIds : loaded.dueSoonIds).push(id);
   }
   return loaded;

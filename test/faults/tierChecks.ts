@@ -2,7 +2,8 @@
 // suite ever created is in a tier (nothing lost), every archive of an untouched ticket is the row exactly as it was
 // loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
 import type pg from 'pg';
-import { contentHash, pgTimestampToDate, type RowText } from '../../services/core/move/coldDocument.ts';
+import { contentHash, type RowText } from '../../services/core/move/coldDocument.ts';
+import { pgTimestampMs } from '../../services/core/timestamps.ts';
 import { isArchive } from '../../services/core/move/moveProtocol.ts';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
 import type { ColdCollections } from '../support/stores.ts';
@@ -42,7 +43,7 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
   const deletedAt = new Map(
     (
       await db.query<{ id: string; at: Date }>(
-        `SELECT ticket_id::text AS id, at FROM public.ticket_archiver_ledger WHERE state = 'archived'`,
+        `SELECT ticket_key AS id, at FROM ticket_archiver.ledger WHERE state = 'archived'`,
       )
     ).rows.map((r) => [r.id, r.at]),
   );
@@ -67,7 +68,9 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
     const loaded = input.untouched.get(id);
     if (loaded !== undefined && contentHash(pick(row, loaded.columns)) !== loaded.hash) report.notAsLoaded.push(id);
     const at = deletedAt.get(id);
-    const lastOperated = pgTimestampToDate(row.last_operated_at)?.getTime() ?? Number.POSITIVE_INFINITY;
+    const lastOperated = pgTimestampMs(row.last_operated_at ?? '');
+    if (Number.isNaN(lastOperated))
+      throw new Error(`ticket ${id}: last_operated_at ${row.last_operated_at} is no timestamp`);
     if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime()))
       report.notColdWhenDeleted.push(id);
     if (input.addedColumns.some((c) => at !== undefined && at > c.since && row[c.name] !== c.value))

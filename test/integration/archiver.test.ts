@@ -7,6 +7,8 @@ import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { contentHash } from '../../services/core/move/coldDocument.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
+import { eventKeyBytes } from '../../services/core/spec/ticketKeys.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { ticketPartition } from '../../services/core/ticketPartition.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
 import { archiverHarness } from '../support/harness.ts';
@@ -79,7 +81,7 @@ describe('archiver', () => {
       assert.deepEqual(Object.keys(doc.archive.columns).sort(), Object.keys(source ?? {}).sort());
     }
     const ledger = await h.stores.db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'`,
+      `SELECT count(*) AS n FROM ticket_archiver.ledger WHERE ticket_key = ANY($1::text[]) AND state = 'archived'`,
       [coldIds],
     );
     assert.equal(Number(ledger.rows[0]?.n), coldIds.length);
@@ -107,7 +109,7 @@ describe('archiver', () => {
       await producer.disconnect();
       // Tickets after it, some of them on the same partition.
       const ids: string[] = [];
-      while (ids.filter((id) => ticketPartition(id, 6) === 0).length < 3) {
+      while (ids.filter((id) => ticketPartition(eventKeyBytes(defaultSpec.key, id), 6) === 0).length < 3) {
         ids.push(
           ...(await insertTickets(
             h.stores.db,
@@ -188,7 +190,7 @@ describe('archiver', () => {
       await sleep(4000);
       assert.equal((await hotIds(h.stores.db, [id])).size, 1, 'still hot while held');
       const ledger = await h.stores.db.query<{ state: string }>(
-        'SELECT state FROM ticket_archiver_ledger WHERE ticket_id = $1',
+        'SELECT state FROM ticket_archiver.ledger WHERE ticket_key = $1',
         [id],
       );
       assert.equal(ledger.rows[0]?.state, 'restored');

@@ -67,7 +67,7 @@ describe('backfill', () => {
     const archived = await archivedCount(h.stores.cold, marker);
     assert.equal(archived, coldCount, 'every cold ticket archived once');
     assert.equal(
-      await h.stores.cold.tickets.countDocuments({ customer_id: Long.fromNumber(marker) }),
+      await h.stores.cold.tickets.countDocuments({ 'fields.customer_id': Long.fromNumber(marker) }),
       archived,
       'and no copy that is not an archive',
     );

@@ -5,10 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
 import { createKafka } from '../../services/edges/kafka/client.ts';
 import { createLogger } from '../../services/runtime/logger.ts';
-import { openColdStore } from '../../services/edges/coldStore/index.ts';
-import { HotTickets } from '../../services/edges/hotStore/hotTickets.ts';
+import { typedColumns } from '../../services/core/spec/listFields.ts';
 import { moveTickets } from '../../services/core/move/moveTickets.ts';
+import { directMover } from '../support/directMover.ts';
 import { archiverHarness } from '../support/harness.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { archivedCount, coldDocs, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
 import { groupAtEnd, groupLag, groupStarts } from '../support/ticketsTopic.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -76,9 +77,7 @@ describe('archiver under races', () => {
   it('keeps a ticket hot and removes its copy when it is reopened between the copy and the delete', async (t) => {
     // Deterministic form of the race: the business update lands exactly after the copy is written.
     const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 2 * 3600 }]);
-    const hot = new HotTickets(h.stores.textDb, 3600_000);
-    const coldStore = await openColdStore(h.env.MONGODB_URL);
-    t.after(() => coldStore.close());
+    const { hot, coldStore } = await directMover(h.env, t);
     const cold = coldStore.forMoves('test-direct');
     const writeCopies = cold.writeCopies.bind(cold);
     cold.writeCopies = async (docs) => {
@@ -102,6 +101,7 @@ describe('archiver under races', () => {
         now: () => new Date(),
         log: createLogger('test', 'silent'),
         partitionOf: () => 0,
+        copy: { typed: typedColumns(defaultSpec), timeZone: 'UTC' },
         scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
       },
       [{ id: id as string }],
@@ -121,9 +121,7 @@ describe('archiver under races', () => {
   it('copies again, in the new shape, when a column is added between the copy and the delete', async (t) => {
     // ADD COLUMN with a default changes no row's version: only the shape check keeps the copy from lacking the column.
     const [id] = await insertTickets(h.stores.db, [{ status: 'closed', ageSeconds: 2 * 3600 }]);
-    const hot = new HotTickets(h.stores.textDb, 3600_000);
-    const coldStore = await openColdStore(h.env.MONGODB_URL);
-    t.after(() => coldStore.close());
+    const { hot, coldStore } = await directMover(h.env, t);
     const cold = coldStore.forMoves('test-direct');
     const writeCopies = cold.writeCopies.bind(cold);
     let copies = 0;
@@ -147,6 +145,7 @@ describe('archiver under races', () => {
           now: () => new Date(),
           log: createLogger('test', 'silent'),
           partitionOf: () => 0,
+          copy: { typed: typedColumns(defaultSpec), timeZone: 'UTC' },
           scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
         },
         [{ id: id as string }],
@@ -169,7 +168,7 @@ describe('archiver under races', () => {
   it('changes nothing and duplicates nothing when the group is rewound to its earliest offset', async () => {
     assert.ok(raceGroup, 'runs after the race test');
     const snapshot = async () =>
-      (await h.stores.cold.tickets.find({ customer_id: Long.fromNumber(raceCustomer) }).toArray()).sort(
+      (await h.stores.cold.tickets.find({ 'fields.customer_id': Long.fromNumber(raceCustomer) }).toArray()).sort(
         (a, b) => Number(a._id) - Number(b._id),
       );
     const before = await snapshot();
@@ -178,7 +177,7 @@ describe('archiver under races', () => {
     const ledger = () =>
       h.stores.db
         .query<Record<string, unknown>>(
-          'SELECT * FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) ORDER BY ticket_id',
+          'SELECT * FROM ticket_archiver.ledger WHERE ticket_key = ANY($1::text[]) ORDER BY ticket_key::bigint',
           [raceIds],
         )
         .then((r) => r.rows);

@@ -79,7 +79,7 @@ describe('direct backfill', () => {
       'nothing else moved',
     );
     const ledger = await h.stores.db.query<{ n: string }>(
-      "SELECT count(*)::text AS n FROM ticket_archiver_ledger WHERE ticket_id = ANY($1::bigint[]) AND state = 'archived'",
+      "SELECT count(*)::text AS n FROM ticket_archiver.ledger WHERE ticket_key = ANY($1::text[]) AND state = 'archived'",
       [cold],
     );
     assert.equal(Number(ledger.rows[0]?.n), cold.length);

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
+import { defaultShape } from '../support/specs.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
 
@@ -21,7 +22,7 @@ describe('incremental snapshot through the signal table', () => {
       // Written by an operator (here: the superuser); Debezium reads the signal from the change stream.
       const su = new pg.Client({ connectionString: stack.env.STACK_PG_SUPERUSER_URL });
       await su.connect();
-      await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
+      await su.query('INSERT INTO ticket_archiver.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
         randomUUID(),
         'execute-snapshot',
         JSON.stringify({
@@ -33,7 +34,7 @@ describe('incremental snapshot through the signal table', () => {
       await su.end();
       const reads = () =>
         reader.messages
-          .map((m) => parseTicketEvent(m.key, m.value))
+          .map((m) => parseTicketEvent(m.key, m.value, defaultShape))
           .filter((e) => e.kind === 'upsert' && e.op === 'r' && ids.includes(Number(e.id)));
       await reader.waitFor(() => reads().length >= ids.length, 90_000, `snapshot reads of tickets ${ids.join(',')}`);
       const events = reads();

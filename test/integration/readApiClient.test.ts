@@ -28,8 +28,8 @@ describe('read API: typed client', () => {
     const one = await client.GET('/tickets/{id}', { params: { path: { id } } });
     assert.equal(one.data?.ticket.id, id);
     assert.equal(one.data?.tier, 'hot');
-    const page = await client.GET('/customers/{customerId}/tickets', {
-      params: { path: { customerId: String(customer) }, query: { limit: 10 } },
+    const page = await client.GET('/lists/customer/{value}/tickets', {
+      params: { path: { value: String(customer) }, query: { limit: 10 } },
     });
     assert.deepEqual(
       page.data?.tickets.map((t) => t.id),

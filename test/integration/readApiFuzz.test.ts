@@ -124,10 +124,9 @@ describe('read API under Schemathesis', () => {
     const operations = [
       'GET /tickets/{id}',
       'POST /tickets/{id}/restore',
-      'GET /tickets/unassigned',
-      'GET /operators/{operatorId}/tickets',
-      'GET /operator-groups/{groupId}/tickets',
-      'GET /customers/{customerId}/tickets',
+      'GET /lists/customer/{value}/tickets',
+      'GET /lists/operator/{value}/tickets',
+      'GET /lists/operatorGroup/{value}/tickets',
       'GET /tickets/closed',
     ];
     assert.deepEqual(

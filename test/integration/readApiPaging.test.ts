@@ -40,7 +40,7 @@ describe('read API: paging', () => {
       })),
     );
 
-    const before = await allPages(api, `/customers/${customer}/tickets`, 97);
+    const before = await allPages(api, `/lists/customer/${customer}/tickets`, 97);
     assert.equal(before.length, 1300);
     assert.equal(new Set(before.map((t) => t.id)).size, 1300, 'each once');
     assertNewestFirst(before, false);
@@ -49,7 +49,7 @@ describe('read API: paging', () => {
     const mover = startArchiverProcess(h.env, { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: '30d' });
     let during: Json[];
     try {
-      during = await allPages(api, `/customers/${customer}/tickets`, 50, () => sleep(150));
+      during = await allPages(api, `/lists/customer/${customer}/tickets`, 50, () => sleep(150));
       await waitFor(
         'every cold ticket gone from hot',
         async () => (await hotIds(h.stores.db, coldIds)).size === 0,
@@ -72,7 +72,7 @@ describe('read API: paging', () => {
       'every ticket that stayed hot is listed',
     );
 
-    const cold = await allPages(api, `/customers/${customer}/tickets?tier=cold`, 100);
+    const cold = await allPages(api, `/lists/customer/${customer}/tickets?tier=cold`, 100);
     assert.equal(cold.length, 1000);
     assert.deepEqual(
       new Set(cold.map((t) => String(t.id))),
@@ -80,7 +80,7 @@ describe('read API: paging', () => {
       'exactly the archived tickets, each once',
     );
     assertNewestFirst(cold, true);
-    const hotAfter = await allPages(api, `/customers/${customer}/tickets`, 100);
+    const hotAfter = await allPages(api, `/lists/customer/${customer}/tickets`, 100);
     assert.deepEqual(new Set(hotAfter.map((t) => String(t.id))), new Set(hotOnes));
   });
 });

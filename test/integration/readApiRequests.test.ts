@@ -22,19 +22,19 @@ describe('read API: requests', () => {
 
   it('answers bad parameters with 400 naming the parameter, and one tier per request', async () => {
     const customer = testCustomer();
-    const page = await api.get(`/customers/${customer}/tickets?limit=1`);
+    const page = await api.get(`/lists/customer/${customer}/tickets?limit=1`);
     const cases: Array<[string, string]> = [
       ['/tickets/abc', 'id'],
       ['/tickets/99999999999999999999', 'id'],
       ['/tickets/9223372036854775808', 'id'],
       ['/tickets/1?tier=warm', 'tier'],
       ['/tickets/1?tier=hot&tier=cold', 'tier'],
-      [`/customers/${customer}/tickets?limit=501`, 'limit'],
-      [`/customers/${customer}/tickets?limit=0`, 'limit'],
-      [`/customers/${customer}/tickets?cursor=${encodeURIComponent('not a cursor!')}`, 'cursor'],
-      ['/customers/x/tickets', 'customerId'],
-      ['/customers/9223372036854775808/tickets', 'customerId'],
-      ['/tickets/unassigned?tier=cold', 'tier'],
+      [`/lists/customer/${customer}/tickets?limit=501`, 'limit'],
+      [`/lists/customer/${customer}/tickets?limit=0`, 'limit'],
+      [`/lists/customer/${customer}/tickets?cursor=${encodeURIComponent('not a cursor!')}`, 'cursor'],
+      ['/lists/customer/x/tickets', 'value'],
+      ['/lists/customer/9223372036854775808/tickets', 'value'],
+      ['/lists/operator/7/tickets?tier=frozen', 'tier'],
       ['/tickets/closed', 'from'],
       ['/tickets/closed?from=yesterday', 'from'],
     ];
@@ -54,17 +54,21 @@ describe('read API: requests', () => {
       { status: 'in_progress', ageSeconds: 10, customerId: customer },
       { status: 'in_progress', ageSeconds: 20, customerId: customer },
     ]);
-    const first = await api.get(`/customers/${customer}/tickets?limit=1`);
+    const first = await api.get(`/lists/customer/${customer}/tickets?limit=1`);
     const cursor = String(first.body.nextCursor);
-    const elsewhere = await fetch(`${api.base}/customers/${customer + 1}/tickets?cursor=${cursor}`);
-    const otherTier = await fetch(`${api.base}/customers/${customer}/tickets?tier=cold&cursor=${cursor}`);
-    for (const res of [elsewhere, otherTier, await fetch(`${api.base}/tickets/unassigned?cursor=not-a-cursor`)]) {
+    const elsewhere = await fetch(`${api.base}/lists/customer/${customer + 1}/tickets?cursor=${cursor}`);
+    const otherTier = await fetch(`${api.base}/lists/customer/${customer}/tickets?tier=cold&cursor=${cursor}`);
+    for (const res of [
+      elsewhere,
+      otherTier,
+      await fetch(`${api.base}/lists/operatorGroup/3/tickets?cursor=not-a-cursor`),
+    ]) {
       const problem = await problemOf(res, 404);
       assert.deepEqual([problem.type, problem.parameter], [PROBLEM_TYPES.unknownCursor.type, 'cursor']);
     }
-    // The archive holds closed tickets only, and a range that ends before it starts holds none: empty, not refused.
+    // The archive holds none of this customer's (in progress) tickets, and a range that ends before it starts holds none: empty, not refused.
     for (const path of [
-      '/operators/7/tickets?tier=cold&status=in_progress',
+      `/lists/customer/${customer}/tickets?tier=cold`,
       '/tickets/closed?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
     ]) {
       const res = await api.get(path);

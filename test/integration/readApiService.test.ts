@@ -23,10 +23,9 @@ describe('read API: the service', () => {
     for (const p of [
       '/tickets/{id}',
       '/tickets/{id}/restore',
-      '/tickets/unassigned',
-      '/operators/{operatorId}/tickets',
-      '/operator-groups/{groupId}/tickets',
-      '/customers/{customerId}/tickets',
+      '/lists/customer/{value}/tickets',
+      '/lists/operator/{value}/tickets',
+      '/lists/operatorGroup/{value}/tickets',
       '/tickets/closed',
     ]) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);

@@ -69,12 +69,12 @@ describe('read API: a store unavailable', () => {
     assert.equal(hotDown.type, PROBLEM_TYPES.storeUnavailable.type);
     assert.equal(hotDown.unavailableTier, 'hot');
     assert.match(hotDown.detail, /^the hot database is unavailable; retry in 5 seconds$/);
-    assert.equal((await unavailable('/customers/4242/tickets')).unavailableTier, 'hot');
+    assert.equal((await unavailable('/lists/customer/4242/tickets')).unavailableTier, 'hot');
     const ready = await unavailable('/readyz');
     assert.equal(ready.instance, '/readyz');
 
     await cold.cut();
-    const coldDown = await unavailable('/customers/4242/tickets?tier=cold');
+    const coldDown = await unavailable('/lists/customer/4242/tickets?tier=cold');
     assert.equal(coldDown.unavailableTier, 'cold');
     assert.match(coldDown.detail, /^the archive is unavailable/);
 

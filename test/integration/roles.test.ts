@@ -39,13 +39,13 @@ describe('roles', () => {
     assert.equal(
       await attempt(
         url,
-        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test') ON CONFLICT (ticket_id) DO UPDATE SET at = now()",
+        "INSERT INTO ticket_archiver.ledger (ticket_key, version, state, mover) VALUES ($1, 1, 'archived', 'test') ON CONFLICT (ticket_key) DO UPDATE SET at = now()",
         [id],
       ),
       undefined,
     );
-    assert.equal(await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]), undefined);
-    assert.equal(await attempt(url, 'SELECT name FROM public.ticket_archiver_migrations'), undefined);
+    assert.equal(await attempt(url, 'DELETE FROM ticket_archiver.ledger WHERE ticket_key = $1', [id]), undefined);
+    assert.equal(await attempt(url, 'SELECT name FROM ticket_archiver.migrations'), undefined);
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
     assert.equal(
       await attempt(url, 'SELECT id FROM public.tickets WHERE id = $1 FOR UPDATE', [id]),
@@ -53,9 +53,7 @@ describe('roles', () => {
       'row locks need UPDATE',
     );
     assert.equal(
-      await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [
-        id,
-      ]),
+      await attempt(url, "SELECT * FROM ticket_archiver.lock_copied(ARRAY[$1]::text[], ARRAY['1']::text[])", [id]),
       undefined,
       "the copied rows, through the owner's function",
     );
@@ -69,7 +67,7 @@ describe('roles', () => {
     assert.equal(await attempt(url, 'DROP INDEX public.tickets_pkey'), DENIED, 'DROP INDEX');
     assert.equal(await attempt(url, 'CREATE TABLE public.x_mover (a int)'), DENIED, 'CREATE TABLE');
     assert.equal(
-      await attempt(url, "DELETE FROM public.ticket_archiver_migrations WHERE name = ''"),
+      await attempt(url, "DELETE FROM ticket_archiver.migrations WHERE name = ''"),
       DENIED,
       'the migrations record',
     );
@@ -92,16 +90,14 @@ describe('roles', () => {
     assert.equal(
       await attempt(
         url,
-        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, hold_until, mover) VALUES ($1, 1, 'restored', now(), 'test') ON CONFLICT (ticket_id) DO UPDATE SET state = 'restored'",
+        "INSERT INTO ticket_archiver.ledger (ticket_key, version, state, hold_until, mover) VALUES ($1, 1, 'restored', now(), 'test') ON CONFLICT (ticket_key) DO UPDATE SET state = 'restored'",
         [fresh],
       ),
       undefined,
     );
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
     assert.equal(
-      await attempt(url, 'SELECT * FROM public.ticket_archiver_lock_copied(ARRAY[$1]::bigint[], ARRAY[1]::bigint[])', [
-        id,
-      ]),
+      await attempt(url, "SELECT * FROM ticket_archiver.lock_copied(ARRAY[$1]::text[], ARRAY['1']::text[])", [id]),
       DENIED,
       "the movers' lock",
     );
@@ -109,7 +105,7 @@ describe('roles', () => {
     assert.equal(await attempt(url, 'TRUNCATE public.tickets'), DENIED, 'TRUNCATE');
     assert.equal(await attempt(url, 'ALTER TABLE public.tickets ADD COLUMN x_restorer int'), DENIED, 'ALTER');
     assert.equal(
-      await attempt(url, 'DELETE FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]),
+      await attempt(url, 'DELETE FROM ticket_archiver.ledger WHERE ticket_key = $1', [id]),
       DENIED,
       "the ledger's history",
     );
@@ -121,10 +117,7 @@ describe('roles', () => {
     const url = stack.env.READ_DATABASE_URL;
     assert.equal(new URL(url).username, 'ticket_archiver_reader');
     assert.equal(await attempt(url, 'SELECT * FROM public.tickets WHERE id = $1', [id]), undefined);
-    assert.equal(
-      await attempt(url, 'SELECT * FROM public.ticket_archiver_ledger WHERE ticket_id = $1', [id]),
-      undefined,
-    );
+    assert.equal(await attempt(url, 'SELECT * FROM ticket_archiver.ledger WHERE ticket_key = $1', [id]), undefined);
     assert.equal(await attempt(url, 'DELETE FROM public.tickets WHERE id = $1', [id]), DENIED, 'DELETE');
     assert.equal(await attempt(url, "UPDATE public.tickets SET subject = 'x' WHERE id = $1", [id]), DENIED, 'UPDATE');
     assert.equal(
@@ -140,7 +133,7 @@ describe('roles', () => {
     assert.equal(
       await attempt(
         url,
-        "INSERT INTO public.ticket_archiver_ledger (ticket_id, version, state, mover) VALUES ($1, 1, 'archived', 'test')",
+        "INSERT INTO ticket_archiver.ledger (ticket_key, version, state, mover) VALUES ($1, 1, 'archived', 'test')",
         [id],
       ),
       DENIED,
@@ -153,7 +146,7 @@ describe('roles', () => {
     const { rows } = await stack.db.query<Record<string, boolean>>(
       `SELECT has_table_privilege('debezium', 'public.tickets', 'SELECT') AS select, has_table_privilege('debezium', 'public.tickets', 'INSERT') AS insert,
               has_table_privilege('debezium', 'public.tickets', 'UPDATE') AS update, has_table_privilege('debezium', 'public.tickets', 'DELETE') AS delete,
-              has_table_privilege('debezium', 'public.tickets', 'TRUNCATE') AS truncate, has_table_privilege('debezium', 'public.ticket_archiver_ledger', 'SELECT') AS ledger`,
+              has_table_privilege('debezium', 'public.tickets', 'TRUNCATE') AS truncate, has_table_privilege('debezium', 'ticket_archiver.ledger', 'SELECT') AS ledger`,
     );
     assert.deepEqual(rows[0], {
       select: true,

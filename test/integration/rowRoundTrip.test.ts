@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Long, MongoClient } from 'mongodb';
 import type pg from 'pg';
 import { restorableRow, toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
-import { fromStored, toStored } from '../../services/edges/coldStore/documents.ts';
+import { fromStored, keyCodec, toStored } from '../../services/edges/coldStore/documents.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
 import { liveColumns, selectFromText } from '../../services/edges/hotStore/rowFromText.ts';
 import { useStackDatabase } from '../support/stack.ts';
@@ -15,6 +15,8 @@ import { useStackDatabase } from '../support/stack.ts';
 const stack = useStackDatabase();
 const TABLE = 'public.test_row_round_trip';
 const RUNS = 300;
+// Columns typed beside the row, as a spec's list and activity columns are: every value either typed or named untyped.
+const TYPED = ['c_integer', 'c_bigint', 'c_timestamptz', 'c_timestamp', 'c_text'];
 
 const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 6 });
 const digits = (min: number, max: number) =>
@@ -170,6 +172,7 @@ describe('a row over every column type, hot -> cold -> hot', () => {
     );
     const columns = Object.fromEntries(types.map((t) => [t.name, t.type]));
     const collection = mongo.db('ticket_archive_test').collection('round_trip');
+    const keys = keyCodec('bigint');
     let n = 0;
     await fc.assert(
       fc.asyncProperty(rowArbitrary, async (values) => {
@@ -180,11 +183,24 @@ describe('a row over every column type, hot -> cold -> hot', () => {
         );
         const [original] = (await text.query<RowText>(`SELECT * FROM ${TABLE} WHERE id = $1`, [id])).rows;
         assert.ok(original);
-        const doc = toColdDocument(original, columns, 'round-trip', new Date(), undefined);
-        await collection.insertOne(toStored(doc) as unknown as Record<string, unknown>);
+        const doc = toColdDocument(
+          { key: id, version: '1', row: original },
+          {
+            columns,
+            typed: TYPED,
+            timeZone: 'UTC',
+            readStamp: 1n,
+            mover: 'round-trip',
+            now: new Date(),
+          },
+        );
+        await collection.insertOne(toStored(doc, keys) as unknown as Record<string, unknown>);
         const stored = await collection.findOne({ _id: Long.fromString(id) } as Record<string, unknown>);
-        const cold = fromStored(stored as unknown as Parameters<typeof fromStored>[0]);
+        const cold = fromStored(stored as unknown as Parameters<typeof fromStored>[0], keys);
         assert.deepEqual(cold.row, original, 'the cold store holds the row exactly');
+        for (const c of ['c_integer', 'c_bigint'])
+          assert.equal(cold.fields[c] === null ? null : String(cold.fields[c]), original[c] ?? null, `typed ${c}`);
+        assert.equal(cold.fields.c_text, original.c_text ?? null, 'text typed as itself');
         const back = selectFromText(await liveColumns(text, TABLE), restorableRow(cold));
         const [restored] = (await text.query<RowText>(`SELECT ${back.select}`, back.params)).rows;
         assert.deepEqual(restored, original, 'restore gives back every column equal');

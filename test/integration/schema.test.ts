@@ -1,7 +1,12 @@
-// The hot schema: re-runnable migrations, the version rule, the indexes behind the agents' queries, the CDC setup.
+// The hot schema of the local stack: the product's re-runnable migrations, the demo table's version rule (business
+// code's, which the default spec relies on), the indexes behind the agents' queries and the cold-candidate search, the
+// CDC setup.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { migrate, loadMigrations } from '../../services/edges/hotStore/migrations.ts';
+import { loadMigrations } from '../../services/edges/hotStore/migrationFiles.ts';
+import { migrate } from '../../services/edges/hotStore/migrations.ts';
+import { CANDIDATE_INDEX } from '../../services/edges/hotStore/tableSql.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { useStackDatabase } from '../support/stack.ts';
 
 const stack = useStackDatabase();
@@ -20,9 +25,9 @@ async function planUses(sql: string, params: unknown[]): Promise<string> {
 
 describe('hot schema', () => {
   it('migrations are recorded and a re-run applies nothing', async () => {
-    assert.deepEqual(await migrate(stack.env.MIGRATIONS_DATABASE_URL), []);
+    assert.deepEqual((await migrate(stack.env.MIGRATIONS_DATABASE_URL, defaultSpec)).applied, []);
     const { rows } = await stack.db.query<{ name: string }>(
-      'SELECT name FROM ticket_archiver_migrations ORDER BY name',
+      'SELECT name FROM ticket_archiver.migrations ORDER BY name',
     );
     assert.deepEqual(
       rows.map((r) => r.name),
@@ -54,23 +59,23 @@ describe('hot schema', () => {
     const cases: Array<[string, string, unknown[]]> = [
       ['tickets_unassigned_idx', `SELECT * FROM tickets WHERE status = 'unassigned' ORDER BY created_at LIMIT 50`, []],
       [
-        'tickets_operator_idx',
+        'tickets_operator_recent_idx',
         `SELECT * FROM tickets WHERE last_operator_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`,
         [7],
       ],
       [
-        'tickets_operator_group_idx',
+        'tickets_operator_group_recent_idx',
         `SELECT * FROM tickets WHERE last_operator_group_id = $1 AND status = 'in_progress' ORDER BY last_operated_at DESC LIMIT 50`,
         [3],
       ],
       ['tickets_customer_idx', `SELECT * FROM tickets WHERE customer_id = $1 ORDER BY created_at DESC LIMIT 50`, [42]],
       [
-        'tickets_closed_idx',
+        CANDIDATE_INDEX,
         `SELECT * FROM tickets WHERE status = 'closed' AND last_operated_at >= now() - interval '1 month' ORDER BY last_operated_at DESC LIMIT 50`,
         [],
       ],
       [
-        'tickets_closed_idx',
+        CANDIDATE_INDEX,
         `SELECT id, version FROM tickets WHERE status = 'closed' AND last_operated_at < now() - interval '30 days' ORDER BY last_operated_at, id LIMIT 1000`,
         [],
       ],
@@ -91,7 +96,7 @@ describe('hot schema', () => {
     );
     assert.deepEqual(
       pub.rows.map((r) => r.t),
-      ['public.debezium_signal', 'public.tickets'],
+      ['public.tickets', 'ticket_archiver.debezium_signal'],
     );
     const ops = await stack.db.query(
       `SELECT pubinsert, pubupdate, pubdelete, pubtruncate FROM pg_publication WHERE pubname = 'ticket_archiver_cdc'`,

@@ -19,6 +19,7 @@ import {
   registerConnector,
 } from '../../services/edges/kafkaConnect/index.ts';
 import { ticketsConnectorFile } from '../../services/shipped/index.ts';
+import { defaultShape, defaultSpec } from '../support/specs.ts';
 import { useStackDatabase } from '../support/stack.ts';
 import { rawColdStore } from '../support/stores.ts';
 import { readTopicFromNow } from '../support/topicReader.ts';
@@ -66,7 +67,7 @@ describe('local stack', () => {
       );
       const markerId = Number(marker[0]?.id);
 
-      const all = () => reader.messages.map((m) => ({ m, e: parseTicketEvent(m.key, m.value) }));
+      const all = () => reader.messages.map((m) => ({ m, e: parseTicketEvent(m.key, m.value, defaultShape) }));
       const mine = () => all().filter(({ e }) => ('id' in e ? e.id === String(id) : false));
       await reader.waitFor(
         () => mine().length >= 2 && all().some(({ e }) => 'id' in e && e.id === String(markerId)),
@@ -85,11 +86,11 @@ describe('local stack', () => {
       assert.equal(new Set(events.map(({ m }) => m.partition)).size, 1);
       const [created, updated] = events.map(({ e }) => e) as [TicketEvent, TicketEvent];
       assert.ok(created.kind === 'upsert' && updated.kind === 'upsert');
-      assert.equal(created.row.version, '1');
-      // Only the captured columns travel (column.include.list): no body, no subject.
-      assert.deepEqual(Object.keys(created.row).sort(), ['id', 'last_operated_at', 'status', 'version']);
-      assert.equal(updated.row.version, '2');
-      assert.equal(updated.row.status, 'closed');
+      assert.deepEqual([created.change.version, created.change.mayTurnCold], ['1', false]);
+      assert.deepEqual([updated.change.version, updated.change.mayTurnCold], ['2', true], 'closed: may turn cold');
+      // Only the spec's captured columns travel (column.include.list): no body, no subject.
+      const after = (JSON.parse(events[0]?.m.value?.toString() ?? '{}') as { after: object }).after;
+      assert.deepEqual(Object.keys(after).sort(), ['id', 'last_operated_at', 'status', 'version']);
       // The source block carries the WAL position and commit time.
       // Exact whatever its size: decimal text (core/ticketEvent.ts).
       const lsns = [created.source.lsn, updated.source.lsn].map((l) => BigInt(l ?? '0'));
@@ -148,7 +149,7 @@ describe('local stack', () => {
   it('registers the connector idempotently from a file that holds no secret', async () => {
     const text = readFileSync(ticketsConnectorFile(), 'utf8');
     assert.doesNotMatch(text, /"database\.password":\s*"(?!\$\{env:)/);
-    const def = loadConnectorDefinition();
+    const def = loadConnectorDefinition(defaultSpec);
     await registerConnector(stack.env.KAFKA_CONNECT_URL, def);
     await registerConnector(stack.env.KAFKA_CONNECT_URL, def);
     const res = await fetch(`${stack.env.KAFKA_CONNECT_URL}/connectors/${def.name}/config`);

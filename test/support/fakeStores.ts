@@ -60,7 +60,11 @@ export class FakeHot implements HotTicketStore {
       return t && t.cold ? [{ key: id, version: t.version, row: this.row(id, t) }] : [];
     });
     this.reads++;
-    return Promise.resolve({ rows, columns: { id: 'bigint', version: 'bigint', status: 'text' }, readStamp: this.reads });
+    return Promise.resolve({
+      rows,
+      columns: { id: 'bigint', version: 'bigint', status: 'text' },
+      readStamp: this.reads,
+    });
   }
 
   readStates(ids: string[]): Promise<Map<string, HotState>> {

@@ -16,10 +16,10 @@ export async function storeDigests(stores: Stores): Promise<Record<string, strin
     }
     digests[`cold ${c.name}`] = `${n} ${hash.digest('hex')}`;
   }
-  for (const table of ['tickets', 'ticket_archiver_ledger']) {
-    const key = table === 'tickets' ? 'id' : 'ticket_id';
+  for (const table of ['public.tickets', 'ticket_archiver.ledger']) {
+    const key = table === 'public.tickets' ? 'id' : 'ticket_key';
     const res = await stores.db.query<{ d: string }>(
-      `SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY ${key})), '') AS d FROM public.${table} t`,
+      `SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY ${key})), '') AS d FROM ${table} t`,
     );
     digests[`hot ${table}`] = res.rows[0]?.d ?? '';
   }

@@ -8,8 +8,10 @@ import type { StoredMove } from '../../services/edges/coldStore/coldMoves.ts';
 import type { StoredColdDocument, StoredStuckDeletion, StoredTimer } from '../../services/edges/coldStore/documents.ts';
 import { openColdStore } from '../../services/edges/coldStore/index.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+import type { ArchiveSpec } from '../../services/core/spec/archiveSpec.ts';
+import { defaultSpec } from './specs.ts';
 
-/** The cold store's collections as stored (ids as int64). */
+/** The cold store's collections as stored (integral keys as int64, others as text). */
 export interface ColdCollections {
   tickets: Collection<StoredColdDocument>;
   timers: Collection<StoredTimer>;
@@ -57,14 +59,19 @@ export interface Stores {
   close(): Promise<void>;
 }
 
-export async function openStores(env: StackEnv): Promise<Stores> {
+/** The stores of one archived table: the default spec's, whose archive is the cold database ticket_archive, unless
+ * another spec and its cold database are given. */
+export async function openStores(
+  env: StackEnv,
+  { spec = defaultSpec, coldDatabase = 'ticket_archive' }: { spec?: ArchiveSpec; coldDatabase?: string } = {},
+): Promise<Stores> {
   // Tests write tickets and change the table as the schema's owner (standing in for business code and DBAs); they
   // read exact text as the movers do.
   const db = new pg.Pool({ connectionString: env.MIGRATIONS_DATABASE_URL, max: 4 });
   db.on('error', () => undefined); // an idle connection closed by a restarting server: the pool replaces it
   const textDb = createTextPool(env.DATABASE_URL, 'test-reader', 2, () => undefined);
   // The product's indexes, as a running archiver would have created them.
-  const product = await openColdStore(env.MONGODB_URL);
+  const product = await openColdStore(env.MONGODB_URL, spec, { database: coldDatabase });
   await product.ensureIndexes();
   await product.close();
   const client = await MongoClient.connect(env.MONGODB_URL, { serverSelectionTimeoutMS: 10_000 });
@@ -72,7 +79,7 @@ export async function openStores(env: StackEnv): Promise<Stores> {
     db,
     textDb,
     coldStore: { client, close: () => client.close() },
-    cold: coldCollections(client.db('ticket_archive')),
+    cold: coldCollections(client.db(coldDatabase)),
     async close() {
       await db.end();
       await textDb.end();
@@ -84,7 +91,8 @@ export async function openStores(env: StackEnv): Promise<Stores> {
 /** The cold store's tickets collection with no document shape imposed, for tests of the store itself. */
 export async function rawColdStore(
   url: string,
+  database = 'ticket_archive',
 ): Promise<{ tickets: Collection<{ _id: Long | number; [field: string]: unknown }>; close(): Promise<void> }> {
   const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 10_000 });
-  return { tickets: client.db('ticket_archive').collection('tickets'), close: () => client.close() };
+  return { tickets: client.db(database).collection('tickets'), close: () => client.close() };
 }

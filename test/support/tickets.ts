@@ -54,7 +54,7 @@ export function testCustomer(): number {
 
 /** Cold documents of a test customer's tickets, by ticket id. */
 export async function coldDocs(cold: ColdCollections, customerId: number): Promise<Map<string, StoredColdDocument[]>> {
-  const docs = await cold.tickets.find({ customer_id: Long.fromNumber(customerId) }).toArray();
+  const docs = await cold.tickets.find({ 'fields.customer_id': Long.fromNumber(customerId) }).toArray();
   const byId = new Map<string, StoredColdDocument[]>();
   for (const d of docs) byId.set(d._id.toString(), [...(byId.get(d._id.toString()) ?? []), d]);
   return byId;
@@ -63,7 +63,7 @@ export async function coldDocs(cold: ColdCollections, customerId: number): Promi
 /** Archives of a test customer's tickets (core/move/moveProtocol.ts: by their own state or their move's commit). */
 export async function archivedCount(cold: ColdCollections, customerId: number): Promise<number> {
   const docs = await cold.tickets
-    .find({ customer_id: Long.fromNumber(customerId) }, { projection: { row: 0 } })
+    .find({ 'fields.customer_id': Long.fromNumber(customerId) }, { projection: { row: 0 } })
     .toArray();
   return (await cold.archives(docs)).length;
 }

@@ -58,7 +58,7 @@ const columnValue = fc.oneof(
   fieldValue,
 );
 const row = fc.record(
-  Object.fromEntries([...columns, 'extra'].map((c) => [c, columnValue])) as Record<string, typeof columnValue>,
+  Object.fromEntries([...columns, 'extra'].map((c) => [c, columnValue])),
   { requiredKeys: [] },
 );
 const envelope = fc.record(

@@ -19,7 +19,9 @@ export async function applyDemoSchema(ownerUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: ownerUrl, application_name: 'demo-help-desk-schema' });
   await client.connect();
   try {
-    for (const file of readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).sort()) {
+    for (const file of readdirSync(SQL_DIR)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()) {
       const sql = readFileSync(join(SQL_DIR, file), 'utf8');
       if (!sql.startsWith('-- migrate:no-transaction')) await client.query(sql);
       else for (const statement of splitStatements(sql)) await client.query(statement);

@@ -100,7 +100,7 @@ export function toColdDocument(read: ReadRow, c: CopyContext): ColdDocument {
 }
 
 /** The row to put back on restore, once its content hash proves it is the row that was copied. */
-export function restorableRow(doc: Pick<ColdDocument, 'row' | 'archive'>): RowText {
+export function restorableRow(doc: { row: RowText; archive: Pick<ColdDocument['archive'], 'contentHash'> }): RowText {
   if (contentHash(doc.row) !== doc.archive.contentHash) {
     throw new RowShapeError('the cold copy does not match its content hash; refusing to restore a corrupted copy');
   }

@@ -77,7 +77,7 @@ export async function writeCopies(
   const existing = new Map(
     (await tickets.find({ _id: { $in: duplicates.map((d) => d._id) } }, { projection }).toArray()).map((e) => [
       keys.text(e._id),
-      fromStored({ ...e, row: {}, fields: {} } as StoredColdDocument, keys),
+      fromStored({ ...e, row: {}, fields: {} }, keys),
     ]),
   );
   duplicates = duplicates.filter((doc) => {

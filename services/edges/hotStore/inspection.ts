@@ -3,7 +3,7 @@
 // unless an operator asks for a count), the oldest of them (among the oldest candidates only), the tickets each
 // foreign key holds back (estimated), a ticket's ledger entry, and the moves of the last minutes (the ledger).
 import type pg from 'pg';
-import { quoteIdent, quoteQualified } from '../../core/spec/identifiers.ts';
+import { quoteQualified } from '../../core/spec/identifiers.ts';
 import { guarded } from './pool.ts';
 import { QueryCosts, type QueryCost } from './queryCosts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
@@ -93,12 +93,8 @@ export class HotInspection {
     const t = this.t;
     const held = [];
     for (const [i, fk] of t.referencing.entries()) {
-      const on = fk.columns.map(
-        (c, j) => `r."${c.replaceAll('"', '""')}" = t."${(fk.references[j] ?? '').replaceAll('"', '""')}"`,
-      );
       const sql = `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
-          AND ${t.activity()} <= ${t.coldBefore('$1')}
-          AND EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} r WHERE ${on.join(' AND ')})`;
+          AND ${t.activity()} <= ${t.coldBefore('$1')} AND ${t.referencedBy(fk)}`;
       const { rows } = await this.costs.estimated(`tickets held back by ${fk.constraint} (${i + 1})`, sql, [
         coldAfterMs,
       ]);

@@ -99,15 +99,15 @@ export class TableSql {
     return `(${this.spec.cold.when})`;
   }
 
+  /** A row of the table of foreign key `fk` references the ticket of alias `t`. */
+  referencedBy(fk: ReferencingKey, t = 't', alias = 'r'): string {
+    const on = fk.columns.map((col, j) => `${alias}.${quoteIdent(col)} = ${t}.${quoteIdent(fk.references[j] ?? '')}`);
+    return `EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} ${alias} WHERE ${on.join(' AND ')})`;
+  }
+
   /** No row of another table references the ticket. */
   unreferenced(t = 't'): string {
-    return this.referencing
-      .map((fk, i) => {
-        const c = `r${i}`;
-        const on = fk.columns.map((col, j) => `${c}.${quoteIdent(col)} = ${t}.${quoteIdent(fk.references[j] ?? '')}`);
-        return `NOT EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} ${c} WHERE ${on.join(' AND ')})`;
-      })
-      .join(' AND ');
+    return this.referencing.map((fk, i) => `NOT ${this.referencedBy(fk, t, `r${i}`)}`).join(' AND ');
   }
 
   /** In the cold state and not held back by a referencing row: what time alone may make cold. */

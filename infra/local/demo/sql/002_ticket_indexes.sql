@@ -6,13 +6,14 @@
 CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_unassigned_idx
   ON public.tickets (created_at) WHERE status = 'unassigned';
 
--- 2. My tickets (by status, most recently operated first).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_operator_idx
-  ON public.tickets (last_operator_id, status, last_operated_at DESC);
+-- 2. My tickets, most recently operated first (the agents' screen filters by status; the read API's operator list
+--    takes them all, in this order: connectors/specs/default.yaml).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_operator_recent_idx
+  ON public.tickets (last_operator_id, last_operated_at DESC);
 
--- 3. My group's tickets (team lead).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_operator_group_idx
-  ON public.tickets (last_operator_group_id, status, last_operated_at DESC);
+-- 3. My group's tickets (team lead), likewise.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_operator_group_recent_idx
+  ON public.tickets (last_operator_group_id, last_operated_at DESC);
 
 -- 4. One customer's tickets.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS tickets_customer_idx
