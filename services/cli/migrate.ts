@@ -8,7 +8,7 @@ import { SpecMisfitError } from '../core/errors.ts';
 import { humanSeconds } from '../core/humanDuration.ts';
 import { loadConfig, withJobDatabaseUrl } from '../core/settings.ts';
 import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
-import { quoteQualified } from '../core/spec/identifiers.ts';
+import { displayName } from '../core/spec/identifiers.ts';
 import { checkMigration, migrate, notReady, openMoverHotStore } from '../edges/hotStore/index.ts';
 import { specOf } from './archiveSpec.ts';
 import { migrateSchema } from './commandSettings.ts';
@@ -36,7 +36,7 @@ export async function runMigrate(o: MigrateOptions): Promise<number> {
       console.log('\n-- dry run: the database fits the spec; nothing was applied');
     } else {
       console.log(result.applied.length ? `applied ${result.applied.length} migration(s)` : 'migrations up to date');
-      console.log(`the database is ready to archive ${quoteQualified(spec.table)}`);
+      console.log(`the database is ready to archive ${displayName(spec.table)}`);
     }
     return 0;
   } catch (err) {
@@ -52,7 +52,7 @@ async function check(databaseUrl: string, spec: ArchiveSpec, waitMs: number, col
     const result = await checkMigration(databaseUrl, spec);
     const problems = notReady(result);
     if (problems.length === 0) {
-      console.log(`the database is ready to archive ${quoteQualified(spec.table)}: migrations up to date`);
+      console.log(`the database is ready to archive ${displayName(spec.table)}: migrations up to date`);
       await listHeldBack(databaseUrl, spec, coldAfterMs);
       return 0;
     }
@@ -61,7 +61,7 @@ async function check(databaseUrl: string, spec: ArchiveSpec, waitMs: number, col
       console.error(`the database is not ready for the spec${waited}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
       for (const fk of result.referencing) {
         console.error(
-          `  foreign key ${fk.constraint} of ${quoteQualified(fk.table)} (ON DELETE ${fk.onDelete.toUpperCase()})`,
+          `  foreign key ${fk.constraint} of ${displayName(fk.table)} (ON DELETE ${fk.onDelete.toUpperCase()})`,
         );
       }
       return 1;

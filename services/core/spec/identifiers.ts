@@ -54,5 +54,9 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
 /** A qualified name quoted for SQL. */
 export const quoteQualified = (q: QualifiedName): string => `${quoteIdent(q.schema)}.${quoteIdent(q.name)}`;
 
+/** A qualified name for people (messages, reports): each part quoted only where SQL would need it to keep it. */
+export const displayName = (q: QualifiedName): string =>
+  [q.schema, q.name].map((p) => (/^[a-z_][a-z0-9_$]*$/.test(p) ? p : quoteIdent(p))).join('.');
+
 /** A string quoted as an SQL literal. */
 export const quoteLiteral = (text: string): string => `'${text.replaceAll("'", "''")}'`;

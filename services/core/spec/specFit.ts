@@ -2,7 +2,7 @@
 // anything is changed: every misfit is named, with what to do about it. `migrate` refuses to change anything while
 // one remains, and every mover refuses to start. The brief's rule: do no harm to the user's database.
 import type { ArchiveSpec } from './archiveSpec.ts';
-import { quoteQualified } from './identifiers.ts';
+import { displayName } from './identifiers.ts';
 import type { TableFacts } from './tableFacts.ts';
 
 const MIN_SERVER = 130000;
@@ -16,6 +16,10 @@ const KEY_TYPES: Record<ArchiveSpec['key']['type'], RegExp> = {
   text: /^(text|character varying(\(\d+\))?)$/,
 };
 
+/** The types of a list's column: a value the read API can take from a URL and check before any query. */
+const LIST_TYPES =
+  /^(smallint|integer|bigint|numeric(\(\d+(,\d+)?\))?|uuid|text|character varying(\(\d+\))?|character(\(\d+\))?)$/;
+
 const ACTIVITY_TYPES = {
   timestamptz: /^timestamp(\(\d\))? with time zone$/,
   timestamp: /^timestamp(\(\d\))? without time zone$/,
@@ -23,7 +27,7 @@ const ACTIVITY_TYPES = {
 
 export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
   const misfits: string[] = [];
-  const table = quoteQualified(spec.table);
+  const table = displayName(spec.table);
   if (facts.serverVersion < MIN_SERVER)
     misfits.push(`PostgreSQL ${facts.serverVersion}: the product needs 13 or later (pg_current_snapshot)`);
   if (facts.walLevel !== 'logical')
@@ -55,8 +59,18 @@ export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
   if (spec.version !== 'xmin') needColumn(spec.version.column, 'version.column');
   if (spec.cold.rowFilter) needColumn(spec.cold.rowFilter.column, 'cold.rowFilter.column');
   for (const [i, list] of spec.lists.entries()) {
-    needColumn(list.column, `lists.${i}.column`);
-    needColumn(list.orderBy, `lists.${i}.orderBy`);
+    const by = column(list.column);
+    if (!by) needColumn(list.column, `lists.${i}.column`);
+    else if (!LIST_TYPES.test(by.type))
+      misfits.push(
+        `${table}.${by.name}: is ${by.type}; a list's column must be a whole number, numeric, uuid or text (lists.${i}.column: the read API takes its value from a URL)`,
+      );
+    const order = column(list.orderBy);
+    if (!order) needColumn(list.orderBy, `lists.${i}.orderBy`);
+    else if (!ACTIVITY_TYPES.timestamptz.test(order.type) && !ACTIVITY_TYPES.timestamp.test(order.type))
+      misfits.push(
+        `${table}.${order.name}: is ${order.type}; a list is ordered by a timestamp (lists.${i}.orderBy: its pages are cut by instant)`,
+      );
   }
   if ('error' in facts.condition) misfits.push(`cold.when does not plan on ${table} t: ${facts.condition.error}`);
 
@@ -67,7 +81,7 @@ export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
   }
   for (const fk of t.referencing.filter((k) => !k.indexed)) {
     misfits.push(
-      `${quoteQualified(fk.table)} (${fk.columns.join(', ')}) references ${table} without an index: checking a ticket's references would scan it (CREATE INDEX CONCURRENTLY ... ON ${quoteQualified(fk.table)} (${fk.columns.join(', ')}))`,
+      `${displayName(fk.table)} (${fk.columns.join(', ')}) references ${table} without an index: checking a ticket's references would scan it (CREATE INDEX CONCURRENTLY ... ON ${displayName(fk.table)} (${fk.columns.join(', ')}))`,
     );
   }
   return misfits;
@@ -78,6 +92,6 @@ export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
 export function migratorMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
   if (!facts.table || facts.current.ownsTable) return [];
   return [
-    `role ${facts.current.role} does not own ${quoteQualified(spec.table)} (its owner is ${facts.table.owner}): run migrate as the table's owner, which builds an index CONCURRENTLY, adds the table to a publication and grants the jobs' roles their privileges on it`,
+    `role ${facts.current.role} does not own ${displayName(spec.table)} (its owner is ${facts.table.owner}): run migrate as the table's owner, which builds an index CONCURRENTLY, adds the table to a publication and grants the jobs' roles their privileges on it`,
   ];
 }

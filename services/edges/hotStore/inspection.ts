@@ -3,7 +3,7 @@
 // unless an operator asks for a count), the oldest of them (among the oldest candidates only), the tickets each
 // foreign key holds back (estimated), a ticket's ledger entry, and the moves of the last minutes (the ledger).
 import type pg from 'pg';
-import { quoteQualified } from '../../core/spec/identifiers.ts';
+import { displayName } from '../../core/spec/identifiers.ts';
 import { guarded } from './pool.ts';
 import { QueryCosts, type QueryCost } from './queryCosts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
@@ -98,7 +98,7 @@ export class HotInspection {
       const { rows } = await this.costs.estimated(`tickets held back by ${fk.constraint} (${i + 1})`, sql, [
         coldAfterMs,
       ]);
-      held.push({ constraint: fk.constraint, table: quoteQualified(fk.table), onDelete: fk.onDelete, tickets: rows });
+      held.push({ constraint: fk.constraint, table: displayName(fk.table), onDelete: fk.onDelete, tickets: rows });
     }
     return held;
   }

@@ -3,7 +3,7 @@
 // migrations not yet applied, and the spec's objects (specObjects.ts). With a misfit, nothing is applied.
 import type pg from 'pg';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
-import { quoteQualified } from '../../core/spec/identifiers.ts';
+import { displayName, quoteQualified } from '../../core/spec/identifiers.ts';
 import { migratorMisfits, specMisfits } from '../../core/spec/specFit.ts';
 import type { TableFacts } from '../../core/spec/tableFacts.ts';
 import { MigrationError } from '../../core/errors.ts';
@@ -54,7 +54,7 @@ async function recordedMisfits(db: Db, spec: ArchiveSpec): Promise<string[]> {
   return same
     ? []
     : [
-        `this database archives ${quoteQualified({ schema: r.table_schema, name: r.table_name })} by ${r.key_column} (${r.key_type}); the spec names ${quoteQualified(spec.table)} by ${spec.key.column} (${spec.key.type}): its ledger, timers and archives hold the first table's keys`,
+        `this database archives ${displayName({ schema: r.table_schema, name: r.table_name })} by ${r.key_column} (${r.key_type}); the spec names ${displayName(spec.table)} by ${spec.key.column} (${spec.key.type}): its ledger, timers and archives hold the first table's keys`,
       ];
 }
 
