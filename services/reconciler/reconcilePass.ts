@@ -33,6 +33,7 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
       restoredLeftoversRemoved: 0,
       unfinishedCopies: 0,
       swept: 0,
+      heldBack: 0,
       ledgerPruned: 0,
     },
     outcomes: {},
@@ -47,7 +48,7 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     if (!d.dryRun) summary.counts.restoredLeftoversRemoved = await d.cold.copies.removeAnyCopies(restored);
     await settleUnfinishedMoves(d, summary, tally);
     await finishUnfinishedCopies(d, summary, tally);
-    await sweep(d, summary, tally);
+    await sweep(d, summary, tally, (await d.cold.runs.latest()).last?.sweptTo);
     // The evidence of old archives is in the cold store; the hot ledger keeps LEDGER_RETENTION of it.
     if (!d.dryRun) summary.counts.ledgerPruned = await d.hot.ledger.prune(d.ledgerRetentionMs, 100_000);
     summary.ok = true;

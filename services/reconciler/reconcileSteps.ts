@@ -103,16 +103,26 @@ export async function finishUnfinishedCopies(d: PassDeps, summary: PassSummary, 
   }
 }
 
-export async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Promise<void> {
+/** Tickets cold past the freshness target but still hot, a bounded number of pages per pass, going on from where the
+ * last pass stopped. Those the page says cannot move (held back) are passed over without a move. */
+export async function sweep(
+  d: PassDeps,
+  summary: PassSummary,
+  tally: Tally,
+  from: IndexPosition | undefined,
+): Promise<void> {
   // Stuck tickets are the stuck retry's (escalated ones wait for an operator): sweeping them would only retry early
   // what is known to fail.
   const stuck = new Set((await d.cold.stuck.list()).map((s) => s.ticketId));
-  let after: IndexPosition | undefined;
+  let after = from;
+  // A pass that starts part-way goes on from the beginning of the cold range once it reaches the end.
+  let wrapped = from === undefined;
   for (let page = 0; page < d.sweepMaxPages; page++) {
     const rows = await d.hot.closed.coldFor(d.coldAfterMs, d.freshnessTargetMs, after, d.sweepPageSize);
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1];
-    const ids = rows.map((r) => r.id).filter((id) => !stuck.has(id));
+    const last = rows[rows.length - 1];
+    if (last) after = summary.sweptTo = { lastOperatedAt: last.lastOperatedAt, id: last.id };
+    summary.counts.heldBack += rows.filter((r) => !r.movable).length;
+    const ids = rows.filter((r) => r.movable && !stuck.has(r.id)).map((r) => r.id);
     summary.counts.swept += ids.length;
     for (let i = 0; i < ids.length; i += d.batchSize) {
       const outcomes = await d.move(
@@ -128,6 +138,12 @@ export async function sweep(d: PassDeps, summary: PassSummary, tally: Tally): Pr
         );
       }
     }
-    if (rows.length < d.sweepPageSize) return;
+    if (rows.length < d.sweepPageSize) {
+      // The end of the cold range: the next page (this pass's or the next pass's) starts from its beginning.
+      delete summary.sweptTo;
+      if (wrapped) return;
+      wrapped = true;
+      after = undefined;
+    }
   }
 }

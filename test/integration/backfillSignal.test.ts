@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { SIGNAL_TABLE } from '../../services/core/spec/connectorConfig.ts';
 import { parseTicketEvent } from '../../services/core/ticketEvent.ts';
 import { defaultShape } from '../support/specs.ts';
 import { useStackDatabase } from '../support/stack.ts';
@@ -22,7 +23,7 @@ describe('incremental snapshot through the signal table', () => {
       // Written by an operator (here: the superuser); Debezium reads the signal from the change stream.
       const su = new pg.Client({ connectionString: stack.env.STACK_PG_SUPERUSER_URL });
       await su.connect();
-      await su.query('INSERT INTO ticket_archiver.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
+      await su.query(`INSERT INTO ${SIGNAL_TABLE} (id, type, data) VALUES ($1, $2, $3)`, [
         randomUUID(),
         'execute-snapshot',
         JSON.stringify({

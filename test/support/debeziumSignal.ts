@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
+import { SIGNAL_TABLE } from '../../services/core/spec/connectorConfig.ts';
 
 /** Starts a backfill the way connectors/README.md tells operators to: an incremental snapshot through the signal table. */
 export async function signalBackfill(env: StackEnv, filter?: string): Promise<void> {
@@ -13,7 +14,7 @@ export async function signalBackfill(env: StackEnv, filter?: string): Promise<vo
       type: 'incremental',
       ...(filter ? { 'additional-conditions': [{ 'data-collection': 'public.tickets', filter }] } : {}),
     };
-    await su.query('INSERT INTO public.debezium_signal (id, type, data) VALUES ($1, $2, $3)', [
+    await su.query(`INSERT INTO ${SIGNAL_TABLE} (id, type, data) VALUES ($1, $2, $3)`, [
       randomUUID(),
       'execute-snapshot',
       JSON.stringify(data),

@@ -16,6 +16,9 @@ export interface ClosedTicket extends IndexPosition {
   version: string;
   /** Its activity as an instant (timestamptz text), whatever the column's type. */
   lastOperatedAtInstant: string;
+  /** In the cold state and referenced by no other table (cold.when, the foreign keys): a move may take it once it is
+   * old enough. Read with the page, per row, so a page costs its size however many tickets are held back. */
+  movable: boolean;
 }
 
 export class ClosedTickets {
@@ -74,8 +77,9 @@ export class ClosedTickets {
   ): Promise<ClosedTicket[]> {
     const t = this.t;
     return guarded(doing, async () => {
-      const res = await this.pool.query<{ id: string; version: string; at: string; instant: string }>(
-        `SELECT ${t.keyText()} AS id, ${t.version()} AS version, ${t.activity()}::text AS at, ${t.activityInstant()} AS instant
+      const res = await this.pool.query<{ id: string; version: string; at: string; instant: string; movable: string }>(
+        `SELECT ${t.keyText()} AS id, ${t.version()} AS version, ${t.activity()}::text AS at, ${t.activityInstant()} AS instant,
+                (${t.closed()})::text AS movable
            FROM ${t.table} t
           WHERE ${t.candidates()} AND ${within}
             AND ($2::text IS NULL OR (${t.activity()}, ${t.key()}) > ($2::text::${this.activityType()}, $3::text::${t.keyType}))
@@ -88,6 +92,7 @@ export class ClosedTickets {
         version: r.version,
         lastOperatedAt: r.at,
         lastOperatedAtInstant: r.instant,
+        movable: r.movable === 'true',
       }));
     });
   }
