@@ -1,6 +1,7 @@
 // `ticket-archiver plan`, before the archiver is enabled, read-only: how many tickets are cold now and since when,
 // their size in the hot table and, estimated, in the cold store, how many turn cold per day over the next 30 days, and
 // how long the backfill would take at a given rate or the one measured on this system (the ledger's last 15 minutes).
+import { displayName } from '../core/spec/identifiers.ts';
 import type { MoverHotStore, PlanAnswers, QueryCost } from '../edges/hotStore/index.ts';
 import { planAnswers } from '../edges/hotStore/index.ts';
 
@@ -16,7 +17,7 @@ export interface PlanReport {
     byMonth: PlanAnswers['coldByMonth'];
     sampled: boolean;
     samplePercent?: number;
-    /** The planner's estimates (the default), not a count. */
+    /** Some month held more than a bounded count reads: its count is the planner's estimate. */
     estimated: boolean;
   };
   /** Foreign keys of other tables to the archived table, and the tickets cold by time each holds hot. */
@@ -25,6 +26,26 @@ export interface PlanReport {
   turningColdPerDay: PlanAnswers['turningColdByDay'];
   backfill: { ratePerSecond: number | null; rateBasis: string; seconds: number | null };
   queries: QueryCost[];
+}
+
+/** The cold tickets' size: their average in a sample of pages, or, when the sample held none (they are few), the
+ * table's average row (its size over its estimated rows), times the count. */
+function sizes(a: PlanAnswers, count: number): PlanReport['sizes'] {
+  const r = a.rowBytes;
+  if (r.sampled > 0)
+    return {
+      hotBytesEstimate: count * r.stored,
+      coldBytesEstimate: count * (r.text + COLD_DOCUMENT_OVERHEAD_BYTES),
+      rowBytes: r,
+      basis: `average sizes of ${r.sampled} cold rows found in a sample of ${r.pages} of the table's ${a.table.pages} pages, times the count`,
+    };
+  const average = a.table.rowsEstimate > 0 ? Math.round(a.table.bytes / a.table.rowsEstimate) : 0;
+  return {
+    hotBytesEstimate: count * average,
+    coldBytesEstimate: count * (average + COLD_DOCUMENT_OVERHEAD_BYTES),
+    rowBytes: r,
+    basis: `no cold row in a sample of ${r.pages} of the table's ${a.table.pages} pages: the table's average row (${average} bytes, indexes included), times the count`,
+  };
 }
 
 export async function plan(
@@ -43,7 +64,7 @@ export async function plan(
   return {
     coldAfterMs: o.coldAfterMs,
     table: {
-      name: hot.table.table,
+      name: displayName(hot.table.spec.table),
       candidateIndex: a.candidateIndex,
       rowsEstimate: a.table.rowsEstimate,
       bytes: a.table.bytes,
@@ -53,15 +74,10 @@ export async function plan(
       byMonth: a.coldByMonth,
       sampled: a.samplePercent !== undefined,
       ...(a.samplePercent !== undefined ? { samplePercent: a.samplePercent } : {}),
-      estimated: a.samplePercent === undefined,
+      estimated: a.samplePercent === undefined && a.coldByMonth.some((m) => m.estimated),
     },
     heldBack: a.heldBack,
-    sizes: {
-      hotBytesEstimate: count * a.rowBytes.stored,
-      coldBytesEstimate: count * (a.rowBytes.text + COLD_DOCUMENT_OVERHEAD_BYTES),
-      rowBytes: a.rowBytes,
-      basis: `average sizes of ${a.rowBytes.sampled} cold rows found in a sample of ${a.rowBytes.pages} of the table's ${a.table.pages} pages, times the count`,
-    },
+    sizes: sizes(a, count),
     turningColdPerDay: a.turningColdByDay,
     backfill: {
       ratePerSecond: rate,

@@ -1,6 +1,7 @@
 // The readable `plan`: a histogram of the cold tickets by month of last operation, sizes, the next 30 days, the
 // backfill's duration, and what each query cost.
 import { humanSeconds } from '../core/humanDuration.ts';
+import { COUNT_CEILING } from '../edges/hotStore/index.ts';
 import type { PlanReport } from './plan.ts';
 
 const n = (x: number) => x.toLocaleString('en');
@@ -18,18 +19,19 @@ export function renderPlan(p: PlanReport): string {
   const out: string[] = [];
   const basis = p.cold.sampled
     ? `counted in ${p.cold.samplePercent}% of the table's pages`
-    : "the planner's estimate: no row read";
+    : p.cold.estimated
+      ? `counted up to ${n(COUNT_CEILING)} per month, the planner's estimate beyond`
+      : 'counted';
+  const about = p.cold.sampled || p.cold.estimated ? 'about ' : '';
   out.push(
     `Table ${p.table.name}: about ${n(p.table.rowsEstimate)} rows, ${bytes(p.table.bytes)}; candidates found through index ${p.table.candidateIndex}`,
-    `Tickets cold now (in the cold state, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): about ${n(p.cold.count)} (${basis})`,
+    `Tickets cold now (in the cold state, last operated more than ${humanSeconds(p.coldAfterMs / 1000)} ago): ${about}${n(p.cold.count)} (${basis})`,
     '',
   );
   if (p.heldBack.length > 0) {
     out.push('Held hot by foreign keys of other tables (a move never deletes a ticket another row references):');
     for (const h of p.heldBack)
-      out.push(
-        `  ${h.table} (${h.constraint}, ON DELETE ${h.onDelete.toUpperCase()}): about ${n(h.tickets)} cold tickets`,
-      );
+      out.push(`  ${h.table} (${h.constraint}, ON DELETE ${h.onDelete.toUpperCase()}): ${n(h.tickets)} cold tickets`);
     out.push('');
   }
   out.push(

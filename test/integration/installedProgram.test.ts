@@ -31,10 +31,10 @@ describe('the installed program', () => {
     assert.equal(shown.stdout.trim(), version);
     const check = await runCli(['migrate', '--check'], archiverEnv(h.env), 60_000, program.argv);
     assert.equal(check.code, 0, check.stderr);
-    assert.match(check.stdout, /schema is up to date/);
+    assert.match(check.stdout, /ready to archive public\.tickets: migrations up to date/);
     const sql = await runCli(['migrate'], archiverEnv(h.env, { DRY_RUN: 'true' }), 60_000, program.argv);
     assert.equal(sql.code, 0, sql.stderr);
-    assert.match(sql.stdout, /GRANT SELECT, DELETE ON public\.tickets TO ticket_archiver_mover/, 'the shipped grants');
+    assert.match(sql.stdout, /GRANT SELECT, DELETE ON "public"\."tickets" TO ticket_archiver_mover/, 'the shipped grants');
     const connector = await runCli(
       ['register-connector'],
       archiverEnv(h.env, { DRY_RUN: 'true' }),

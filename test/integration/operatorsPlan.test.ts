@@ -1,10 +1,13 @@
-// `ticket-archiver plan` on the real stack: its counts equal SQL's, under a lock that only plain SELECTs get past.
+// `ticket-archiver plan` on the real stack: its counts equal SQL's, under a lock that only plain SELECTs get past;
+// a count with a ceiling reads no more than the ceiling and says when it gives the planner's estimate instead.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { openMoverHotStore } from '../../services/edges/hotStore/index.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { runCli } from '../support/runCli.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { insertTickets, testCustomer } from '../support/tickets.ts';
 
 const h = archiverHarness({ COLD_AFTER: '1h' });
@@ -29,9 +32,9 @@ describe('operators', () => {
     const locker = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     await locker.connect();
     let report: {
-      cold: { count: number; byMonth: Array<{ month: string; count: number }> };
+      cold: { count: number; estimated: boolean; byMonth: Array<{ month: string; count: number }> };
       turningColdPerDay: Array<{ day: string; count: number }>;
-      queries: Array<{ plan: string }>;
+      queries: Array<{ name: string; plan: string }>;
     };
     try {
       // EXCLUSIVE conflicts with every lock but ACCESS SHARE: only plain SELECTs get past it.
@@ -65,10 +68,32 @@ describe('operators', () => {
       report.turningColdPerDay.reduce((n, d) => n + d.count, 0),
       Number(soon.rows[0]?.n),
     );
-    assert.match(
-      report.queries[0]?.plan ?? '',
-      /Index Only Scan|Index Scan/,
-      'the monthly count reads the partial index',
+    const monthly = report.queries.filter((q) => q.name.startsWith('cold tickets of'));
+    assert.ok(monthly.length > 0);
+    for (const q of monthly)
+      assert.match(q.plan, /Index (Only )?Scan using ticket_archiver_candidates/, 'each monthly count reads the index');
+    assert.equal(report.cold.estimated, false, 'fewer than the ceiling: counted exactly');
+  });
+  it("counts up to a ceiling and gives the planner's estimate beyond it, reading no more rows than the ceiling", async () => {
+    const hot = await openMoverHotStore(
+      { databaseUrl: h.env.DATABASE_URL, applicationName: 'test-bounded', poolSize: 1 },
+      defaultSpec,
     );
+    try {
+      const all = 'SELECT 1 FROM public.tickets t';
+      const total = Number(
+        (await h.stores.db.query<{ n: string }>('SELECT count(*)::text AS n FROM tickets')).rows[0]?.n,
+      );
+      assert.ok(total > 50, `${total} tickets`);
+      const under = await hot.inspection.costs.bounded('all tickets', all, [], total);
+      assert.deepEqual([under.rows, under.exact, under.cost.estimate], [total, true, undefined]);
+      const over = await hot.inspection.costs.bounded('all tickets', all, [], 50);
+      assert.equal(over.exact, false);
+      assert.equal(over.cost.estimate, true);
+      assert.ok(over.rows > 50, `at least the ceiling: ${over.rows}`);
+      assert.match(over.cost.plan, /^Aggregate over .*; more than 50: the planner's estimate$/);
+    } finally {
+      await hot.close();
+    }
   });
 });

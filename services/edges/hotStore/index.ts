@@ -24,6 +24,7 @@ export type { HotHealth } from './health.ts';
 export type { HotLookup, HotPresence } from './lookup.ts';
 export type { ClosedTickets, ClosedTicket, IndexPosition } from './closedTickets.ts';
 export type { Backlog, HotInspection, MoveCounts, QueryCost, SlotState } from './inspection.ts';
+export { COUNT_CEILING } from './queryCosts.ts';
 export type { ReferencingKeyFact } from '../../core/spec/tableFacts.ts';
 export { hotListQuery, type HotTicketReads, type HotRows } from './ticketReads.ts';
 export { planAnswers, type PlanAnswers } from './planQueries.ts';

@@ -68,7 +68,7 @@ export class HotInspection {
     const answer = count
       ? await this.costs.costed<{ n: string }>('backlog (count)', `SELECT count(*)::text AS n ${cold}`, [coldAfterMs])
       : undefined;
-    const estimated = answer ? undefined : await this.costs.estimated('backlog', `SELECT 1 ${cold}`, [coldAfterMs]);
+    const bounded = answer ? undefined : await this.costs.bounded('backlog', `SELECT 1 ${cold}`, [coldAfterMs]);
     const oldest = await guarded('reading the oldest cold ticket', () =>
       this.pool.query<{ at: string | null }>(
         `SELECT ${t.activityInstant()} AS at FROM (
@@ -79,10 +79,10 @@ export class HotInspection {
       ),
     );
     return {
-      count: answer ? Number(answer.rows[0]?.n ?? 0) : (estimated?.rows ?? 0),
-      estimate: !answer,
+      count: answer ? Number(answer.rows[0]?.n ?? 0) : (bounded?.rows ?? 0),
+      estimate: !answer && !bounded?.exact,
       oldestLastOperatedAt: oldest.rows[0]?.at ?? null,
-      cost: answer?.cost ?? (estimated as { cost: QueryCost }).cost,
+      cost: answer?.cost ?? (bounded as { cost: QueryCost }).cost,
     };
   }
 
@@ -95,9 +95,7 @@ export class HotInspection {
     for (const [i, fk] of t.referencing.entries()) {
       const sql = `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
           AND ${t.activity()} <= ${t.coldBefore('$1')} AND ${t.referencedBy(fk)}`;
-      const { rows } = await this.costs.estimated(`tickets held back by ${fk.constraint} (${i + 1})`, sql, [
-        coldAfterMs,
-      ]);
+      const { rows } = await this.costs.bounded(`tickets held back by ${fk.constraint} (${i + 1})`, sql, [coldAfterMs]);
       held.push({ constraint: fk.constraint, table: displayName(fk.table), onDelete: fk.onDelete, tickets: rows });
     }
     return held;

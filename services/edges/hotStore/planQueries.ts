@@ -1,8 +1,9 @@
-// The questions `plan` asks before the archiver is enabled, answered from the planner's estimates by default, so that
-// asking costs the same on a thousand tickets and on three billion (the lesson of seeds/000): the cold tickets by month
-// of last operation and those turning cold per day (one EXPLAIN per month and per day over the index of candidates),
+// The questions `plan` asks before the archiver is enabled, answered by counts with a ceiling by default (exact up to
+// it, the planner's estimate beyond), so that asking costs the same on a thousand tickets and on three billion (the
+// lesson of seeds/000): the cold tickets by month of last operation and those turning cold per day (one bounded count
+// per month and per day over the index of candidates),
 // the table's size (its statistics), a cold row's size (a sample of a bounded number of pages), the tickets each
-// foreign key holds back (estimated). `--sample P` counts in P% of the table's pages instead: an operator's explicit
+// foreign key holds back (a bounded count). `--sample P` counts in P% of the table's pages instead: an operator's explicit
 // choice of a cost that grows with the table.
 import { timestampMs } from '../../core/timestamps.ts';
 import type { HotInspection, QueryCost } from './inspection.ts';
@@ -14,17 +15,21 @@ const SIZE_ROWS = 20_000;
 /** Months counted one by one before the first; older ones are one bucket. */
 const MONTHS = 240;
 
+/** A count beyond the ceiling of a bounded count: the planner's estimate. */
+const ESTIMATED = { estimated: true } as const;
+
 export interface PlanAnswers {
-  coldByMonth: Array<{ month: string; count: number }>;
-  turningColdByDay: Array<{ day: string; count: number }>;
+  /** Counted up to COUNT_CEILING each; `estimated` where there were more (the planner's estimate). */
+  coldByMonth: Array<{ month: string; count: number; estimated?: true }>;
+  turningColdByDay: Array<{ day: string; count: number; estimated?: true }>;
   /** Average size of a cold row in the hot table, and of its text (what the cold document holds), from a sample. */
   rowBytes: { stored: number; text: number; sampled: number; pages: number };
   table: { bytes: number; rowsEstimate: number; pages: number };
-  /** Tickets cold by time that a foreign key holds back (estimated). */
+  /** Tickets cold by time that a foreign key holds back (a bounded count). */
   heldBack: Awaited<ReturnType<HotInspection['heldBack']>>;
   /** The index the searches for candidates use. */
   candidateIndex: string;
-  /** The share of the table's pages counted, with --sample; undefined when the counts are the planner's estimates. */
+  /** The share of the table's pages counted, with --sample; undefined when the counts are bounded counts. */
   samplePercent?: number;
   costs: QueryCost[];
 }
@@ -52,21 +57,21 @@ async function coldByMonthEstimated(
         ${lowerBound ? `AND ${t.activity()} >= ${t.asActivity('$2::timestamptz')}` : ''}
         AND ${t.activity()} < ${t.asActivity('$3::timestamptz')} AND ${t.activity()} <= ${t.coldBefore('$1')}`;
   if (oldest !== null && start < first) {
-    const older = await inspect.costs.estimated('cold tickets before the months counted', range(false), [
+    const older = await inspect.costs.bounded('cold tickets before the months counted', range(false), [
       coldAfterMs,
       null,
       iso(first),
     ]);
-    months.push({ month: `before ${iso(first).slice(0, 7)}`, count: older.rows });
+    months.push({ month: `before ${iso(first).slice(0, 7)}`, count: older.rows, ...(older.exact ? {} : ESTIMATED) });
     costs.push(older.cost);
   }
   for (let m = from; m <= end && oldest !== null; m = nextMonth(m)) {
-    const e = await inspect.costs.estimated(`cold tickets of ${iso(m).slice(0, 7)}`, range(true), [
+    const e = await inspect.costs.bounded(`cold tickets of ${iso(m).slice(0, 7)}`, range(true), [
       coldAfterMs,
       iso(m),
       iso(nextMonth(m)),
     ]);
-    if (e.rows > 0) months.push({ month: iso(m).slice(0, 7), count: e.rows });
+    if (e.rows > 0) months.push({ month: iso(m).slice(0, 7), count: e.rows, ...(e.exact ? {} : ESTIMATED) });
     costs.push(e.cost);
   }
   return { months, costs };
@@ -94,13 +99,17 @@ async function turningColdByDay(inspect: HotInspection, coldAfterMs: number, col
   for (let i = 0; i < 30; i++) {
     const from = new Date(start.getTime() + i * 86_400_000);
     const to = new Date(from.getTime() + 86_400_000);
-    const e = await inspect.costs.estimated(
+    const e = await inspect.costs.bounded(
       `turning cold on day ${i + 1}`,
       `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
           AND ${t.activity()} >= ${t.asActivity('$1::timestamptz')} AND ${t.activity()} < ${t.asActivity('$2::timestamptz')}`,
       [iso(from), iso(to)],
     );
-    days.push({ day: iso(new Date(to.getTime() + coldAfterMs)).slice(0, 10), count: e.rows });
+    days.push({
+      day: iso(new Date(to.getTime() + coldAfterMs)).slice(0, 10),
+      count: e.rows,
+      ...(e.exact ? {} : ESTIMATED),
+    });
     costs.push(e.cost);
   }
   return { days, costs };
