@@ -1,32 +1,20 @@
-// The two Kubernetes objects made from another file, so each has one source of truth: the KafkaConnector from the
-// connector the local stack registers (connectors/tickets-postgres.json, for the default spec's table), the PrometheusRule from the plain rules file
-// promtool checks (infra/monitoring/alerts.yml). `npm run k8s:generate` writes them; a test fails when they drift.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// The Kubernetes objects made from another file, so each has one source of truth: the archive spec the base ships (a
+// copy of connectors/specs/default.yaml, inside the base because kustomize reads no file outside it), the
+// KafkaConnector generated from that spec (specFiles.ts), and the PrometheusRule from the plain rules file promtool
+// checks (infra/monitoring/alerts.yml). `npm run k8s:generate` writes them; a test fails when they drift.
+// `npm run k8s:generate -- --spec <file> --out <dir>` writes the component that puts an operator's own spec in an
+// overlay instead (specComponent.ts).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 import { loadArchiveSpec } from '../../services/runtime/archiveSpecFile.ts';
+import { specComponentFiles } from './specComponent.ts';
+import { defaultSpecSource, header, kafkaConnectorYaml, root, SPEC_KEY, specCopy } from './specFiles.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const generatedDir = join(root, 'infra/k8s/base/generated');
 const rulesFile = join(root, 'infra/monitoring/alerts.yml');
-
-const header = (source: string) =>
-  `# Generated from ${source} by infra/k8s/generated.ts (npm run k8s:generate): edit the source, not this file.\n`;
-
-/** Strimzi takes the connector class and task count as spec fields; everything else is the config, unchanged. */
-export function kafkaConnectorYaml(): string {
-  const def = loadConnectorDefinition(loadArchiveSpec(undefined));
-  const { 'connector.class': className, 'tasks.max': tasksMax, ...config } = def.config;
-  const connector = {
-    apiVersion: 'kafka.strimzi.io/v1beta2',
-    kind: 'KafkaConnector',
-    metadata: { name: def.name, labels: { 'strimzi.io/cluster': 'tickets-connect' } },
-    spec: { class: className, tasksMax: Number(tasksMax ?? '1'), config },
-  };
-  return header('connectors/tickets-postgres.json') + stringify(connector, { lineWidth: 0 });
-}
 
 export function prometheusRuleYaml(): string {
   const rules = parse(readFileSync(rulesFile, 'utf8')) as { groups: unknown[] };
@@ -40,13 +28,24 @@ export function prometheusRuleYaml(): string {
 }
 
 export const generatedFiles = (): Record<string, string> => ({
-  'kafka-connector.yaml': kafkaConnectorYaml(),
+  [SPEC_KEY]: specCopy(defaultSpecSource, readFileSync(join(root, defaultSpecSource), 'utf8')),
+  'kafka-connector.yaml': kafkaConnectorYaml(defaultSpecSource, loadArchiveSpec(join(root, defaultSpecSource))),
   'prometheus-rule.yaml': prometheusRuleYaml(),
 });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [name, text] of Object.entries(generatedFiles())) {
-    writeFileSync(join(generatedDir, name), text);
-    console.log(`wrote infra/k8s/base/generated/${name}`);
+  const { values } = parseArgs({ options: { spec: { type: 'string' }, out: { type: 'string' } } });
+  if ((values.spec === undefined) !== (values.out === undefined)) {
+    console.error('usage: npm run k8s:generate [-- --spec <archive spec file> --out <component directory>]');
+    process.exit(2);
+  }
+  const [dir, files] =
+    values.spec && values.out
+      ? [resolve(values.out), specComponentFiles(resolve(values.spec))]
+      : [generatedDir, generatedFiles()];
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) {
+    writeFileSync(join(dir, name), text);
+    console.log(`wrote ${relative(process.cwd(), join(dir, name))}`);
   }
 }

@@ -5,6 +5,7 @@ import { allPolicies, policies } from '../../infra/k8s/checks/policies.ts';
 import { overlays, type K8sObject } from '../../infra/k8s/checks/render.ts';
 import { broken, render, sharedSettings } from '../support/k8sManifests.ts';
 import { readApiCases } from '../support/k8sReadApiBreaks.ts';
+import { specCases } from '../support/k8sSpecBreaks.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
@@ -109,6 +110,8 @@ describe('Kubernetes manifests', () => {
       ],
       // The read API (`ticket-archiver serve`), by services/readApi/settings.ts and the endpoints it answers.
       ...readApiCases(objects),
+      // The archive spec: in every container that reads it, valid, and what the connector and the topics are made of.
+      ...specCases(objects),
     ];
     for (const [policy, objs, expected] of cases) assert.match(policies[policy](objs).join('\n'), expected, policy);
   });

@@ -1,21 +1,24 @@
 // The program behind the manifests: every container of the rendered dev overlay (the archiver's schema wait, the
 // migrations Job, the archiver, the reconciler's CronJob, the read API) is run with exactly its command, arguments and
 // environment (ConfigMap values as rendered, Secret references filled from the local stack, the in-cluster Kafka
-// address replaced by the local stack's), against the real stack: the archiver and the read API become ready on their
+// address replaced by the local stack's) and its ConfigMap volumes (the archive spec) written where ARCHIVE_SPEC finds
+// them, against the real stack: the archiver and the read API become ready on their
 // readiness probe's path and port and stop cleanly within the grace period, and a reconcile pass exits 0.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { containerEnv, workloads, type Workload } from '../../infra/k8s/checks/workloads.ts';
 import { kustomizeBuild, overlayDir, type K8sObject } from '../../infra/k8s/checks/render.ts';
+import { renderedSpec } from '../../infra/k8s/checks/specPolicy.ts';
 import { ensureKustomize } from '../../infra/k8s/checks/tools.ts';
 import { projectRoot, stackSettings } from '../../infra/local/settings.ts';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { loadVersions } from '../../infra/local/versions.ts';
+import { projectConfigMaps, withLocalMounts } from '../support/k8sMounts.ts';
 import { ensureStack } from '../support/stack.ts';
 
 interface Run {
@@ -65,13 +68,18 @@ describe('the program behind the manifests', () => {
       },
       'ticket-archiver-read-api': { API_TOKEN },
     };
-    const { env: e, problems } = containerEnv(objects, w, ({ secret, key }) => {
+    const { env: given, problems } = containerEnv(objects, w, ({ secret, key }) => {
       assert.ok(secrets[secret], `only the documented Secrets are referenced (${secret})`);
       const value = secrets[secret][key];
       assert.ok(value, `Secret ${secret} key ${key} is one the README documents`);
       return value;
     });
     assert.deepEqual(problems, []);
+    // Its ConfigMap volumes, each container's in a directory of its own, as the pod would mount them.
+    const mounts = projectConfigMaps(objects, w, join(bin, 'mounts', `${w.object.kind}-${w.container.name}`));
+    const e = withLocalMounts(given, mounts);
+    if (e.ARCHIVE_SPEC !== undefined)
+      assert.ok(existsSync(e.ARCHIVE_SPEC), `${w.container.name}: ARCHIVE_SPEC ${given.ARCHIVE_SPEC} is mounted`);
     // Containers that talk to Kafka name the in-cluster bootstrap service; here the local broker stands in for it.
     if (e.KAFKA_BROKERS === undefined)
       return { PATH: `${bin}:/usr/local/bin:/usr/bin:/bin`, NODE_ENV: 'production', ...e };
@@ -112,10 +120,11 @@ describe('the program behind the manifests', () => {
   it("the archiver's schema wait and the migrations Job exit 0 on the stack's schema", async () => {
     const wait = await runToEnd(container('Deployment', 'wait-for-schema'), 60_000);
     assert.equal(wait.code, 0, wait.output);
-    assert.match(wait.output, /schema is up to date/);
+    assert.match(wait.output, /ready to archive "public"\."tickets": migrations up to date/);
     const migrate = await runToEnd(container('Job', 'migrate'), 120_000);
     assert.equal(migrate.code, 0, migrate.output);
-    assert.match(migrate.output, /schema is up to date|applied \d+ migration/);
+    assert.match(migrate.output, /migrations up to date|applied \d+ migration/);
+    assert.match(migrate.output, /ready to archive "public"\."tickets"/);
   });
 
   /** Starts a serving container, waits for its readiness probe within the startup probe's budget, runs `whileReady`
@@ -170,8 +179,9 @@ describe('the program behind the manifests', () => {
   it('the read API becomes ready on its readiness probe, reads as its role, holds restores to its token, and stops within its grace period', async () => {
     const w = container('Deployment', 'read-api');
     await serveUntilStopped(w, async (base) => {
-      // A read through the reader's role (READ_DATABASE_URL): the list runs, whatever the stack holds.
-      const list = await fetch(`${base}/tickets/unassigned?limit=1`);
+      // A read through the reader's role (READ_DATABASE_URL) of a list the mounted spec declares (its route exists
+      // only when serve read that spec): the list runs, whatever the stack holds.
+      const list = await fetch(`${base}/lists/${renderedSpec(objects)!.lists[0]!.name}/1/tickets?limit=1`);
       assert.equal(list.status, 200, await list.clone().text());
       // Restore is on (API_TOKEN from its Secret) and refused without the token.
       const restore = await fetch(`${base}/tickets/1/restore`, {

@@ -30,3 +30,6 @@ export const readApiSettings = (objects: K8sObject[]) =>
   objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('ticket-archiver-read-api-settings-'))!
     .metadata.name;
 export const READ_API = 'ticket-archiver-read-api';
+/** The same for the archive spec's ConfigMap. */
+export const specSettings = (objects: K8sObject[]) =>
+  objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('ticket-archiver-spec-'))!.metadata.name;

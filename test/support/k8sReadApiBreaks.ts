@@ -67,10 +67,9 @@ export function readApiCases(objects: K8sObject[]): Array<[keyof typeof policies
     [
       'settingsPolicy',
       onApi(
-        (d) =>
-          (api(d).env.find((e: { name: string }) => e.name === 'COLD_AFTER').valueFrom.configMapKeyRef.key = 'COLD'),
+        (d) => (api(d).env.find((e: { name: string }) => e.name === 'LOG_LEVEL').valueFrom.configMapKeyRef.key = 'LOG'),
       ),
-      new RegExp(`${at}: COLD_AFTER takes key COLD of ConfigMap ticket-archiver-settings-`),
+      new RegExp(`${at}: LOG_LEVEL takes key LOG of ConfigMap ticket-archiver-settings-`),
     ],
     [
       'probePolicy',

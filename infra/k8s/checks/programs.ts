@@ -2,7 +2,8 @@
 // answers, so the policies judge a manifest by the program's own rules.
 import type { z } from 'zod';
 import { archiverSchema } from '../../../services/archiver/settings.ts';
-import { configSchema, type JobDatabaseUrl } from '../../../services/core/settings.ts';
+import { migrateSchema } from '../../../services/cli/commandSettings.ts';
+import type { JobDatabaseUrl } from '../../../services/core/settings.ts';
 import { readApiSchema } from '../../../services/readApi/settings.ts';
 import { reconcilerSchema } from '../../../services/reconciler/settings.ts';
 import type { Workload } from './workloads.ts';
@@ -19,7 +20,8 @@ export interface Program {
 
 type ProbeName = 'livenessProbe' | 'readinessProbe' | 'startupProbe';
 
-/** The program a container runs, by its subcommand (and arguments: `migrate --check` reads DATABASE_URL only). */
+/** The program a container runs, by its subcommand (and arguments: `migrate --check` reads the movers' DATABASE_URL,
+ * not MIGRATIONS_DATABASE_URL). */
 export function programOf(w: Workload): Program | undefined {
   const command = [...(w.container.command ?? []), ...(w.container.args ?? [])];
   const sub = command[0] === 'ticket-archiver' ? command[1] : undefined;
@@ -43,7 +45,7 @@ export function programOf(w: Workload): Program | undefined {
   if (sub === 'reconcile') return { schema: reconcilerSchema };
   if (sub === 'migrate')
     return {
-      schema: configSchema.pick({ DATABASE_URL: true }),
+      schema: migrateSchema,
       jobDatabaseUrl: command.includes('--check') ? undefined : 'MIGRATIONS_DATABASE_URL',
     };
   return undefined;
@@ -56,3 +58,6 @@ export function standInSecret(variable: string): string {
   if (variable === 'API_TOKEN') return 'stand-in-token-0123456789abcdef';
   return 'secret';
 }
+
+/** Whether the program reads the archive spec (ARCHIVE_SPEC): then its container must be given the spec's file. */
+export const readsSpec = (p: Program | undefined): boolean => p !== undefined && 'ARCHIVE_SPEC' in p.schema.shape;

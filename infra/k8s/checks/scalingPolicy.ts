@@ -2,8 +2,10 @@
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
 import { archiverSchema } from '../../../services/archiver/settings.ts';
+import { ticketsTopicOf } from '../../../services/edges/kafkaConnect/index.ts';
 import { standInSecret } from './programs.ts';
 import { specOf, type K8sObject } from './render.ts';
+import { renderedSpec } from './specPolicy.ts';
 import { containerEnv, workloads } from './workloads.ts';
 
 /** The part of Strimzi's KafkaTopic these rules read (Strimzi publishes no TypeScript model). */
@@ -19,7 +21,10 @@ export function scalingPolicy(objects: K8sObject[]): string[] {
   if (!archiver) return ['no archiver container among the rendered objects'];
   const { env } = containerEnv(objects, archiver, (r) => standInSecret(r.variable));
   const settings = archiverSchema.partial().parse(env);
-  const topic = settings.TICKETS_TOPIC ?? 'ticketdb.public.tickets';
+  // As the archiver takes it: TICKETS_TOPIC, else the connector's topic of the spec's table (cli/archiveSpec.ts).
+  const archiveSpec = renderedSpec(objects);
+  const topic = settings.TICKETS_TOPIC ?? (archiveSpec && ticketsTopicOf(archiveSpec));
+  if (!topic) return ["the archiver's topic is unknown: the render has no one valid archive spec (specPolicy)"];
   const kafkaTopic = objects.find(
     (o) => o.kind === 'KafkaTopic' && (specOf<KafkaTopicSpec>(o)?.topicName ?? o.metadata.name) === topic,
   );
