@@ -34,7 +34,11 @@ describe('the installed program', () => {
     assert.match(check.stdout, /ready to archive public\.tickets: migrations up to date/);
     const sql = await runCli(['migrate'], archiverEnv(h.env, { DRY_RUN: 'true' }), 60_000, program.argv);
     assert.equal(sql.code, 0, sql.stderr);
-    assert.match(sql.stdout, /GRANT SELECT, DELETE ON "public"\."tickets" TO ticket_archiver_mover/, 'the shipped grants');
+    assert.match(
+      sql.stdout,
+      /GRANT SELECT, DELETE ON "public"\."tickets" TO ticket_archiver_mover/,
+      'the shipped grants',
+    );
     const connector = await runCli(
       ['register-connector'],
       archiverEnv(h.env, { DRY_RUN: 'true' }),

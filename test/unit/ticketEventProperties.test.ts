@@ -57,10 +57,7 @@ const columnValue = fc.oneof(
   timestamp,
   fieldValue,
 );
-const row = fc.record(
-  Object.fromEntries([...columns, 'extra'].map((c) => [c, columnValue])),
-  { requiredKeys: [] },
-);
+const row = fc.record(Object.fromEntries([...columns, 'extra'].map((c) => [c, columnValue])), { requiredKeys: [] });
 const envelope = fc.record(
   {
     before: fc.option(row, { nil: null }),
