@@ -101,4 +101,46 @@ describe('tickets another table references', () => {
       await h.stores.db.query('DROP TABLE IF EXISTS public.test_ticket_notes, public.test_ticket_followers');
     }
   });
+
+  it('holds back tickets of a cascading key added while the archiver runs: no child row is lost', async () => {
+    const groupId = await groupAtEnd(h.env, 'test-fk-late');
+    const customer = testCustomer();
+    const a = await h.archiver({ ARCHIVER_GROUP_ID: groupId });
+    try {
+      // Added after the archiver started (which read the table's keys then), granted by migrate as a DBA would.
+      await h.stores.db.query(`
+        CREATE TABLE public.test_ticket_late (id serial PRIMARY KEY, ticket_id bigint NOT NULL REFERENCES public.tickets (id) ON DELETE CASCADE);
+        CREATE INDEX test_ticket_late_ticket ON public.test_ticket_late (ticket_id)`);
+      const migrated = await runCli(['migrate'], archiverEnv(h.env), 120_000);
+      assert.equal(migrated.code, 0, migrated.stderr);
+      // Tickets and their child rows in one transaction: their events arrive with the children already there.
+      const client = await h.stores.db.connect();
+      let held: string[] = [];
+      try {
+        await client.query('BEGIN');
+        const ids = await insertTickets(
+          client,
+          Array.from({ length: 4 }, () => ({ status: 'closed' as const, ageSeconds: 7200, customerId: customer })),
+        );
+        held = ids.slice(0, 2);
+        for (const id of held)
+          await client.query('INSERT INTO public.test_ticket_late (ticket_id) SELECT $1 FROM generate_series(1, 5)', [
+            id,
+          ]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      await waitFor('the free ones archived', async () => (await archivedCount(h.stores.cold, customer)) === 2, 60_000);
+      await waitFor('events consumed', async () => (await groupLag(h.env, groupId)) === 0, 60_000);
+      assert.equal((await hotIds(h.stores.db, held)).size, 2, 'the referenced ones stay hot');
+      const children = await h.stores.db.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM public.test_ticket_late',
+      );
+      assert.equal(children.rows[0]?.n, '10', 'no cascading delete took a child row');
+    } finally {
+      await a.stop();
+      await h.stores.db.query('DROP TABLE IF EXISTS public.test_ticket_late');
+    }
+  });
 });

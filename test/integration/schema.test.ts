@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { loadMigrations } from '../../services/edges/hotStore/migrationFiles.ts';
 import { migrate } from '../../services/edges/hotStore/migrations.ts';
 import { CANDIDATE_INDEX } from '../../services/edges/hotStore/tableSql.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { runCli } from '../support/runCli.ts';
 import { defaultSpec } from '../support/specs.ts';
 import { useStackDatabase } from '../support/stack.ts';
 
@@ -110,5 +112,29 @@ describe('hot schema', () => {
       `SELECT plugin FROM pg_replication_slots WHERE slot_name = 'ticket_archiver_cdc'`,
     );
     assert.equal(slot.rows[0]?.plugin, 'pgoutput');
+  });
+
+  it("builds the index of candidates anew, beside the old one, when the spec's definition changed", async () => {
+    const oid = async () =>
+      (await stack.db.query<{ oid: string }>(`SELECT to_regclass('public.${CANDIDATE_INDEX}')::oid::text AS oid`))
+        .rows[0]?.oid;
+    await migrate(stack.env.MIGRATIONS_DATABASE_URL, defaultSpec);
+    const before = await oid();
+    // As if an earlier spec had built it: its fingerprint is not this definition's.
+    await stack.db.query(`COMMENT ON INDEX public.${CANDIDATE_INDEX} IS 'ticket-archiver candidates 0000000000000000'`);
+    const check = await runCli(['migrate', '--check'], archiverEnv(stack.env), 60_000);
+    assert.equal(check.code, 1, check.stdout);
+    assert.match(check.stdout + check.stderr, /is not the spec's \(activity, key or row filter changed\)/);
+    await migrate(stack.env.MIGRATIONS_DATABASE_URL, defaultSpec);
+    const after = await oid();
+    assert.ok(after && after !== before, 'a new index under the same name');
+    const { rows } = await stack.db.query<{ valid: boolean; comment: string }>(
+      `SELECT i.indisvalid AS valid, obj_description(i.indexrelid, 'pg_class') AS comment FROM pg_index i
+        WHERE i.indexrelid = to_regclass('public.${CANDIDATE_INDEX}')`,
+    );
+    assert.equal(rows[0]?.valid, true);
+    assert.match(rows[0]?.comment ?? '', /^ticket-archiver candidates [0-9a-f]{16}$/);
+    const again = await runCli(['migrate', '--check'], archiverEnv(stack.env), 60_000);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
   });
 });

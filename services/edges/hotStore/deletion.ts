@@ -10,6 +10,7 @@ import type { DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
 import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
 import type { ColumnTypes } from './columnTypes.ts';
 import { LOCK_FUNCTION } from './specObjects.ts';
+import { referencingKeys } from './tableFacts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
 export interface DeleteContext {
@@ -68,8 +69,12 @@ async function deleteGroup(
     // The lock the DELETE takes anyway, taken first: from here no ALTER TABLE can commit until this transaction
     // ends, and the next statement's snapshot sees any that committed before. A column added with a default does
     // not change a row's version, so the version check alone would delete rows whose copies lack the column.
-    const t = c.table;
-    await client.query(`LOCK TABLE ${t.table} IN ROW EXCLUSIVE MODE`);
+    await client.query(`LOCK TABLE ${c.table.table} IN ROW EXCLUSIVE MODE`);
+    // A foreign key added since the mover started (ALTER TABLE ... ADD FOREIGN KEY waits for this lock) is checked too:
+    // the keys are read now, under the lock, so a key that would cascade into rows the cold store does not hold always
+    // holds its tickets back.
+    const referencing = await referencingKeys(client, c.table.table);
+    const t = sameKeys(referencing, c.table.referencing) ? c.table : c.table.withReferencing(referencing);
     // Described the way the copy's re-read was (result fields), so both sides name types alike.
     const current = await client.query(`SELECT * FROM ${t.table} LIMIT 0`);
     const changed = shapeDifference(shape, await c.columnTypes.of(current.fields));
@@ -111,6 +116,10 @@ async function deleteGroup(
     client.release(broken);
   }
 }
+
+const keyNames = (keys: Array<{ constraint: string; table: { schema: string; name: string } }>) =>
+  keys.map((k) => `${k.table.schema}.${k.table.name}.${k.constraint}`).join('\n');
+const sameKeys = (a: Parameters<typeof keyNames>[0], b: Parameters<typeof keyNames>[0]) => keyNames(a) === keyNames(b);
 
 function failure(t: TicketVersion, err: unknown): DeleteFailure {
   const e = err as { code?: string; message?: string };

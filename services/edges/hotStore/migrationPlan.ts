@@ -8,6 +8,7 @@ import { migratorMisfits, specMisfits } from '../../core/spec/specFit.ts';
 import type { TableFacts } from '../../core/spec/tableFacts.ts';
 import { MigrationError } from '../../core/errors.ts';
 import { loadMigrations, type Migration } from './migrationFiles.ts';
+import { candidateIndexState, candidateIndexStep } from './candidateIndex.ts';
 import { PUBLICATION, specSteps, type SqlStep } from './specObjects.ts';
 import { readTableFacts } from './tableFacts.ts';
 import { CANDIDATE_INDEX, PRODUCT_SCHEMA, TableSql } from './tableSql.ts';
@@ -105,7 +106,8 @@ export async function planMigration(db: Db, spec: ArchiveSpec, forMigrate: boole
     return previous === undefined;
   });
   const publication = await db.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [PUBLICATION]);
-  const steps = specSteps(t, facts, (publication.rowCount ?? 0) > 0);
+  const index = facts.table ? candidateIndexStep(t, await candidateIndexState(db, t)) : undefined;
+  const steps = specSteps(t, facts, (publication.rowCount ?? 0) > 0, index);
   return { facts, tableMisfits, migratorMisfits: migrator, pending, steps };
 }
 
@@ -113,19 +115,16 @@ export async function planMigration(db: Db, spec: ArchiveSpec, forMigrate: boole
 export async function outdatedObjects(db: Db, spec: ArchiveSpec): Promise<string[]> {
   const t = new TableSql(spec);
   // Every value as text: the hot store's pools read every column as text (pool.ts), migrate's client does not.
-  const res = await db.query<{ recorded: string; published: string; fn: string; index: string | null }>(
+  const res = await db.query<{ recorded: string; published: string; fn: string }>(
     `SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass($1))::text AS recorded,
             EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = $2 AND schemaname = $3 AND tablename = $4)::text AS published,
-            (to_regprocedure($5) IS NOT NULL)::text AS fn,
-            (SELECT i.indisvalid::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = $3 AND c.relname = $6) AS index`,
+            (to_regprocedure($5) IS NOT NULL)::text AS fn`,
     [
       `${PRODUCT_SCHEMA}.archived_table`,
       PUBLICATION,
       spec.table.schema,
       spec.table.name,
       `${PRODUCT_SCHEMA}.lock_copied(text[],text[])`,
-      CANDIDATE_INDEX,
     ],
   );
   const r = res.rows[0];
@@ -133,11 +132,11 @@ export async function outdatedObjects(db: Db, spec: ArchiveSpec): Promise<string
   if (r?.recorded !== 'true') outdated.push(`${PRODUCT_SCHEMA}.archived_table (the product's schema) does not exist`);
   if (r?.published !== 'true') outdated.push(`publication ${PUBLICATION} does not publish ${t.table}`);
   if (r?.fn !== 'true') outdated.push(`function ${PRODUCT_SCHEMA}.lock_copied does not exist`);
-  if (r?.index === null || r?.index === undefined)
-    outdated.push(`index ${CANDIDATE_INDEX} on ${t.table} does not exist`);
-  else if (r.index !== 'true')
-    outdated.push(
-      `index ${CANDIDATE_INDEX} on ${t.table} is INVALID (an interrupted build): DROP INDEX CONCURRENTLY it`,
-    );
+  const index = await candidateIndexState(db, t);
+  const on = `index ${CANDIDATE_INDEX} on ${displayName(spec.table)}`;
+  if (index === 'missing') outdated.push(`${on} does not exist`);
+  if (index === 'invalid') outdated.push(`${on} is INVALID (an interrupted build): migrate builds it again`);
+  if (index === 'outdated')
+    outdated.push(`${on} is not the spec's (activity, key or row filter changed): migrate builds it anew`);
   return outdated;
 }

@@ -1,8 +1,8 @@
 // `migrate`: checks the live database against the archive spec and the product's needs, and only when nothing misfits
 // creates the product's own objects: its schema and migrations (migrationFiles.ts), the grants on them, and the
 // spec's objects (specObjects.ts). Two migrators (two pods starting at once) serialise on an advisory lock; every DDL
-// statement runs with lock_timeout = 5s so a migration gives up rather than queue behind a long transaction and lock
-// out agents. A dry run prints the SQL it would run. The check (`migrate --check`, every mover at start) says what is
+// statement in a transaction runs with lock_timeout = 5s so a migration gives up rather than queue behind a long
+// transaction and lock out agents (the index built CONCURRENTLY blocks no write, and waits: candidateIndex.ts). A dry run prints the SQL it would run. The check (`migrate --check`, every mover at start) says what is
 // pending or misfits without changing anything.
 import pg from 'pg';
 import { MigrationError, SpecMisfitError } from '../../core/errors.ts';
@@ -88,7 +88,6 @@ export async function migrate(
       log(step.what);
       if (step.transactional) await inTransaction(client, step.what, step.sql);
       else {
-        await client.query("SET lock_timeout = '5s'");
         for (const statement of splitStatements(step.sql))
           await client.query(statement).catch((err: unknown) => {
             throw new MigrationError(`${step.what} failed: ${(err as Error).message}`, err);

@@ -1,6 +1,7 @@
 // The product's objects that depend on the archive spec, applied by every migrate after the migrations (each step
 // idempotent): the table the database archives recorded, the publication Debezium reads, the function that lends the
-// movers a row lock, the index of cold candidates (built CONCURRENTLY, so business writes never wait), and the jobs'
+// movers a row lock, the index of cold candidates (candidateIndex.ts: built CONCURRENTLY, so business writes never
+// wait), and the jobs'
 // privileges on the archived table and the tables its cold condition and foreign keys involve. Nothing here alters a
 // business table's columns or adds a trigger to it.
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
@@ -76,7 +77,9 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
     if (others.length) lines.push(`GRANT SELECT ON ${others.join(', ')} TO ${role};`);
   };
   grant(facts.roles.mover, 'SELECT, DELETE', [...lookups, ...referencing]);
-  grant(facts.roles.restorer, 'SELECT, INSERT', []);
+  // The restorer opens the table as every job does, by checking that the spec fits: planning cold.when reads its
+  // lookup tables' metadata, which needs SELECT on them.
+  grant(facts.roles.restorer, 'SELECT, INSERT', lookups);
   grant(facts.roles.reader, 'SELECT', lookups);
   grant(facts.roles.debezium, 'SELECT', []);
   if (facts.roles.mover)
@@ -84,13 +87,14 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
   return { what: "the jobs' privileges on the archived table", transactional: true, sql: lines.join('\n') };
 }
 
-/** Every step, in order; `publicationExists` says whether to create or to reset it. */
-export function specSteps(t: TableSql, facts: TableFacts, publicationExists: boolean): SqlStep[] {
+/** Every step, in order; `publicationExists` says whether to create or to reset it, `index` what the index of
+ * candidates needs (candidateIndex.ts). */
+export function specSteps(t: TableSql, facts: TableFacts, publicationExists: boolean, index?: SqlStep): SqlStep[] {
   return [
     recordTable(t),
     publication(t, publicationExists),
     lockFunction(t),
-    { what: 'the index of cold candidates', transactional: false, sql: t.candidateIndex() },
+    ...(index ? [index] : []),
     grants(t, facts),
   ];
 }

@@ -18,7 +18,8 @@ const ON_DELETE = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', 
 
 type Db = Pick<pg.ClientBase, 'query'>;
 
-async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[]> {
+/** The foreign keys of other tables that reference table `oid` (a regclass or its text), as the catalog has them now. */
+export async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[]> {
   const res = await db.query<{
     constraint: string;
     schema: string;
@@ -37,7 +38,7 @@ async function referencingKeys(db: Db, oid: string): Promise<ReferencingKeyFact[
             EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = con.conrelid AND i.indisvalid
                       AND (i.indkey::text || ' ') LIKE array_to_string(con.conkey, ' ') || ' %')::text AS indexed
        FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE con.contype = 'f' AND con.confrelid = $1::oid
+      WHERE con.contype = 'f' AND con.confrelid = $1::regclass
       ORDER BY n.nspname, c.relname, con.conname`,
     [oid],
   );

@@ -40,6 +40,11 @@ export class TableSql {
     this.zone = quoteLiteral(spec.activity.timeZone ?? 'UTC');
   }
 
+  /** The same table with the foreign keys that reference it now (a key added since this was made). */
+  withReferencing(referencing: ReferencingKey[]): TableSql {
+    return new TableSql(this.spec, referencing, this.columns);
+  }
+
   /** The key column of alias `t`. */
   key(t = 't'): string {
     return `${t}.${quoteIdent(this.spec.key.column)}`;
@@ -143,9 +148,9 @@ export class TableSql {
   }
 
   /** The index the searches for candidates range over: (activity, key), partial on the row filter. */
-  candidateIndex(): string {
+  candidateIndex(name: string): string {
     const on = `${this.table} (${quoteIdent(this.spec.activity.column)}, ${quoteIdent(this.spec.key.column)})`;
     const filter = this.rowFilter();
-    return `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(CANDIDATE_INDEX)} ON ${on}${filter ? ` WHERE ${filter}` : ''}`;
+    return `CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${on}${filter ? ` WHERE ${filter}` : ''}`;
   }
 }
