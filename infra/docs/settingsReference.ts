@@ -13,19 +13,29 @@ export const settingsReferenceFile = join(projectRoot, 'docs', 'settings-referen
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
 export function settingsReference(): string {
-  const settings = new Map<string, { row: SettingRow; commands: string[] }>();
-  for (const [command, schema] of Object.entries(COMMAND_SETTINGS)) {
-    for (const row of settingRows(schema)) {
-      const seen = settings.get(row.name);
-      if (seen) seen.commands.push(command);
-      else settings.set(row.name, { row, commands: [command] });
-    }
-  }
-  const lines = [...settings.values()]
-    .sort((a, b) => a.row.name.localeCompare(b.row.name))
-    .map(({ row, commands }) => {
-      const fallback = row.fallback === 'required' ? '**required**' : `\`${row.fallback}\``;
-      return `| \`${row.name}\` | ${cell(fallback)} | ${commands.join(', ')} | ${cell(row.description)} |`;
+  const settings = new Map<string, Array<{ row: SettingRow; command: string }>>();
+  for (const [command, schema] of Object.entries(COMMAND_SETTINGS))
+    for (const row of settingRows(schema))
+      settings.set(row.name, [...(settings.get(row.name) ?? []), { row, command }]);
+  const shown = (fallback: string) => (fallback === 'required' ? '**required**' : `\`${fallback}\``);
+  // A setting some commands require and others may go without (KAFKA_CONNECT_URL) says which is which.
+  const byValue = (uses: Array<{ row: SettingRow; command: string }>, value: (r: SettingRow) => string) => {
+    const groups = new Map<string, string[]>();
+    for (const u of uses) groups.set(value(u.row), [...(groups.get(value(u.row)) ?? []), u.command]);
+    return groups;
+  };
+  const lines = [...settings.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, uses]) => {
+      const fallbacks = byValue(uses, (r) => r.fallback);
+      const fallback =
+        fallbacks.size === 1
+          ? shown(uses[0]?.row.fallback ?? '')
+          : [...fallbacks].map(([f, commands]) => `${shown(f)} (${commands.join(', ')})`).join('; ');
+      // One description that extends another (", to check ...") stands for both.
+      const descriptions = [...byValue(uses, (r) => r.description).keys()];
+      const description = descriptions.filter((d) => !descriptions.some((o) => o !== d && o.startsWith(d))).join('; ');
+      return `| \`${name}\` | ${cell(fallback)} | ${uses.map((u) => u.command).join(', ')} | ${cell(description)} |`;
     });
   return [
     '# Settings reference',

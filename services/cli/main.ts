@@ -35,10 +35,16 @@ program.hook('preAction', (_program, action) => {
   }
 });
 
-command('migrate', 'apply the hot-schema migrations (re-runnable); DRY_RUN=true prints the SQL instead')
-  .option('--check', 'apply nothing: exit 0 when the schema is up to date, 1 when a migration is pending')
+command(
+  'migrate',
+  "check the database against the archive spec, then create the product's own objects (re-runnable; nothing on a misfit)",
+)
+  .option(
+    '--check',
+    'change nothing: exit 0 when the database is ready for the spec, 1 when something misfits or is missing',
+  )
   .addOption(
-    new Option('--wait <duration>', 'with --check: wait this long for the schema to become up to date')
+    new Option('--wait <duration>', 'with --check: wait this long for the database to become ready')
       .argParser(durationMs)
       .default(0, '0'),
   )

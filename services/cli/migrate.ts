@@ -53,6 +53,7 @@ async function check(databaseUrl: string, spec: ArchiveSpec, waitMs: number, col
     const problems = notReady(result);
     if (problems.length === 0) {
       console.log(`the database is ready to archive ${displayName(spec.table)}: migrations up to date`);
+      for (const advice of result.advice) console.log(`note: ${advice}`);
       await listHeldBack(databaseUrl, spec, coldAfterMs);
       return 0;
     }

@@ -2,7 +2,7 @@
 // spec; each kind of misfit is named with the spec's field; a Zammad-shaped table does not fit the default spec.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { migratorMisfits, specMisfits } from '../../services/core/spec/specFit.ts';
+import { listAdvice, migratorMisfits, specMisfits } from '../../services/core/spec/specFit.ts';
 import type { ColumnFact, TableFacts } from '../../services/core/spec/tableFacts.ts';
 import { defaultSpec, exampleSpec } from '../support/specs.ts';
 
@@ -18,6 +18,12 @@ function briefTable(over: Partial<NonNullable<TableFacts['table']>> = {}, facts:
       replicaIdentity: 'd',
       primaryKey: ['id'],
       referencing: [],
+      indexes: [
+        { name: 'tickets_pkey', columns: ['id'] },
+        { name: 'tickets_customer_idx', columns: ['customer_id', 'created_at'] },
+        { name: 'tickets_operator_recent_idx', columns: ['last_operator_id', 'last_operated_at'] },
+        { name: 'tickets_operator_group_recent_idx', columns: ['last_operator_group_id', 'last_operated_at'] },
+      ],
       columns: [
         col('id', 'bigint'),
         col('customer_id', 'bigint'),
@@ -118,5 +124,19 @@ describe('specMisfits', () => {
       );
     const asZammad = exampleSpec('zammad');
     assert.deepEqual(specMisfits({ ...asZammad, table: { schema: 'public', name: 'tickets' } }, zammad), []);
+  });
+  it('advises an index for each list the table has none for, without calling it a misfit', () => {
+    assert.deepEqual(listAdvice(defaultSpec, briefTable()), []);
+    const fewer = briefTable({ indexes: [{ name: 'tickets_customer_idx', columns: ['customer_id', 'created_at'] }] });
+    const advice = listAdvice(defaultSpec, fewer);
+    assert.deepEqual(
+      advice.map((a) => /^list (\w+):/.exec(a)?.[1]),
+      ['operator', 'operatorGroup'],
+    );
+    assert.match(
+      advice[0] ?? '',
+      /CREATE INDEX CONCURRENTLY \.\.\. ON public\.tickets \(last_operator_id, last_operated_at DESC\)/,
+    );
+    assert.deepEqual(specMisfits(defaultSpec, fewer), []);
   });
 });

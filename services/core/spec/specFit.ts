@@ -95,3 +95,17 @@ export function migratorMisfits(spec: ArchiveSpec, facts: TableFacts): string[] 
     `role ${facts.current.role} does not own ${displayName(spec.table)} (its owner is ${facts.table.owner}): run migrate as the table's owner, which builds an index CONCURRENTLY, adds the table to a publication and grants the jobs' roles their privileges on it`,
   ];
 }
+
+/** Not misfits, but what an operator should know: a spec list the table has no index for (its column, then its
+ * order) makes the read API's hot list of a value read all of that value's tickets and sort them. */
+export function listAdvice(spec: ArchiveSpec, facts: TableFacts): string[] {
+  const t = facts.table;
+  if (!t) return [];
+  const table = displayName(spec.table);
+  return spec.lists
+    .filter((l) => !t.indexes.some((i) => i.columns[0] === l.column && i.columns[1] === l.orderBy))
+    .map(
+      (l) =>
+        `list ${l.name}: ${table} has no index on (${l.column}, ${l.orderBy}); the read API's hot list of one ${l.column} reads and sorts all of its tickets (CREATE INDEX CONCURRENTLY ... ON ${table} (${l.column}, ${l.orderBy} DESC))`,
+    );
+}

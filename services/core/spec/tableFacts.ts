@@ -36,6 +36,8 @@ export interface TableFacts {
     columns: ColumnFact[];
     primaryKey: string[];
     referencing: ReferencingKeyFact[];
+    /** Its valid indexes and their key columns in order ('' for an expression). */
+    indexes: Array<{ name: string; columns: string[] }>;
   };
   /** The tables the cold condition reads (from its plan), or why it does not plan. */
   condition: { relations: QualifiedName[] } | { error: string };

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { MigrationError, SpecMisfitError } from '../../core/errors.ts';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+import { listAdvice } from '../../core/spec/specFit.ts';
 import type { ReferencingKeyFact } from '../../core/spec/tableFacts.ts';
 import { grantsSql, splitStatements } from './migrationFiles.ts';
 import { outdatedObjects, planMigration, type MigrationPlan } from './migrationPlan.ts';
@@ -111,6 +112,8 @@ export interface MigrationCheck {
   referencing: ReferencingKeyFact[];
   /** The archived table's columns and their types (format_type). */
   columns: Record<string, string>;
+  /** Not misfits, but worth an operator's attention (specFit.ts listAdvice). */
+  advice: string[];
 }
 
 /** Whether the database is ready for the spec, read-only, on a connection of the caller's. */
@@ -125,6 +128,7 @@ export async function checkDatabase(client: pg.ClientBase, spec: ArchiveSpec): P
       outdated: await outdatedObjects(client, spec),
       referencing: plan.facts.table?.referencing ?? [],
       columns: Object.fromEntries((plan.facts.table?.columns ?? []).map((c) => [c.name, c.type])),
+      advice: listAdvice(spec, plan.facts),
     };
   } finally {
     await client.query('ROLLBACK');

@@ -53,7 +53,7 @@ async function coldByMonthEstimated(
   const first = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - MONTHS, 1));
   if (from < first) from = first;
   const range = (lowerBound: boolean) =>
-    `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
+    `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.closed()}
         ${lowerBound ? `AND ${t.activity()} >= ${t.asActivity('$2::timestamptz')}` : ''}
         AND ${t.activity()} < ${t.asActivity('$3::timestamptz')} AND ${t.activity()} <= ${t.coldBefore('$1')}`;
   if (oldest !== null && start < first) {

@@ -52,6 +52,20 @@ export async function referencingKeys(db: Db, oid: string): Promise<ReferencingK
   }));
 }
 
+/** The table's valid indexes and their key columns, in order. */
+async function tableIndexes(db: Db, oid: string): Promise<Array<{ name: string; columns: string[] }>> {
+  const res = await db.query<{ name: string; cols: string }>(
+    `SELECT c.relname AS name,
+            to_json(array(SELECT coalesce(a.attname::text, '') FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, o)
+                    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+                    WHERE k.o <= i.indnkeyatts ORDER BY k.o))::text AS cols
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::oid AND i.indisvalid ORDER BY c.relname`,
+    [oid],
+  );
+  return res.rows.map((r) => ({ name: r.name, columns: JSON.parse(r.cols) as string[] }));
+}
+
 /** The tables a plan reads (its scans' relations). */
 function relationsOf(plan: Record<string, unknown>, found: QualifiedName[] = []): QualifiedName[] {
   const name = plan['Relation Name'];
@@ -134,6 +148,7 @@ export async function readTableFacts(db: Db, spec: ArchiveSpec): Promise<TableFa
     })),
     primaryKey: pk.rows.map((r) => r.name),
     referencing: await referencingKeys(db, row.oid),
+    indexes: await tableIndexes(db, row.oid),
   };
   facts.current.ownsTable = row.owns === 'true';
   facts.condition = await conditionRelations(db, spec);
