@@ -76,7 +76,8 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
     if (others.length) lines.push(`GRANT SELECT ON ${others.join(', ')} TO ${role};`);
   };
   grant(facts.roles.mover, 'SELECT, DELETE', [...lookups, ...referencing]);
-  grant(facts.roles.restorer, 'SELECT, INSERT', []);
+  // Every job opens the table by checking the spec against it, and the check plans the cold condition: the lookups too.
+  grant(facts.roles.restorer, 'SELECT, INSERT', lookups);
   grant(facts.roles.reader, 'SELECT', lookups);
   grant(facts.roles.debezium, 'SELECT', []);
   if (facts.roles.mover)
