@@ -44,7 +44,7 @@ export interface BackfillSummary {
 /** The timers of closed tickets not yet cold; one due beyond a Date's range ('infinity') needs none. */
 function timersOf(page: ClosedTicket[], d: BackfillDeps): ColdTimerEntry[] {
   return page.flatMap((t) => {
-    const due = coldAt({ closed: true, lastOperatedAtMs: pgTimestampMs(t.lastOperatedAt) }, d.coldAfterMs);
+    const due = coldAt({ closed: true, lastOperatedAtMs: pgTimestampMs(t.lastOperatedAtInstant) }, d.coldAfterMs);
     const dueAt = due === undefined ? null : dateOrNull(due);
     return dueAt ? [{ id: t.id, version: t.version, dueAt, partition: d.partitionOf(t.id) }] : [];
   });

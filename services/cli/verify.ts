@@ -11,7 +11,7 @@ export async function runVerify(sample: number | undefined, json = false): Promi
   const spec = specOf(s);
   const openHot = () => openMoverHotStore(commandConnection(s.DATABASE_URL, 'verify'), spec);
   return withStores(s, spec, openHot, async (hot, cold) => {
-    const report = await verifyTiers(hot, cold, sample === undefined ? {} : { sample });
+    const report = await verifyTiers(hot, cold, spec, sample === undefined ? {} : { sample });
     const n = violationCount(report);
     if (json) {
       console.log(JSON.stringify({ ...report, violationCount: n }));

@@ -3,6 +3,7 @@
 // deleted and matches its content hash (exact copy), and no ticket has two cold documents (no duplicates).
 import { contentHash, type ColdDocument } from '../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../core/move/moveProtocol.ts';
+import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
 import type { MoverHotStore } from '../edges/hotStore/index.ts';
 
@@ -28,17 +29,21 @@ export function violationCount(r: VerifyReport): number {
   return Object.values(r.violations).reduce((n, ids) => n + ids.length, 0);
 }
 
-function checkDocument(doc: ColdDocument): boolean {
+/** The row's key and version columns, as the spec names them; an xmin version is no column of the row. */
+type RowColumns = Pick<ArchiveSpec, 'key' | 'version'>;
+
+function checkDocument(doc: ColdDocument, spec: RowColumns): boolean {
   return (
     doc.archive?.contentHash === contentHash(doc.row ?? {}) &&
-    doc.row?.id === doc._id &&
-    doc.row?.version === doc.version
+    doc.row?.[spec.key.column] === doc._id &&
+    (spec.version === 'xmin' || doc.row?.[spec.version.column] === doc.version)
   );
 }
 
 export async function verifyTiers(
   hotStore: MoverHotStore,
   cold: ColdStore,
+  spec: RowColumns,
   options: { sample?: number } = {},
 ): Promise<VerifyReport> {
   const sampled = options.sample !== undefined;
@@ -48,7 +53,7 @@ export async function verifyTiers(
 
   const docsByTicket = new Map<string, ColdDocument[]>();
   const add = (doc: ColdDocument) => {
-    const key = String(doc.row?.id ?? doc._id);
+    const key = String(doc.row?.[spec.key.column] ?? doc._id);
     docsByTicket.set(key, [...(docsByTicket.get(key) ?? []), doc]);
   };
   let coldDocuments = 0;
@@ -82,7 +87,7 @@ export async function verifyTiers(
   for (const [id, docs] of docsByTicket) {
     if (docs.length > 1) report.violations.duplicates.push(id);
     for (const doc of docs) {
-      if (!checkDocument(doc)) report.violations.corruptCopy.push(id);
+      if (!checkDocument(doc, spec)) report.violations.corruptCopy.push(id);
       if (!doc.archive || !isArchive(doc.archive, moveStates.get(doc.archive.move ?? ''))) {
         report.pendingCopies++;
         continue;
