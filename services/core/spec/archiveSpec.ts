@@ -94,6 +94,29 @@ export const archiveSpecSchema = z.strictObject({
     )
     .default([])
     .refine((lists) => new Set(lists.map((l) => l.name)).size === lists.length, 'list names must differ'),
+  connector: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected a Kafka Connect connector name')
+        .optional()
+        .meta({ description: "the connector's name in Kafka Connect (default: the shipped definition's)" }),
+      slot: z
+        .string()
+        .regex(/^[a-z0-9_]{1,63}$/, 'expected a replication slot name: lower-case letters, digits and _')
+        .optional()
+        .meta({ description: "its replication slot, unique on the server (default: the shipped definition's)" }),
+      topicPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a topic prefix: letters, digits, ., _ and -')
+        .optional()
+        .meta({ description: "the prefix of its topics (default: the shipped definition's)" }),
+    })
+    .default({})
+    .meta({
+      description:
+        'the Debezium connector of this table: a second archived table on the same server (another database) needs a name and a slot of its own',
+    }),
 });
 
 export type ArchiveSpec = z.output<typeof archiveSpecSchema>;

@@ -51,7 +51,7 @@ export class HotInspection {
     return guarded('reading the replication slot', async () => {
       const res = await this.pool.query<{ active: boolean | string; retained: string | null }>(
         `SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text AS retained
-           FROM pg_replication_slots WHERE slot_name = $1`,
+           FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()`,
         [name],
       );
       const row = res.rows[0];
