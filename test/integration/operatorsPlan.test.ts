@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { openMoverHotStore } from '../../services/edges/hotStore/index.ts';
+import { COUNT_CEILING, openMoverHotStore } from '../../services/edges/hotStore/index.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { runCli } from '../support/runCli.ts';
@@ -33,7 +33,7 @@ describe('operators', () => {
     await locker.connect();
     let report: {
       cold: { count: number; estimated: boolean; byMonth: Array<{ month: string; count: number }> };
-      turningColdPerDay: Array<{ day: string; count: number }>;
+      turningColdPerDay: Array<{ day: string; count: number; estimated?: true }>;
       queries: Array<{ name: string; plan: string }>;
     };
     try {
@@ -64,10 +64,13 @@ describe('operators', () => {
     const soon = await h.stores.db.query<{ n: string }>(
       `SELECT count(*)::text AS n FROM tickets WHERE status = 'closed' AND last_operated_at > now() - interval '30 days'`,
     );
-    assert.equal(
-      report.turningColdPerDay.reduce((n, d) => n + d.count, 0),
-      Number(soon.rows[0]?.n),
-    );
+    // Days of more than the ceiling (other tests' tickets, closed together) are the planner's estimates: then the sum
+    // is close, not equal; with every day counted it is equal.
+    const turning = report.turningColdPerDay.reduce((n, d) => n + d.count, 0);
+    const estimatedDays = report.turningColdPerDay.filter((d) => d.estimated);
+    for (const d of estimatedDays) assert.ok(d.count > COUNT_CEILING, JSON.stringify(d));
+    if (estimatedDays.length === 0) assert.equal(turning, Number(soon.rows[0]?.n));
+    else assert.ok(Math.abs(turning - Number(soon.rows[0]?.n)) < 0.05 * turning, `${turning} ~ ${soon.rows[0]?.n}`);
     const monthly = report.queries.filter((q) => q.name.startsWith('cold tickets of'));
     assert.ok(monthly.length > 0);
     for (const q of monthly)
