@@ -4,12 +4,9 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Long } from 'mongodb';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import { createLogger } from '../../services/runtime/logger.ts';
-import { typedColumns } from '../../services/core/spec/listFields.ts';
 import { moveTickets } from '../../services/core/move/moveTickets.ts';
-import { directMover } from '../support/directMover.ts';
+import { directMoveDeps, directMover } from '../support/directMover.ts';
 import { archiverHarness } from '../support/harness.ts';
-import { defaultSpec } from '../support/specs.ts';
 import { archivedCount, coldDocs, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
 import { groupAtEnd, groupLag, groupStarts } from '../support/ticketsTopic.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -90,22 +87,7 @@ describe('archiver under races', () => {
       ]);
       return kept;
     };
-    const outcomes = await moveTickets(
-      {
-        hot,
-        cold,
-        mover: 'test',
-        lockTimeoutMs: 200,
-        coldAfterMs: 3600_000,
-        dryRun: false,
-        now: () => new Date(),
-        log: createLogger('test', 'silent'),
-        partitionOf: () => 0,
-        copy: { typed: typedColumns(defaultSpec), timeZone: 'UTC' },
-        scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
-      },
-      [{ id: id as string }],
-    );
+    const outcomes = await moveTickets(directMoveDeps(hot, cold), [{ id: id as string }]);
     assert.deepEqual(
       outcomes.map((o) => o.outcome),
       ['changed'],
@@ -134,22 +116,7 @@ describe('archiver under races', () => {
       return kept;
     };
     try {
-      const outcomes = await moveTickets(
-        {
-          hot,
-          cold,
-          mover: 'test',
-          lockTimeoutMs: 200,
-          coldAfterMs: 3600_000,
-          dryRun: false,
-          now: () => new Date(),
-          log: createLogger('test', 'silent'),
-          partitionOf: () => 0,
-          copy: { typed: typedColumns(defaultSpec), timeZone: 'UTC' },
-          scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
-        },
-        [{ id: id as string }],
-      );
+      const outcomes = await moveTickets(directMoveDeps(hot, cold), [{ id: id as string }]);
       assert.deepEqual(
         outcomes.map((o) => o.outcome),
         ['archived'],
