@@ -1,7 +1,8 @@
-// The backfill of an existing table, straight from the hot database: the tickets cold now are read from the partial
-// index on closed tickets in pages, by several workers over disjoint ranges of last_operated_at, and moved through the
-// same move as the archiver's (so a ticket an event moves at the same time is still moved once); the tickets closed but
-// not yet cold get their timers, which a running archiver fires. Nothing locks the table, nothing scans it, nothing
+// The backfill of an existing table, straight from the hot database: the tickets cold now are read from the index of
+// candidates (the spec's activity column and key, partial on its row filter) in pages, by several workers over
+// disjoint ranges of activity, and moved through the same move as the archiver's (so a ticket an event moves at the
+// same time is still moved once); the tickets in the cold state but not yet cold get their timers, which a running
+// archiver fires. Nothing locks the table, nothing scans it, nothing
 // goes through Kafka. Each slice's position is saved after every page: a stopped backfill resumes where it was. A dry
 // run reads the saved positions, decides and counts, and saves and writes nothing.
 import type { Logger } from 'pino';

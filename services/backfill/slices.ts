@@ -1,6 +1,6 @@
-// How a backfill divides the work: the closed tickets cold now, by last_operated_at, into `workers` equal time ranges
-// (disjoint, so two workers never move the same ticket), and one range of the tickets closed but not yet cold, whose
-// timers are set. Ranges are of time, not of rows: planning costs two index probes however large the table is.
+// How a backfill divides the work: the tickets cold now, by their activity, into `workers` equal time ranges
+// (disjoint, so two workers never move the same ticket), and one range of the tickets in the cold state but not yet
+// cold, whose timers are set. Ranges are of time, not of rows: planning costs two index probes however large the table is.
 import { timestampMs } from '../core/timestamps.ts';
 import type { BackfillSlice } from '../edges/coldStore/index.ts';
 import type { ClosedTickets } from '../edges/hotStore/index.ts';
@@ -21,7 +21,7 @@ export function splitTimeRange(from: string, to: string, n: number): Array<{ fro
   }));
 }
 
-/** How far through its range of last_operated_at a slice is (0..1); an open end counts up to `nowMs`. */
+/** How far through its range of activity a slice is (0..1); an open end counts up to `nowMs`. */
 export function slicePosition(s: BackfillSlice, nowMs: number): number {
   if (s.done) return 1;
   if (!s.after) return 0;

@@ -9,7 +9,7 @@ export interface BackfillSlice {
   backfill: string;
   /** move: move the tickets cold now; timers: set the timers of tickets closed but not yet cold. */
   kind: 'move' | 'timers';
-  /** last_operated_at range [from, to) of closed tickets, as PostgreSQL's text. */
+  /** The activity range [from, to) of the slice's candidates, as PostgreSQL's text of the activity column. */
   from: string;
   to: string;
   after: { lastOperatedAt: string; id: string } | null;
