@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { deadLetterTopic } from '../../services/archiver/settings.ts';
-import { ticketsTopicOf } from '../../services/edges/kafkaConnect/index.ts';
+import { loadConnectorDefinition, ticketsTopicOf } from '../../services/edges/kafkaConnect/index.ts';
 import { loadArchiveSpec } from '../../services/runtime/archiveSpecFile.ts';
 import { defaultSpecSource, kafkaConnectorYaml, root, SPEC_KEY, specCopy } from './specFiles.ts';
 
@@ -76,11 +76,22 @@ export function specComponentFiles(specFile: string): Record<string, string> {
           [from, to],
           [dlq(from), dlq(to)],
         ]);
+  // A connector of another name (connector.name: one Connect cluster runs a connector per archived table) is another
+  // object: the base's is deleted and this one added, since a patch can only change an object of the same name.
+  const baseName = loadConnectorDefinition(loadArchiveSpec(join(root, defaultSpecSource))).name;
+  const renamed = loadConnectorDefinition(spec).name !== baseName;
+  const removeBase = { kind: 'KafkaConnector', metadata: { name: baseName }, $patch: 'delete' };
   const component = {
     apiVersion: 'kustomize.config.k8s.io/v1alpha1',
     kind: 'Component',
+    ...(renamed ? { resources: ['kafka-connector.yaml'] } : {}),
     configMapGenerator: [{ name: 'ticket-archiver-spec', behavior: 'replace', files: [SPEC_KEY] }],
-    patches: [{ path: 'kafka-connector.yaml' }, ...topicPatches(renames)],
+    patches: [
+      renamed
+        ? { patch: stringify({ apiVersion: 'kafka.strimzi.io/v1beta2', ...removeBase }, { lineWidth: 0 }) }
+        : { path: 'kafka-connector.yaml' },
+      ...topicPatches(renames),
+    ],
   };
   return {
     [SPEC_KEY]: specCopy(source, readFileSync(specFile, 'utf8')),

@@ -117,7 +117,7 @@ command('status', 'health of every part, the group and its lag, the backlog, the
   .option('--watch <seconds>', 'refresh every this many seconds until interrupted', positiveInt)
   .option(
     '--count',
-    "count the backlog instead of the planner's estimate: reads every cold ticket (slow on a big table)",
+    'count the whole backlog instead of up to 10,000 candidates: reads every cold ticket (slow on a big table)',
   )
   .action(async (o: { json?: boolean; watch?: number; count?: boolean }) => {
     const { runStatus } = await import('./status.ts');

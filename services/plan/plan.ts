@@ -17,7 +17,7 @@ export interface PlanReport {
     byMonth: PlanAnswers['coldByMonth'];
     sampled: boolean;
     samplePercent?: number;
-    /** Some month held more than a bounded count reads: its count is the planner's estimate. */
+    /** Some month held more candidates than a count tests: its count is extrapolated. */
     estimated: boolean;
   };
   /** Foreign keys of other tables to the archived table, and the tickets cold by time each holds hot. */

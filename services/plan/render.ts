@@ -1,7 +1,7 @@
 // The readable `plan`: a histogram of the cold tickets by month of last operation, sizes, the next 30 days, the
 // backfill's duration, and what each query cost.
 import { humanSeconds } from '../core/humanDuration.ts';
-import { COUNT_CEILING } from '../edges/hotStore/index.ts';
+import { BUCKET_CEILING } from '../edges/hotStore/index.ts';
 import type { PlanReport } from './plan.ts';
 
 const n = (x: number) => x.toLocaleString('en');
@@ -20,7 +20,7 @@ export function renderPlan(p: PlanReport): string {
   const basis = p.cold.sampled
     ? `counted in ${p.cold.samplePercent}% of the table's pages`
     : p.cold.estimated
-      ? `counted up to ${n(COUNT_CEILING)} per month, the planner's estimate beyond`
+      ? `counted where a month has up to ${n(BUCKET_CEILING)} candidates, extrapolated from ${n(BUCKET_CEILING)} of them where it has more`
       : 'counted';
   const about = p.cold.sampled || p.cold.estimated ? 'about ' : '';
   out.push(
@@ -31,7 +31,9 @@ export function renderPlan(p: PlanReport): string {
   if (p.heldBack.length > 0) {
     out.push('Held hot by foreign keys of other tables (a move never deletes a ticket another row references):');
     for (const h of p.heldBack)
-      out.push(`  ${h.table} (${h.constraint}, ON DELETE ${h.onDelete.toUpperCase()}): ${n(h.tickets)} cold tickets`);
+      out.push(
+        `  ${h.table} (${h.constraint}, ON DELETE ${h.onDelete.toUpperCase()}): ${h.estimated ? 'about ' : ''}${n(h.tickets)} cold tickets`,
+      );
     out.push('');
   }
   out.push(
@@ -60,7 +62,7 @@ export function renderPlan(p: PlanReport): string {
   out.push('Queries (read-only, no lock stronger than a plain SELECT):');
   for (const q of p.queries)
     out.push(
-      `  ${q.name.padEnd(42)} ${String(q.ms).padStart(8)} ms   ${q.plan} (estimated ${n(q.estimatedRows)} rows)`,
+      `  ${q.name.padEnd(42)} ${String(q.ms).padStart(8)} ms   ${q.plan} (${q.estimate ? 'estimated' : 'answer'}: ${n(q.estimatedRows)} rows)`,
     );
   return out.join('\n');
 }

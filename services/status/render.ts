@@ -37,7 +37,7 @@ export function renderStatus(r: StatusReport): string {
     const b = r.backlog;
     out.push('', 'Backlog');
     out.push(
-      `  cold but still hot   ${n(b.coldStillHot)}${b.estimate ? " (more than a bounded count reads: the planner's estimate)" : ' (counted through the index of candidates)'}`,
+      `  cold but still hot   ${n(b.coldStillHot)}${b.estimate ? ' (about: extrapolated from the first 10,000 candidates; --count counts them all)' : ' (counted through the index of candidates)'}`,
     );
     out.push(
       `  oldest overdue       ${b.oldestOverdueSince ? `cold since ${b.oldestOverdueSince.replace('T', ' ').slice(0, 19)} UTC (${ago(b.oldestOverdueSince, now)})` : 'none'}`,

@@ -20,7 +20,7 @@ export interface StatusReport {
   };
   backlog?: {
     coldStillHot: number;
-    /** The count is the planner's estimate, not a count (--estimate). */
+    /** Extrapolated from the candidates a count with a ceiling tested, not counted (without --count). */
     estimate: boolean;
     /** When the oldest ticket cold but still hot became cold. */
     oldestOverdueSince: string | null;

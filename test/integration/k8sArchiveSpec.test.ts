@@ -44,6 +44,32 @@ const topicNames = (objects: K8sObject[]) =>
   objects.filter((o) => o.kind === 'KafkaTopic').map((o) => (o.spec as { topicName: string }).topicName);
 
 describe('Kubernetes manifests', () => {
+  it("a spec that names its own connector (a second table on the Connect cluster) replaces the base's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spec-'));
+    try {
+      const file = join(dir, 'zammad-own.yaml');
+      const own = { name: 'zammad-cdc', slot: 'zammad_cdc', topicPrefix: 'zammad' };
+      writeFileSync(
+        file,
+        `${readFileSync(exampleSpec('zammad'), 'utf8')}\nconnector:\n  name: ${own.name}\n  slot: ${own.slot}\n  topicPrefix: ${own.topicPrefix}\n`,
+      );
+      for (const overlay of overlays) {
+        const objects = renderWithSpec(overlay, file);
+        const connectors = objects.filter((o) => o.kind === 'KafkaConnector');
+        assert.deepEqual(
+          connectors.map((c) => c.metadata.name),
+          [own.name],
+          overlay,
+        );
+        const config = (connectors[0]?.spec as { config: Record<string, string> }).config;
+        assert.deepEqual([config['slot.name'], config['topic.prefix']], [own.slot, own.topicPrefix]);
+        assert.deepEqual(allPolicies(objects), [], overlay);
+        assert.deepEqual(topicNames(objects).sort(), ['zammad.zammad.tickets', 'zammad.zammad.tickets.dlq']);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('an overlay with the component generated for each example spec runs on that spec, its connector and its topic, and passes every policy', () => {
     for (const name of ['zammad', 'znuny', 'request-tracker'])
       for (const overlay of overlays) {

@@ -136,5 +136,13 @@ describe('hot schema', () => {
     assert.match(rows[0]?.comment ?? '', /^ticket-archiver candidates [0-9a-f]{16}$/);
     const again = await runCli(['migrate', '--check'], archiverEnv(stack.env), 60_000);
     assert.equal(again.code, 0, again.stdout + again.stderr);
+
+    // Built but never marked (a migrate stopped after the build): marked, not built again.
+    await stack.db.query(`COMMENT ON INDEX public.${CANDIDATE_INDEX} IS NULL`);
+    const unmarked = await runCli(['migrate', '--check'], archiverEnv(stack.env), 60_000);
+    assert.match(unmarked.stdout + unmarked.stderr, /carries no fingerprint/);
+    await migrate(stack.env.MIGRATIONS_DATABASE_URL, defaultSpec);
+    assert.equal(await oid(), after, 'the same index, marked');
+    assert.equal((await runCli(['migrate', '--check'], archiverEnv(stack.env), 60_000)).code, 0);
   });
 });

@@ -30,12 +30,18 @@ describe('connectorFor', () => {
     const second = archiveSpecSchema.parse({
       ...exampleSpec('zammad'),
       table: 'zammad.tickets',
-      connector: { name: 'zammad-cdc', slot: 'zammad_cdc', topicPrefix: 'zammad' },
+      connector: { name: 'zammad-cdc', slot: 'zammad_cdc', topicPrefix: 'zammad', database: 'helpdesk' },
     });
     const own = connectorFor(second, base);
     assert.deepEqual(
-      [own.name, own.config['slot.name'], own.config['topic.prefix'], eventsTopic(second, base)],
-      ['zammad-cdc', 'zammad_cdc', 'zammad', 'zammad.zammad.tickets'],
+      [
+        own.name,
+        own.config['slot.name'],
+        own.config['topic.prefix'],
+        own.config['database.dbname'],
+        eventsTopic(second, base),
+      ],
+      ['zammad-cdc', 'zammad_cdc', 'zammad', 'helpdesk', 'zammad.zammad.tickets'],
     );
     assert.ok(
       !archiveSpecSchema.safeParse({ ...second, table: 'zammad.tickets', connector: { slot: 'Bad-Slot' } }).success,

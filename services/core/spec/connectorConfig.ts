@@ -24,6 +24,7 @@ export function connectorFor(spec: ArchiveSpec, base: ConnectorDefinition): Conn
     config: {
       ...base.config,
       ...(c.slot ? { 'slot.name': c.slot } : {}),
+      ...(c.database ? { 'database.dbname': c.database } : {}),
       ...(c.topicPrefix ? { 'topic.prefix': c.topicPrefix } : {}),
       'table.include.list': `${table},${escapeRegex(SIGNAL_TABLE)}`,
       'column.include.list': `${table}\\.(${columns}),${escapeRegex(SIGNAL_TABLE)}\\.(id|type|data)`,

@@ -8,7 +8,10 @@ import { quoteIdent, quoteLiteral } from '../../core/spec/identifiers.ts';
 import type { SqlStep } from './specObjects.ts';
 import { CANDIDATE_INDEX, type TableSql } from './tableSql.ts';
 
-export type CandidateIndexState = 'missing' | 'invalid' | 'outdated' | 'current';
+/** unmarked: valid, on the spec's columns, without a fingerprint: built by a migrate that was stopped before it could
+ * mark it (PostgreSQL finishes a CONCURRENTLY build whose client went away), or by hand. It is marked, not rebuilt:
+ * on billions of rows a rebuild takes hours. */
+export type CandidateIndexState = 'missing' | 'invalid' | 'outdated' | 'unmarked' | 'current';
 
 type Db = { query<R extends object>(sql: string, values?: unknown[]): Promise<{ rows: R[] }> };
 
@@ -22,8 +25,10 @@ export function candidateFingerprint(t: TableSql): string {
 
 export async function candidateIndexState(db: Db, t: TableSql): Promise<CandidateIndexState> {
   // Every value as text: the hot store's pools read every column as text (pool.ts), migrate's client does not.
-  const { rows } = await db.query<{ valid: string; comment: string | null }>(
-    `SELECT i.indisvalid::text AS valid, obj_description(i.indexrelid, 'pg_class') AS comment
+  const { rows } = await db.query<{ valid: string; comment: string | null; columns: string }>(
+    `SELECT i.indisvalid::text AS valid, obj_description(i.indexrelid, 'pg_class') AS comment,
+            to_json(array(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, o)
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num ORDER BY k.o))::text AS columns
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = $1 AND c.relname = $2`,
     [t.spec.table.schema, CANDIDATE_INDEX],
@@ -31,7 +36,9 @@ export async function candidateIndexState(db: Db, t: TableSql): Promise<Candidat
   const index = rows[0];
   if (!index) return 'missing';
   if (index.valid !== 'true') return 'invalid';
-  return index.comment === candidateFingerprint(t) ? 'current' : 'outdated';
+  if (index.comment === candidateFingerprint(t)) return 'current';
+  const onSpecColumns = index.columns === JSON.stringify([t.spec.activity.column, t.spec.key.column]);
+  return index.comment === null && onSpecColumns ? 'unmarked' : 'outdated';
 }
 
 /** The statements that bring the index to the spec's definition (none when it is current). */
@@ -40,6 +47,8 @@ export function candidateIndexStep(t: TableSql, state: CandidateIndexState): Sql
   const schema = quoteIdent(t.spec.table.schema);
   const at = (name: string) => `${schema}.${quoteIdent(name)}`;
   const comment = `COMMENT ON INDEX ${at(CANDIDATE_INDEX)} IS ${quoteLiteral(candidateFingerprint(t))}`;
+  if (state === 'unmarked')
+    return { what: 'the index of cold candidates, marked as built', transactional: true, sql: comment };
   const wait = 'SET lock_timeout = 0;\nSET statement_timeout = 0;';
   const sql =
     state === 'outdated'

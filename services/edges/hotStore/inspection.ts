@@ -1,10 +1,12 @@
 // What operators ask of the hot database (`status`, `plan`, `audit`), read-only and bounded whatever the table's
-// size: the replication slot and the WAL it keeps, the backlog of tickets cold but still hot (the planner's estimate,
-// unless an operator asks for a count), the oldest of them (among the oldest candidates only), the tickets each
-// foreign key holds back (estimated), a ticket's ledger entry, and the moves of the last minutes (the ledger).
+// size: the replication slot and the WAL it keeps, the backlog of tickets cold but still hot (a count with a ceiling,
+// candidateCounts.ts, unless an operator asks for a full count), the oldest of them (among the oldest candidates
+// only), the tickets each foreign key holds back (likewise), a ticket's ledger entry, and the moves of the last
+// minutes (the ledger).
 import type pg from 'pg';
 import { displayName } from '../../core/spec/identifiers.ts';
 import { guarded } from './pool.ts';
+import { countCandidates } from './candidateCounts.ts';
 import { QueryCosts, type QueryCost } from './queryCosts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
@@ -22,7 +24,7 @@ export interface SlotState {
 
 export interface Backlog {
   count: number;
-  /** The count is the planner's estimate (the default): no row was read. */
+  /** More candidates than a bounded count tests: the count is extrapolated from those it tested. */
   estimate: boolean;
   /** The oldest cold ticket's last operation (an instant), among the oldest candidates; null when none of them is. */
   oldestLastOperatedAt: string | null;
@@ -60,15 +62,22 @@ export class HotInspection {
     });
   }
 
-  /** Tickets cold by the rule but still hot (and not held after a restore). `count`: count them (reads every cold
-   * candidate: an operator's explicit choice); otherwise the planner's estimate. */
+  /** Tickets cold by the rule but still hot (and not held after a restore). `count`: count them all (reads every
+   * cold candidate: an operator's explicit choice); otherwise a count with a ceiling. */
   async backlog(coldAfterMs: number, count = false): Promise<Backlog> {
     const t = this.t;
     const cold = `FROM ${t.table} t WHERE ${t.candidates()} AND ${t.coldNow('$1')} AND ${t.notHeld()}`;
     const answer = count
       ? await this.costs.costed<{ n: string }>('backlog (count)', `SELECT count(*)::text AS n ${cold}`, [coldAfterMs])
       : undefined;
-    const bounded = answer ? undefined : await this.costs.bounded('backlog', `SELECT 1 ${cold}`, [coldAfterMs]);
+    const bounded = answer
+      ? undefined
+      : await countCandidates(this.costs, t, {
+          name: 'backlog',
+          range: `${t.activity()} <= ${t.coldBefore('$1')}`,
+          filter: `${t.closed()} AND ${t.notHeld()}`,
+          params: [coldAfterMs],
+        });
     const oldest = await guarded('reading the oldest cold ticket', () =>
       this.pool.query<{ at: string | null }>(
         `SELECT ${t.activityInstant()} AS at FROM (
@@ -86,17 +95,26 @@ export class HotInspection {
     };
   }
 
-  /** Per foreign key to the archived table, how many tickets cold by time it holds back (the planner's estimate). */
+  /** Per foreign key to the archived table, how many tickets cold by time it holds back (a count with a ceiling). */
   async heldBack(
     coldAfterMs: number,
-  ): Promise<Array<{ constraint: string; table: string; onDelete: string; tickets: number }>> {
+  ): Promise<Array<{ constraint: string; table: string; onDelete: string; tickets: number; estimated: boolean }>> {
     const t = this.t;
     const held = [];
     for (const [i, fk] of t.referencing.entries()) {
-      const sql = `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
-          AND ${t.activity()} <= ${t.coldBefore('$1')} AND ${t.referencedBy(fk)}`;
-      const { rows } = await this.costs.bounded(`tickets held back by ${fk.constraint} (${i + 1})`, sql, [coldAfterMs]);
-      held.push({ constraint: fk.constraint, table: displayName(fk.table), onDelete: fk.onDelete, tickets: rows });
+      const { rows, exact } = await countCandidates(this.costs, t, {
+        name: `tickets held back by ${fk.constraint} (${i + 1})`,
+        range: `${t.activity()} <= ${t.coldBefore('$1')}`,
+        filter: `${t.when()} AND ${t.referencedBy(fk)}`,
+        params: [coldAfterMs],
+      });
+      held.push({
+        constraint: fk.constraint,
+        table: displayName(fk.table),
+        onDelete: fk.onDelete,
+        tickets: rows,
+        estimated: !exact,
+      });
     }
     return held;
   }

@@ -136,6 +136,8 @@ export async function outdatedObjects(db: Db, spec: ArchiveSpec): Promise<string
   const on = `index ${CANDIDATE_INDEX} on ${displayName(spec.table)}`;
   if (index === 'missing') outdated.push(`${on} does not exist`);
   if (index === 'invalid') outdated.push(`${on} is INVALID (an interrupted build): migrate builds it again`);
+  if (index === 'unmarked')
+    outdated.push(`${on} carries no fingerprint (a build whose migrate was stopped): migrate marks it`);
   if (index === 'outdated')
     outdated.push(`${on} is not the spec's (activity, key or row filter changed): migrate builds it anew`);
   return outdated;

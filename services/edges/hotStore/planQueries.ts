@@ -1,5 +1,5 @@
 // The questions `plan` asks before the archiver is enabled, answered by counts with a ceiling by default (exact up to
-// it, the planner's estimate beyond), so that asking costs the same on a thousand tickets and on three billion (the
+// it, extrapolated beyond: candidateCounts.ts), so that asking costs the same on a thousand tickets and on three billion (the
 // lesson of seeds/000): the cold tickets by month of last operation and those turning cold per day (one bounded count
 // per month and per day over the index of candidates),
 // the table's size (its statistics), a cold row's size (a sample of a bounded number of pages), the tickets each
@@ -7,6 +7,7 @@
 // choice of a cost that grows with the table.
 import { timestampMs } from '../../core/timestamps.ts';
 import type { HotInspection, QueryCost } from './inspection.ts';
+import { countCandidates } from './candidateCounts.ts';
 import { CANDIDATE_INDEX } from './tableSql.ts';
 
 /** Pages a size sample reads, whatever the table's size. */
@@ -15,11 +16,14 @@ const SIZE_ROWS = 20_000;
 /** Months counted one by one before the first; older ones are one bucket. */
 const MONTHS = 240;
 
-/** A count beyond the ceiling of a bounded count: the planner's estimate. */
+/** The candidates each month's and day's count tests at most (some 270 buckets for 20 years of tickets). */
+export const BUCKET_CEILING = 2_000;
+
+/** A count beyond its ceiling: extrapolated from the candidates tested (candidateCounts.ts). */
 const ESTIMATED = { estimated: true } as const;
 
 export interface PlanAnswers {
-  /** Counted up to COUNT_CEILING each; `estimated` where there were more (the planner's estimate). */
+  /** Counted up to BUCKET_CEILING candidates each; `estimated` where there were more. */
   coldByMonth: Array<{ month: string; count: number; estimated?: true }>;
   turningColdByDay: Array<{ day: string; count: number; estimated?: true }>;
   /** Average size of a cold row in the hot table, and of its text (what the cold document holds), from a sample. */
@@ -52,25 +56,23 @@ async function coldByMonthEstimated(
   let from = Number.isNaN(start.getTime()) ? monthStart(end) : start;
   const first = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - MONTHS, 1));
   if (from < first) from = first;
-  const range = (lowerBound: boolean) =>
-    `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.closed()}
-        ${lowerBound ? `AND ${t.activity()} >= ${t.asActivity('$2::timestamptz')}` : ''}
-        AND ${t.activity()} < ${t.asActivity('$3::timestamptz')} AND ${t.activity()} <= ${t.coldBefore('$1')}`;
+  // A bucket's tickets: candidates in its range, cold by the database's clock, counted when not held back.
+  const bucket = (name: string, lowerBound: boolean, params: unknown[]) =>
+    countCandidates(inspect.costs, t, {
+      name,
+      range: `${lowerBound ? `${t.activity()} >= ${t.asActivity('$2::timestamptz')} AND ` : ''}
+        ${t.activity()} < ${t.asActivity('$3::timestamptz')} AND ${t.activity()} <= ${t.coldBefore('$1')}`,
+      filter: t.closed(),
+      params,
+      ceiling: BUCKET_CEILING,
+    });
   if (oldest !== null && start < first) {
-    const older = await inspect.costs.bounded('cold tickets before the months counted', range(false), [
-      coldAfterMs,
-      null,
-      iso(first),
-    ]);
+    const older = await bucket('cold tickets before the months counted', false, [coldAfterMs, null, iso(first)]);
     months.push({ month: `before ${iso(first).slice(0, 7)}`, count: older.rows, ...(older.exact ? {} : ESTIMATED) });
     costs.push(older.cost);
   }
   for (let m = from; m <= end && oldest !== null; m = nextMonth(m)) {
-    const e = await inspect.costs.bounded(`cold tickets of ${iso(m).slice(0, 7)}`, range(true), [
-      coldAfterMs,
-      iso(m),
-      iso(nextMonth(m)),
-    ]);
+    const e = await bucket(`cold tickets of ${iso(m).slice(0, 7)}`, true, [coldAfterMs, iso(m), iso(nextMonth(m))]);
     if (e.rows > 0) months.push({ month: iso(m).slice(0, 7), count: e.rows, ...(e.exact ? {} : ESTIMATED) });
     costs.push(e.cost);
   }
@@ -99,12 +101,14 @@ async function turningColdByDay(inspect: HotInspection, coldAfterMs: number, col
   for (let i = 0; i < 30; i++) {
     const from = new Date(start.getTime() + i * 86_400_000);
     const to = new Date(from.getTime() + 86_400_000);
-    const e = await inspect.costs.bounded(
-      `turning cold on day ${i + 1}`,
-      `SELECT 1 FROM ${t.table} t WHERE ${t.candidates()} AND ${t.when()}
-          AND ${t.activity()} >= ${t.asActivity('$1::timestamptz')} AND ${t.activity()} < ${t.asActivity('$2::timestamptz')}`,
-      [iso(from), iso(to)],
-    );
+    // Held-back tickets are left out, as from the cold tickets by month: what would move on that day.
+    const e = await countCandidates(inspect.costs, t, {
+      name: `turning cold on day ${i + 1}`,
+      range: `${t.activity()} >= ${t.asActivity('$1::timestamptz')} AND ${t.activity()} < ${t.asActivity('$2::timestamptz')}`,
+      filter: t.closed(),
+      params: [iso(from), iso(to)],
+      ceiling: BUCKET_CEILING,
+    });
     days.push({
       day: iso(new Date(to.getTime() + coldAfterMs)).slice(0, 10),
       count: e.rows,

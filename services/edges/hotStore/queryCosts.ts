@@ -1,13 +1,8 @@
 // How PostgreSQL answers an operator's question, and what it costs: a query's plan read first (EXPLAIN, which runs
-// nothing), then the query timed; or a count with a ceiling (exact up to it, the planner's estimate beyond), for
-// questions whose exact answer would read rows in proportion to the table (the lesson of seeds/000: a statistics
-// query on 3 billion rows stalled the system).
+// nothing), then the query timed; or the planner's estimate alone. Counts whose exact answer would read rows in
+// proportion to the table are candidateCounts.ts's.
 import type pg from 'pg';
 import { guarded } from './pool.ts';
-
-/** The rows a bounded count reads at most: an operator's question costs the same on a thousand tickets and on three
- * billion (a few milliseconds over an index). */
-export const COUNT_CEILING = 10_000;
 
 export interface QueryCost {
   name: string;
@@ -15,7 +10,7 @@ export interface QueryCost {
   plan: string;
   estimatedRows: number;
   ms: number;
-  /** The answer is the planner's estimate: no row was read. */
+  /** The answer is an estimate (the planner's, or extrapolated from the rows a count with a ceiling tested). */
   estimate?: boolean;
 }
 
@@ -66,34 +61,6 @@ export class QueryCosts {
       return {
         rows: res.rows,
         cost: { name, plan: describePlan(plan), estimatedRows: Number(plan['Plan Rows'] ?? 0), ms },
-      };
-    });
-  }
-
-  /** How many rows `sql` returns, counted up to `ceiling` (so that the count costs at most that many rows read,
-   * whatever the table's size) and the planner's estimate beyond it (at least the ceiling). */
-  bounded(
-    name: string,
-    sql: string,
-    params: unknown[],
-    ceiling = COUNT_CEILING,
-  ): Promise<{ rows: number; exact: boolean; cost: QueryCost }> {
-    return guarded(`counting ${name}`, async () => {
-      const counting = `SELECT count(*)::text AS n FROM (${sql} LIMIT ${ceiling + 1}) s`;
-      const plan = await this.plan(counting, params);
-      const began = performance.now();
-      const res = await this.pool.query<{ n: string }>(counting, params);
-      const counted = Number(res.rows[0]?.n ?? 0);
-      const exact = counted <= ceiling;
-      const estimate = exact
-        ? counted
-        : Math.max(counted, Math.round(Number((await this.plan(sql, params))['Plan Rows'] ?? 0)));
-      const ms = Math.round((performance.now() - began) * 10) / 10;
-      const described = `${describePlan(plan)}${exact ? '' : `; more than ${ceiling.toLocaleString('en')}: the planner's estimate`}`;
-      return {
-        rows: estimate,
-        exact,
-        cost: { name, plan: described, estimatedRows: estimate, ms, ...(exact ? {} : { estimate: true }) },
       };
     });
   }
