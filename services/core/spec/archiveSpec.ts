@@ -106,15 +106,10 @@ export const archiveSpecSchema = z.strictObject({
         .regex(/^[a-z0-9_]{1,63}$/, 'expected a replication slot name: lower-case letters, digits and _')
         .optional()
         .meta({ description: "its replication slot, unique on the server (default: the shipped definition's)" }),
-      database: z
-        .string()
-        .min(1)
-        .max(63, 'a PostgreSQL database name has at most 63 bytes')
-        .optional()
-        .meta({
-          description:
-            "the database it reads (default: the shipped definition's, the Connect worker's CDC_DATABASE_NAME)",
-        }),
+      database: z.string().min(1).max(63, 'a PostgreSQL database name has at most 63 bytes').optional().meta({
+        description:
+          "the database it reads (default: the shipped definition's, the Connect worker's CDC_DATABASE_NAME)",
+      }),
       topicPrefix: z
         .string()
         .regex(/^[A-Za-z0-9._-]{1,100}$/, 'expected a topic prefix: letters, digits, ., _ and -')
