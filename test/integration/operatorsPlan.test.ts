@@ -105,7 +105,7 @@ describe('operators', () => {
       assert.deepEqual([all.rows, all.exact, all.cost.estimate], [closed, true, undefined], 'under the ceiling: exact');
       const share = await ask(closed, undefined, some);
       assert.deepEqual([share.rows, share.exact], [passing, true]);
-      const over = await ask(50);
+      const over = await ask(50, closed);
       assert.deepEqual([over.rows, over.exact, over.cost.estimate], [closed, false, true], 'every one tested passed');
       assert.match(
         over.cost.plan,
