@@ -1,0 +1,184 @@
+// The operators' commands on a growing table (issue 24: "status --json and plan on 1M and 10M tickets: their time
+// does not grow with the table"). The installed program (npm pack, as npx runs it) is run as an operator runs it, a
+// child process against the benchmark's stack, several times at each size: `status --json` and `plan --json` (their
+// defaults: the planner's estimates), `status --json --count` for contrast (an exact count of the backlog), and
+// `--version` (the program's start alone, which every command pays). The table grows between sizes by the same mix.
+import pg from 'pg';
+import type { StackEnv } from '../../infra/local/stack.ts';
+import { archiverEnv } from '../support/archiverEnv.ts';
+import { installProgram } from '../support/installedProgram.ts';
+import type { IsolatedStack } from '../support/isolatedStack.ts';
+import { runCli } from '../support/runCli.ts';
+import { defaultSpec } from '../support/specs.ts';
+import { loadConnectorDefinition, pauseConnector } from '../../services/edges/kafkaConnect/index.ts';
+import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+import { COLD_SPREAD_DAYS, insertTickets, settle } from './operatorTickets.ts';
+import type { StageOptions } from './stage.ts';
+import { round, spread, type Spread } from './stats.ts';
+
+/** The product's default age (COLD_AFTER), not the benchmark's short one: `plan` looks 30 days ahead of it. */
+const COLD_AFTER = '30d';
+const COLD_AFTER_MS = 30 * 86_400_000;
+
+export interface CommandTimes {
+  /** Wall seconds from spawn to exit, per run. */
+  seconds: Spread;
+  exitCodes: number[];
+}
+
+export interface OperatorQueriesAtSize {
+  tickets: number;
+  tableBytes: number;
+  loadSeconds: number;
+  /** VACUUM (ANALYZE) and a checkpoint after the load. */
+  settleSeconds: number;
+  /** Tickets cold but still hot: counted (`--count`), and as status and plan estimate them. */
+  coldCounted: number;
+  coldStatusEstimate: number;
+  coldPlanEstimate: number;
+  startup: CommandTimes;
+  status: CommandTimes;
+  plan: CommandTimes;
+  count: CommandTimes;
+  /** The queries plan reports (its `queries`), of its median run: how many, their summed time, the slowest. */
+  planQueries: { count: number; totalMs: number; slowest: Array<{ name: string; ms: number; plan: string }> };
+}
+
+export interface OperatorQueriesResult {
+  coldAfter: string;
+  runs: number;
+  program: string;
+  sizes: OperatorQueriesAtSize[];
+  notes: string[];
+}
+
+export type Command = 'startup' | 'status' | 'plan' | 'count';
+
+/** The largest size's median over the smallest's: 1.0 is flat. */
+export function growthRatio(sizes: OperatorQueriesAtSize[], command: Command): number | null {
+  const first = sizes[0];
+  const last = sizes[sizes.length - 1];
+  if (!first || !last || first === last) return null;
+  return round(last[command].seconds.median / first[command].seconds.median, 2);
+}
+
+interface PlanJson {
+  cold?: { count?: number };
+  queries?: Array<{ name: string; ms: number; plan: string }>;
+}
+interface StatusJson {
+  backlog?: { coldStillHot?: number };
+}
+
+const lastLine = (stdout: string) => stdout.trim().split('\n').pop() ?? '{}';
+
+/** Runs `args` once, timed; a store unreachable (status exit 2) or a failed plan stops the stage. */
+async function timed(program: string[], args: string[], env: NodeJS.ProcessEnv) {
+  const began = performance.now();
+  const res = await runCli(args, env, 30 * 60_000, program);
+  const seconds = (performance.now() - began) / 1000;
+  const okCodes = args[0] === 'status' ? [0, 1] : [0];
+  if (!okCodes.includes(res.code ?? -1))
+    throw new Error(`ticket-archiver ${args.join(' ')} exited ${res.code}:\n${res.stderr.slice(-2000)}`);
+  return { seconds, code: res.code ?? -1, stdout: res.stdout };
+}
+
+/** `runs` rounds of every command, interleaved so that a change of the machine's load falls on all of them alike;
+ * one unrecorded round first (the first run after a load reads cold caches). */
+async function measure(program: string[], env: StackEnv, runs: number, log: (m: string) => void) {
+  const cliEnv = archiverEnv(env, { COLD_AFTER, LOG_LEVEL: 'warn' });
+  const commands = {
+    startup: ['--version'],
+    status: ['status', '--json'],
+    plan: ['plan', '--json'],
+    count: ['status', '--json', '--count'],
+  } as const;
+  type Name = keyof typeof commands;
+  const names = Object.keys(commands) as Name[];
+  const times = Object.fromEntries(names.map((n) => [n, [] as Array<{ seconds: number; code: number }>])) as Record<
+    Name,
+    Array<{ seconds: number; code: number }>
+  >;
+  const plans: Array<{ seconds: number; report: PlanJson }> = [];
+  let statusReport: StatusJson = {};
+  let countReport: StatusJson = {};
+  for (let round = 0; round <= runs; round++) {
+    for (const name of names) {
+      const r = await timed(program, [...commands[name]], cliEnv);
+      if (round === 0) continue;
+      times[name].push({ seconds: r.seconds, code: r.code });
+      if (name === 'plan') plans.push({ seconds: r.seconds, report: JSON.parse(lastLine(r.stdout)) as PlanJson });
+      if (name === 'status') statusReport = JSON.parse(lastLine(r.stdout)) as StatusJson;
+      if (name === 'count') countReport = JSON.parse(lastLine(r.stdout)) as StatusJson;
+    }
+    if (round > 0)
+      log(`round ${round}: ${names.map((n) => `${n} ${times[n].at(-1)?.seconds.toFixed(2)} s`).join(', ')}`);
+  }
+  const of = (n: Name): CommandTimes => ({
+    seconds: spread(times[n].map((t) => Math.round(t.seconds * 1000) / 1000)),
+    exitCodes: times[n].map((t) => t.code),
+  });
+  const medianPlan = [...plans].sort((a, b) => a.seconds - b.seconds)[Math.floor((plans.length - 1) / 2)]?.report;
+  const queries = medianPlan?.queries ?? [];
+  return {
+    startup: of('startup'),
+    status: of('status'),
+    plan: of('plan'),
+    count: of('count'),
+    coldStatusEstimate: statusReport.backlog?.coldStillHot ?? Number.NaN,
+    coldCounted: countReport.backlog?.coldStillHot ?? Number.NaN,
+    coldPlanEstimate: medianPlan?.cold?.count ?? Number.NaN,
+    planQueries: {
+      count: queries.length,
+      totalMs: Math.round(queries.reduce((s, q) => s + q.ms, 0) * 10) / 10,
+      slowest: [...queries].sort((a, b) => b.ms - a.ms).slice(0, 3),
+    },
+  };
+}
+
+export async function operatorQueriesStage(
+  stack: IsolatedStack,
+  o: StageOptions & { sizes: number[]; runs: number },
+): Promise<OperatorQueriesResult> {
+  o.log('installing the program (npm pack, installed into an empty directory)');
+  const installed = installProgram();
+  o.log('starting a wiped stack');
+  const env = await stack.fresh();
+  // No CDC: the commands do not need it, and millions of inserts would otherwise go through Kafka.
+  await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition(defaultSpec).name);
+  const owner = createTextPool(env.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);
+  const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 1 });
+  try {
+    const sizes: OperatorQueriesAtSize[] = [];
+    let loaded = 0;
+    for (const size of [...o.sizes].sort((a, b) => a - b)) {
+      o.log(`loading tickets ${loaded + 1}..${size}`);
+      const began = performance.now();
+      await insertTickets(owner, { from: loaded + 1, to: size }, COLD_AFTER_MS, (m) => o.log(m));
+      const loadSeconds = (performance.now() - began) / 1000;
+      loaded = size;
+      const settled = await settle(owner, superuser);
+      o.log(
+        `${size} tickets, ${Math.round(settled.tableBytes / 2 ** 20)} MiB with indexes; loaded in ${loadSeconds.toFixed(0)} s, vacuumed and analyzed in ${settled.seconds.toFixed(0)} s`,
+      );
+      const m = await measure(installed.argv, env, o.runs, (m) => o.log(m));
+      sizes.push({ tickets: size, tableBytes: settled.tableBytes, loadSeconds, settleSeconds: settled.seconds, ...m });
+    }
+    return {
+      coldAfter: COLD_AFTER,
+      runs: o.runs,
+      program: 'the installed program (npm pack, installed with production dependencies; node, no tsx)',
+      sizes,
+      notes: [
+        `tickets: 70% closed and cold (last operated up to ${COLD_SPREAD_DAYS} days beyond COLD_AFTER), 10% closed and not yet cold, 20% open; bodies of a few hundred bytes`,
+        'loaded by INSERT ... SELECT over generate_series in chunks of 100,000, then VACUUM (ANALYZE) and a checkpoint, as autovacuum would settle a table after a bulk load',
+        'Debezium connector paused (its slot may be invalidated by max_slot_wal_keep_size during the load: status then reports the slot, which does not change what its queries cost); nothing archived, so the ledger and the cold store are empty',
+        'plan run with --json (its per-query costs are read); status exits 1 here (degraded: no archiver group, connector paused), timed alike',
+      ],
+    };
+  } finally {
+    await owner.end().catch(() => undefined);
+    await superuser.end().catch(() => undefined);
+    installed.remove();
+  }
+}
