@@ -35,7 +35,16 @@ export function operatorQueriesSection(run: BenchRun): string[] {
     ),
     '',
     table(
-      ['tickets', 'table MiB', 'load s', 'vacuum+analyze s', 'cold (counted)', 'status estimate', 'plan estimate'],
+      [
+        'tickets',
+        'table MiB',
+        'load s',
+        'vacuum+analyze s',
+        'cold (counted)',
+        'status estimate',
+        'plan estimate',
+        'load average (1 min) before..after',
+      ],
       sizes.map((s) => [
         n(s.tickets),
         Math.round(s.tableBytes / 2 ** 20),
@@ -44,6 +53,7 @@ export function operatorQueriesSection(run: BenchRun): string[] {
         n(s.coldCounted),
         n(s.coldStatusEstimate),
         n(s.coldPlanEstimate),
+        `${s.loadAverage.before}..${s.loadAverage.after}`,
       ]),
     ),
     '',

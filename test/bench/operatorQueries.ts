@@ -3,6 +3,7 @@
 // child process against the benchmark's stack, several times at each size: `status --json` and `plan --json` (their
 // defaults: the planner's estimates), `status --json --count` for contrast (an exact count of the backlog), and
 // `--version` (the program's start alone, which every command pays). The table grows between sizes by the same mix.
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
@@ -42,6 +43,9 @@ export interface OperatorQueriesAtSize {
   count: CommandTimes;
   /** The queries plan reports (its `queries`), of its median run: how many, their summed time, the slowest. */
   planQueries: { count: number; totalMs: number; slowest: Array<{ name: string; ms: number; plan: string }> };
+  /** The machine's 1-minute load average when the timed rounds began and ended: other work running meanwhile (on 2
+   * cores, above 2 means the commands waited for a core). */
+  loadAverage: { before: number; after: number };
 }
 
 export interface OperatorQueriesResult {
@@ -161,8 +165,17 @@ export async function operatorQueriesStage(
       o.log(
         `${size} tickets, ${Math.round(settled.tableBytes / 2 ** 20)} MiB with indexes; loaded in ${loadSeconds.toFixed(0)} s, vacuumed and analyzed in ${settled.seconds.toFixed(0)} s`,
       );
+      const before = round(loadavg()[0] ?? 0, 2);
       const m = await measure(installed.argv, env, o.runs, (m) => o.log(m));
-      sizes.push({ tickets: size, tableBytes: settled.tableBytes, loadSeconds, settleSeconds: settled.seconds, ...m });
+      const loadAverage = { before, after: round(loadavg()[0] ?? 0, 2) };
+      sizes.push({
+        tickets: size,
+        tableBytes: settled.tableBytes,
+        loadSeconds,
+        settleSeconds: settled.seconds,
+        ...m,
+        loadAverage,
+      });
     }
     return {
       coldAfter: COLD_AFTER,
