@@ -4,6 +4,7 @@
 // defaults: the planner's estimates), `status --json --count` for contrast (an exact count of the backlog), and
 // `--version` (the program's start alone, which every command pays). The table grows between sizes by the same mix.
 import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
@@ -11,7 +12,7 @@ import { installProgram } from '../support/installedProgram.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { runCli } from '../support/runCli.ts';
 import { defaultSpec } from '../support/specs.ts';
-import { loadConnectorDefinition, pauseConnector } from '../../services/edges/kafkaConnect/index.ts';
+import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
 import { COLD_SPREAD_DAYS, insertTickets, settle } from './operatorTickets.ts';
 import type { StageOptions } from './stage.ts';
@@ -140,6 +141,36 @@ async function measure(program: string[], env: StackEnv, runs: number, log: (m: 
   };
 }
 
+/**
+ * No CDC during the stage: the connector deleted and its replication slot dropped. Paused instead (as the copier's
+ * stage does), its slot kept the load's WAL until max_slot_wal_keep_size (4 GB) invalidated it, and PostgreSQL 15's
+ * checkpointer then waited for ever for the slot's walsender to exit: it was blocked writing to the paused task's
+ * socket, which nobody read. No checkpoint completed after that, and the stage's CHECKPOINT hung.
+ */
+async function withoutCdc(env: StackEnv, superuser: pg.Pool): Promise<void> {
+  const def = loadConnectorDefinition(defaultSpec);
+  const res = await fetch(new URL(`/connectors/${encodeURIComponent(def.name)}`, env.KAFKA_CONNECT_URL), {
+    method: 'DELETE',
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status !== 204 && res.status !== 404) throw new Error(`deleting connector ${def.name}: HTTP ${res.status}`);
+  const slot = def.config['slot.name'] ?? 'ticket_archiver_cdc';
+  // The deleted task lets go of the slot within seconds; an active slot cannot be dropped.
+  for (let waited = 0; ; waited++) {
+    const { rows } = await superuser.query<{ active: boolean }>(
+      'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
+    if (rows.length === 0) return;
+    if (rows[0]?.active === false) {
+      await superuser.query('SELECT pg_drop_replication_slot($1)', [slot]);
+      return;
+    }
+    if (waited >= 60) throw new Error(`replication slot ${slot} still active 60 s after its connector was deleted`);
+    await sleep(1000);
+  }
+}
+
 export async function operatorQueriesStage(
   stack: IsolatedStack,
   o: StageOptions & { sizes: number[]; runs: number },
@@ -148,11 +179,11 @@ export async function operatorQueriesStage(
   const installed = installProgram();
   o.log('starting a wiped stack');
   const env = await stack.fresh();
-  // No CDC: the commands do not need it, and millions of inserts would otherwise go through Kafka.
-  await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition(defaultSpec).name);
   const owner = createTextPool(env.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);
   const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 1 });
   try {
+    // The commands do not need CDC, and millions of inserts would otherwise go through Kafka.
+    await withoutCdc(env, superuser);
     const sizes: OperatorQueriesAtSize[] = [];
     let loaded = 0;
     for (const size of [...o.sizes].sort((a, b) => a - b)) {
@@ -185,8 +216,8 @@ export async function operatorQueriesStage(
       notes: [
         `tickets: 70% closed and cold (last operated up to ${COLD_SPREAD_DAYS} days beyond COLD_AFTER), 10% closed and not yet cold, 20% open; bodies of a few hundred bytes`,
         'loaded by INSERT ... SELECT over generate_series in chunks of 100,000, then VACUUM (ANALYZE) and a checkpoint, as autovacuum would settle a table after a bulk load',
-        'Debezium connector paused (its slot may be invalidated by max_slot_wal_keep_size during the load: status then reports the slot, which does not change what its queries cost); nothing archived, so the ledger and the cold store are empty',
-        'plan run with --json (its per-query costs are read); status exits 1 here (degraded: no archiver group, connector paused), timed alike',
+        'no CDC: the Debezium connector deleted and its slot dropped before the load (status reports both missing; what it asks of them costs the same as on a running system); nothing archived, so the ledger and the cold store are empty',
+        'plan run with --json (its per-query costs are read); status exits 1 here (degraded: no connector, no slot, no archiver group), timed alike',
       ],
     };
   } finally {
