@@ -71,7 +71,7 @@ const program = new Command()
     'table sizes at which status and plan are timed (estimates part)',
     DEFAULT_ESTIMATE_SIZES,
   )
-  .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 7)
+  .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 9)
   .option('--out <dir>', 'results directory')
   .parse();
 

@@ -18,19 +18,22 @@ export function operatorQueriesSection(run: BenchRun): string[] {
   if (!r || r.sizes.length === 0) return [];
   const commands: Command[] = ['startup', 'status', 'plan', 'count'];
   const sizes = r.sizes;
-  const ratioHead = sizes.length > 1 ? [`${n(sizes.at(-1)?.tickets ?? 0)} / ${n(sizes[0]?.tickets ?? 0)}`] : [];
+  const ratio = `${n(sizes.at(-1)?.tickets ?? 0)} / ${n(sizes[0]?.tickets ?? 0)}`;
+  const ratioHead = sizes.length > 1 ? [`${ratio}, medians`, `${ratio}, fastest runs`] : [];
   return [
     '## Operators’ commands as the table grows (status, plan)',
     '',
     `${r.program}, run as a child process against the benchmark's stack, COLD_AFTER ${r.coldAfter}: wall seconds from`,
-    `start to exit, median (min..max) of ${r.runs} interleaved rounds after one unrecorded round.`,
+    `start to exit, median (min..max) of ${r.runs} interleaved rounds after one unrecorded round. The machine is shared`,
+    '(see the load averages below): `--version` shows how much of a change is the machine rather than the command, and',
+    'the fastest runs, the least disturbed, bound what a command itself costs.',
     '',
     table(
       ['command', ...sizes.map((s) => `${n(s.tickets)} tickets`), ...ratioHead],
       commands.map((c) => [
         LABEL[c],
         ...sizes.map((s) => secs(s[c])),
-        ...(sizes.length > 1 ? [`${growthRatio(sizes, c)}x`] : []),
+        ...(sizes.length > 1 ? [`${growthRatio(sizes, c)}x`, `${growthRatio(sizes, c, 'min')}x`] : []),
       ]),
     ),
     '',

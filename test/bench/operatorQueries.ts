@@ -59,12 +59,13 @@ export interface OperatorQueriesResult {
 
 export type Command = 'startup' | 'status' | 'plan' | 'count';
 
-/** The largest size's median over the smallest's: 1.0 is flat. */
-export function growthRatio(sizes: OperatorQueriesAtSize[], command: Command): number | null {
+/** The largest size's time over the smallest's (1.0 is flat): of the medians, or of the fastest runs (the least
+ * disturbed by other work on a shared machine: a command's own cost is at most its fastest time). */
+export function growthRatio(sizes: OperatorQueriesAtSize[], command: Command, of: 'median' | 'min' = 'median') {
   const first = sizes[0];
   const last = sizes[sizes.length - 1];
   if (!first || !last || first === last) return null;
-  return round(last[command].seconds.median / first[command].seconds.median, 2);
+  return round(last[command].seconds[of] / first[command].seconds[of], 2);
 }
 
 interface PlanJson {
