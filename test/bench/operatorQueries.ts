@@ -178,6 +178,18 @@ export async function operatorQueriesStage(
 ): Promise<OperatorQueriesResult> {
   o.log('installing the program (npm pack, installed into an empty directory)');
   const installed = installProgram();
+  try {
+    return await onWipedStack(stack, installed.argv, o);
+  } finally {
+    installed.remove();
+  }
+}
+
+async function onWipedStack(
+  stack: IsolatedStack,
+  program: string[],
+  o: StageOptions & { sizes: number[]; runs: number },
+): Promise<OperatorQueriesResult> {
   o.log('starting a wiped stack');
   const env = await stack.fresh();
   const owner = createTextPool(env.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);
@@ -198,7 +210,7 @@ export async function operatorQueriesStage(
         `${size} tickets, ${Math.round(settled.tableBytes / 2 ** 20)} MiB with indexes; loaded in ${loadSeconds.toFixed(0)} s, vacuumed and analyzed in ${settled.seconds.toFixed(0)} s`,
       );
       const before = round(loadavg()[0] ?? 0, 2);
-      const m = await measure(installed.argv, env, o.runs, (m) => o.log(m));
+      const m = await measure(program, env, o.runs, (m) => o.log(m));
       const loadAverage = { before, after: round(loadavg()[0] ?? 0, 2) };
       sizes.push({
         tickets: size,
@@ -224,6 +236,5 @@ export async function operatorQueriesStage(
   } finally {
     await owner.end().catch(() => undefined);
     await superuser.end().catch(() => undefined);
-    installed.remove();
   }
 }
