@@ -1,8 +1,9 @@
-// The operators' commands on a growing table (issue 24: "status --json and plan on 1M and 10M tickets: their time
-// does not grow with the table"). The installed program (npm pack, as npx runs it) is run as an operator runs it, a
-// child process against the benchmark's stack, several times at each size: `status --json` and `plan --json` (their
-// defaults: the planner's estimates), `status --json --count` for contrast (an exact count of the backlog), and
-// `--version` (the program's start alone, which every command pays). The table grows between sizes by the same mix.
+// The operators' commands on tables of several sizes (issue 24: "status --json and plan on 1M and 10M tickets: their
+// time does not grow with the table"). The installed program (npm pack, as npx runs it) is run as an operator runs it,
+// a child process against the benchmark's stack: `status --json` and `plan --json` (their defaults), `status --json
+// --count` for contrast (every cold candidate counted), and `--version` (the program's start alone, which every command
+// pays). Each size has a database of its own on the same server, and every round asks each size in turn: on a shared
+// machine, other work then weighs on every size alike instead of on whichever was measured while it ran.
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -13,14 +14,22 @@ import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { runCli } from '../support/runCli.ts';
 import { defaultSpec } from '../support/specs.ts';
 import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
-import { createTextPool } from '../../services/edges/hotStore/pool.ts';
-import { COLD_SPREAD_DAYS, insertTickets, settle } from './operatorTickets.ts';
+import { COLD_SPREAD_DAYS, sizedDatabase, type SizedDatabase } from './operatorTickets.ts';
 import type { StageOptions } from './stage.ts';
 import { round, spread, type Spread } from './stats.ts';
 
 /** The product's default age (COLD_AFTER), not the benchmark's short one: `plan` looks 30 days ahead of it. */
 const COLD_AFTER = '30d';
 const COLD_AFTER_MS = 30 * 86_400_000;
+
+const COMMANDS = {
+  startup: ['--version'],
+  status: ['status', '--json'],
+  plan: ['plan', '--json'],
+  count: ['status', '--json', '--count'],
+} as const;
+export type Command = keyof typeof COMMANDS;
+const NAMES = Object.keys(COMMANDS) as Command[];
 
 export interface CommandTimes {
   /** Wall seconds from spawn to exit, per run. */
@@ -34,19 +43,22 @@ export interface OperatorQueriesAtSize {
   loadSeconds: number;
   /** VACUUM (ANALYZE) and a checkpoint after the load. */
   settleSeconds: number;
-  /** Tickets cold but still hot: counted (`--count`), and as status and plan estimate them. */
+  /** Tickets cold but still hot: counted (`--count`), and as status and plan answer by default. */
   coldCounted: number;
-  coldStatusEstimate: number;
-  coldPlanEstimate: number;
+  coldStatus: number;
+  coldPlan: number;
   startup: CommandTimes;
   status: CommandTimes;
   plan: CommandTimes;
   count: CommandTimes;
-  /** The queries plan reports (its `queries`), of its median run: how many, their summed time, the slowest. */
-  planQueries: { count: number; totalMs: number; slowest: Array<{ name: string; ms: number; plan: string }> };
-  /** The machine's 1-minute load average when the timed rounds began and ended: other work running meanwhile (on 2
-   * cores, above 2 means the commands waited for a core). */
-  loadAverage: { before: number; after: number };
+  /** The queries plan reports (its `queries`), of its median run: their time by kind (a month's count, a day's...),
+   * and the slowest. */
+  planQueries: {
+    count: number;
+    totalMs: number;
+    byKind: Record<string, { count: number; ms: number }>;
+    slowest: Array<{ name: string; ms: number; plan: string }>;
+  };
 }
 
 export interface OperatorQueriesResult {
@@ -54,13 +66,12 @@ export interface OperatorQueriesResult {
   runs: number;
   program: string;
   sizes: OperatorQueriesAtSize[];
+  /** The machine's 1-minute load average when the timed rounds began and ended (2 cores: above 2, commands waited). */
+  loadAverage: { before: number; after: number };
   notes: string[];
 }
 
-export type Command = 'startup' | 'status' | 'plan' | 'count';
-
-/** The largest size's time over the smallest's (1.0 is flat): of the medians, or of the fastest runs (the least
- * disturbed by other work on a shared machine: a command's own cost is at most its fastest time). */
+/** The largest size's time over the smallest's (1.0 is flat): of the medians, or of the fastest runs. */
 export function growthRatio(sizes: OperatorQueriesAtSize[], command: Command, of: 'median' | 'min' = 'median') {
   const first = sizes[0];
   const last = sizes[sizes.length - 1];
@@ -75,13 +86,15 @@ interface PlanJson {
 interface StatusJson {
   backlog?: { coldStillHot?: number };
 }
+type Run = { seconds: number; code: number; stdout: string };
 
 const lastLine = (stdout: string) => stdout.trim().split('\n').pop() ?? '{}';
+const kindOf = (name: string) => name.replace(/ (of|on day) .*$/, '').replace(/ \(.*\)$/, '');
 
 /** Runs `args` once, timed; a store unreachable (status exit 2) or a failed plan stops the stage. */
-async function timed(program: string[], args: string[], env: NodeJS.ProcessEnv) {
+async function timed(program: string[], args: readonly string[], env: NodeJS.ProcessEnv): Promise<Run> {
   const began = performance.now();
-  const res = await runCli(args, env, 30 * 60_000, program);
+  const res = await runCli([...args], env, 30 * 60_000, program);
   const seconds = (performance.now() - began) / 1000;
   const okCodes = args[0] === 'status' ? [0, 1] : [0];
   if (!okCodes.includes(res.code ?? -1))
@@ -89,64 +102,70 @@ async function timed(program: string[], args: string[], env: NodeJS.ProcessEnv) 
   return { seconds, code: res.code ?? -1, stdout: res.stdout };
 }
 
-/** `runs` rounds of every command, interleaved so that a change of the machine's load falls on all of them alike;
- * one unrecorded round first (the first run after a load reads cold caches). */
-async function measure(program: string[], env: StackEnv, runs: number, log: (m: string) => void) {
-  const cliEnv = archiverEnv(env, { COLD_AFTER, LOG_LEVEL: 'warn' });
-  const commands = {
-    startup: ['--version'],
-    status: ['status', '--json'],
-    plan: ['plan', '--json'],
-    count: ['status', '--json', '--count'],
-  } as const;
-  type Name = keyof typeof commands;
-  const names = Object.keys(commands) as Name[];
-  const times = Object.fromEntries(names.map((n) => [n, [] as Array<{ seconds: number; code: number }>])) as Record<
-    Name,
-    Array<{ seconds: number; code: number }>
-  >;
-  const plans: Array<{ seconds: number; report: PlanJson }> = [];
-  let statusReport: StatusJson = {};
-  let countReport: StatusJson = {};
-  for (let round = 0; round <= runs; round++) {
-    for (const name of names) {
-      const r = await timed(program, [...commands[name]], cliEnv);
-      if (round === 0) continue;
-      times[name].push({ seconds: r.seconds, code: r.code });
-      if (name === 'plan') plans.push({ seconds: r.seconds, report: JSON.parse(lastLine(r.stdout)) as PlanJson });
-      if (name === 'status') statusReport = JSON.parse(lastLine(r.stdout)) as StatusJson;
-      if (name === 'count') countReport = JSON.parse(lastLine(r.stdout)) as StatusJson;
-    }
-    if (round > 0)
-      log(`round ${round}: ${names.map((n) => `${n} ${times[n].at(-1)?.seconds.toFixed(2)} s`).join(', ')}`);
-  }
-  const of = (n: Name): CommandTimes => ({
-    seconds: spread(times[n].map((t) => Math.round(t.seconds * 1000) / 1000)),
-    exitCodes: times[n].map((t) => t.code),
+/** What the runs of one size say. */
+function summary(db: SizedDatabase, runs: Record<Command, Run[]>): OperatorQueriesAtSize {
+  const times = (n: Command): CommandTimes => ({
+    seconds: spread(runs[n].map((r) => round(r.seconds, 3))),
+    exitCodes: runs[n].map((r) => r.code),
   });
-  const medianPlan = [...plans].sort((a, b) => a.seconds - b.seconds)[Math.floor((plans.length - 1) / 2)]?.report;
-  const queries = medianPlan?.queries ?? [];
+  const plans = [...runs.plan].sort((a, b) => a.seconds - b.seconds);
+  const median = JSON.parse(lastLine(plans[Math.floor((plans.length - 1) / 2)]?.stdout ?? '{}')) as PlanJson;
+  const status = JSON.parse(lastLine(runs.status.at(-1)?.stdout ?? '{}')) as StatusJson;
+  const count = JSON.parse(lastLine(runs.count.at(-1)?.stdout ?? '{}')) as StatusJson;
+  const queries = median.queries ?? [];
+  const byKind: Record<string, { count: number; ms: number }> = {};
+  for (const q of queries) {
+    const k = (byKind[kindOf(q.name)] ??= { count: 0, ms: 0 });
+    k.count++;
+    k.ms = round(k.ms + q.ms, 1);
+  }
   return {
-    startup: of('startup'),
-    status: of('status'),
-    plan: of('plan'),
-    count: of('count'),
-    coldStatusEstimate: statusReport.backlog?.coldStillHot ?? Number.NaN,
-    coldCounted: countReport.backlog?.coldStillHot ?? Number.NaN,
-    coldPlanEstimate: medianPlan?.cold?.count ?? Number.NaN,
+    tickets: db.tickets,
+    tableBytes: db.tableBytes,
+    loadSeconds: db.loadSeconds,
+    settleSeconds: db.settleSeconds,
+    coldCounted: count.backlog?.coldStillHot ?? Number.NaN,
+    coldStatus: status.backlog?.coldStillHot ?? Number.NaN,
+    coldPlan: median.cold?.count ?? Number.NaN,
+    startup: times('startup'),
+    status: times('status'),
+    plan: times('plan'),
+    count: times('count'),
     planQueries: {
       count: queries.length,
-      totalMs: Math.round(queries.reduce((s, q) => s + q.ms, 0) * 10) / 10,
+      totalMs: round(
+        queries.reduce((s, q) => s + q.ms, 0),
+        1,
+      ),
+      byKind,
       slowest: [...queries].sort((a, b) => b.ms - a.ms).slice(0, 3),
     },
   };
 }
 
+/** `runs` rounds, each running every command against every size; one unrecorded round first (cold caches). */
+async function measure(program: string[], dbs: SizedDatabase[], runs: number, log: (m: string) => void) {
+  const all = dbs.map(() => Object.fromEntries(NAMES.map((n) => [n, [] as Run[]])) as Record<Command, Run[]>);
+  for (let r = 0; r <= runs; r++) {
+    for (const [i, db] of dbs.entries()) {
+      const env = archiverEnv(db.env, { COLD_AFTER, LOG_LEVEL: 'warn' });
+      const line: string[] = [];
+      for (const name of NAMES) {
+        const run = await timed(program, COMMANDS[name], env);
+        if (r > 0) all[i]?.[name].push(run);
+        line.push(`${name} ${run.seconds.toFixed(2)} s`);
+      }
+      if (r > 0) log(`round ${r}, ${db.tickets} tickets: ${line.join(', ')}`);
+    }
+  }
+  return dbs.map((db, i) => summary(db, all[i] as Record<Command, Run[]>));
+}
+
 /**
- * No CDC during the stage: the connector deleted and its replication slot dropped. Paused instead (as the copier's
- * stage does), its slot kept the load's WAL until max_slot_wal_keep_size (4 GB) invalidated it, and PostgreSQL 15's
- * checkpointer then waited for ever for the slot's walsender to exit: it was blocked writing to the paused task's
- * socket, which nobody read. No checkpoint completed after that, and the stage's CHECKPOINT hung.
+ * No CDC during the stage: the connector deleted and its replication slot dropped (the slot keeps the WAL of every
+ * database on the server). Paused instead, its slot kept the load's WAL until max_slot_wal_keep_size (4 GB)
+ * invalidated it, and PostgreSQL 15's checkpointer then waited for ever for the slot's walsender to exit: it was
+ * blocked writing to the paused task's socket, which nobody read. No checkpoint completed after that.
  */
 async function withoutCdc(env: StackEnv, superuser: pg.Pool): Promise<void> {
   const def = loadConnectorDefinition(defaultSpec);
@@ -179,62 +198,34 @@ export async function operatorQueriesStage(
   o.log('installing the program (npm pack, installed into an empty directory)');
   const installed = installProgram();
   try {
-    return await onWipedStack(stack, installed.argv, o);
-  } finally {
-    installed.remove();
-  }
-}
-
-async function onWipedStack(
-  stack: IsolatedStack,
-  program: string[],
-  o: StageOptions & { sizes: number[]; runs: number },
-): Promise<OperatorQueriesResult> {
-  o.log('starting a wiped stack');
-  const env = await stack.fresh();
-  const owner = createTextPool(env.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);
-  const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 1 });
-  try {
-    // The commands do not need CDC, and millions of inserts would otherwise go through Kafka.
-    await withoutCdc(env, superuser);
-    const sizes: OperatorQueriesAtSize[] = [];
-    let loaded = 0;
-    for (const size of [...o.sizes].sort((a, b) => a - b)) {
-      o.log(`loading tickets ${loaded + 1}..${size}`);
-      const began = performance.now();
-      await insertTickets(owner, { from: loaded + 1, to: size }, COLD_AFTER_MS, (m) => o.log(m));
-      const loadSeconds = (performance.now() - began) / 1000;
-      loaded = size;
-      const settled = await settle(owner, superuser);
-      o.log(
-        `${size} tickets, ${Math.round(settled.tableBytes / 2 ** 20)} MiB with indexes; loaded in ${loadSeconds.toFixed(0)} s, vacuumed and analyzed in ${settled.seconds.toFixed(0)} s`,
-      );
-      const before = round(loadavg()[0] ?? 0, 2);
-      const m = await measure(program, env, o.runs, (m) => o.log(m));
-      const loadAverage = { before, after: round(loadavg()[0] ?? 0, 2) };
-      sizes.push({
-        tickets: size,
-        tableBytes: settled.tableBytes,
-        loadSeconds,
-        settleSeconds: settled.seconds,
-        ...m,
-        loadAverage,
-      });
+    o.log('starting a wiped stack');
+    const env = await stack.fresh();
+    const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 1 });
+    const dbs: SizedDatabase[] = [];
+    try {
+      // The commands do not need CDC, and millions of inserts would otherwise go through Kafka.
+      await withoutCdc(env, superuser);
+      for (const size of [...o.sizes].sort((a, b) => a - b))
+        dbs.push(await sizedDatabase(env, superuser, size, COLD_AFTER_MS, (m) => o.log(m)));
+    } finally {
+      await superuser.end().catch(() => undefined);
     }
+    const before = round(loadavg()[0] ?? 0, 2);
+    const sizes = await measure(installed.argv, dbs, o.runs, (m) => o.log(m));
     return {
       coldAfter: COLD_AFTER,
       runs: o.runs,
       program: 'the installed program (npm pack, installed with production dependencies; node, no tsx)',
       sizes,
+      loadAverage: { before, after: round(loadavg()[0] ?? 0, 2) },
       notes: [
         `tickets: 70% closed and cold (last operated up to ${COLD_SPREAD_DAYS} days beyond COLD_AFTER), 10% closed and not yet cold, 20% open; bodies of a few hundred bytes`,
-        'loaded by INSERT ... SELECT over generate_series in chunks of 100,000, then VACUUM (ANALYZE) and a checkpoint, as autovacuum would settle a table after a bulk load',
-        'no CDC: the Debezium connector deleted and its slot dropped before the load (status reports both missing; what it asks of them costs the same as on a running system); nothing archived, so the ledger and the cold store are empty',
+        'each size in a database of its own on the same server (the help desk table created by its owner, then migrate), loaded by INSERT ... SELECT over generate_series in chunks of 100,000, then VACUUM (ANALYZE) and a checkpoint, as autovacuum would settle a table after a bulk load',
+        'no CDC: the Debezium connector deleted and its slot dropped before the loads (status reports both missing; what it asks of them costs the same as on a running system); nothing archived, so the ledger and the cold store are empty',
         'plan run with --json (its per-query costs are read); status exits 1 here (degraded: no connector, no slot, no archiver group), timed alike',
       ],
     };
   } finally {
-    await owner.end().catch(() => undefined);
-    await superuser.end().catch(() => undefined);
+    installed.remove();
   }
 }

@@ -1,9 +1,14 @@
 // Tickets for the operator-queries stage: millions of rows of the default spec's table, generated inside PostgreSQL
 // in chunks (INSERT ... SELECT over generate_series), so 10 million load in minutes. Leaner than ticketData.ts (bodies
 // of a few hundred bytes, no extra columns): what `status` and `plan` cost depends on the number of rows and on the
-// spread of their ages, not on their width. Deterministic in the row number, so growing from 1M to 10M adds rows of
-// the same mix.
-import type pg from 'pg';
+// spread of their ages, not on their width. Deterministic in the row number, so every size holds the same mix. Each
+// size gets a database of its own on the stack's server.
+import pg from 'pg';
+import type { StackEnv } from '../../infra/local/stack.ts';
+import { applyDemoSchema } from '../../infra/local/demo/businessSchema.ts';
+import { migrate } from '../../services/edges/hotStore/index.ts';
+import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { PHRASES } from './ticketData.ts';
 
 const CHUNK = 100_000;
@@ -64,4 +69,62 @@ export async function settle(db: pg.Pool, superuser: pg.Pool): Promise<{ seconds
   await superuser.query('CHECKPOINT');
   const { rows } = await db.query<{ bytes: string }>(`SELECT pg_total_relation_size('public.tickets')::text AS bytes`);
   return { seconds: (performance.now() - began) / 1000, tableBytes: Number(rows[0]?.bytes ?? 0) };
+}
+
+/** A URL of the stack's PostgreSQL naming another database. */
+const inDatabase = (url: string, database: string) => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};
+
+export interface SizedDatabase {
+  tickets: number;
+  /** The stack's settings, pointed at this size's database. */
+  env: StackEnv;
+  tableBytes: number;
+  loadSeconds: number;
+  settleSeconds: number;
+}
+
+/**
+ * A database of its own on the stack's server holding `tickets` tickets, prepared as the stack prepares its own (the
+ * help desk's table created by its owner, then `migrate`). One per size, so that every size can be asked in turn.
+ */
+export async function sizedDatabase(
+  env: StackEnv,
+  superuser: pg.Pool,
+  tickets: number,
+  coldAfterMs: number,
+  log: (m: string) => void,
+): Promise<SizedDatabase> {
+  const database = `bench_tickets_${tickets}`;
+  await superuser.query(`DROP DATABASE IF EXISTS ${database}`);
+  await superuser.query(`CREATE DATABASE ${database} OWNER ticket_archiver`);
+  const sized: StackEnv = {
+    ...env,
+    DATABASE_URL: inDatabase(env.DATABASE_URL, database),
+    MIGRATIONS_DATABASE_URL: inDatabase(env.MIGRATIONS_DATABASE_URL, database),
+    RESTORE_DATABASE_URL: inDatabase(env.RESTORE_DATABASE_URL, database),
+    READ_DATABASE_URL: inDatabase(env.READ_DATABASE_URL, database),
+    STACK_PG_SUPERUSER_URL: inDatabase(env.STACK_PG_SUPERUSER_URL, database),
+  };
+  await applyDemoSchema(sized.MIGRATIONS_DATABASE_URL);
+  await migrate(sized.MIGRATIONS_DATABASE_URL, defaultSpec);
+  const owner = createTextPool(sized.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);
+  const su = new pg.Pool({ connectionString: sized.STACK_PG_SUPERUSER_URL, max: 1 });
+  try {
+    log(`loading ${tickets} tickets into database ${database}`);
+    const began = performance.now();
+    await insertTickets(owner, { from: 1, to: tickets }, coldAfterMs, log);
+    const loadSeconds = (performance.now() - began) / 1000;
+    const settled = await settle(owner, su);
+    log(
+      `${tickets} tickets, ${Math.round(settled.tableBytes / 2 ** 20)} MiB with indexes; loaded in ${loadSeconds.toFixed(0)} s, vacuumed and analyzed in ${settled.seconds.toFixed(0)} s`,
+    );
+    return { tickets, env: sized, tableBytes: settled.tableBytes, loadSeconds, settleSeconds: settled.seconds };
+  } finally {
+    await owner.end().catch(() => undefined);
+    await su.end().catch(() => undefined);
+  }
 }
