@@ -7,6 +7,7 @@ import { startArchiverProcess, waitReady, type ArchiverProcess } from '../suppor
 import { signalBackfill } from '../support/debeziumSignal.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
+import { LEDGER } from '../../services/edges/hotStore/tableSql.ts';
 import type { BenchStores } from './benchStores.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { followBackfill, statusEta } from './followBackfill.ts';
@@ -221,7 +222,7 @@ function startBackfillProcess(
 async function ledgerSince(stores: BenchStores, since: Date): Promise<{ moved: number; lastMoveAt: number }> {
   const { rows } = await stores.pool.query<{ n: string; last: string | null }>(
     `SELECT count(*)::text AS n, (extract(epoch FROM max(at)) * 1000)::bigint::text AS last
-       FROM public.ticket_archiver_ledger WHERE state = 'archived' AND at >= $1`,
+       FROM ${LEDGER} WHERE state = 'archived' AND at >= $1`,
     [since],
   );
   return { moved: Number(rows[0]?.n), lastMoveAt: Number(rows[0]?.last ?? since.getTime()) };

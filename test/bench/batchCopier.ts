@@ -45,11 +45,12 @@ export class BatchCopier {
         ORDER BY last_operated_at, id LIMIT $2`,
       [this.coldAfterMs, this.batchSize],
     );
-    const { rows, columns } = await this.stores.hot.readColdRows(candidates.map((c) => c.id));
+    const { rows, columns, readStamp } = await this.stores.hot.readColdRows(candidates.map((c) => c.id));
     if (rows.length === 0) return { copied: 0, deleted: 0, changed: 0 };
     const now = new Date();
+    const { copy, keys } = this.stores;
     const docs = rows.map((r) => {
-      const doc = toStored(toColdDocument(r, columns, 'batch-copier', now));
+      const doc = toStored(toColdDocument(r, { columns, ...copy, readStamp, mover: 'batch-copier', now }), keys);
       // No state machine: what the job inserts is the archive.
       doc.archive = { ...doc.archive, state: 'archived', archivedAt: now };
       return doc;
@@ -58,7 +59,7 @@ export class BatchCopier {
     try {
       await this.stores.coldTickets.insertMany(docs, { ordered: false });
     } catch (err) {
-      // A copy of an earlier version (the row changed after an earlier pass copied it, or a run was interrupted) is
+      // A copy read earlier (the row changed after an earlier pass copied it, or a run was interrupted) is
       // replaced; anything else stops the job before any delete.
       if (!(err instanceof MongoBulkWriteError)) throw err;
       const errors = (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) as Array<{
@@ -69,14 +70,18 @@ export class BatchCopier {
       for (const e of errors) {
         const doc = docs[e.index];
         if (!doc) continue;
-        const res = await this.stores.coldTickets.replaceOne({ _id: doc._id, version: { $lte: doc.version } }, doc);
+        // Versions are text (a version may be xmin): which copy is newer is the order of the reads (copyOrder.ts).
+        const res = await this.stores.coldTickets.replaceOne(
+          { _id: doc._id, 'archive.readStamp': { $lte: doc.archive.readStamp } },
+          doc,
+        );
         if (res.matchedCount === 0) notCopied.add(doc._id.toString());
       }
     }
-    const copied = rows.filter((r) => !notCopied.has(r.id as string));
+    const copied = rows.filter((r) => !notCopied.has(r.key));
     const { rowCount } = await this.stores.pool.query(
       `DELETE FROM public.tickets t USING unnest($1::bigint[], $2::bigint[]) AS c(id, version) WHERE t.id = c.id AND t.version = c.version`,
-      [copied.map((r) => r.id), copied.map((r) => r.version)],
+      [copied.map((r) => r.key), copied.map((r) => r.version)],
     );
     const deleted = rowCount ?? 0;
     return { copied: copied.length, deleted, changed: copied.length - deleted };

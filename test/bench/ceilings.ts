@@ -27,8 +27,9 @@ export async function coldSample(stores: BenchStores, coldAfterMs: number, count
 export async function coldStoreCeiling(stores: BenchStores, ids: string[], batchSize = 1000): Promise<CeilingRun> {
   const docs = [];
   for (let i = 0; i < ids.length; i += 10_000) {
-    const { rows, columns } = await stores.hot.readColdRows(ids.slice(i, i + 10_000));
-    docs.push(...rows.map((r) => toStored(toColdDocument(r, columns, 'bench-ceiling', new Date()))));
+    const { rows, columns, readStamp } = await stores.hot.readColdRows(ids.slice(i, i + 10_000));
+    const context = { columns, ...stores.copy, readStamp, mover: 'bench-ceiling', now: new Date() };
+    docs.push(...rows.map((r) => toStored(toColdDocument(r, context), stores.keys)));
   }
   const scratch = stores.coldDb.collection<StoredColdDocument>('bench_write_ceiling');
   await scratch.drop().catch(() => undefined);

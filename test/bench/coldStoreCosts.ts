@@ -1,7 +1,7 @@
 // The cold store's side of one move, timed alone on an otherwise idle stack: how long each cold-store operation of a
 // 500-ticket move takes (copy, copied -> archived, timer poll), and how that changes as the collections fill up
 // the way a backfill fills them. Explains where a move's time goes and why throughput drifts during a run.
-import { toColdDocument, type RowText } from '../../services/core/move/coldDocument.ts';
+import { toColdDocument, type ColdDocument, type ReadRow } from '../../services/core/move/coldDocument.ts';
 import type { BenchStores } from './benchStores.ts';
 import { distribution } from './stats.ts';
 
@@ -19,9 +19,23 @@ export interface CostStep {
 const BATCH = 500;
 const PARTITIONS = [0, 1, 2, 3, 4, 5];
 
-function ticket(id: number, bodyBytes: number): RowText {
+/** The default table's column types (format_type), as a move reads them: its typed fields are typed by them. */
+const COLUMNS: Record<string, string> = {
+  id: 'bigint',
+  version: 'bigint',
+  customer_id: 'bigint',
+  status: 'text',
+  subject: 'text',
+  body: 'text',
+  created_at: 'timestamp with time zone',
+  last_operated_at: 'timestamp with time zone',
+  last_operator_id: 'bigint',
+  last_operator_group_id: 'bigint',
+};
+
+function ticket(id: number, bodyBytes: number): ReadRow {
   const at = new Date(Date.UTC(2025, 0, 1) + id * 1000).toISOString().replace('T', ' ').replace('Z', '+00');
-  return {
+  const row = {
     id: String(id),
     version: '1',
     customer_id: String(100000 + (id % 50000)),
@@ -33,6 +47,7 @@ function ticket(id: number, bodyBytes: number): RowText {
     last_operator_id: String(id % 2000),
     last_operator_group_id: String(id % 60),
   };
+  return { key: row.id, version: row.version, row };
 }
 
 /**
@@ -47,6 +62,18 @@ export async function coldStoreCosts(
   const results: CostStep[] = [];
   let nextId = 1;
   let timers = 0;
+  let readStamp = 0n;
+  // One batch of copies as a move writes them (each read later than the last).
+  const batch = (): ColdDocument[] =>
+    Array.from({ length: BATCH }, () =>
+      toColdDocument(ticket(nextId++, 2000), {
+        columns: COLUMNS,
+        ...stores.copy,
+        readStamp: ++readStamp,
+        mover: 'bench-costs',
+        now: new Date(),
+      }),
+    );
   const timed = async (f: () => Promise<unknown>) => {
     const began = performance.now();
     await f();
@@ -57,9 +84,7 @@ export async function coldStoreCosts(
     const mark: number[] = [];
     const poll: number[] = [];
     for (let i = 0; i < o.samples; i++) {
-      const docs = Array.from({ length: BATCH }, () =>
-        toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()),
-      );
+      const docs = batch();
       insert.push(await timed(() => stores.cold.copies.writeCopies(docs)));
       mark.push(
         await timed(() =>
@@ -85,9 +110,7 @@ export async function coldStoreCosts(
     if (step === o.steps) break;
     // Fill to the next step the way a backfill does: copies marked archived, and timers for tickets due later.
     for (let filled = 0; filled < o.perStep; filled += BATCH) {
-      const docs = Array.from({ length: BATCH }, () =>
-        toColdDocument(ticket(nextId++, 2000), {}, 'bench-costs', new Date()),
-      );
+      const docs = batch();
       await stores.cold.copies.writeCopies(docs);
       await stores.cold.copies.markArchived(
         docs.map((d) => ({ id: d._id.toString(), version: '1' })),

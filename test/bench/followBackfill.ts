@@ -25,8 +25,14 @@ export async function statusEta(
   );
   const report = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as {
     eta?: { seconds: number | null; basis: string };
+    backlog?: { estimate?: boolean };
   };
-  return { etaSeconds: report.eta?.seconds ?? null, basis: report.eta?.basis ?? `no ETA (exit ${res.code})` };
+  // status estimates the backlog by default (issue 24; before, it counted): the basis says which this ETA rests on.
+  const backlog = report.backlog?.estimate === false ? 'backlog counted' : 'backlog estimated';
+  return {
+    etaSeconds: report.eta?.seconds ?? null,
+    basis: report.eta ? `${report.eta.basis}; ${backlog}` : `no ETA (exit ${res.code})`,
+  };
 }
 
 /** Samples the cold rows left in the hot table until none is left, `until` says stop, or the window closes. */

@@ -2,7 +2,7 @@
 // own ceilings, on the same generated data, on the benchmark's own local stack (`.stack-bench`, ports +200).
 // Writes results.json, RESULTS.md and charts/ (default test/bench/ when every part ran, test/bench/partial/ otherwise).
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { projectRoot } from '../../infra/local/settings.ts';
@@ -15,6 +15,7 @@ import { headline, type BenchRun } from './headline.ts';
 import { writeReport } from './report.ts';
 import { archiverStage } from './archiverStage.ts';
 import type { BackfillResult, StageOptions } from './stage.ts';
+import { operatorQueriesStage } from './operatorQueries.ts';
 import { readsStage } from './readsStage.ts';
 import { ceilingStage, copierStage, costStage } from './storeStages.ts';
 
@@ -29,9 +30,11 @@ const PARTS = [
   'throttled',
   'growth',
   'reads',
+  'estimates',
 ] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
+const DEFAULT_ESTIMATE_SIZES = '1000000,10000000';
 
 const sizes = (text: string) =>
   text.split(',').map((t) => {
@@ -63,6 +66,12 @@ const program = new Command()
       .choices(['events', 'direct'])
       .default('direct'),
   )
+  .option(
+    '--estimates-sizes <sizes>',
+    'table sizes at which status and plan are timed (estimates part)',
+    DEFAULT_ESTIMATE_SIZES,
+  )
+  .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 9)
   .option('--out <dir>', 'results directory')
   .parse();
 
@@ -78,6 +87,8 @@ const opts = program.opts<{
   freshnessTickets: number;
   baselineSeconds: number;
   path: 'events' | 'direct';
+  estimatesSizes: string;
+  estimatesRuns: number;
   out?: string;
 }>();
 
@@ -93,6 +104,7 @@ if (unknown.length > 0 || coldAfterMs === undefined) {
   process.exit(2);
 }
 const growthSizes = sizes(opts.growth);
+const estimateSizes = sizes(opts.estimatesSizes);
 const full = PARTS.every((p) => parts.has(p));
 const outDir = opts.out ?? join(projectRoot, 'test', 'bench', full ? '' : 'partial');
 const profileDir = join(projectRoot, '.stack-bench-profiles');
@@ -119,7 +131,13 @@ const run: BenchRun = {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   date: new Date().toISOString(),
   machine: machineDescription(stack.coldStoreKind),
-  code: codeVersion(['test/bench/results.json', 'test/bench/RESULTS.md', 'test/bench/charts', 'test/bench/earlier']),
+  code: codeVersion([
+    'test/bench/results.json',
+    'test/bench/RESULTS.md',
+    'test/bench/charts',
+    'test/bench/earlier',
+    relative(projectRoot, outDir),
+  ]),
   settings: {
     tickets: opts.tickets,
     coldAfter: opts.coldAfter,
@@ -198,6 +216,12 @@ try {
     }
   }
   if (want('reads')) run.reads = await readsStage(stack, stage('reads'));
+  if (want('estimates'))
+    run.operatorQueries = await operatorQueriesStage(stack, {
+      ...stage('estimates'),
+      sizes: estimateSizes,
+      runs: opts.estimatesRuns,
+    });
 } catch (err) {
   failed = true;
   log(`benchmark aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -1,8 +1,9 @@
 // RESULTS.md: the run's tables, goals first, in the order a reader asks (throughput, ceilings, freshness, impact,
-// resources, growth, ETA, profiles, reads); each section's table comes from the file of its theme.
+// resources, growth, ETA, profiles, reads, operators' commands); each section's table comes from the file of its theme.
 import { contenders, goals, headline, type BenchRun } from './headline.ts';
 import { etaSections, profileSections } from './markdownEtaAndProfiles.ts';
 import { freshnessSection, liveTrafficSection, resourcesSection } from './markdownImpact.ts';
+import { operatorQueriesSection } from './markdownOperatorQueries.ts';
 import { readsSection } from './markdownReads.ts';
 import { table } from './markdownTable.ts';
 import { ceilingsSection, coldStoreCostsSection, growthSection, throughputSection } from './markdownThroughput.ts';
@@ -38,6 +39,7 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
     ...etaSections(cs),
     ...profileSections(cs),
     ...readsSection(run),
+    ...operatorQueriesSection(run),
   );
   if (chartFiles.length > 0) {
     lines.push(

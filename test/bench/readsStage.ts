@@ -6,6 +6,7 @@ import { archiverEnv } from '../support/archiverEnv.ts';
 import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { runCli } from '../support/runCli.ts';
+import { LEDGER } from '../../services/edges/hotStore/tableSql.ts';
 import { prepare, type StageOptions } from './stage.ts';
 import { distribution, type Distribution } from './stats.ts';
 
@@ -34,10 +35,10 @@ export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise
       `SELECT id::text AS v FROM public.tickets TABLESAMPLE SYSTEM (5) LIMIT ${REQUESTS + WARM_UP}`,
     );
     const coldIds = await sample(
-      `SELECT ticket_id::text AS v FROM public.ticket_archiver_ledger WHERE state = 'archived' ORDER BY random() LIMIT ${REQUESTS + WARM_UP}`,
+      `SELECT ticket_key AS v FROM ${LEDGER} WHERE state = 'archived' ORDER BY random() LIMIT ${REQUESTS + WARM_UP}`,
     );
     const counts = await stores.pool.query<{ hot: string; archived: string }>(
-      `SELECT (SELECT count(*) FROM public.tickets)::text AS hot, (SELECT count(*) FROM public.ticket_archiver_ledger WHERE state = 'archived')::text AS archived`,
+      `SELECT (SELECT count(*) FROM public.tickets)::text AS hot, (SELECT count(*) FROM ${LEDGER} WHERE state = 'archived')::text AS archived`,
     );
     const serve = startArchiverProcess(env, settings, [], ['serve']);
     try {
@@ -83,12 +84,12 @@ export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise
         await measure(
           `customer page (${PAGE})`,
           'hot',
-          hotIds.map((_, i) => `/customers/${pick(hotCustomers, i)}/tickets?limit=${PAGE}`),
+          hotIds.map((_, i) => `/lists/customer/${pick(hotCustomers, i)}/tickets?limit=${PAGE}`),
         ),
         await measure(
           `customer page (${PAGE})`,
           'cold',
-          coldIds.map((_, i) => `/customers/${pick(coldCustomers, i)}/tickets?tier=cold&limit=${PAGE}`),
+          coldIds.map((_, i) => `/lists/customer/${pick(coldCustomers, i)}/tickets?tier=cold&limit=${PAGE}`),
         ),
       ];
       return {

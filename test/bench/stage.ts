@@ -8,6 +8,7 @@ import {
   waitForConnectorRunning,
 } from '../../services/edges/kafkaConnect/index.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
+import { defaultSpec } from '../support/specs.ts';
 import { openBenchStores, type BenchStores } from './benchStores.ts';
 import type { CeilingRun } from './ceilings.ts';
 import type { ProfileSummary } from './cpuProfile.ts';
@@ -90,7 +91,7 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
   o.log('starting a wiped stack');
   const env = await stack.fresh();
   if (connector === 'full-rows') {
-    const def = loadConnectorDefinition();
+    const def = loadConnectorDefinition(defaultSpec);
     const config = Object.fromEntries(Object.entries(def.config).filter(([k]) => k !== 'column.include.list'));
     await registerConnector(env.KAFKA_CONNECT_URL, { name: def.name, config });
     await sleep(3000); // the reconfigured task restarts
@@ -104,7 +105,7 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
   });
   await stores.cold.ensureIndexes();
   // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
-  if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition().name);
+  if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition(defaultSpec).name);
   const data = await generate(stores, o);
   return { env, stores, data };
 }

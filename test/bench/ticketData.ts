@@ -15,7 +15,7 @@ export const EXTRA_COLUMNS_SQL = `ALTER TABLE public.tickets
 
 // Sentences the bodies are built from; pieces are drawn per row, some followed by an order number, so bodies
 // compress like real text rather than like a repeated string.
-const PHRASES = [
+export const PHRASES = [
   '您好，我的订单一直没有发货，请帮忙查询一下物流状态。',
   'Hello, the app crashes every time I open the settings page.',
   '谢谢 🙏 thanks a lot for the quick reply!',
