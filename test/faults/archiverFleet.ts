@@ -1,5 +1,7 @@
 // The archiver processes of one consumer group, supervised the way a Kubernetes Deployment would: an instance that
 // exits on its own is started again (and counted), one killed on purpose is replaced at once.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { startArchiverProcess, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
@@ -69,6 +71,12 @@ export class ArchiverFleet {
       this.stopping.add(a);
       await a.kill9();
     }
+  }
+
+  /** Every instance's log, one after the other, into `file` (for a run that did not settle). */
+  writeLogs(file: string): void {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, this.all.map((a) => `=== ${a.name}\n${a.lines.join('\n')}\n`).join(''));
   }
 
   /** Log lines of every instance that contain `message` as their msg. */

@@ -5,8 +5,10 @@ import { archiverEnv } from '../support/archiverEnv.ts';
 import { runCli } from '../support/runCli.ts';
 import type { Stores } from '../support/stores.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
+import type { ConnectorSupervisor } from './connectorSupervisor.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupLag } from '../support/ticketsTopic.ts';
+import type { FaultTable } from './faultTable.ts';
 import { checkTiers, tierViolationCount, type TierCheckInput, type TierCheckReport } from './tierChecks.ts';
 
 export interface ConclusionInput {
@@ -37,12 +39,22 @@ export interface Conclusion {
 export async function conclude(c: ConclusionInput): Promise<Conclusion> {
   const coldAfterMs = c.coldAfterSeconds * 1000;
   // A canary, cold on arrival: archived only if the whole pipeline (Debezium, Kafka, archivers, cold store) works again.
-  const canary = await insertCanary(c.stores, c.coldAfterSeconds);
-  const settledAt = await settle(c.stores, c.env, c.groupId, coldAfterMs, c.settleTimeoutSeconds * 1000, canary);
+  const table = c.checks.table;
+  const canary = await insertCanary(table, c.stores, c.coldAfterSeconds);
+  const settledAt = await settle(
+    table,
+    c.stores,
+    c.env,
+    c.groupId,
+    coldAfterMs,
+    c.settleTimeoutSeconds * 1000,
+    canary,
+    (m) => c.log(m),
+  );
   const settleSeconds = settledAt === undefined ? null : Math.round((settledAt - c.faultEnded) / 100) / 10;
   c.log(settledAt === undefined ? 'did NOT settle' : `settled ${settleSeconds} s after the fault`);
 
-  const cliEnv = archiverEnv(c.env, { COLD_AFTER: `${c.coldAfterSeconds}s`, LOG_LEVEL: 'warn' });
+  const cliEnv = archiverEnv(c.env, { ...table.settings, COLD_AFTER: `${c.coldAfterSeconds}s`, LOG_LEVEL: 'warn' });
   const reconcile = await runCli(['reconcile', '--once'], cliEnv, 600_000);
   const pass = JSON.parse(reconcile.stdout.trim().split('\n').pop() ?? '{}') as Conclusion['pass'];
   if (reconcile.code !== 0) c.log(`reconcile --once exited ${reconcile.code}: ${reconcile.stderr.slice(-2000)}`);
@@ -78,7 +90,7 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
 }
 
 /** The result fields every fault run reports the same way. */
-export function conclusionFields(c: Conclusion, fleet: ArchiverFleet) {
+export function conclusionFields(c: Conclusion, fleet: ArchiverFleet, connectors: ConnectorSupervisor) {
   return {
     moved: c.tiers.archived,
     retried: c.retried,
@@ -87,6 +99,7 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet) {
     violations: c.violations,
     settleSeconds: c.settleSeconds,
     archiverCrashes: fleet.crashes,
+    connectorRestarts: connectors.restarts.length,
     stuckRecorded: fleet.count('deletion stuck; recorded for the reconciler'),
     moveOutcomes: fleet.outcomes(),
     recopiedAfterSchemaChange: fleet.count('table changed shape during a move; copying again'),
@@ -111,28 +124,26 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet) {
 /** Seconds past its due time after which a cold ticket still hot counts as not settled (FRESHNESS_TARGET + a poll). */
 const OVERDUE_SLACK_MS = 15_000;
 
-export async function insertCanary(stores: Stores, coldAfterSeconds: number): Promise<string> {
-  const r = await stores.db.query<{ id: string }>(
-    `INSERT INTO public.tickets (customer_id, status, subject, body, created_at, last_operated_at)
-     VALUES (1, 'closed', 'canary', 'archived only when the pipeline works end to end', now() - interval '1 day',
-             now() - $1 * interval '1 second' - interval '1 hour')
-     RETURNING id::text AS id`,
-    [coldAfterSeconds],
-  );
+/** A ticket of `table`, cold on arrival: archived only when the pipeline works end to end. */
+export async function insertCanary(table: FaultTable, stores: Stores, coldAfterSeconds: number): Promise<string> {
+  const r = await stores.db.query<{ id: string }>(table.canarySql, [coldAfterSeconds]);
   return r.rows[0]?.id as string;
 }
 
 /**
- * Settled: a canary inserted after the fault is archived, the group has consumed everything, and no hot ticket is overdue (cold for longer than the freshness slack)
- * unless its deletion is recorded as stuck (the reconciler's job). Returns when, or undefined on timeout.
+ * Settled: a canary inserted after the fault is archived, the group has consumed everything, and no hot ticket is
+ * overdue (cold for longer than the freshness slack) unless its deletion is recorded as stuck (the reconciler's job).
+ * Returns when, or undefined on timeout (then logs which of the three it was still waiting for).
  */
 export async function settle(
+  table: FaultTable,
   stores: Stores,
   env: StackEnv,
   groupId: string,
   coldAfterMs: number,
   timeoutMs: number,
   canary: string,
+  log: (m: string) => void = () => undefined,
 ): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -141,14 +152,21 @@ export async function settle(
       .then((r) => r.rowCount === 1)
       .catch(() => false);
     const lag = canaryArchived ? await groupLag(env, groupId).catch(() => -1) : -1;
-    if (lag === 0 && (await waitUntilNoneOverdue(stores, coldAfterMs, 0)) !== undefined) return Date.now();
-    if (Date.now() > deadline) return undefined;
+    const late = lag === 0 ? await overdue(table, stores, coldAfterMs) : undefined;
+    if (late?.count === 0) return Date.now();
+    if (Date.now() > deadline) {
+      log(
+        `not settled: canary ${canary} ${canaryArchived ? 'archived' : 'not archived'}, group lag ${lag}, overdue ${late ? `${late.count} (${late.some.join(', ')})` : 'not read'}`,
+      );
+      return undefined;
+    }
     await sleep(1000);
   }
 }
 
 /** Waits until no hot ticket (in `range`, if given) is overdue, except stuck deletions. Returns when, or undefined. */
 export async function waitUntilNoneOverdue(
+  table: FaultTable,
   stores: Stores,
   coldAfterMs: number,
   timeoutMs: number,
@@ -156,24 +174,36 @@ export async function waitUntilNoneOverdue(
 ): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const stuckIds = (await stores.cold.listStuck({}).catch(() => undefined))?.map((s) => s._id.toString());
-    const overdue =
-      stuckIds &&
-      (await stores.db
-        .query<{ n: string }>(
-          `SELECT count(*)::text AS n FROM public.tickets
-            WHERE status = 'closed' AND last_operated_at < now() - ($1::bigint * interval '1 millisecond')
-              AND NOT (id = ANY($2::bigint[])) AND id BETWEEN $3 AND $4`,
-          [
-            coldAfterMs + OVERDUE_SLACK_MS,
-            stuckIds,
-            (range?.[0] ?? 0n).toString(),
-            (range?.[1] ?? 2n ** 63n - 1n).toString(),
-          ],
-        )
-        .catch(() => undefined));
-    if (overdue?.rows[0]?.n === '0') return Date.now();
+    if ((await overdue(table, stores, coldAfterMs, range))?.count === 0) return Date.now();
     if (Date.now() >= deadline) return undefined;
     await sleep(1000);
   }
+}
+
+/** Hot tickets of `table` (in `range`, if given) overdue, except stuck deletions: how many, and the first few;
+ * undefined when a store cannot be read (a component is down). */
+async function overdue(
+  table: FaultTable,
+  stores: Stores,
+  coldAfterMs: number,
+  range?: [bigint, bigint],
+): Promise<{ count: number; some: string[] } | undefined> {
+  const stuckIds = (await stores.cold.listStuck({}).catch(() => undefined))?.map((s) => s._id.toString());
+  if (!stuckIds) return undefined;
+  const r = await stores.db
+    .query<{ n: string; some: string[] | null }>(
+      `SELECT count(*)::text AS n, (array_agg(${table.key}::text ORDER BY ${table.key}))[1:5] AS some
+         FROM ${table.sql}
+        WHERE ${table.overdueSql} AND NOT (${table.key} = ANY($2::${table.keyArray}))
+          AND ${table.key} BETWEEN $3::bigint AND $4::bigint`,
+      [
+        coldAfterMs + OVERDUE_SLACK_MS,
+        stuckIds,
+        (range?.[0] ?? 0n).toString(),
+        (range?.[1] ?? 2n ** 63n - 1n).toString(),
+      ],
+    )
+    .catch(() => undefined);
+  const row = r?.rows[0];
+  return row ? { count: Number(row.n), some: row.some ?? [] } : undefined;
 }

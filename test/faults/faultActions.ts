@@ -7,11 +7,13 @@ import { createKafka } from '../../services/edges/kafka/client.ts';
 import { waitReady } from '../support/archiverProcess.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
 import type { Component, FaultStack } from './faultStack.ts';
+import type { FaultTable } from './faultTable.ts';
 import type { LiveTraffic } from './liveTraffic.ts';
 import type { FaultKind } from './randomSchedule.ts';
 
 export interface StrikeContext {
   stack: FaultStack;
+  table: FaultTable;
   env: StackEnv;
   groupId: string;
   fleet: ArchiverFleet;
@@ -82,9 +84,7 @@ async function act(ctx: StrikeContext, kind: FaultKind): Promise<string> {
       const name = `priority_${ctx.addedColumns.length + 1}`;
       for (let attempt = 1; ; attempt++) {
         try {
-          await ctx.superuser.query(
-            `SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN ${name} text NOT NULL DEFAULT 'normal'`,
-          );
+          await ctx.superuser.query(`SET lock_timeout = '2s'; ${ctx.table.addColumnSql(name)}`);
           ctx.addedColumns.push({ name, value: 'normal', since: new Date() });
           return `column ${name} added (attempt ${attempt})`;
         } catch (err) {

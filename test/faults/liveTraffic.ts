@@ -1,8 +1,10 @@
 // Business traffic on the hot table while the archiver moves tickets: reopens, edits, closes and new tickets, half
 // of it aimed at cold tickets near the backfill's moving front, where moves are in flight. Errors (a restarted
-// PostgreSQL, a lock) are counted and the stream goes on, as an application's would.
+// PostgreSQL, a lock) are counted and the stream goes on, as an application's would. The statements are the table's
+// (FaultTable.traffic).
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { FaultTable, TrafficOp } from './faultTable.ts';
 
 export interface TrafficCounts {
   reopen: number;
@@ -13,7 +15,7 @@ export interface TrafficCounts {
   errors: number;
 }
 
-type Op = keyof Omit<TrafficCounts, 'errors'>;
+type Op = TrafficOp;
 
 export class LiveTraffic {
   readonly counts: TrafficCounts = { reopen: 0, touch: 0, edit: 0, close: 0, insert: 0, errors: 0 };
@@ -27,6 +29,7 @@ export class LiveTraffic {
   private frontLoop: Promise<void> | undefined;
 
   constructor(
+    private readonly table: FaultTable,
     private readonly db: pg.Pool,
     private readonly coldIds: string[],
     private readonly openIds: string[],
@@ -106,7 +109,7 @@ export class LiveTraffic {
     if (op !== 'insert' && id === undefined) return;
     try {
       const res = await this.db.query<{ id: string }>(
-        SQL[op],
+        this.table.traffic[op],
         op === 'insert' ? [Math.random() < 0.3, this.coldAfterSeconds] : [id],
       );
       const changed = res.rows[0]?.id;
@@ -131,22 +134,3 @@ function lowerBound(ids: string[], value: bigint): number {
   }
   return lo;
 }
-
-const SQL: Record<Op, string> = {
-  // A customer writes again: the ticket is live and must stay hot (or, when already archived, nothing happens).
-  reopen: `UPDATE public.tickets SET status = 'in_progress', last_operated_at = now(), body = body || ' [reopened]'
-            WHERE id = $1 RETURNING id::text AS id`,
-  // A back-office job rewrites a field without operating the ticket: still cold, but a new version.
-  touch: `UPDATE public.tickets SET last_operator_group_id = coalesce(last_operator_group_id, 0) + 1000
-           WHERE id = $1 RETURNING id::text AS id`,
-  edit: `UPDATE public.tickets SET subject = subject || ' ✎', last_operated_at = now(), last_operator_id = 9
-          WHERE id = $1 AND status <> 'closed' RETURNING id::text AS id`,
-  // Closed now: cold by time alone once the cold age has passed, with no further event.
-  close: `UPDATE public.tickets SET status = 'closed', last_operated_at = now() WHERE id = $1 AND status <> 'closed' RETURNING id::text AS id`,
-  // New tickets; some are imports of long-closed ones, cold on arrival.
-  insert: `INSERT INTO public.tickets (customer_id, status, subject, body, created_at, last_operated_at, last_operator_id, last_operator_group_id)
-           SELECT 200000 + (random() * 1000)::int, CASE WHEN $1 THEN 'closed' ELSE 'unassigned' END, '新工单 new ticket 🆕',
-                  repeat('请尽快处理 please help ', 1 + (random() * 50)::int), now(),
-                  CASE WHEN $1 THEN now() - $2 * interval '1 second' - interval '1 day' ELSE now() END, 1, 1
-           RETURNING id::text AS id`,
-};

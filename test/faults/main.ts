@@ -1,7 +1,8 @@
 // `npm run faults`: the full fault and race suite (every scenario, 100,000 tickets each) on its own local stack.
 // Prints the result table and writes test/faults/results.json and results.md; exits 1 if any scenario found a
 // violation or did not settle. With --random <duration>: one run of that length in which the faults strike at random
-// (randomRun.ts), written to test/faults/random-results.json and .md.
+// (randomRun.ts), written to test/faults/random-results.json and .md. With --table zammad: the same on a Zammad-shaped
+// table (faultTableZammad.ts), written to results-zammad.* (random-results-zammad.*).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
@@ -10,6 +11,7 @@ import { positiveInt as positive } from '../../services/cli/options.ts';
 import { parseDuration } from '../../services/core/duration.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
 import { FaultStack } from './faultStack.ts';
+import { FAULT_TABLES, faultTable } from './faultTable.ts';
 import { formatTable, machineDescription, writeResults, type FaultResult } from './results.ts';
 import { runRandomFaults } from './randomRun.ts';
 import { runScenario } from './scenarioRun.ts';
@@ -19,6 +21,11 @@ const program = new Command()
   .name('npm run faults --')
   .description('break every component during a backfill under live traffic and prove nothing is lost')
   .option('--tickets <n>', 'tickets loaded before each scenario', positive, 100_000)
+  .option(
+    '--table <name>',
+    `the table archived: ${FAULT_TABLES.join(' or ')} (a Zammad-shaped zammad.tickets with its example spec)`,
+    'tickets',
+  )
   .option('--scenarios <names>', `comma-separated subset of: ${scenarios.map((s) => s.name).join(', ')}`)
   .option('--traffic <n>', 'business updates per second during the backfill', positive, 100)
   .option(
@@ -41,6 +48,7 @@ const program = new Command()
 
 const opts = program.opts<{
   tickets: number;
+  table: string;
   scenarios?: string;
   traffic: number;
   coldAfter: number;
@@ -66,14 +74,21 @@ if (unknown.length > 0) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   process.exit(2);
 }
+const tableName = FAULT_TABLES.find((t) => t === opts.table);
+if (!tableName) {
+  console.error(`unknown table ${opts.table}; known: ${FAULT_TABLES.join(', ')}`);
+  process.exit(2);
+}
 const full = chosen.length === scenarios.length;
+// Another table's results go beside the brief's table's, named after it (results-zammad.json).
+const suffix = tableName === 'tickets' ? '' : `-${tableName}`;
 const out =
   opts.out ??
   join(
     projectRoot,
     'test',
     'faults',
-    opts.random ? 'random-results.json' : full ? 'results.json' : 'results-partial.json',
+    opts.random ? `random-results${suffix}.json` : full ? `results${suffix}.json` : 'results-partial.json',
   );
 const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
@@ -88,6 +103,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 const runOptions = {
+  table: faultTable(tableName),
   tickets: opts.tickets,
   trafficPerSecond: opts.traffic,
   coldAfterSeconds: opts.coldAfter,

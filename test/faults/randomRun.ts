@@ -34,11 +34,12 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
   const log = (m: string) => o.log(`[random] ${m}`);
   const began = Date.now();
   const run = await beginFaultRun(stack, o, `faults-random-${o.seed}`, log);
-  const { env, stores, superuser, groupId, fleet, traffic } = run;
+  const { env, stores, superuser, groupId, fleet, traffic, connectors } = run;
   try {
     const batches: LoadedTickets[] = [run.loaded];
     const ctx: StrikeContext = {
       stack,
+      table: o.table,
       env,
       groupId,
       fleet,
@@ -58,7 +59,7 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
         while (running && Date.now() < next) await sleep(500);
         if (!running) return;
         // One chunk, one transaction: a wave is loaded whole or not at all (a database outage skips it).
-        const wave = await loadTickets(stores.db, stores.textDb, o.waveTickets, o.coldAfterSeconds).catch(
+        const wave = await loadTickets(o.table, stores.db, stores.textDb, o.waveTickets, o.coldAfterSeconds).catch(
           (err: unknown) => void log(`wave skipped: ${errorMessage(err)}`),
         );
         if (wave) {
@@ -95,6 +96,7 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
       settleTimeoutSeconds: o.settleTimeoutSeconds,
       faultEnded,
       checks: {
+        table: o.table,
         created: new Set([...batches.flatMap((b) => idRange(b)), ...traffic.inserted]),
         // Each wave's rows were hashed over the columns the table had when it was loaded.
         untouched: new Map(
@@ -111,8 +113,9 @@ export async function runRandomFaults(stack: FaultStack, o: RandomRunOptions): P
     ) as Record<FaultKind, number>;
     const result: RandomFaultResult = {
       scenario: `random (seed ${o.seed})`,
+      table: o.table.sql,
       tickets: batches.reduce((n, b) => n + b.total, 0) + traffic.inserted.length,
-      ...conclusionFields(end, fleet),
+      ...conclusionFields(end, fleet, connectors),
       title: `the nine faults at random for ${o.durationMs / 60_000} min, alone and together, under traffic and waves of new work`,
       fault: `${strikes.length} strikes: ${Object.entries(faultsByKind)
         .map(([k, n]) => `${k} ${n}`)

@@ -6,6 +6,8 @@ export { machineDescription } from '../support/runRecord.ts';
 
 export interface FaultResult {
   scenario: string;
+  /** The table archived (schema-qualified); absent in results written before the suite ran on other tables. */
+  table?: string;
   tickets: number;
   moved: number;
   retried: number;
@@ -22,6 +24,8 @@ export interface FaultResult {
   title: string;
   fault: string;
   archiverCrashes: number;
+  /** FAILED connectors or tasks that the suite restarted (connectorSupervisor.ts); absent in older results. */
+  connectorRestarts?: number;
   stuckRecorded: number;
   /** Outcomes of the archivers' moves (archived, changed, notCold, notDue, ...), from their progress logs. */
   moveOutcomes: Record<string, number>;
@@ -34,8 +38,16 @@ export interface FaultResult {
   runSeconds: number;
 }
 
-/** The commit the suite ran at (its own result files excluded). */
-export const faultCodeVersion = () => codeVersion(['test/faults/results.*']);
+/** The commit the suite ran at (its own result files excluded, which a run rewrites after each scenario; named
+ * exactly, so that results.ts itself still counts as code). */
+export const faultCodeVersion = () =>
+  codeVersion([
+    'test/faults/results.json',
+    'test/faults/results.md',
+    'test/faults/results-*.json',
+    'test/faults/results-*.md',
+    'test/faults/random-results*',
+  ]);
 
 const COLUMNS: Array<[string, (r: FaultResult) => string]> = [
   ['scenario', (r) => r.scenario],
@@ -67,6 +79,7 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     '',
     `Run with \`${command}\` on ${first?.date.slice(0, 10) ?? 'n/a'}.`,
     `Machine: ${first?.machine ?? 'n/a'}.${first?.code ? ` Code: commit ${first.code}.` : ''}`,
+    ...(first?.table ? [`Table: \`${first.table}\`.`] : []),
     '',
     `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
@@ -76,7 +89,7 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     '',
     ...results.map(
       (r) =>
-        `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes}; stuck deletions recorded: ${r.stuckRecorded}; move outcomes: ${Object.entries(
+        `- **${r.scenario}** (${r.title}): ${r.fault}. Archiver crashes restarted: ${r.archiverCrashes};${r.connectorRestarts ? ` FAILED connector tasks restarted: ${r.connectorRestarts};` : ''} stuck deletions recorded: ${r.stuckRecorded}; move outcomes: ${Object.entries(
           r.moveOutcomes,
         )
           .map(([k, v]) => `${k} ${v}`)

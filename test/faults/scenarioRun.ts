@@ -1,21 +1,26 @@
 // One scenario, start to end: a wiped stack, a loaded table, a backfill by two archivers under live traffic, one
 // fault, then settle, reconcile, verify and the suite's own checks. Returns the scenario's result row.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
-import { signalBackfill } from '../support/debeziumSignal.ts';
 import { openStores, type Stores } from '../support/stores.ts';
 import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
 import { ArchiverFleet } from './archiverFleet.ts';
 import { conclude, conclusionFields, waitUntilNoneOverdue } from './conclusion.ts';
+import { ConnectorSupervisor } from './connectorSupervisor.ts';
 import type { FaultStack } from './faultStack.ts';
+import { signalBackfill, type FaultTable } from './faultTable.ts';
 import { LiveTraffic } from './liveTraffic.ts';
 import { faultCodeVersion, type FaultResult } from './results.ts';
 import type { FaultContext, Scenario } from './scenarios.ts';
 import { loadTickets, type LoadedTickets } from './ticketLoad.ts';
 
 export interface RunOptions {
+  /** The table archived (faultTable.ts): the brief's public.tickets or a help desk's. */
+  table: FaultTable;
   tickets: number;
   /** Business updates per second while the backfill runs. */
   trafficPerSecond: number;
@@ -29,7 +34,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
   const log = (m: string) => o.log(`[${scenario.name}] ${m}`);
   const began = Date.now();
   const run = await beginFaultRun(stack, o, `faults-${scenario.name}`, log);
-  const { env, stores, superuser, loaded, groupId, fleet, traffic, topicAtStart } = run;
+  const { env, stores, superuser, loaded, groupId, fleet, traffic, topicAtStart, connectors } = run;
   const coldAfterMs = o.coldAfterSeconds * 1000;
   try {
     const archivedLoaded = async () =>
@@ -43,6 +48,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       );
     const ctx: FaultContext = {
       stack,
+      table: o.table,
       env,
       groupId,
       fleet,
@@ -70,7 +76,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
     log(`fault over: ${ctx.notes.join('; ')}`);
 
     // Traffic goes on until the backfill is through the loaded tickets (none of them overdue), then stops.
-    const through = await waitUntilNoneOverdue(stores, coldAfterMs, o.settleTimeoutSeconds * 1000, [
+    const through = await waitUntilNoneOverdue(o.table, stores, coldAfterMs, o.settleTimeoutSeconds * 1000, [
       loaded.firstId,
       loaded.lastId,
     ]);
@@ -95,13 +101,20 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       coldAfterSeconds: o.coldAfterSeconds,
       settleTimeoutSeconds: o.settleTimeoutSeconds,
       faultEnded,
-      checks: { created, untouched, addedColumns: ctx.addedColumn ? [ctx.addedColumn] : [] },
+      checks: { table: o.table, created, untouched, addedColumns: ctx.addedColumn ? [ctx.addedColumn] : [] },
       log,
     });
+    if (end.settleSeconds === null) {
+      // The archivers' logs go with the stack when it is wiped for the next scenario: keep them for the diagnosis.
+      const file = join(tmpdir(), 'ticket-archiver-faults', `${o.table.name}-${scenario.name}-${Date.now()}.log`);
+      fleet.writeLogs(file);
+      log(`archivers' logs: ${file}`);
+    }
     const result: FaultResult = {
       scenario: scenario.name,
+      table: o.table.sql,
       tickets: loaded.total + traffic.inserted.length,
-      ...conclusionFields(end, fleet),
+      ...conclusionFields(end, fleet, connectors),
       title: scenario.title,
       fault: ctx.notes.join('; '),
       traffic: { ...traffic.counts },
@@ -126,32 +139,36 @@ export interface FaultRun {
   fleet: ArchiverFleet;
   traffic: LiveTraffic;
   topicAtStart: number;
+  connectors: ConnectorSupervisor;
   close(): Promise<void>;
 }
 
-/** A wiped stack and a loaded table; two archivers of a new group that starts after the loaded tickets' inserts; the
- * backfill signalled (an incremental snapshot); live traffic running. */
+/** A wiped stack with the table ready (its database, spec and connector) and loaded; two archivers of a new group
+ * that starts after the loaded tickets' inserts; the backfill signalled (an incremental snapshot); live traffic
+ * running. */
 export async function beginFaultRun(
   stack: FaultStack,
   o: RunOptions,
   group: string,
   log: (m: string) => void,
 ): Promise<FaultRun> {
-  log('starting a wiped stack');
-  const env = await stack.fresh();
-  const stores = await openStores(env);
+  log(`starting a wiped stack for ${o.table.sql}`);
+  const env = await o.table.prepare(await stack.fresh(), log);
+  const stores = await openStores(env, { spec: o.table.spec, coldDatabase: o.table.coldDatabase });
   const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 2 });
+  const connectors = new ConnectorSupervisor(env.KAFKA_CONNECT_URL, log);
   superuser.on('error', () => undefined); // the postgres scenario restarts the server under it
   let fleet: ArchiverFleet | undefined;
   let traffic: LiveTraffic | undefined;
   const close = async () => {
     await traffic?.stop();
     await fleet?.close();
+    await connectors.stop();
     await superuser.end();
     await stores.close();
   };
   try {
-    const loaded = await loadTickets(stores.db, stores.textDb, o.tickets, o.coldAfterSeconds);
+    const loaded = await loadTickets(o.table, stores.db, stores.textDb, o.tickets, o.coldAfterSeconds);
     log(
       `loaded ${loaded.total} tickets: ${loaded.coldIds.length} cold, ${loaded.dueSoonIds.length} turning cold during the run, ${loaded.openIds.length} open`,
     );
@@ -160,16 +177,23 @@ export async function beginFaultRun(
     const groupId = await groupAtEnd(env, group);
     fleet = new ArchiverFleet(
       env,
-      { ARCHIVER_GROUP_ID: groupId, COLD_AFTER: `${o.coldAfterSeconds}s`, LOG_LEVEL: 'info' },
+      { ...o.table.settings, ARCHIVER_GROUP_ID: groupId, COLD_AFTER: `${o.coldAfterSeconds}s`, LOG_LEVEL: 'info' },
       log,
     );
     await fleet.startReady(2);
     const topicAtStart = await topicSize(env);
-    await signalBackfill(env);
-    traffic = new LiveTraffic(stores.db, loaded.coldIds, loaded.openIds, o.trafficPerSecond, o.coldAfterSeconds);
+    await signalBackfill(env, o.table);
+    traffic = new LiveTraffic(
+      o.table,
+      stores.db,
+      loaded.coldIds,
+      loaded.openIds,
+      o.trafficPerSecond,
+      o.coldAfterSeconds,
+    );
     traffic.start();
     log('backfill signalled; two archivers and live traffic running');
-    return { env, stores, superuser, loaded, groupId, fleet, traffic, topicAtStart, close };
+    return { env, stores, superuser, loaded, groupId, fleet, traffic, topicAtStart, connectors, close };
   } catch (err) {
     await close();
     throw err;

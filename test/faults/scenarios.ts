@@ -7,10 +7,12 @@ import { waitReady } from '../support/archiverProcess.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
 import { rewindGroup } from './faultActions.ts';
 import type { Component, FaultStack } from './faultStack.ts';
+import type { FaultTable } from './faultTable.ts';
 import type { LiveTraffic } from './liveTraffic.ts';
 
 export interface FaultContext {
   stack: FaultStack;
+  table: FaultTable;
   env: StackEnv;
   groupId: string;
   fleet: ArchiverFleet;
@@ -114,16 +116,14 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'add-column',
-    title: 'ALTER TABLE tickets ADD COLUMN with a default while moves run',
+    title: 'ALTER TABLE ... ADD COLUMN with a default while moves run',
     component: 'schema',
     async inject(ctx) {
       await ctx.progress(0.4);
       // As a careful operator runs DDL on a busy table: a short lock_timeout, retried, so it never queues traffic.
       for (let attempt = 1; ; attempt++) {
         try {
-          await ctx.superuser.query(
-            `SET lock_timeout = '2s'; ALTER TABLE public.tickets ADD COLUMN priority text NOT NULL DEFAULT 'normal'`,
-          );
+          await ctx.superuser.query(`SET lock_timeout = '2s'; ${ctx.table.addColumnSql('priority')}`);
           ctx.addedColumn = { name: 'priority', value: 'normal', since: new Date() };
           ctx.notes.push(`priority column added at 40% (attempt ${attempt})`);
           return;

@@ -3,12 +3,14 @@
 // loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
 import type pg from 'pg';
 import { contentHash, type RowText } from '../../services/core/move/coldDocument.ts';
-import { pgTimestampMs } from '../../services/core/timestamps.ts';
 import { isArchive } from '../../services/core/move/moveProtocol.ts';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
 import type { ColdCollections } from '../support/stores.ts';
+import type { FaultTable } from './faultTable.ts';
 
 export interface TierCheckInput {
+  /** The table checked, and its rule of which rows are cold. */
+  table: FaultTable;
   /** Every ticket id the suite created (loaded and inserted by the traffic). */
   created: Iterable<string>;
   /** For tickets the traffic never changed: the content hash of the row as loaded, over the columns it was loaded with
@@ -38,7 +40,9 @@ function pick(row: RowText, columns: string[]): RowText {
 
 export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: TierCheckInput): Promise<TierCheckReport> {
   const hot = new Set(
-    (await db.query<{ id: string }>('SELECT id::text AS id FROM public.tickets')).rows.map((r) => r.id),
+    (await db.query<{ id: string }>(`SELECT ${input.table.key}::text AS id FROM ${input.table.sql}`)).rows.map(
+      (r) => r.id,
+    ),
   );
   const deletedAt = new Map(
     (
@@ -68,10 +72,10 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
     const loaded = input.untouched.get(id);
     if (loaded !== undefined && contentHash(pick(row, loaded.columns)) !== loaded.hash) report.notAsLoaded.push(id);
     const at = deletedAt.get(id);
-    const lastOperated = pgTimestampMs(row.last_operated_at ?? '');
-    if (Number.isNaN(lastOperated))
-      throw new Error(`ticket ${id}: last_operated_at ${row.last_operated_at} is no timestamp`);
-    if (row.status !== 'closed' || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime()))
+    const lastOperated = input.table.activityMs(row);
+    const column = input.table.activityColumn;
+    if (Number.isNaN(lastOperated)) throw new Error(`ticket ${id}: ${column} ${row[column]} is no timestamp`);
+    if (!input.table.closed(row) || (at !== undefined && lastOperated + input.coldAfterMs > at.getTime()))
       report.notColdWhenDeleted.push(id);
     if (input.addedColumns.some((c) => at !== undefined && at > c.since && row[c.name] !== c.value))
       report.missingAddedColumn.push(id);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
+import { parse } from 'yaml';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { ticketsConnectorFile } from '../../services/shipped/index.ts';
 import { archiverEnv } from './archiverEnv.ts';
@@ -37,6 +38,19 @@ export const deskNames = (base: string): DeskNames => ({
   slot: base,
   topicPrefix: base,
 });
+
+/**
+ * The example spec `file` with the desk's connector, slot and topic prefix (the spec's `connector`), written as JSON to
+ * a new temp dir; returns its path. With them in the spec, the archiver's pipeline watch and `status` follow the
+ * desk's connector instead of the stack's own (a server with two archived databases).
+ */
+export function deskSpecFile(file: string, names: DeskNames): string {
+  const spec = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const out = join(mkdtempSync(join(tmpdir(), `${names.database}-spec-`)), 'spec.json');
+  const connector = { name: names.connector, slot: names.slot, topicPrefix: names.topicPrefix };
+  writeFileSync(out, JSON.stringify({ ...spec, connector }, null, 2));
+  return out;
+}
 
 /** The stack's environment with every PostgreSQL URL on `database` and the tickets topic `topic`. */
 export function deskEnv(env: StackEnv, database: string, topic: string): StackEnv {

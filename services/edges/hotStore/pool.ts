@@ -38,6 +38,10 @@ export function createTextPool(
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', onIdleError);
+  // A client checked out of the pool has no listener of the pool's (pg-pool removes it on checkout), and when the
+  // server ends the session between two queries of a transaction (a restart: 57P01) pg emits 'error' on the client:
+  // unheard, it ends the process. The client's queries fail as well, which is what its user handles.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
