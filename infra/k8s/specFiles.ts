@@ -21,7 +21,9 @@ export function specCopy(source: string, text: string): string {
   return header(source) + (text.startsWith(HEADER) ? text.slice(text.indexOf('\n') + 1) : text);
 }
 
-/** Strimzi takes the connector class and task count as spec fields; everything else is the config, unchanged. */
+/** Strimzi takes the connector class and task count as spec fields; everything else is the config, unchanged.
+ * autoRestart: Strimzi restarts a FAILED connector or task with back-off, which Debezium's task needs after a database
+ * outage longer than its own restart back-off (DBZ-7872: it stays FAILED, alerting, until someone restarts it). */
 export function kafkaConnectorYaml(specSource: string, spec: ArchiveSpec): string {
   const def = loadConnectorDefinition(spec);
   const { 'connector.class': className, 'tasks.max': tasksMax, ...config } = def.config;
@@ -29,7 +31,7 @@ export function kafkaConnectorYaml(specSource: string, spec: ArchiveSpec): strin
     apiVersion: 'kafka.strimzi.io/v1beta2',
     kind: 'KafkaConnector',
     metadata: { name: def.name, labels: { 'strimzi.io/cluster': 'tickets-connect' } },
-    spec: { class: className, tasksMax: Number(tasksMax ?? '1'), config },
+    spec: { class: className, tasksMax: Number(tasksMax ?? '1'), autoRestart: { enabled: true }, config },
   };
   return header(`connectors/tickets-postgres.json for ${specSource}`) + stringify(connector, { lineWidth: 0 });
 }

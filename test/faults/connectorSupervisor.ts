@@ -5,11 +5,7 @@
 // s) the task's start fails with "Couldn't obtain encoding for database", which Connect treats as unrecoverable
 // (DBZ-7872): the task stays FAILED until someone restarts it. The count goes into the result, so it is never hidden.
 import { setTimeout as sleep } from 'node:timers/promises';
-
-interface Status {
-  connector: { state: string };
-  tasks: Array<{ id: number; state: string; trace?: string }>;
-}
+import { restartFailedParts } from '../../services/edges/kafkaConnect/index.ts';
 
 export class ConnectorSupervisor {
   /** Restarts of a FAILED connector or task, with the connector's name and the first line of the failure. */
@@ -39,23 +35,13 @@ export class ConnectorSupervisor {
   }
 
   private async restartFailed(): Promise<void> {
-    const res = await fetch(new URL('/connectors?expand=status', this.connectUrl), {
-      signal: AbortSignal.timeout(10_000),
-    });
+    const res = await fetch(new URL('/connectors', this.connectUrl), { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) return;
-    const all = (await res.json()) as Record<string, { status: Status }>;
-    for (const [name, { status }] of Object.entries(all)) {
-      const failed = status.tasks.find((t) => t.state === 'FAILED');
-      if (status.connector.state !== 'FAILED' && !failed) continue;
-      const path = `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`;
-      const restart = await fetch(new URL(path, this.connectUrl), {
-        method: 'POST',
-        signal: AbortSignal.timeout(10_000),
-      });
-      await restart.arrayBuffer();
-      const why = (failed?.trace ?? 'connector FAILED').split('\n')[0] ?? '';
-      this.restarts.push(`${name}: ${why}`);
-      this.log(`connector ${name} FAILED (${why}); restarted (HTTP ${restart.status})`);
+    for (const name of (await res.json()) as string[]) {
+      for (const part of await restartFailedParts(this.connectUrl, name)) {
+        this.restarts.push(`${name}: ${part}`);
+        this.log(`connector ${name}: ${part} was FAILED; restarted`);
+      }
     }
   }
 }

@@ -101,6 +101,11 @@ export function specCases(objects: K8sObject[]): Case[] {
     ],
     ['connectorPolicy', connector('signal.data.collection', 'public.debezium_signal'), /signal\.data\.collection/],
     ['connectorPolicy', connector('publication.name', 'dbz_publication'), /migrate creates ticket_archiver_cdc/],
+    [
+      'connectorPolicy',
+      broken(objects, 'KafkaConnector', (o) => delete o.spec.autoRestart),
+      /KafkaConnector\/tickets-cdc: autoRestart\.enabled is not true/,
+    ],
     // A spec replaced without generating the rest: the connector captures the old table, no KafkaTopic has the topic.
     ['connectorPolicy', withSpec(znuny), /table\.include\.list is .*, the spec's table znuny\.ticket needs/],
     ['topicPolicy', withSpec(znuny), /no KafkaTopic declares ticketdb\.znuny\.ticket, the topic KafkaConnector/],

@@ -16,6 +16,7 @@ import { containerEnv, where, workloads } from './workloads.ts';
 /** The parts of Strimzi's kinds these rules read (Strimzi publishes no TypeScript model). */
 interface KafkaConnectorSpec {
   config?: Record<string, unknown>;
+  autoRestart?: { enabled?: boolean };
 }
 interface Acl {
   resource?: { type?: string; name?: string; patternType?: string };
@@ -33,8 +34,8 @@ export function renderedConnector(objects: K8sObject[]): ConnectorDefinition | u
   return { name: o.metadata.name, config };
 }
 
-/** The KafkaConnector captures the spec's table and columns, signals through the product's table, and reads the
- * publication migrate creates. */
+/** The KafkaConnector captures the spec's table and columns, signals through the product's table, reads the
+ * publication migrate creates, and is restarted by Strimzi when it fails. */
 export function connectorPolicy(objects: K8sObject[]): string[] {
   const spec = renderedSpec(objects);
   if (!spec) return ['no one valid archive spec in the render (specPolicy): the KafkaConnector cannot be checked'];
@@ -47,6 +48,11 @@ export function connectorPolicy(objects: K8sObject[]): string[] {
     .map(
       (k) =>
         `${at}: ${k} is ${JSON.stringify(rendered.config[k])}, the spec's table ${tableOf(spec)} needs ${JSON.stringify(expected[k])} (npm run k8s:generate)`,
+    );
+  const connector = objects.find((x) => x.kind === 'KafkaConnector');
+  if (connector && specOf<KafkaConnectorSpec>(connector)?.autoRestart?.enabled !== true)
+    problems.push(
+      `${at}: autoRestart.enabled is not true: a Debezium task FAILED by a database outage longer than its restart back-off stays FAILED until restarted by hand (DBZ-7872)`,
     );
   if (rendered.config['publication.name'] !== PUBLICATION)
     problems.push(

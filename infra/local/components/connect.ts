@@ -15,6 +15,7 @@ import {
   loadConnectorDefinition,
   ticketsTopicOf,
   registerConnector,
+  restartFailedParts,
   waitForConnectorRunning,
 } from '../../../services/edges/kafkaConnect/index.ts';
 
@@ -122,6 +123,9 @@ export async function startConnect(
   await ensureTicketsTopic(s, def);
   try {
     await registerConnector(connectUrl(s), def);
+    // A stack started again after the database was away longer than Debezium's restart back-off (DBZ-7872).
+    for (const part of await restartFailedParts(connectUrl(s), def.name))
+      log(`kafka-connect: connector ${def.name}: ${part} was FAILED; restarted`);
     log(`kafka-connect: connector ${def.name} registered; waiting for it and its task to run`);
     await waitForConnectorRunning(connectUrl(s), def.name, s.STACK_START_TIMEOUT * 1000);
   } catch (err) {

@@ -1,5 +1,5 @@
-// Kafka Connect's REST API, the few calls the project makes: register a connector idempotently, pause it, and read
-// its state. Failures come back as the product's errors: unreachable or a 5xx passes, a refusal (4xx, FAILED) does not.
+// Kafka Connect's REST API, the few calls the project makes: register a connector idempotently, restart its failed
+// parts, pause it, and read its state. Failures come back as the product's errors: unreachable or a 5xx passes, a refusal (4xx, FAILED) does not.
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
@@ -95,6 +95,23 @@ export async function connectorStatus(connectUrl: string, name: string): Promise
   if (status === 404) return undefined;
   if (status !== 200) throw httpError(status, `status of connector ${name}: HTTP ${status} ${JSON.stringify(json)}`);
   return statusSchema.parse(json);
+}
+
+/** Restarts the connector's FAILED parts (POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true) and says
+ * which: Debezium's PostgreSQL task fails for good when the database still refuses it at the end of its restart
+ * back-off (DBZ-7872), so an outage longer than ~10 s leaves it FAILED until someone restarts it. */
+export async function restartFailedParts(connectUrl: string, name: string): Promise<string[]> {
+  const status = await connectorStatus(connectUrl, name);
+  const failed = [
+    ...(status?.connector.state === 'FAILED' ? [{ part: 'connector', trace: status.connector.trace }] : []),
+    ...(status?.tasks ?? []).filter((t) => t.state === 'FAILED').map((t) => ({ part: `task ${t.id}`, trace: t.trace })),
+  ];
+  if (failed.length === 0) return [];
+  const path = `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`;
+  const { status: http, json } = await call(connectUrl, 'POST', path);
+  if (http !== 202 && http !== 204)
+    throw httpError(http, `restarting connector ${name}'s failed parts: HTTP ${http} ${JSON.stringify(json)}`);
+  return failed.map((f) => `${f.part} (${(f.trace ?? 'no trace').split('\n')[0] ?? ''})`);
 }
 
 export function isRunning(status: ConnectorStatus | undefined): boolean {
