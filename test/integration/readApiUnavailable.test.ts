@@ -9,6 +9,7 @@ import { problemOf, startServe, type Serve } from '../support/readApi.ts';
 import { startTcpRelay, throughRelay, type TcpRelay } from '../support/tcpRelay.ts';
 
 const h = archiverHarness();
+const ABSENT = '/tickets/9000000000000000001';
 let api: Serve;
 let hot: TcpRelay;
 let cold: TcpRelay;
@@ -60,12 +61,15 @@ describe('read API: a store unavailable', () => {
   });
   after(async () => {
     await api?.stop();
+    // A relay left listening keeps this file's process alive: a failed assertion before the cuts hung the suite.
+    await Promise.all([hot?.cut(), cold?.cut()]);
   });
 
   it('answers 503 with Retry-After naming the hot database, then the archive, and logs what happened', async () => {
-    assert.equal((await api.get('/tickets/1')).status, 404, 'through the relays, the stores answer');
+    // A key no test inserts (ticket 1 may exist: the table is shared by the suite's files).
+    assert.equal((await api.get(ABSENT)).status, 404, 'through the relays, the stores answer');
     await hot.cut();
-    const hotDown = await unavailable('/tickets/1');
+    const hotDown = await unavailable(ABSENT);
     assert.equal(hotDown.type, PROBLEM_TYPES.storeUnavailable.type);
     assert.equal(hotDown.unavailableTier, 'hot');
     assert.match(hotDown.detail, /^the hot database is unavailable; retry in 5 seconds$/);

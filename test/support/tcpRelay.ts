@@ -4,7 +4,7 @@ import { createServer, connect, type Socket } from 'node:net';
 
 export interface TcpRelay {
   port: number;
-  /** Drops every relayed connection and stops listening: the port then refuses connections. */
+  /** Drops every relayed connection and stops listening: the port then refuses connections. Again: nothing. */
   cut(): Promise<void>;
 }
 
@@ -23,6 +23,7 @@ export async function startTcpRelay(host: string, port: number): Promise<TcpRela
   return {
     port: (server.address() as { port: number }).port,
     async cut() {
+      // server.close calls back (with an error) when the server is already closed.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
