@@ -8,6 +8,7 @@ import type { StackEnv } from '../../infra/local/stack.ts';
 import { applyDemoSchema } from '../../infra/local/demo/businessSchema.ts';
 import { migrate } from '../../services/edges/hotStore/index.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
+import { envOnDatabase } from '../support/databaseEnv.ts';
 import { defaultSpec } from '../support/specs.ts';
 import { PHRASES } from './ticketData.ts';
 
@@ -71,13 +72,6 @@ export async function settle(db: pg.Pool, superuser: pg.Pool): Promise<{ seconds
   return { seconds: (performance.now() - began) / 1000, tableBytes: Number(rows[0]?.bytes ?? 0) };
 }
 
-/** A URL of the stack's PostgreSQL naming another database. */
-const inDatabase = (url: string, database: string) => {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
 export interface SizedDatabase {
   tickets: number;
   /** The stack's settings, pointed at this size's database. */
@@ -101,14 +95,7 @@ export async function sizedDatabase(
   const database = `bench_tickets_${tickets}`;
   await superuser.query(`DROP DATABASE IF EXISTS ${database}`);
   await superuser.query(`CREATE DATABASE ${database} OWNER ticket_archiver`);
-  const sized: StackEnv = {
-    ...env,
-    DATABASE_URL: inDatabase(env.DATABASE_URL, database),
-    MIGRATIONS_DATABASE_URL: inDatabase(env.MIGRATIONS_DATABASE_URL, database),
-    RESTORE_DATABASE_URL: inDatabase(env.RESTORE_DATABASE_URL, database),
-    READ_DATABASE_URL: inDatabase(env.READ_DATABASE_URL, database),
-    STACK_PG_SUPERUSER_URL: inDatabase(env.STACK_PG_SUPERUSER_URL, database),
-  };
+  const sized = envOnDatabase(env, database);
   await applyDemoSchema(sized.MIGRATIONS_DATABASE_URL);
   await migrate(sized.MIGRATIONS_DATABASE_URL, defaultSpec);
   const owner = createTextPool(sized.MIGRATIONS_DATABASE_URL, 'bench-operator-queries', 2, () => undefined);

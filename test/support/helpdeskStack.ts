@@ -12,17 +12,11 @@ import pg from 'pg';
 import { parse } from 'yaml';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { ticketsConnectorFile } from '../../services/shipped/index.ts';
+import { envOnDatabase, onDatabase } from './databaseEnv.ts';
 import { archiverEnv } from './archiverEnv.ts';
 import { runCli } from './runCli.ts';
 import { stackKafkaAdmin } from './ticketsTopic.ts';
 import { waitFor } from './waitFor.ts';
-
-/** `url`'s server, role and options, on another database. */
-export function onDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 export interface DeskNames {
   /** The PostgreSQL database, the cold database, and the base of the connector's, slot's and topic's names. */
@@ -54,15 +48,7 @@ export function deskSpecFile(file: string, names: DeskNames): string {
 
 /** The stack's environment with every PostgreSQL URL on `database` and the tickets topic `topic`. */
 export function deskEnv(env: StackEnv, database: string, topic: string): StackEnv {
-  return {
-    ...env,
-    DATABASE_URL: onDatabase(env.DATABASE_URL, database),
-    MIGRATIONS_DATABASE_URL: onDatabase(env.MIGRATIONS_DATABASE_URL, database),
-    RESTORE_DATABASE_URL: onDatabase(env.RESTORE_DATABASE_URL, database),
-    READ_DATABASE_URL: onDatabase(env.READ_DATABASE_URL, database),
-    STACK_PG_SUPERUSER_URL: onDatabase(env.STACK_PG_SUPERUSER_URL, database),
-    TICKETS_TOPIC: topic,
-  };
+  return { ...envOnDatabase(env, database), TICKETS_TOPIC: topic };
 }
 
 async function asClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
