@@ -24,10 +24,15 @@ interface Acl {
 
 const tableOf = (spec: ArchiveSpec) => `${spec.table.schema}.${spec.table.name}`;
 
+const connectorObject = (objects: K8sObject[]) => objects.find((x) => x.kind === 'KafkaConnector');
+
 /** The rendered KafkaConnector as a connector definition (config values as Kafka Connect takes them: strings). */
 export function renderedConnector(objects: K8sObject[]): ConnectorDefinition | undefined {
-  const o = objects.find((x) => x.kind === 'KafkaConnector');
-  if (!o) return undefined;
+  const o = connectorObject(objects);
+  return o && asDefinition(o);
+}
+
+function asDefinition(o: K8sObject): ConnectorDefinition {
   const config: Record<string, string> = {};
   for (const [k, v] of Object.entries(specOf<KafkaConnectorSpec>(o)?.config ?? {}))
     config[k] = typeof v === 'string' ? v : JSON.stringify(v);
@@ -39,8 +44,9 @@ export function renderedConnector(objects: K8sObject[]): ConnectorDefinition | u
 export function connectorPolicy(objects: K8sObject[]): string[] {
   const spec = renderedSpec(objects);
   if (!spec) return ['no one valid archive spec in the render (specPolicy): the KafkaConnector cannot be checked'];
-  const rendered = renderedConnector(objects);
-  if (!rendered) return ['no KafkaConnector among the rendered objects'];
+  const connector = connectorObject(objects);
+  if (!connector) return ['no KafkaConnector among the rendered objects'];
+  const rendered = asDefinition(connector);
   const expected = connectorFor(spec, rendered).config;
   const at = `KafkaConnector/${rendered.name}`;
   const problems = ['table.include.list', 'column.include.list', 'signal.data.collection']
@@ -49,8 +55,7 @@ export function connectorPolicy(objects: K8sObject[]): string[] {
       (k) =>
         `${at}: ${k} is ${JSON.stringify(rendered.config[k])}, the spec's table ${tableOf(spec)} needs ${JSON.stringify(expected[k])} (npm run k8s:generate)`,
     );
-  const connector = objects.find((x) => x.kind === 'KafkaConnector');
-  if (connector && specOf<KafkaConnectorSpec>(connector)?.autoRestart?.enabled !== true)
+  if (specOf<KafkaConnectorSpec>(connector)?.autoRestart?.enabled !== true)
     problems.push(
       `${at}: autoRestart.enabled is not true: a Debezium task FAILED by a database outage longer than its restart back-off stays FAILED until restarted by hand (DBZ-7872)`,
     );
