@@ -32,8 +32,17 @@ interface ArchiveCopy {
   copiedAt: Date | string | undefined;
   contentHash: string;
   columns: number | null;
+  /** With parts: the rows of each part the move copied. */
+  parts?: Record<string, number>;
 }
 
+/** ", with 3 articles, 1 articles.flags" */
+const partsText = (parts: Record<string, number> | undefined) =>
+  parts
+    ? `, with ${Object.entries(parts)
+        .map(([path, n]) => `${n} ${path}`)
+        .join(', ')}`
+    : '';
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** ISO 8601 of a date or of PostgreSQL's text of one (the text itself when a Date cannot hold it). */
 const iso = (d: Date | string) =>
@@ -78,6 +87,7 @@ export async function auditTicket(
     copiedAt: d.archive.copiedAt,
     contentHash: d.archive.contentHash,
     columns: Object.keys(d.archive.columns).length,
+    ...(d.archive.parts ? { parts: d.archive.parts.counts } : {}),
   }));
   for (const e of trail) {
     const move = e.detail.move;
@@ -99,8 +109,13 @@ export async function auditTicket(
     const copiedAt = copy.copiedAt ?? move?.startedAt;
     steps.push({
       at: copiedAt ? iso(copiedAt) : '',
-      what: `copied to the cold store (version ${copy.version}) by ${copy.mover}, decided by ${decidedBy(move?.origin)}`,
-      detail: { move: copy.move ?? null, contentHash: copy.contentHash, columns: copy.columns },
+      what: `copied to the cold store (version ${copy.version}${partsText(copy.parts)}) by ${copy.mover}, decided by ${decidedBy(move?.origin)}`,
+      detail: {
+        move: copy.move ?? null,
+        contentHash: copy.contentHash,
+        columns: copy.columns,
+        ...(copy.parts ? { parts: copy.parts } : {}),
+      },
     });
     if (move?.committedAt)
       steps.push({

@@ -115,6 +115,10 @@ export interface components {
             /** @enum {string} */
             tier: "hot" | "cold";
             ticket: components["schemas"]["TicketInput"];
+            /** @description an archived ticket's parts (the spec's parts: articles, history, attachments), each part's rows with every column as JSON, by the part's path */
+            parts?: {
+                [key: string]: components["schemas"]["TicketInput"][];
+            };
         };
         TicketPageInput: {
             /** @enum {string} */
@@ -163,6 +167,10 @@ export interface components {
             /** @enum {string} */
             tier: "hot" | "cold";
             ticket: components["schemas"]["Ticket"];
+            /** @description an archived ticket's parts (the spec's parts: articles, history, attachments), each part's rows with every column as JSON, by the part's path */
+            parts?: {
+                [key: string]: components["schemas"]["Ticket"][];
+            };
         };
         TicketPage: {
             /** @enum {string} */

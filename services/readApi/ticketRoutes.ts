@@ -50,7 +50,8 @@ export function registerTicketRoutes(
     },
     async (req, reply) => {
       const answer = await reader.ticket(req.params.id, req.query.tier);
-      if (answer.found) return { tier: answer.tier, ticket: answer.ticket };
+      if (answer.found)
+        return { tier: answer.tier, ticket: answer.ticket, ...(answer.parts ? { parts: answer.parts } : {}) };
       const elsewhere = answer.elsewhere
         ? {
             tier: answer.elsewhere.tier,

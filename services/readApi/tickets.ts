@@ -9,7 +9,7 @@ import type { ColdListQuery, ColdStore } from '../edges/coldStore/index.ts';
 import type { ReaderHotStore } from '../edges/hotStore/index.ts';
 
 export type TicketAnswer =
-  | { found: true; tier: Tier; ticket: ApiTicket }
+  | { found: true; tier: Tier; ticket: ApiTicket; parts?: Record<string, ApiTicket[]> }
   | { found: false; tier: Tier; message: string; elsewhere?: { tier: Tier; archivedAt?: string } };
 
 export interface TicketPage {
@@ -62,7 +62,18 @@ export class TicketReader {
         : { found: false, tier, message: `ticket ${id} is not in the hot table` };
     }
     const doc = await this.cold.reads.archive(id);
-    if (doc) return { found: true, tier, ticket: asTicket(doc.row, doc.archive.columns) };
+    if (doc) {
+      const columns = doc.archive.parts?.columns ?? {};
+      const parts = doc.parts
+        ? Object.fromEntries(
+            Object.entries(doc.parts).map(([path, rows]) => [
+              path,
+              rows.map((r) => asTicket(r.row, columns[path] ?? {})),
+            ]),
+          )
+        : undefined;
+      return { found: true, tier, ticket: asTicket(doc.row, doc.archive.columns), ...(parts ? { parts } : {}) };
+    }
     const hot = await this.hot.lookup.present([id]);
     return hot.has(id)
       ? {

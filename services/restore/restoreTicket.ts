@@ -34,7 +34,7 @@ export async function restoreTicket(
   if (dryRun) return { id, version, holdUntil };
   // The hot row first: if the cold store cannot be cleaned up afterwards, the ticket is in both tiers (which the
   // reconciler resolves), never in neither.
-  await hot.restores.restore(row, id, version, holdUntil, mover);
+  await hot.restores.restore({ row, ...(doc.parts ? { parts: doc.parts } : {}) }, id, version, holdUntil, mover);
   await cold.audit.record([
     {
       ticketId: id,

@@ -1,7 +1,9 @@
 // `ticket-archiver verify`: proves invariants 1 to 4 on the real data. Every ticket a mover deleted has a cold copy
 // (nothing lost), no ticket is archived while still hot (no both at rest), every archive is the version that was
-// deleted and matches its content hash (exact copy), and no ticket has two cold documents (no duplicates).
-import { contentHash, type ColdDocument } from '../core/move/coldDocument.ts';
+// deleted and matches its content hash (exact copy), and no ticket has two cold documents (no duplicates). With parts,
+// the hash covers every part row, and no part row of an archived ticket is left in the hot tables.
+import { holdsItsHash, type ColdDocument } from '../core/move/coldDocument.ts';
+import type { TicketParts } from '../core/move/aggregate.ts';
 import { isArchive, type MoveState } from '../core/move/moveProtocol.ts';
 import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 import type { ColdStore } from '../edges/coldStore/index.ts';
@@ -20,6 +22,9 @@ export interface VerifyReport {
     corruptCopy: string[];
     /** More than one cold document for one ticket. */
     duplicates: string[];
+    /** Archived (not hot) while rows of its parts are in the hot tables: rows copied and still there, or rows linked
+     * to it that its archive does not hold. */
+    partsLeftHot: string[];
   };
   /** Not violations: copies that are not archives (in a move not yet committed, stuck, or waiting for the reconciler). */
   pendingCopies: number;
@@ -34,7 +39,7 @@ type RowColumns = Pick<ArchiveSpec, 'key' | 'version'>;
 
 function checkDocument(doc: ColdDocument, spec: RowColumns): boolean {
   return (
-    doc.archive?.contentHash === contentHash(doc.row ?? {}) &&
+    holdsItsHash(doc) &&
     doc.row?.[spec.key.column] === doc._id &&
     (spec.version === 'xmin' || doc.row?.[spec.version.column] === doc.version)
   );
@@ -78,9 +83,17 @@ export async function verifyTiers(
 
   const report: VerifyReport = {
     checked: { hotTickets: hot.size, coldDocuments, ledgerArchived: ledger.size, sampled },
-    violations: { missingFromBothTiers: [], inBothTiers: [], wrongVersion: [], corruptCopy: [], duplicates: [] },
+    violations: {
+      missingFromBothTiers: [],
+      inBothTiers: [],
+      wrongVersion: [],
+      corruptCopy: [],
+      duplicates: [],
+      partsLeftHot: [],
+    },
     pendingCopies: 0,
   };
+  const withParts: Array<{ id: string; parts: TicketParts }> = [];
   for (const id of ledger.keys()) {
     if (!hot.has(id) && (docsByTicket.get(id) ?? []).length === 0) report.violations.missingFromBothTiers.push(id);
   }
@@ -93,10 +106,13 @@ export async function verifyTiers(
         continue;
       }
       if (hot.has(id)) report.violations.inBothTiers.push(id);
+      else if (doc.parts) withParts.push({ id, parts: doc.parts });
       const deleted = ledger.get(id);
       if (deleted !== undefined && deleted !== doc.version) report.violations.wrongVersion.push(id);
     }
   }
+  for (let i = 0; i < withParts.length; i += 500)
+    report.violations.partsLeftHot.push(...(await hotStore.census.hotPartsOf(withParts.slice(i, i + 500))));
   for (const list of Object.values(report.violations)) list.sort((a, b) => Number(a) - Number(b));
   return report;
 }

@@ -7,6 +7,7 @@ import type { MoveDeps } from '../../services/core/move/moveTickets.ts';
 import type {
   ColdTicketStore,
   ColdTimerEntry,
+  CopiedTicket,
   DeleteFailure,
   HotState,
   HotTicketStore,
@@ -91,8 +92,8 @@ export class FakeHot implements HotTicketStore {
   }
 
   deleteUnchanged(
-    copied: TicketVersion[],
-    _shape: TableShape,
+    copied: CopiedTicket[],
+    _shape: { root: TableShape },
     mover: string,
     _lockTimeoutMs: number,
   ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
@@ -106,7 +107,7 @@ export class FakeHot implements HotTicketStore {
       else if (t && t.version === c.version && t.cold) {
         this.tickets.delete(c.id);
         this.ledger.set(c.id, { ...c, state: 'archived', holdUntil: null });
-        deleted.push(c);
+        deleted.push({ id: c.id, version: c.version });
       }
     }
     return Promise.resolve({ deleted, failed });

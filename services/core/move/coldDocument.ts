@@ -5,12 +5,12 @@
 // PostgreSQL guarantees to round-trip, so any type (numeric of any precision, timestamptz with microseconds,
 // json/jsonb, arrays, bytea, columns added later) comes back equal on restore. `fields` holds a few typed values beside
 // it for queries of the cold tier (typedFields.ts). Plain data: the key and the version are text, whatever their type.
-import { createHash } from 'node:crypto';
 import { RowShapeError } from '../errors.ts';
+import { aggregateHash, partCounts, type TicketParts } from './aggregate.ts';
+import { rowHash, type RowText } from './rowText.ts';
 import { typedFields, type TypedValue } from './typedFields.ts';
 
-/** A hot row as text: column name -> PostgreSQL text output, or null. */
-export type RowText = Record<string, string | null>;
+export type { RowText } from './rowText.ts';
 
 /**
  * inMove: written by move `archive.move`; an archive once that move is committed (moveProtocol.ts).
@@ -26,13 +26,20 @@ export interface ColdDocument {
   /** The columns the cold tier is queried by, typed (typedFields.ts). */
   fields: Record<string, TypedValue>;
   row: RowText;
+  /** The ticket's rows in other tables (aggregate.ts), when the spec names parts. */
+  parts?: TicketParts;
   archive: {
     state: CopyState;
     /** The move that wrote it (for state inMove). */
     move?: string;
     /** PostgreSQL type of every column at copy time (format_type). */
     columns: Record<string, string>;
+    /** The row's hash; with parts, the whole aggregate's (aggregate.ts). */
     contentHash: string;
+    /** With parts: the rows of each part counted at the move, and the PostgreSQL type of each part's columns. */
+    parts?: { counts: Record<string, number>; columns: Record<string, Record<string, string>> };
+    /** The cold store's: the parts held in chunk documents beside this one (too large for one document). */
+    partChunks?: { copy: string; count: number };
     /** When the row was read, in the database's order of snapshots (copyOrder.ts): which of two copies is newer. */
     readStamp: bigint;
     /** Typed fields left null because they cannot hold the column's value (the exact text is in `row`). */
@@ -48,19 +55,12 @@ export interface ReadRow {
   key: string;
   version: string;
   row: RowText;
+  /** With parts: every part row of the ticket, read in the same snapshot as the row. */
+  parts?: TicketParts;
 }
 
-/** sha256 over the columns in name order; the same for the hot row and its cold copy. */
-export function contentHash(row: RowText): string {
-  // name, \0N (null) or \0V<value>, \1 per column: joined and hashed in one call (the same digest as one update per
-  // piece, for a fraction of the calls into the hash).
-  const parts: string[] = [];
-  for (const name of Object.keys(row).sort()) {
-    const value = row[name];
-    parts.push(name, value === null || value === undefined ? '\u0000N' : `\u0000V${value}`, '\u0001');
-  }
-  return createHash('sha256').update(parts.join('')).digest('hex');
-}
+/** The hash of a row alone (the columns in name order; the same for the hot row and its cold copy). */
+export const contentHash = rowHash;
 
 export interface CopyContext {
   /** PostgreSQL type of every column (format_type). */
@@ -74,6 +74,8 @@ export interface CopyContext {
   now: Date;
   /** The move that writes it (state inMove); without one, a copy on its own (state copied). */
   move?: string;
+  /** With parts: the PostgreSQL type of each part's columns, by path. */
+  partColumns?: Record<string, Record<string, string>>;
 }
 
 /** The cold document of a row a move read. */
@@ -85,11 +87,13 @@ export function toColdDocument(read: ReadRow, c: CopyContext): ColdDocument {
     version: read.version,
     fields,
     row: read.row,
+    ...(read.parts ? { parts: read.parts } : {}),
     archive: {
       state: c.move === undefined ? 'copied' : 'inMove',
       ...(c.move === undefined ? {} : { move: c.move }),
       columns: c.columns,
-      contentHash: contentHash(read.row),
+      contentHash: aggregateHash(read.row, read.parts),
+      ...(read.parts ? { parts: { counts: partCounts(read.parts), columns: c.partColumns ?? {} } } : {}),
       readStamp: c.readStamp,
       ...(untyped.length > 0 ? { untyped } : {}),
       copiedAt: c.now,
@@ -99,9 +103,15 @@ export function toColdDocument(read: ReadRow, c: CopyContext): ColdDocument {
   };
 }
 
-/** The row to put back on restore, once its content hash proves it is the row that was copied. */
-export function restorableRow(doc: { row: RowText; archive: Pick<ColdDocument['archive'], 'contentHash'> }): RowText {
-  if (contentHash(doc.row) !== doc.archive.contentHash) {
+/** Whether a cold document's row and parts are what its content hash says. */
+export const holdsItsHash = (doc: Pick<ColdDocument, 'row' | 'parts'> & { archive?: { contentHash?: string } }) =>
+  doc.archive?.contentHash === aggregateHash(doc.row ?? {}, doc.parts);
+
+/** The row (and parts) to put back on restore, once the content hash proves they are what was copied. */
+export function restorableRow(
+  doc: Pick<ColdDocument, 'row' | 'parts'> & { archive: Pick<ColdDocument['archive'], 'contentHash'> },
+): RowText {
+  if (!holdsItsHash(doc)) {
     throw new RowShapeError('the cold copy does not match its content hash; refusing to restore a corrupted copy');
   }
   return doc.row;

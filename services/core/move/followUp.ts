@@ -48,7 +48,11 @@ export interface FollowUpContext {
   scheduleStuck: StuckScheduler;
 }
 
-const STAYS_HOT = new Set<TicketOutcome['outcome']>(['notCold', 'notDue', 'held', 'changed']);
+const STAYS_HOT = new Set<TicketOutcome['outcome']>(['notCold', 'notDue', 'held', 'changed', 'partsChanged']);
+
+/** A ticket whose parts changed during its move is looked at again after this long: business code is at work on it,
+ * and parts send no events of their own. */
+export const PARTS_SETTLE_MS = 60_000;
 
 /** `written`: ids whose copy this move wrote (the others' copies, if any, were already there and were kept). */
 export function planFollowUp(
@@ -90,6 +94,15 @@ export function planFollowUp(
       case 'deletedByBusiness':
         // This move's own copy: the row it copied is not what leaves the hot table.
         remove(o.id, o.version);
+        break;
+      case 'partsChanged':
+        remove(o.id, o.version);
+        plan.setTimers.push({
+          id: o.id,
+          version: o.version ?? '0',
+          dueAt: new Date(ctx.now.getTime() + PARTS_SETTLE_MS),
+          partition: ctx.partitionOf(o.id),
+        });
         break;
       case 'notDue':
       case 'held':

@@ -7,7 +7,8 @@ import { errorCode, errorMessage, isRetriable, TableShapeChangedError } from '..
 import { toColdDocument } from './coldDocument.ts';
 import { planFollowUp, type Candidate, type FollowUp, type StuckScheduler } from './followUp.ts';
 import { classifyUndeleted, classifyUnread, type TicketOutcome } from './outcome.ts';
-import type { ColdTicketStore, HotTicketStore, MoveOrigin, TicketVersion } from './ports.ts';
+import { partsManifest } from './aggregate.ts';
+import type { ColdTicketStore, CopiedTicket, HotTicketStore, MoveOrigin } from './ports.ts';
 
 export type { Candidate } from './followUp.ts';
 
@@ -129,7 +130,7 @@ async function decide(
   attempt: number,
 ): Promise<Decided> {
   const ids = candidates.map((c) => c.id);
-  const { rows, columns, readStamp } = await d.hot.readColdRows(ids);
+  const { rows, columns, readStamp, partColumns } = await d.hot.readColdRows(ids);
   const readIds = new Set(rows.map((r) => r.key));
   const unread = ids.filter((id) => !readIds.has(id));
   const outcomes: TicketOutcome[] = [];
@@ -154,7 +155,15 @@ async function decide(
     tickets: rows.map((r) => ({ id: r.key, version: r.version })),
   });
   const docs = rows.map((r) =>
-    toColdDocument(r, { columns, ...d.copy, readStamp, mover: d.mover, now: copiedAt, move: move.id }),
+    toColdDocument(r, {
+      columns,
+      ...d.copy,
+      readStamp,
+      mover: d.mover,
+      now: copiedAt,
+      move: move.id,
+      ...(partColumns ? { partColumns } : {}),
+    }),
   );
   const { kept, refused } = await d.cold.writeCopies(docs);
   // A refused copy: the row stays hot, recorded as a permanent stuck move for an operator.
@@ -169,14 +178,19 @@ async function decide(
         code: 'COLD_REFUSED',
       });
   }
-  const copied: TicketVersion[] = rows
+  const copied: CopiedTicket[] = rows
     .filter((r) => !refused.has(r.key))
-    .map((r) => ({ id: r.key, version: r.version }));
+    .map((r) => ({ id: r.key, version: r.version, ...(r.parts ? { parts: partsManifest(r.parts) } : {}) }));
 
   // 2. Delete what is still cold, unchanged and unlocked; never wait for a business transaction.
   let result: Awaited<ReturnType<HotTicketStore['deleteUnchanged']>>;
   try {
-    result = await d.hot.deleteUnchanged(copied, columns, d.mover, d.lockTimeoutMs);
+    result = await d.hot.deleteUnchanged(
+      copied,
+      { root: columns, ...(partColumns ? { parts: partColumns } : {}) },
+      d.mover,
+      d.lockTimeoutMs,
+    );
   } catch (err) {
     // ALTER TABLE between copy and delete: nothing was deleted; copy the rows again in their new shape.
     if (!(err instanceof TableShapeChangedError) || attempt >= MAX_SHAPE_ATTEMPTS) throw err;

@@ -12,6 +12,9 @@ export type MoveOutcome =
   | 'alreadyArchived'
   /** Changed, reopened or held between the re-read and the delete: stays hot, the copy is removed. */
   | 'changed'
+  /** A part row was added, removed or changed between the re-read and the delete (the root was not): stays hot, the
+   * copy is removed, and a timer moves it again a little later (parts send no events). */
+  | 'partsChanged'
   /** Deleted by business code, not by a mover: no archive, the copy is removed. */
   | 'deletedByBusiness'
   /** Cold and unchanged but the delete did not succeed: recorded as a stuck deletion for the reconciler. */
@@ -26,6 +29,9 @@ export type MoveOutcome =
   | 'gone'
   /** Dry run: would have been moved. */
   | 'wouldMove';
+
+/** The delete's failure code of a ticket whose parts are not the ones copied. */
+export const PARTS_CHANGED = 'PARTS_CHANGED';
 
 export interface TicketOutcome {
   id: string;
@@ -79,6 +85,7 @@ export function classifyUndeleted(
 ): TicketOutcome {
   const base = { id: copied.id, version: copied.version };
   if (state && state.version === copied.version && state.cold && state.heldUntil === null) {
+    if (failure?.code === PARTS_CHANGED) return { ...base, outcome: 'partsChanged', reason: failure.message };
     return failure
       ? { ...base, outcome: 'stuck', reason: failure.message, code: failure.code ?? null }
       : { ...base, outcome: 'stuck', reason: ROW_LOCKED, code: '55P03' };

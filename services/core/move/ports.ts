@@ -1,6 +1,7 @@
 // What a move needs of the two stores, in the ticket domain. The edges implement these (services/edges/hotStore,
 // services/edges/coldStore); unit tests implement them in memory. Nothing here knows a driver.
 import type { FailureClass } from '../failureClass.ts';
+import type { PartVersion } from './aggregate.ts';
 import type { ColdDocument, ReadRow } from './coldDocument.ts';
 import type { TableShape } from './tableShape.ts';
 
@@ -49,19 +50,33 @@ export interface DeleteFailure extends TicketVersion {
   message: string;
 }
 
+/** What a move re-read: the rows, the root table's shape, the snapshot's stamp and, with parts, each part's shape. */
+export interface ColdRows {
+  rows: ReadRow[];
+  columns: TableShape;
+  readStamp: bigint;
+  partColumns?: Record<string, TableShape>;
+}
+
+/** A copy the delete checks: the version, and with parts every part row copied (aggregate.ts). */
+export interface CopiedTicket extends TicketVersion {
+  parts?: PartVersion[];
+}
+
 export interface HotTicketStore {
   /** Re-reads the tickets that are cold now (database clock) and not held, every column as exact text, with the
-   * stamp of the snapshot read (copyOrder.ts). */
-  readColdRows(ids: string[]): Promise<{ rows: ReadRow[]; columns: TableShape; readStamp: bigint }>;
+   * stamp of the snapshot read (copyOrder.ts); with parts, every part row read in the same snapshot. */
+  readColdRows(ids: string[]): Promise<ColdRows>;
   /** The current state of each ticket that still exists. */
   readStates(ids: string[]): Promise<Map<string, HotState>>;
   readLedger(ids: string[]): Promise<Map<string, LedgerEntry>>;
-  /** Deletes each ticket only if still at the copied version, cold and not held, and records it in the ledger in the
-   * same transaction; rows locked by a business transaction are skipped. Throws TableShapeChangedError when the table
-   * no longer has `shape`. */
+  /** Deletes each ticket only if still at the copied version, cold and not held, with parts only if every part row
+   * is still the one copied (none added, removed or changed: leaves first, the root last), and records it in the
+   * ledger in the same transaction; rows locked by a business transaction are skipped. Throws TableShapeChangedError
+   * when the table (or a part's) no longer has the shape copied. */
   deleteUnchanged(
-    copied: TicketVersion[],
-    shape: TableShape,
+    copied: CopiedTicket[],
+    shape: { root: TableShape; parts?: Record<string, TableShape> },
     mover: string,
     lockTimeoutMs: number,
   ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }>;

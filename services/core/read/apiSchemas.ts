@@ -52,7 +52,14 @@ export const ticketSchema = z
 export type ApiTicket = z.output<typeof ticketSchema>;
 
 export const ticketResponseSchema = z
-  .object({ tier: z.enum(['hot', 'cold']), ticket: ticketSchema })
+  .object({
+    tier: z.enum(['hot', 'cold']),
+    ticket: ticketSchema,
+    parts: z.record(z.string(), z.array(ticketSchema)).optional().meta({
+      description:
+        "an archived ticket's parts (the spec's parts: articles, history, attachments), each part's rows with every column as JSON, by the part's path",
+    }),
+  })
   .meta({ id: 'TicketResponse' });
 
 export const pageResponseSchema = z

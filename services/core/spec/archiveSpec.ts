@@ -1,15 +1,13 @@
 // The archive spec: what is archived and when, for the table a help desk already has. One file (YAML or JSON) names
 // the root table and its key, the column whose time ages a ticket, the condition under which time makes it cold, how
 // a row's version is known, and the fields by which cold tickets are listed. Validated here; every error names the
-// field. COLD_AFTER (the age) stays a setting. The default spec (connectors/specs/default.yaml) is the brief's table.
+// field. COLD_AFTER (the age) stays a setting. `parts` names the ticket's rows in other tables (partSpec.ts). The default spec (connectors/specs/default.yaml) is the brief's table.
 import { z } from 'zod';
-import { parseQualifiedName } from './identifiers.ts';
+import { partSpecSchema, uniqueNames } from './partSpec.ts';
+import { column, rowVersion, sqlCondition, tableName, ticketKey } from './specFields.ts';
 
-const column = z
-  .string({ error: 'expected a column name' })
-  .min(1, 'expected a column name')
-  .max(63, 'a PostgreSQL identifier has at most 63 bytes')
-  .meta({ description: 'a column name as the catalog holds it (case-sensitive)' });
+export { KEY_TYPES, type KeyType } from './specFields.ts';
+export type { PartSpec } from './partSpec.ts';
 
 function validTimeZone(zone: string): boolean {
   try {
@@ -20,25 +18,9 @@ function validTimeZone(zone: string): boolean {
   }
 }
 
-export const KEY_TYPES = ['integer', 'bigint', 'numeric', 'uuid', 'text'] as const;
-export type KeyType = (typeof KEY_TYPES)[number];
-
 export const archiveSpecSchema = z.strictObject({
-  table: z.string({ error: 'expected a schema-qualified table name, e.g. public.tickets' }).transform((text, ctx) => {
-    const name = parseQualifiedName(text.trim());
-    if (!name) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected schema.table (parts quoted with "" where needed), got "${text}"`,
-      });
-      return z.NEVER;
-    }
-    return name;
-  }),
-  key: z.strictObject({
-    column,
-    type: z.enum(KEY_TYPES, { error: `expected one of ${KEY_TYPES.join(', ')}` }),
-  }),
+  table: tableName,
+  key: ticketKey,
   activity: z
     .strictObject({
       column,
@@ -60,14 +42,9 @@ export const archiveSpecSchema = z.strictObject({
       error: 'only for type timestamp: a timestamptz names its instant itself',
     }),
   cold: z.strictObject({
-    when: z
-      .string({ error: 'expected SQL: a condition over the row as t' })
-      .trim()
-      .min(1, 'expected SQL: a condition over the row as t')
-      .refine((sql) => !sql.includes(';'), 'one condition, without ";"')
-      .meta({
-        description: 'SQL over the row as t (lookup tables allowed); the state in which time makes a ticket cold',
-      }),
+    when: sqlCondition('a condition over the row as t').meta({
+      description: 'SQL over the row as t (lookup tables allowed); the state in which time makes a ticket cold',
+    }),
     rowFilter: z
       .strictObject({
         column,
@@ -79,11 +56,7 @@ export const archiveSpecSchema = z.strictObject({
           'the same on the row alone (a column in a set of values): tickets outside it get no timer, and the index of candidates is partial on it',
       }),
   }),
-  version: z
-    .union([z.literal('xmin'), z.strictObject({ column })], {
-      error: 'expected xmin, or { column: <a column every update raises> }',
-    })
-    .default('xmin'),
+  version: rowVersion,
   lists: z
     .array(
       z.strictObject({
@@ -94,6 +67,10 @@ export const archiveSpecSchema = z.strictObject({
     )
     .default([])
     .refine((lists) => new Set(lists.map((l) => l.name)).size === lists.length, 'list names must differ'),
+  parts: z.array(partSpecSchema).default([]).refine(uniqueNames, 'part names must differ').meta({
+    description:
+      "the ticket's rows in other tables (articles, history, attachments), archived, deleted and restored with it",
+  }),
   connector: z
     .strictObject({
       name: z

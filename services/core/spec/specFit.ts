@@ -3,18 +3,11 @@
 // one remains, and every mover refuses to start. The brief's rule: do no harm to the user's database.
 import type { ArchiveSpec } from './archiveSpec.ts';
 import { displayName } from './identifiers.ts';
+import { partMigratorMisfits, partMisfits } from './partFit.ts';
+import { KEY_TYPE_NAMES } from './specFields.ts';
 import type { TableFacts } from './tableFacts.ts';
 
 const MIN_SERVER = 130000;
-
-/** The types a spec's key type accepts (format_type's names). */
-const KEY_TYPES: Record<ArchiveSpec['key']['type'], RegExp> = {
-  integer: /^integer$/,
-  bigint: /^bigint$/,
-  numeric: /^numeric(\(\d+(,\d+)?\))?$/,
-  uuid: /^uuid$/,
-  text: /^(text|character varying(\(\d+\))?)$/,
-};
 
 /** The types of a list's column: a value the read API can take from a URL and check before any query. */
 const LIST_TYPES =
@@ -42,7 +35,7 @@ export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
   const key = column(spec.key.column);
   if (!key) needColumn(spec.key.column, 'key.column');
   else {
-    if (!KEY_TYPES[spec.key.type].test(key.type))
+    if (!KEY_TYPE_NAMES[spec.key.type].test(key.type))
       misfits.push(`${table}.${key.name}: is ${key.type}, the spec says ${spec.key.type} (key.type)`);
     if (t.primaryKey.length !== 1 || t.primaryKey[0] !== key.name) {
       const pk = t.primaryKey.length ? `(${t.primaryKey.join(', ')})` : 'none';
@@ -84,13 +77,14 @@ export function specMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
       `${displayName(fk.table)} (${fk.columns.join(', ')}) references ${table} without an index: checking a ticket's references would scan it (CREATE INDEX CONCURRENTLY ... ON ${displayName(fk.table)} (${fk.columns.join(', ')}))`,
     );
   }
-  return misfits;
+  return [...misfits, ...partMisfits(spec, facts)];
 }
 
 /** What `migrate` itself needs to change anything: the table's owner (or a member of its role) builds the index of
  * candidates, adds the table to the publication and grants the jobs' roles their privileges on it. */
 export function migratorMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
-  if (!facts.table || facts.current.ownsTable) return [];
+  if (!facts.table) return [];
+  if (facts.current.ownsTable) return partMigratorMisfits(facts);
   return [
     `role ${facts.current.role} does not own ${displayName(spec.table)} (its owner is ${facts.table.owner}): run migrate as the table's owner, which builds an index CONCURRENTLY, adds the table to a publication and grants the jobs' roles their privileges on it`,
   ];

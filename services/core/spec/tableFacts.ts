@@ -22,6 +22,21 @@ export interface ReferencingKeyFact {
   indexed: boolean;
 }
 
+/** A part's table as the catalog has it (absent: no such table). */
+export type PartFact = { path: string; table: QualifiedName } & (
+  | { exists: false }
+  | {
+      exists: true;
+      ownsTable: boolean;
+      columns: Array<{ name: string; type: string }>;
+      indexes: Array<{ name: string; columns: string[] }>;
+      /** The foreign keys into the part's table. */
+      referencing: ReferencingKeyFact[];
+      /** The tables the link (with its condition) reads, or why it does not plan. */
+      link: { relations: QualifiedName[] } | { error: string };
+    }
+);
+
 export type JobRole = 'mover' | 'restorer' | 'reader' | 'debezium';
 
 export interface TableFacts {
@@ -41,6 +56,8 @@ export interface TableFacts {
   };
   /** The tables the cold condition reads (from its plan), or why it does not plan. */
   condition: { relations: QualifiedName[] } | { error: string };
+  /** Each part of the spec, parents first (read only when the root table exists). */
+  parts?: PartFact[];
   /** The role running the check: whether it may build the index and publication and grant (it owns the table). */
   current: { role: string; ownsTable: boolean };
   /** Which of the jobs' roles exist (a role that does not exist yet gets its grants at a later migrate). */

@@ -1,22 +1,27 @@
 // The cold tier's ticket documents (ticket_archive.tickets): copies written once per move (copyWrites.ts), the few
 // state changes a move may need (core/move/moveProtocol.ts), removal of copies that never became archives, and the
 // reads of the reconciler, restore and verify. Every ticket is named by its key, stored as the spec's key type says.
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../../core/move/moveProtocol.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
 import { coldStoreError, guardedCold } from './connection.ts';
 import { writeCopies, type WriteResult } from './copyWrites.ts';
 import { fromStored, type KeyCodec, type StoredColdDocument } from './documents.ts';
+import { PartChunks } from './partChunks.ts';
 
 export class ColdCopies {
   private readonly tickets: Collection<StoredColdDocument>;
+  private readonly chunks: PartChunks;
 
   constructor(
     db: Db,
     private readonly keys: KeyCodec,
+    /** The spec names parts: copies removed take their chunks with them (partChunks.ts). */
+    private readonly withParts = false,
   ) {
     this.tickets = db.collection<StoredColdDocument>('tickets');
+    this.chunks = new PartChunks(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -24,7 +29,7 @@ export class ColdCopies {
   }
 
   writeCopies(docs: ColdDocument[]): Promise<WriteResult> {
-    return guardedCold('writing copies', () => writeCopies(this.tickets, this.keys, docs));
+    return guardedCold('writing copies', () => writeCopies(this.tickets, this.keys, docs, this.chunks));
   }
 
   /** Confirms copies as archives one by one (copies an earlier move wrote, of tickets whose hot row a mover deleted at
@@ -79,14 +84,17 @@ export class ColdCopies {
   removeCopies(stale: TicketVersion[]): Promise<void> {
     if (stale.length === 0) return Promise.resolve();
     return guardedCold('removing stale copies', async () => {
+      const filters = stale.map((t) => ({
+        _id: this.keys.stored(t.id),
+        version: t.version,
+        'archive.state': { $ne: 'archived' as const },
+      }));
+      const chunked = await this.chunkedAmong(filters);
       await this.tickets.bulkWrite(
-        stale.map((t) => ({
-          deleteOne: {
-            filter: { _id: this.keys.stored(t.id), version: t.version, 'archive.state': { $ne: 'archived' as const } },
-          },
-        })),
+        filters.map((filter) => ({ deleteOne: { filter } })),
         { ordered: false },
       );
+      await this.chunks.remove(chunked);
     });
   }
 
@@ -94,10 +102,13 @@ export class ColdCopies {
   removeAnyCopies(items: TicketVersion[]): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
     return guardedCold("removing restored tickets' archives", async () => {
+      const filters = items.map((t) => ({ _id: this.keys.stored(t.id), version: t.version }));
+      const chunked = await this.chunkedAmong(filters);
       const res = await this.tickets.bulkWrite(
-        items.map((t) => ({ deleteOne: { filter: { _id: this.keys.stored(t.id), version: t.version } } })),
+        filters.map((filter) => ({ deleteOne: { filter } })),
         { ordered: false },
       );
+      await this.chunks.remove(chunked);
       return res.deletedCount;
     });
   }
@@ -123,8 +134,10 @@ export class ColdCopies {
   ofTickets(ids: string[]): Promise<ColdDocument[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return guardedCold('reading cold documents', async () =>
-      (await this.tickets.find({ _id: { $in: ids.map((id) => this.keys.stored(id)) } }).toArray()).map((d) =>
-        fromStored(d, this.keys),
+      this.chunks.load(
+        (await this.tickets.find({ _id: { $in: ids.map((id) => this.keys.stored(id)) } }).toArray()).map((d) =>
+          fromStored(d, this.keys),
+        ),
       ),
     );
   }
@@ -132,7 +145,10 @@ export class ColdCopies {
   /** Every cold document, one at a time (verify over everything). */
   async *all(): AsyncGenerator<ColdDocument> {
     try {
-      for await (const doc of this.tickets.find({})) yield fromStored(doc, this.keys);
+      for await (const doc of this.tickets.find({})) {
+        const [loaded] = await this.chunks.load([fromStored(doc, this.keys)]);
+        if (loaded) yield loaded;
+      }
     } catch (err) {
       throw coldStoreError(err, 'reading every cold document');
     }
@@ -140,9 +156,19 @@ export class ColdCopies {
 
   /** Removes the archive of a ticket at its version (after a restore put the row back). */
   removeArchive(t: TicketVersion): Promise<void> {
-    return guardedCold(
-      `removing the archive of ticket ${t.id}`,
-      async () => void (await this.tickets.deleteOne({ _id: this.keys.stored(t.id), version: t.version })),
-    );
+    return guardedCold(`removing the archive of ticket ${t.id}`, async () => {
+      const filter = { _id: this.keys.stored(t.id), version: t.version };
+      const chunked = await this.chunkedAmong([filter]);
+      await this.tickets.deleteOne(filter);
+      await this.chunks.remove(chunked);
+    });
+  }
+
+  /** The documents among these whose parts are in chunks (looked up only when the spec has parts). */
+  private async chunkedAmong(filters: Filter<StoredColdDocument>[]): Promise<StoredColdDocument[]> {
+    if (!this.withParts || filters.length === 0) return [];
+    return this.tickets
+      .find({ $or: filters, 'archive.partChunks': { $exists: true } }, { projection: { 'archive.partChunks': 1 } })
+      .toArray();
   }
 }

@@ -6,6 +6,7 @@ import { BSON, MongoBulkWriteError, type Collection } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { copyIsStale } from '../../core/move/copyOrder.ts';
 import { fromStored, toStored, type KeyCodec, type StoredColdDocument } from './documents.ts';
+import type { PartChunks, StoredPartChunk } from './partChunks.ts';
 
 const DUPLICATE_KEY = 11000;
 // MongoDB's document limit is 16 MiB; leave room for the command envelope.
@@ -27,6 +28,14 @@ function roughSizeBound(row: Record<string, string | null>): number {
   return n;
 }
 
+/** The same bound over the row and the parts the document holds. */
+function docSizeBound(doc: StoredColdDocument): number {
+  let n = roughSizeBound(doc.row);
+  for (const rows of Object.values(doc.parts ?? {}))
+    for (const r of rows) n += roughSizeBound(r.row) + 3 * (r.key.length + r.parent.length + r.version.length) + 64;
+  return n;
+}
+
 export interface WriteResult {
   /** Keys whose stored copy was kept (the same version and content, or read later). */
   kept: Set<string>;
@@ -40,14 +49,20 @@ export async function writeCopies(
   tickets: Collection<StoredColdDocument>,
   keys: KeyCodec,
   all: ColdDocument[],
+  chunks: PartChunks,
 ): Promise<WriteResult> {
   const kept = new Set<string>();
   const refused = new Map<string, string>();
+  const chunksOf = new Map<StoredColdDocument, StoredPartChunk[]>();
   const docs = all
-    .map((d) => toStored(d, keys))
+    .map((d) => {
+      const split = chunks.split(toStored(d, keys));
+      chunksOf.set(split.doc, split.chunks);
+      return split.doc;
+    })
     .filter((doc) => {
       // Its exact size is computed only when a cheap upper bound (UTF-8 takes at most 3 bytes per UTF-16 unit) is near.
-      if (roughSizeBound(doc.row) < MAX_DOCUMENT_BYTES / 2) return true;
+      if (docSizeBound(doc) < MAX_DOCUMENT_BYTES / 2) return true;
       const size = BSON.calculateObjectSize(doc);
       if (size <= MAX_DOCUMENT_BYTES) return true;
       refused.set(
@@ -57,6 +72,21 @@ export async function writeCopies(
       return false;
     });
   if (docs.length === 0) return { kept, refused };
+  // Parts too large for their document first: a document never names chunks that are not there yet.
+  await chunks.write(docs.flatMap((d) => chunksOf.get(d) ?? []));
+  const result = await writeDocuments(tickets, keys, docs, { kept, refused });
+  // The chunks of copies not written (kept or refused) are nobody's; those of copies replaced are gone with them.
+  await chunks.remove(docs.filter((d) => result.kept.has(keys.text(d._id)) || result.refused.has(keys.text(d._id))));
+  await chunks.remove(result.replaced);
+  return { kept: result.kept, refused: result.refused };
+}
+
+async function writeDocuments(
+  tickets: Collection<StoredColdDocument>,
+  keys: KeyCodec,
+  docs: StoredColdDocument[],
+  { kept, refused }: WriteResult,
+): Promise<WriteResult & { replaced: Array<{ archive: { partChunks?: { copy: string; count: number } } }> }> {
   let duplicates: StoredColdDocument[] = [];
   try {
     await tickets.insertMany(docs, { ordered: false });
@@ -72,8 +102,14 @@ export async function writeCopies(
       else throw err;
     }
   }
-  if (duplicates.length === 0) return { kept, refused };
-  const projection = { version: 1, 'archive.contentHash': 1, 'archive.state': 1, 'archive.readStamp': 1 };
+  if (duplicates.length === 0) return { kept, refused, replaced: [] };
+  const projection = {
+    version: 1,
+    'archive.contentHash': 1,
+    'archive.state': 1,
+    'archive.readStamp': 1,
+    'archive.partChunks': 1,
+  };
   const existing = new Map(
     (await tickets.find({ _id: { $in: duplicates.map((d) => d._id) } }, { projection }).toArray()).map((e) => [
       keys.text(e._id),
@@ -86,7 +122,7 @@ export async function writeCopies(
     if (current && !copyIsStale(current, fresh)) kept.add(fresh._id);
     return !kept.has(fresh._id);
   });
-  if (duplicates.length === 0) return { kept, refused };
+  if (duplicates.length === 0) return { kept, refused, replaced: [] };
   // Replaced only if still stale when written (another mover may have written meanwhile): another version read
   // earlier, or this version with other content and not yet an archive (ADD COLUMN changes no version).
   const stale = (doc: StoredColdDocument) => [
@@ -109,5 +145,9 @@ export async function writeCopies(
     if (!(err instanceof MongoBulkWriteError) || bulkWriteErrors(err).some((e) => e.code !== DUPLICATE_KEY)) throw err;
     for (const e of bulkWriteErrors(err)) kept.add(keys.text((duplicates[e.index] as StoredColdDocument)._id));
   }
-  return { kept, refused };
+  const replaced = duplicates.flatMap((d) => {
+    const old = existing.get(keys.text(d._id));
+    return !kept.has(keys.text(d._id)) && old?.archive.partChunks ? [old] : [];
+  });
+  return { kept, refused, replaced };
 }

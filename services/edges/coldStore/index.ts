@@ -54,7 +54,7 @@ export async function openColdStore(
 ): Promise<ColdStore> {
   const connection = await connectColdStore(url, options);
   const keys = keyCodec(spec.key.type);
-  const copies = new ColdCopies(connection.db, keys);
+  const copies = new ColdCopies(connection.db, keys, spec.parts.length > 0);
   const moves = new ColdMoves(connection.db);
   const audit = new AuditTrail(connection.db, keys);
   const stuck = new StuckDeletions(connection.db, audit, keys);

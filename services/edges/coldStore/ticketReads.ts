@@ -7,6 +7,7 @@ import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../../core/move/moveProtocol.ts';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
 import { guardedCold } from './connection.ts';
+import { PartChunks } from './partChunks.ts';
 import { fromStored, int64, type KeyCodec, type StoredColdDocument } from './documents.ts';
 
 type MoveStates = (ids: string[]) => Promise<Map<string, MoveState>>;
@@ -42,6 +43,7 @@ export function coldListQuery(
 
 export class ColdTicketReads {
   private readonly tickets: Collection<StoredColdDocument>;
+  private readonly chunks: PartChunks;
 
   constructor(
     db: Db,
@@ -50,6 +52,7 @@ export class ColdTicketReads {
     private readonly moveStates: MoveStates,
   ) {
     this.tickets = db.collection<StoredColdDocument>('tickets');
+    this.chunks = new PartChunks(db);
   }
 
   /** One index per list (equality on its column, then its order and the key), and one on the activity column. */
@@ -65,7 +68,7 @@ export class ColdTicketReads {
   archive(id: string): Promise<ColdDocument | undefined> {
     return guardedCold(`reading the archive of ticket ${id}`, async () => {
       const docs = await this.tickets.find({ _id: this.keys.stored(id) }).toArray();
-      return (await this.archivesOf(docs.map((d) => fromStored(d, this.keys))))[0];
+      return (await this.chunks.load(await this.archivesOf(docs.map((d) => fromStored(d, this.keys)))))[0];
     });
   }
 
@@ -73,8 +76,9 @@ export class ColdTicketReads {
   list(q: ColdListQuery): Promise<{ docs: ColdDocument[]; isArchive: (doc: ColdDocument) => boolean }> {
     return guardedCold(`listing tickets by ${q.match.column}`, async () => {
       const { filter, sort } = coldListQuery(q, this.keys);
+      // Lists stay on the root's fields: a ticket's parts are read with the ticket alone.
       const found = await this.tickets
-        .find(filter)
+        .find(filter, { projection: { parts: 0 } })
         .sort(sort)
         .limit(q.limit + 1)
         .toArray();

@@ -6,9 +6,11 @@
 // store does not hold.
 import type pg from 'pg';
 import { TableShapeChangedError } from '../../core/errors.ts';
-import type { DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
+import type { CopiedTicket, DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
 import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
 import type { ColumnTypes } from './columnTypes.ts';
+import { checkParts, deleteParts, guardPartTables } from './partDeletion.ts';
+import type { PartSql } from './partSql.ts';
 import { LOCK_FUNCTION } from './specObjects.ts';
 import { referencingKeys } from './tableFacts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
@@ -17,7 +19,15 @@ export interface DeleteContext {
   pool: pg.Pool;
   columnTypes: ColumnTypes;
   table: TableSql;
+  /** The spec's parts, parents first (none: the root alone). */
+  parts: PartSql[];
   coldAfterMs: number;
+}
+
+/** The shapes a copy was made in: the root table's and each part's. */
+export interface CopiedShape {
+  root: TableShape;
+  parts?: Record<string, TableShape>;
 }
 
 /**
@@ -28,14 +38,14 @@ export interface DeleteContext {
  */
 export async function deleteUnchanged(
   c: DeleteContext,
-  copied: TicketVersion[],
-  shape: TableShape,
+  copied: CopiedTicket[],
+  shape: CopiedShape,
   mover: string,
   lockTimeoutMs: number,
 ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
   if (copied.length === 0) return { deleted: [], failed: [] };
   try {
-    return { deleted: await deleteGroup(c, copied, shape, mover, lockTimeoutMs), failed: [] };
+    return await deleteGroup(c, copied, shape, mover, lockTimeoutMs);
   } catch (err) {
     if (err instanceof TableShapeChangedError) throw err;
     if (copied.length === 1) return { deleted: [], failed: [failure(copied[0] as TicketVersion, err)] };
@@ -44,7 +54,9 @@ export async function deleteUnchanged(
   const failed: DeleteFailure[] = [];
   for (const one of copied) {
     try {
-      deleted.push(...(await deleteGroup(c, [one], shape, mover, lockTimeoutMs)));
+      const result = await deleteGroup(c, [one], shape, mover, lockTimeoutMs);
+      deleted.push(...result.deleted);
+      failed.push(...result.failed);
     } catch (err) {
       if (err instanceof TableShapeChangedError) throw err;
       failed.push(failure(one, err));
@@ -55,11 +67,11 @@ export async function deleteUnchanged(
 
 async function deleteGroup(
   c: DeleteContext,
-  copied: TicketVersion[],
-  shape: TableShape,
+  copied: CopiedTicket[],
+  shape: CopiedShape,
   mover: string,
   lockTimeoutMs: number,
-): Promise<TicketVersion[]> {
+): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
   const client = await c.pool.connect();
   let broken = false;
   try {
@@ -73,22 +85,43 @@ async function deleteGroup(
     // A foreign key added since the mover started (ALTER TABLE ... ADD FOREIGN KEY waits for this lock) is checked too:
     // the keys are read now, under the lock, so a key that would cascade into rows the cold store does not hold always
     // holds its tickets back.
-    const referencing = await referencingKeys(client, c.table.table);
-    const t = sameKeys(referencing, c.table.referencing) ? c.table : c.table.withReferencing(referencing);
+    const t = c.table.withReferencing(await referencingKeys(client, c.table.table));
     // Described the way the copy's re-read was (result fields), so both sides name types alike.
     const current = await client.query(`SELECT * FROM ${t.table} LIMIT 0`);
-    const changed = shapeDifference(shape, await c.columnTypes.of(current.fields));
+    const changed = shapeDifference(shape.root, await c.columnTypes.of(current.fields));
     if (changed.length > 0)
       throw new TableShapeChangedError(`${t.table} changed shape since the copy (columns: ${changed.join(', ')})`);
+    if (c.parts.length > 0) await guardPartTables(client, c.parts, shape.parts ?? {}, c.columnTypes);
     // The rows copied, locked unless a business transaction holds them (the movers' role may not lock rows itself:
     // specObjects.ts lends it this one lock). Never waits for a row lock.
     const locked = await client.query<{ key: string; version: string }>(
       `SELECT l.key, l.version FROM ${LOCK_FUNCTION}($1::text[], $2::text[]) AS l`,
       [copied.map((x) => x.id), copied.map((x) => x.version)],
     );
-    if (locked.rows.length === 0) {
+    let movable = locked.rows.map((r) => ({ key: r.key, version: r.version }));
+    let failed: DeleteFailure[] = [];
+    if (c.parts.length > 0 && movable.length > 0) {
+      // The roots still deletable (the DELETE's own condition, checked first: their parts go before them), then
+      // their parts unchanged and locked, deleted leaves first.
+      const deletable = await client.query<{ key: string }>(
+        `SELECT ${t.keyText()} AS key FROM ${t.table} t USING unnest($1::text[], $2::text[]) AS c(key, version)
+          WHERE ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version AND ${t.coldNow('$3')} AND ${t.notHeld()}`,
+        [movable.map((r) => r.key), movable.map((r) => r.version), c.coldAfterMs],
+      );
+      const keys = new Set(deletable.rows.map((r) => r.key));
+      const checked = await checkParts(
+        client,
+        c.parts,
+        copied.filter((x) => keys.has(x.id)),
+      );
+      failed = checked.failed;
+      await deleteParts(client, c.parts, checked.ok);
+      const ok = new Set(checked.ok.map((x) => x.id));
+      movable = movable.filter((r) => ok.has(r.key));
+    }
+    if (movable.length === 0) {
       await client.query('COMMIT');
-      return [];
+      return { deleted: [], failed };
     }
     // Then deleted if still cold, unreferenced and not held.
     const res = await client.query<{ id: string; version: string }>(
@@ -103,10 +136,13 @@ async function deleteGroup(
            SET version = EXCLUDED.version, state = 'archived', at = now(), hold_until = NULL, mover = EXCLUDED.mover
        )
        SELECT id, version FROM deleted`,
-      [locked.rows.map((r) => r.key), locked.rows.map((r) => r.version), c.coldAfterMs, mover],
+      [movable.map((r) => r.key), movable.map((r) => r.version), c.coldAfterMs, mover],
     );
+    // A ticket whose parts went must go too, or none of the group does.
+    if (c.parts.length > 0 && res.rows.length !== movable.length)
+      throw new Error(`${movable.length - res.rows.length} tickets not deleted after their parts; nothing deleted`);
     await client.query('COMMIT');
-    return res.rows;
+    return { deleted: res.rows, failed };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {
       broken = true;
@@ -116,10 +152,6 @@ async function deleteGroup(
     client.release(broken);
   }
 }
-
-const keyNames = (keys: Array<{ constraint: string; table: { schema: string; name: string } }>) =>
-  keys.map((k) => `${k.table.schema}.${k.table.name}.${k.constraint}`).join('\n');
-const sameKeys = (a: Parameters<typeof keyNames>[0], b: Parameters<typeof keyNames>[0]) => keyNames(a) === keyNames(b);
 
 function failure(t: TicketVersion, err: unknown): DeleteFailure {
   const e = err as { code?: string; message?: string };

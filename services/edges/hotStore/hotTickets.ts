@@ -4,10 +4,20 @@
 import type pg from 'pg';
 import type { ReadRow, RowText } from '../../core/move/coldDocument.ts';
 import { readStamp } from '../../core/move/copyOrder.ts';
-import type { DeleteFailure, HotState, HotTicketStore, LedgerEntry, TicketVersion } from '../../core/move/ports.ts';
-import type { TableShape } from '../../core/move/tableShape.ts';
+import type {
+  ColdRows,
+  CopiedTicket,
+  DeleteFailure,
+  HotState,
+  HotTicketStore,
+  LedgerEntry,
+  TicketVersion,
+} from '../../core/move/ports.ts';
+import { partPlans } from '../../core/spec/partPlan.ts';
 import { ColumnTypes } from './columnTypes.ts';
-import { deleteUnchanged } from './deletion.ts';
+import { deleteUnchanged, type CopiedShape } from './deletion.ts';
+import { readParts } from './partReads.ts';
+import { partSqls, type PartSql } from './partSql.ts';
 import { guarded } from './pool.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
@@ -20,6 +30,7 @@ const ADDED = new Set([KEY, VERSION, XMAX, IN_PROGRESS]);
 
 export class HotTickets implements HotTicketStore {
   private readonly columnTypes: ColumnTypes;
+  private readonly parts: PartSql[];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -27,31 +38,50 @@ export class HotTickets implements HotTicketStore {
     private readonly coldAfterMs: number,
   ) {
     this.columnTypes = new ColumnTypes(pool);
+    this.parts = partSqls(partPlans(t.spec));
   }
 
-  readColdRows(ids: string[]): Promise<{ rows: ReadRow[]; columns: TableShape; readStamp: bigint }> {
+  readColdRows(ids: string[]): Promise<ColdRows> {
     if (ids.length === 0) return Promise.resolve({ rows: [], columns: {}, readStamp: 0n });
-    const t = this.t;
     return guarded('re-reading tickets', async () => {
-      // The snapshot that reads the rows also stamps them (copyOrder.ts).
-      const res = await this.pool.query<RowText>(
-        `SELECT t.*, ${t.keyText()} AS "${KEY}", ${t.version()} AS "${VERSION}",
-                pg_snapshot_xmax(s.snap)::text AS "${XMAX}",
-                (SELECT count(*) FROM pg_snapshot_xip(s.snap))::text AS "${IN_PROGRESS}"
-           FROM ${t.table} t, (SELECT pg_current_snapshot() AS snap) s
-          WHERE ${t.key()} = ANY(${t.keys('$1')}) AND ${t.coldNow('$2')} AND ${t.notHeld()}`,
-        [ids, this.coldAfterMs],
-      );
-      const first = res.rows[0];
-      const stamp = first ? readStamp(BigInt(first[XMAX] ?? '0'), Number(first[IN_PROGRESS] ?? 0)) : 0n;
-      const rows = res.rows.map((r) => {
-        const row: RowText = {};
-        for (const [name, value] of Object.entries(r)) if (!ADDED.has(name)) row[name] = value;
-        return { key: r[KEY] as string, version: r[VERSION] as string, row };
-      });
-      const columns = await this.columnTypes.of(res.fields.filter((f) => !ADDED.has(f.name)));
-      return { rows, columns, readStamp: stamp };
+      if (this.parts.length === 0) return this.readRoots(this.pool, ids);
+      // A ticket and its parts in one snapshot: the aggregate as it was at one moment.
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const roots = await this.readRoots(client, ids);
+        const keys = roots.rows.map((r) => r.key);
+        const { byTicket, columns } = await readParts(client, this.parts, keys, this.columnTypes);
+        await client.query('COMMIT');
+        for (const r of roots.rows) r.parts = byTicket.get(r.key) ?? {};
+        return { ...roots, partColumns: columns };
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+        client.release();
+      }
     });
+  }
+
+  private async readRoots(db: pg.Pool | pg.PoolClient, ids: string[]): Promise<ColdRows> {
+    const t = this.t;
+    // The snapshot that reads the rows also stamps them (copyOrder.ts).
+    const res = await db.query<RowText>(
+      `SELECT t.*, ${t.keyText()} AS "${KEY}", ${t.version()} AS "${VERSION}",
+              pg_snapshot_xmax(s.snap)::text AS "${XMAX}",
+              (SELECT count(*) FROM pg_snapshot_xip(s.snap))::text AS "${IN_PROGRESS}"
+         FROM ${t.table} t, (SELECT pg_current_snapshot() AS snap) s
+        WHERE ${t.key()} = ANY(${t.keys('$1')}) AND ${t.coldNow('$2')} AND ${t.notHeld()}`,
+      [ids, this.coldAfterMs],
+    );
+    const first = res.rows[0];
+    const stamp = first ? readStamp(BigInt(first[XMAX] ?? '0'), Number(first[IN_PROGRESS] ?? 0)) : 0n;
+    const rows: ReadRow[] = res.rows.map((r) => {
+      const row: RowText = {};
+      for (const [name, value] of Object.entries(r)) if (!ADDED.has(name)) row[name] = value;
+      return { key: r[KEY] as string, version: r[VERSION] as string, row };
+    });
+    const columns = await this.columnTypes.of(res.fields.filter((f) => !ADDED.has(f.name)));
+    return { rows, columns, readStamp: stamp };
   }
 
   readStates(ids: string[]): Promise<Map<string, HotState>> {
@@ -108,12 +138,18 @@ export class HotTickets implements HotTicketStore {
   }
 
   deleteUnchanged(
-    copied: TicketVersion[],
-    shape: TableShape,
+    copied: CopiedTicket[],
+    shape: CopiedShape,
     mover: string,
     lockTimeoutMs: number,
   ): Promise<{ deleted: TicketVersion[]; failed: DeleteFailure[] }> {
-    const context = { pool: this.pool, columnTypes: this.columnTypes, table: this.t, coldAfterMs: this.coldAfterMs };
+    const context = {
+      pool: this.pool,
+      columnTypes: this.columnTypes,
+      table: this.t,
+      parts: this.parts,
+      coldAfterMs: this.coldAfterMs,
+    };
     return guarded('deleting moved tickets', () => deleteUnchanged(context, copied, shape, mover, lockTimeoutMs));
   }
 }

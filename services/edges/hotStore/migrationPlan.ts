@@ -10,6 +10,7 @@ import { MigrationError } from '../../core/errors.ts';
 import { loadMigrations, type Migration } from './migrationFiles.ts';
 import { candidateIndexState, candidateIndexStep } from './candidateIndex.ts';
 import { PUBLICATION, specSteps, type SqlStep } from './specObjects.ts';
+import { readPartFacts } from './partFacts.ts';
 import { readTableFacts } from './tableFacts.ts';
 import { CANDIDATE_INDEX, PRODUCT_SCHEMA, TableSql } from './tableSql.ts';
 
@@ -93,6 +94,7 @@ async function privilegeMisfits(db: Db, facts: TableFacts, t: TableSql): Promise
  * role itself may do is checked only when it is to migrate (a job's role checks the table's fit alone). */
 export async function planMigration(db: Db, spec: ArchiveSpec, forMigrate: boolean): Promise<MigrationPlan> {
   const facts = await readTableFacts(db, spec);
+  if (facts.table) facts.parts = await readPartFacts(db, spec);
   const t = new TableSql(spec, facts.table?.referencing ?? []);
   const tableMisfits = [...specMisfits(spec, facts), ...(await recordedMisfits(db, spec))];
   const migrator =

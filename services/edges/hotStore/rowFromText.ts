@@ -22,16 +22,18 @@ export async function liveColumns(db: pg.ClientBase | pg.Pool, table: string): P
   return rows;
 }
 
-/** The column list and the SELECT list that give back `row`'s values typed; $1 is `params[0]`. */
+/** The column list and the SELECT list that give back `row`'s values typed; $1 is `params[0]`. `source`: where the
+ * SELECT list reads a row's JSON (another expression for rows of a json_array_elements). */
 export function selectFromText(
   columns: ColumnType[],
   row: RowText,
+  source = '($1::json)',
 ): { list: string; select: string; params: [string] } {
   const present = columns.filter((c) => Object.hasOwn(row, c.name));
   return {
     list: present.map((c) => quoteIdent(c.name)).join(', '),
     select: present
-      .map((c) => `(($1::json) ->> ${quoteLiteral(c.name)})::${c.type} AS ${quoteIdent(c.name)}`)
+      .map((c) => `(${source} ->> ${quoteLiteral(c.name)})::${c.type} AS ${quoteIdent(c.name)}`)
       .join(', '),
     params: [JSON.stringify(row)],
   };

@@ -5,7 +5,9 @@
 // privileges on the archived table and the tables its cold condition and foreign keys involve. Nothing here alters a
 // business table's columns or adds a trigger to it.
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
+import { partPlans } from '../../core/spec/partPlan.ts';
 import type { TableFacts } from '../../core/spec/tableFacts.ts';
+import { partSqls } from './partSql.ts';
 import { JOB_ROLES } from './tableFacts.ts';
 import { PRODUCT_SCHEMA, type TableSql } from './tableSql.ts';
 
@@ -61,6 +63,22 @@ REVOKE ALL ON FUNCTION ${LOCK_FUNCTION}(text[], text[]) FROM PUBLIC`,
   };
 }
 
+/** The same lock for each part's rows (partDeletion.ts), owned like the root's by the tables' owner. */
+function partLockFunctions(t: TableSql): SqlStep[] {
+  return partSqls(partPlans(t.spec)).map((p) => ({
+    what: `function ${p.lockFunction}`,
+    transactional: true,
+    sql: `CREATE OR REPLACE FUNCTION ${p.lockFunction}(keys text[], versions text[])
+RETURNS TABLE (key text, version text)
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT ${p.keyText('p')}, ${p.version('p')} FROM ${p.table} p
+    JOIN unnest(keys, versions) AS c(key, version) ON ${p.key('p')} = c.key::${p.keyType} AND ${p.version('p')} = c.version
+   FOR UPDATE OF p SKIP LOCKED
+$$;
+REVOKE ALL ON FUNCTION ${p.lockFunction}(text[], text[]) FROM PUBLIC`,
+  }));
+}
+
 /** What each job's role may do on the archived table and the tables its rule reads. */
 function grants(t: TableSql, facts: TableFacts): SqlStep {
   const isRoot = (r: QualifiedName) => r.schema === t.spec.table.schema && r.name === t.spec.table.name;
@@ -69,21 +87,32 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
   const lookups = ('relations' in facts.condition ? facts.condition.relations : []).filter((r) => !isRoot(r));
   const referencing = (facts.table?.referencing ?? []).map((fk) => fk.table);
   const lines: string[] = [];
-  const grant = (role: string | undefined, privileges: string, reads: QualifiedName[]) => {
+  const grant = (role: string | undefined, privileges: string, reads: QualifiedName[], same: QualifiedName[] = []) => {
     if (!role) return;
-    const schemas = [...new Set([t.spec.table.schema, ...reads.map((r) => r.schema)])].map(quoteIdent).join(', ');
-    lines.push(`GRANT USAGE ON SCHEMA ${schemas} TO ${role};`, `GRANT ${privileges} ON ${t.table} TO ${role};`);
+    const all = [...reads, ...same];
+    const schemas = [...new Set([t.spec.table.schema, ...all.map((r) => r.schema)])].map(quoteIdent).join(', ');
+    const tables = [t.table, ...new Set(same.map(quoteQualified))].join(', ');
+    lines.push(`GRANT USAGE ON SCHEMA ${schemas} TO ${role};`, `GRANT ${privileges} ON ${tables} TO ${role};`);
     const others = [...new Set(reads.map(quoteQualified))];
     if (others.length) lines.push(`GRANT SELECT ON ${others.join(', ')} TO ${role};`);
   };
-  grant(facts.roles.mover, 'SELECT, DELETE', [...lookups, ...referencing]);
+  // The parts' tables, and the lookup tables their links read: every job that opens the spec plans the links.
+  const parts = partSqls(partPlans(t.spec));
+  const partTables = parts.map((p) => p.plan.spec.table);
+  const partLookups = (facts.parts ?? []).flatMap((p) => (p.exists && 'relations' in p.link ? p.link.relations : []));
+  const notPart = (r: QualifiedName) => !partTables.some((p) => p.schema === r.schema && p.name === r.name);
+  const reads = [...lookups, ...partLookups.filter((r) => !isRoot(r) && notPart(r))];
+  grant(facts.roles.mover, 'SELECT, DELETE', [...reads, ...referencing], partTables);
   // The restorer opens the table as every job does, by checking that the spec fits: planning cold.when reads its
   // lookup tables' metadata, which needs SELECT on them.
-  grant(facts.roles.restorer, 'SELECT, INSERT', lookups);
-  grant(facts.roles.reader, 'SELECT', lookups);
+  grant(facts.roles.restorer, 'SELECT, INSERT', reads, partTables);
+  grant(facts.roles.reader, 'SELECT', reads, partTables);
   grant(facts.roles.debezium, 'SELECT', []);
-  if (facts.roles.mover)
+  if (facts.roles.mover) {
     lines.push(`GRANT EXECUTE ON FUNCTION ${LOCK_FUNCTION}(text[], text[]) TO ${JOB_ROLES.mover};`);
+    for (const p of parts)
+      lines.push(`GRANT EXECUTE ON FUNCTION ${p.lockFunction}(text[], text[]) TO ${JOB_ROLES.mover};`);
+  }
   return { what: "the jobs' privileges on the archived table", transactional: true, sql: lines.join('\n') };
 }
 
@@ -94,6 +123,7 @@ export function specSteps(t: TableSql, facts: TableFacts, publicationExists: boo
     recordTable(t),
     publication(t, publicationExists),
     lockFunction(t),
+    ...partLockFunctions(t),
     ...(index ? [index] : []),
     grants(t, facts),
   ];

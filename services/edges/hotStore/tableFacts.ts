@@ -53,7 +53,7 @@ export async function referencingKeys(db: Db, oid: string): Promise<ReferencingK
 }
 
 /** The table's valid indexes and their key columns, in order. */
-async function tableIndexes(db: Db, oid: string): Promise<Array<{ name: string; columns: string[] }>> {
+export async function tableIndexes(db: Db, oid: string): Promise<Array<{ name: string; columns: string[] }>> {
   const res = await db.query<{ name: string; cols: string }>(
     `SELECT c.relname AS name,
             to_json(array(SELECT coalesce(a.attname::text, '') FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, o)
@@ -81,6 +81,12 @@ function relationsOf(plan: Record<string, unknown>, found: QualifiedName[] = [])
   return found;
 }
 
+/** The tables an EXPLAIN (FORMAT JSON) result reads. */
+export function planRelations(raw: unknown): QualifiedName[] {
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: Record<string, unknown> }>;
+  return relationsOf(parsed[0]?.Plan ?? {});
+}
+
 async function conditionRelations(db: Db, spec: ArchiveSpec): Promise<TableFacts['condition']> {
   const sql = new TableSql(spec);
   try {
@@ -89,9 +95,7 @@ async function conditionRelations(db: Db, spec: ArchiveSpec): Promise<TableFacts
       `EXPLAIN (FORMAT JSON, VERBOSE) SELECT 1 FROM ${sql.table} t WHERE ${sql.when()}`,
     );
     await db.query('RELEASE SAVEPOINT ticket_archiver_condition');
-    const raw = res.rows[0]?.['QUERY PLAN'];
-    const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: Record<string, unknown> }>;
-    return { relations: relationsOf(parsed[0]?.Plan ?? {}) };
+    return { relations: planRelations(res.rows[0]?.['QUERY PLAN']) };
   } catch (err) {
     await db.query('ROLLBACK TO SAVEPOINT ticket_archiver_condition').catch(() => undefined);
     return { error: (err as Error).message };

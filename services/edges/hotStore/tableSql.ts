@@ -5,6 +5,7 @@
 // delete would be refused, or would cascade into rows the cold store does not hold). Identifiers are quoted.
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
+import { carried, childrenOf, partPlans } from '../../core/spec/partPlan.ts';
 
 /** A foreign key of another table that references the root table. */
 export interface ReferencingKey {
@@ -21,21 +22,31 @@ export const PRODUCT_SCHEMA = 'ticket_archiver';
 export const LEDGER = `${PRODUCT_SCHEMA}.ledger`;
 export const CANDIDATE_INDEX = 'ticket_archiver_candidates';
 
-const SQL_TYPE = { integer: 'integer', bigint: 'bigint', numeric: 'numeric', uuid: 'uuid', text: 'text' } as const;
+export const SQL_TYPE = {
+  integer: 'integer',
+  bigint: 'bigint',
+  numeric: 'numeric',
+  uuid: 'uuid',
+  text: 'text',
+} as const;
 
 export class TableSql {
   readonly table: string;
   readonly keyType: string;
+  /** The foreign keys into the root table that hold tickets back: those no part of the spec carries. */
+  readonly referencing: ReferencingKey[];
   private readonly zone: string;
 
   constructor(
     readonly spec: ArchiveSpec,
-    /** Foreign keys of other tables to the root table (held back from moves). */
-    readonly referencing: ReferencingKey[] = [],
+    /** Foreign keys of other tables to the root table (held back from moves, unless a part carries them). */
+    referencing: ReferencingKey[] = [],
     /** The table's columns and their types (format_type), as the database says. */
     readonly columns: Record<string, string> = {},
   ) {
     this.table = quoteQualified(spec.table);
+    const children = childrenOf(partPlans(spec), null);
+    this.referencing = referencing.filter((fk) => !carried(fk, spec.key.column, children));
     this.keyType = SQL_TYPE[spec.key.type];
     this.zone = quoteLiteral(spec.activity.timeZone ?? 'UTC');
   }

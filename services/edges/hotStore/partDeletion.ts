@@ -1,0 +1,116 @@
+// The parts' side of a move's delete (deletion.ts), inside its transaction once the roots are locked: each part's
+// rows locked (never waiting: the lock function skips rows a business transaction holds) and read again under the
+// copied parents, so a ticket is deleted only if its aggregate is the one copied (no part row added, removed or
+// changed); then the part rows of those tickets deleted, leaves first. A foreign key into a part table that the spec
+// does not carry and that would cascade (or set null) refuses the delete outright: it would change rows the cold
+// store does not hold. One that restricts makes its ticket's delete fail, and the ticket stays hot.
+import type pg from 'pg';
+import { StoreRefusedError, TableShapeChangedError } from '../../core/errors.ts';
+import { sameParts, type PartVersion } from '../../core/move/aggregate.ts';
+import type { CopiedTicket, DeleteFailure } from '../../core/move/ports.ts';
+import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
+import { ROW_LOCKED } from '../../core/failureClass.ts';
+import { PARTS_CHANGED } from '../../core/move/outcome.ts';
+import { carried, childrenOf, deleteOrder } from '../../core/spec/partPlan.ts';
+import type { ColumnTypes } from './columnTypes.ts';
+import { partVersions, TicketOf } from './partReads.ts';
+import type { PartSql } from './partSql.ts';
+import { referencingKeys } from './tableFacts.ts';
+
+type Client = pg.PoolClient;
+
+const rowsOf = (t: CopiedTicket, path: string) => (t.parts ?? []).filter((p) => p.path === path);
+
+/** Locks each part's table as the delete will, and checks that it still has the shape copied and no foreign key
+ * that would cascade into rows the cold store does not hold. */
+export async function guardPartTables(
+  client: Client,
+  parts: PartSql[],
+  shapes: Record<string, TableShape>,
+  columnTypes: ColumnTypes,
+): Promise<void> {
+  for (const part of parts) {
+    await client.query(`LOCK TABLE ${part.table} IN ROW EXCLUSIVE MODE`);
+    const current = await client.query(`SELECT * FROM ${part.table} LIMIT 0`);
+    const changed = shapeDifference(shapes[part.path] ?? {}, await columnTypes.of(current.fields));
+    if (changed.length > 0)
+      throw new TableShapeChangedError(`${part.table} changed shape since the copy (columns: ${changed.join(', ')})`);
+    const children = childrenOf(
+      parts.map((p) => p.plan),
+      part.path,
+    );
+    const uncarried = (await referencingKeys(client, part.table)).filter(
+      (fk) => !carried(fk, part.plan.spec.key.column, children) && !['no action', 'restrict'].includes(fk.onDelete),
+    );
+    if (uncarried.length > 0)
+      throw new StoreRefusedError(
+        'postgres',
+        `foreign key ${uncarried.map((k) => k.constraint).join(', ')} into part ${part.path} (${part.table}) is ON DELETE ${uncarried[0]?.onDelete} and not in the spec: deleting the part would change rows the cold store does not hold`,
+        '23503',
+      );
+  }
+}
+
+/** Which of `tickets` (roots locked) still have exactly the copied parts, every part row now locked by this
+ * transaction; the others fail, changed or locked. */
+export async function checkParts(
+  client: Client,
+  parts: PartSql[],
+  tickets: CopiedTicket[],
+): Promise<{ ok: CopiedTicket[]; failed: DeleteFailure[] }> {
+  const ticketOf = new TicketOf();
+  for (const t of tickets) for (const p of t.parts ?? []) ticketOf.add(p.path, p.key, t.id);
+  let ok = tickets;
+  const failed: DeleteFailure[] = [];
+  const fail = (t: CopiedTicket, code: string, message: string) => {
+    failed.push({ id: t.id, version: t.version, code, message });
+    ok = ok.filter((o) => o.id !== t.id);
+  };
+  for (const part of parts) {
+    const want = ok.flatMap((t) => rowsOf(t, part.path));
+    const locked = await client.query<{ key: string }>(
+      `SELECT l.key FROM ${part.lockFunction}($1::text[], $2::text[]) l`,
+      [want.map((w) => w.key), want.map((w) => w.version)],
+    );
+    const lockedKeys = new Set(locked.rows.map((r) => r.key));
+    const parents =
+      part.plan.parent === null
+        ? ok.map((t) => t.id)
+        : ok.flatMap((t) => rowsOf(t, part.plan.parent ?? '').map((p) => p.key));
+    const now = new Map<string, PartVersion[]>();
+    for (const r of await partVersions(client, part, parents)) {
+      const ticket = ticketOf.of(part, r.parent);
+      if (ticket !== undefined)
+        now.set(ticket, [...(now.get(ticket) ?? []), { path: part.path, key: r.key, version: r.version }]);
+    }
+    for (const t of ok) {
+      const copied = rowsOf(t, part.path);
+      if (!sameParts(copied, now.get(t.id) ?? []))
+        fail(
+          t,
+          PARTS_CHANGED,
+          `part ${part.path} of the ticket changed since the copy (a row added, removed or updated)`,
+        );
+      else if (copied.some((c) => !lockedKeys.has(c.key)))
+        fail(t, '55P03', `${ROW_LOCKED} (a row of part ${part.path})`);
+    }
+  }
+  return { ok, failed };
+}
+
+/** Deletes the copied part rows of `tickets`, leaves first; each statement must delete exactly those rows. */
+export async function deleteParts(client: Client, parts: PartSql[], tickets: CopiedTicket[]): Promise<void> {
+  for (const part of deleteOrder(parts.map((p) => p.plan)).map(
+    (plan) => parts.find((p) => p.plan === plan) as PartSql,
+  )) {
+    const keys = tickets.flatMap((t) => rowsOf(t, part.path).map((p) => p.key));
+    if (keys.length === 0) continue;
+    const res = await client.query(`DELETE FROM ${part.table} p WHERE ${part.key()} = ANY($1::${part.keyType}[])`, [
+      keys,
+    ]);
+    if (res.rowCount !== keys.length)
+      throw new Error(
+        `deleting part ${part.path}: ${res.rowCount} rows deleted, ${keys.length} expected; nothing deleted`,
+      );
+  }
+}
