@@ -1,12 +1,14 @@
 // The three help desks as their own code writes them (test/fixtures/helpdesks, docs/helpdesk-schemas.md): a ticket
-// written with a state and an activity time, an agent's edit, a row of a child table that a restricting foreign key
-// ties to the ticket, and watchers (the fixtures' cascading test_ticket_watchers). Activity columns are timestamps
-// without time zone written in UTC, as each help desk writes them.
+// written with a state and an activity time, an agent's edit, its conversation (rows in every part table of the desk's
+// spec: helpdesk<Desk>Parts.ts), a row of a site's table that a restricting foreign key ties to the ticket and that no
+// spec covers, and watchers (the fixtures' cascading test_ticket_watchers). Activity columns are timestamps without
+// time zone written in UTC, as each help desk writes them.
 import { join } from 'node:path';
-import type pg from 'pg';
 import { projectRoot } from '../../infra/local/settings.ts';
-
-type Db = pg.Pool | pg.PoolClient | pg.Client;
+import { one, watchersPart, type Db, type PartTree } from './helpdeskParts.ts';
+import { rtConversation, rtParts } from './helpdeskRtParts.ts';
+import { zammadConversation, zammadParts } from './helpdeskZammadParts.ts';
+import { ZNUNY_FIELDS_SQL, znunyArticleSeen, znunyConversation, znunyParts } from './helpdeskZnunyParts.ts';
 
 export interface NewTicket {
   closed: boolean;
@@ -34,10 +36,22 @@ export interface DeskShape {
   touch(db: Db, id: string, text: string): Promise<void>;
   /** The column `touch` writes. */
   touchColumn: string;
-  /** A child row under a foreign key without ON DELETE (Zammad's ticket_articles, Znuny's article, RT: a test table). */
+  /** A row of a site's own table, test_ticket_holds (extraSql), under a foreign key without ON DELETE that no spec
+   * covers: it holds its ticket back. */
   restricting: { constraint: string; add(db: Db, id: string): Promise<void> };
-  /** The cascading test_ticket_watchers: rows added, and the rows of `ids`. */
-  watchers: { add(db: Db, id: string, n: number): Promise<void>; count(db: Db, ids: string[]): Promise<number> };
+  /** The cascading test_ticket_watchers: rows added, the rows of `ids`, and the table as a part (the parts test's). */
+  watchers: {
+    add(db: Db, id: string, n: number): Promise<void>;
+    count(db: Db, ids: string[]): Promise<number>;
+    part: PartTree;
+  };
+  /** The parts of the desk's spec (connectors/specs), as the tests know them. */
+  parts: PartTree[];
+  /** Writes a ticket's conversation: rows in every part table of `parts`, at both levels, as the help desk does. */
+  conversation: { add(db: Db, id: string): Promise<void> };
+  /** Rows the help desk writes that no spec can cover and that reference a part row (Znuny's article_flag, a table
+   * without a key column): each holds its ticket back. After conversation.add. */
+  uncovered?: { constraint: string; add(db: Db, id: string): Promise<void> };
   /** A list of the spec whose column insert() fills with listValue. */
   list: string;
 }
@@ -45,11 +59,27 @@ export interface DeskShape {
 const fixture = (name: string) => join(projectRoot, 'test', 'fixtures', 'helpdesks', `${name}.sql`);
 const utcAgo = (param: string) => `(now() AT TIME ZONE 'UTC') - make_interval(secs => ${param})`;
 
-async function one(db: Db, sql: string, params: unknown[]): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(sql, params);
-  if (!rows[0]) throw new Error(`no row from ${sql}`);
-  return rows[0].id;
+/** A site's own table whose restricting, indexed foreign key references the ticket (no spec covers it): the SQL that
+ * creates it, and a row of it for a ticket. */
+function holds(table: string, keyType: string): { sql: string; restricting: DeskShape['restricting'] } {
+  const schema = table.split('.')[0] ?? '';
+  return {
+    sql: `CREATE TABLE ${schema}.test_ticket_holds (
+            id serial PRIMARY KEY,
+            ticket ${keyType} NOT NULL CONSTRAINT test_ticket_holds_ticket_fkey REFERENCES ${table} (id));
+          CREATE INDEX test_ticket_holds_ticket ON ${schema}.test_ticket_holds (ticket);`,
+    restricting: {
+      constraint: 'test_ticket_holds_ticket_fkey',
+      async add(db, id) {
+        await db.query(`INSERT INTO ${schema}.test_ticket_holds (ticket) VALUES ($1)`, [id]);
+      },
+    },
+  };
 }
+const zammadHolds = holds('zammad.tickets', 'integer');
+const znunyHolds = holds('znuny.ticket', 'bigint');
+// RT declares no foreign key to a ticket at all; the site's table stands in for one.
+const rtHolds = holds('rt.tickets', 'integer');
 
 const watchers = (schema: string, timeColumn: string, keyArray: string): DeskShape['watchers'] => ({
   async add(db, id, n) {
@@ -66,6 +96,7 @@ const watchers = (schema: string, timeColumn: string, keyArray: string): DeskSha
     );
     return Number(rows[0]?.n);
   },
+  part: watchersPart(schema, keyArray === 'bigint[]' ? 'bigint' : 'integer'),
 });
 
 export const zammad: DeskShape = {
@@ -74,7 +105,7 @@ export const zammad: DeskShape = {
   schema: 'zammad',
   table: 'zammad.tickets',
   keyArray: 'integer[]',
-  extraSql: '',
+  extraSql: zammadHolds.sql,
   // State 4 is 'closed' (type closed), 2 'open'; numbers, a numeric and text with every plane of Unicode.
   insert: (db, t) =>
     one(
@@ -96,18 +127,10 @@ export const zammad: DeskShape = {
     await db.query('UPDATE zammad.tickets SET note = $2 WHERE id = $1', [id, text]);
   },
   touchColumn: 'note',
-  restricting: {
-    constraint: 'fk_rails_537ac1f42c',
-    async add(db, id) {
-      await db.query(
-        `INSERT INTO zammad.ticket_articles (ticket_id, type_id, sender_id, body, updated_by_id, created_by_id,
-                                             created_at, updated_at)
-         VALUES ($1, 10, 1, 'a note', 7, 7, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')`,
-        [id],
-      );
-    },
-  },
+  restricting: zammadHolds.restricting,
   watchers: watchers('zammad', 'created_at', 'integer[]'),
+  parts: zammadParts,
+  conversation: { add: zammadConversation },
   list: 'customer',
 };
 
@@ -117,7 +140,7 @@ export const znuny: DeskShape = {
   schema: 'znuny',
   table: 'znuny.ticket',
   keyArray: 'bigint[]',
-  extraSql: '',
+  extraSql: `${znunyHolds.sql}\n${ZNUNY_FIELDS_SQL}`,
   // State 2 is 'closed successful', 4 'open'; the owner (user_id) carries the list value.
   insert: (db, t) =>
     one(
@@ -141,18 +164,11 @@ export const znuny: DeskShape = {
     await db.query('UPDATE znuny.ticket SET title = $2 WHERE id = $1', [id, text]);
   },
   touchColumn: 'title',
-  restricting: {
-    constraint: 'fk_article_ticket_id_id',
-    async add(db, id) {
-      await db.query(
-        `INSERT INTO znuny.article (ticket_id, article_sender_type_id, communication_channel_id, is_visible_for_customer,
-                                    create_time, create_by, change_time, change_by)
-         VALUES ($1, 1, 1, 1, now() AT TIME ZONE 'UTC', 3, now() AT TIME ZONE 'UTC', 3)`,
-        [id],
-      );
-    },
-  },
+  restricting: znunyHolds.restricting,
   watchers: watchers('znuny', 'create_time', 'bigint[]'),
+  parts: znunyParts,
+  conversation: { add: znunyConversation },
+  uncovered: { constraint: 'fk_article_flag_article_id_id', add: znunyArticleSeen },
   list: 'owner',
 };
 
@@ -162,11 +178,7 @@ export const requestTracker: DeskShape = {
   schema: 'rt',
   table: 'rt.tickets',
   keyArray: 'integer[]',
-  // RT declares no foreign key to a ticket; a site's own table with a restricting, indexed one stands in.
-  extraSql: `CREATE TABLE rt.test_ticket_holds (
-               id serial PRIMARY KEY,
-               ticket integer NOT NULL CONSTRAINT test_ticket_holds_ticket_fkey REFERENCES rt.tickets (id));
-             CREATE INDEX test_ticket_holds_ticket ON rt.test_ticket_holds (ticket);`,
+  extraSql: rtHolds.sql,
   // EffectiveId = id (not merged), as RT::Ticket::Create sets it; the owner carries the list value.
   insert: (db, t) =>
     one(
@@ -189,12 +201,9 @@ export const requestTracker: DeskShape = {
     await db.query('UPDATE rt.tickets SET description = $2 WHERE id = $1', [id, text]);
   },
   touchColumn: 'description',
-  restricting: {
-    constraint: 'test_ticket_holds_ticket_fkey',
-    async add(db, id) {
-      await db.query('INSERT INTO rt.test_ticket_holds (ticket) VALUES ($1)', [id]);
-    },
-  },
+  restricting: rtHolds.restricting,
   watchers: watchers('rt', 'created', 'integer[]'),
+  parts: rtParts,
+  conversation: { add: rtConversation },
   list: 'owner',
 };

@@ -5,6 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { archiveSpecSchema, specProblems, type ArchiveSpecInput } from '../../services/core/spec/archiveSpec.ts';
+import { specParts } from '../support/helpdeskParts.ts';
+import { requestTracker, zammad as zammadShape, znuny } from '../support/helpdeskShapes.ts';
 
 const specsDir = new URL('../../connectors/specs/', import.meta.url);
 const specFiles = readdirSync(specsDir)
@@ -47,6 +49,25 @@ describe('the example archive specs', () => {
       assert.deepEqual(spec.activity, { column: want.activity, type: 'timestamp', timeZone: 'UTC' }, file);
       assert.equal(spec.cold.rowFilter?.column, want.filter, file);
       assert.equal(spec.version, 'xmin', file);
+    }
+  });
+
+  it("name each help desk ticket's parts as the tests write them: two levels, both kinds of link", () => {
+    for (const shape of [zammadShape, znuny, requestTracker]) {
+      const file = `${shape.desk}.yaml`;
+      const { parts } = parse(readFileSync(new URL(file, specsDir), 'utf8')) as { parts?: unknown[] };
+      assert.deepEqual(parts, specParts(shape.parts), `${file}: the parts of test/support/helpdesk*Parts.ts`);
+      // Request Tracker's tickets have no plain link at the first level: each of their rows is found by a pair.
+      const second = shape.parts.flatMap((p) => p.parts ?? []);
+      for (const level of [shape.parts, second])
+        assert.ok(
+          level.some((p) => p.where !== undefined),
+          `${file}: pairs`,
+        );
+      assert.ok(
+        second.some((p) => p.where === undefined),
+        `${file}: a plain link (a foreign key or an id column) below the first level`,
+      );
     }
   });
 });
