@@ -1,6 +1,7 @@
 // One help desk adopted on the real stack, for a describe's tests: its own database loaded with the help desk's schema
-// (helpdeskStack.ts), the example spec of connectors/specs, the desk's cold database, and what the tests ask of it:
-// commands run on the desk's settings, an archiver process, rows as exact text, and where each ticket is.
+// (helpdeskStack.ts), the example spec of connectors/specs (or one the test writes), the desk's cold database, and what
+// the tests ask of it: commands run on the desk's settings, an archiver process, rows as exact text, and where each
+// ticket is.
 import { readFileSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { Long } from 'mongodb';
@@ -8,6 +9,7 @@ import type { StackEnv } from '../../infra/local/stack.ts';
 import type { RowText } from '../../services/core/move/coldDocument.ts';
 import type { ArchiveSpec } from '../../services/core/spec/archiveSpec.ts';
 import { eventsTopic } from '../../services/core/spec/connectorConfig.ts';
+import { loadArchiveSpec } from '../../services/runtime/archiveSpecFile.ts';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
 import { archiverEnv } from './archiverEnv.ts';
 import { startArchiverProcess, waitReady, type ArchiverProcess } from './archiverProcess.ts';
@@ -21,7 +23,7 @@ import {
 } from './helpdeskStack.ts';
 import type { DeskShape } from './helpdeskShapes.ts';
 import { runCli } from './runCli.ts';
-import { exampleSpec, specFile } from './specs.ts';
+import { specFile } from './specs.ts';
 import { ensureStack } from './stack.ts';
 import { openStores, type Stores } from './stores.ts';
 import { groupLag } from './ticketsTopic.ts';
@@ -58,11 +60,19 @@ export interface Desk {
   consumed(): Promise<void>;
 }
 
+export interface DeskOptions {
+  /** The spec file to run with (default: the desk's example, connectors/specs/<desk>.yaml). */
+  specFile?: string;
+  /** The base of the desk's database, cold database, connector, slot and topic names (default:
+   * test_helpdesk_<schema>): a test file of its own keeps its own. */
+  base?: string;
+}
+
 /** The desk, set up before the describe's tests and its connector and slot removed after them. */
-export function useDesk(shape: DeskShape): Desk {
-  const spec = exampleSpec(shape.desk);
-  const file = specFile(shape.desk);
-  const names = deskNames(`test_helpdesk_${shape.schema}`);
+export function useDesk(shape: DeskShape, options: DeskOptions = {}): Desk {
+  const file = options.specFile ?? specFile(shape.desk);
+  const spec = loadArchiveSpec(file);
+  const names = deskNames(options.base ?? `test_helpdesk_${shape.schema}`);
   const topic = eventsTopic(spec, { name: names.connector, config: { 'topic.prefix': names.topicPrefix } });
   let stackEnv: StackEnv | undefined;
   const running: ArchiverProcess[] = [];
