@@ -71,7 +71,7 @@ describe('the parts of the spec', () => {
       ],
     });
     assert.equal(bad.success, false);
-    const problems = specProblems(bad.error!).join('\n');
+    const problems = specProblems(bad.error).join('\n');
     assert.match(problems, /parts\.0\.table: expected schema\.table/);
     assert.match(problems, /parts\.0\.link\.where: one condition, without ";"/);
     assert.match(problems, /parts\.2\.name: expected a name/);

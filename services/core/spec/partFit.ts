@@ -29,9 +29,11 @@ export function partMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
     need(plan.spec.link.column, 'link.column');
     if (plan.spec.version !== 'xmin') need(plan.spec.version.column, 'version.column');
     if ('error' in fact.link) misfits.push(`the link of ${field} does not plan on ${table} p: ${fact.link.error}`);
-    if (!fact.indexes.some((i) => i.columns[0] === plan.spec.link.column))
+    // The link column first, or second behind the type column of a (type, id) pair (Zammad's (store_object_id, o_id)).
+    const link = plan.spec.link.column;
+    if (!fact.indexes.some((i) => i.columns[0] === link || (plan.spec.link.where && i.columns[1] === link)))
       misfits.push(
-        `${table} has no index starting with ${plan.spec.link.column}: every move would scan it to find a ticket's ${fact.path} (CREATE INDEX CONCURRENTLY ... ON ${table} (${plan.spec.link.column}))`,
+        `${table} has no index starting with ${link}: every move would scan it to find a ticket's ${fact.path} (CREATE INDEX CONCURRENTLY ... ON ${table} (${link}))`,
       );
     const children = childrenOf(plans, plan.path);
     for (const fk of fact.referencing) {

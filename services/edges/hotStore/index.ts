@@ -97,7 +97,7 @@ async function openPool(o: HotConnection, spec: ArchiveSpec): Promise<{ pool: pg
   try {
     const check = await checkDatabase(client, spec);
     problems = notReady(check);
-    table = new TableSql(spec, check.referencing, check.columns);
+    table = new TableSql(spec, check.referencing, check.columns, check.partReferencing);
   } catch (err) {
     client.release();
     await pool.end();

@@ -110,6 +110,8 @@ export interface MigrationCheck {
   outdated: string[];
   /** Foreign keys of other tables to the archived table: tickets they reference are held back. */
   referencing: ReferencingKeyFact[];
+  /** Foreign keys into each part's table, by path. */
+  partReferencing: Record<string, ReferencingKeyFact[]>;
   /** The archived table's columns and their types (format_type). */
   columns: Record<string, string>;
   /** Not misfits, but worth an operator's attention (specFit.ts listAdvice). */
@@ -127,6 +129,9 @@ export async function checkDatabase(client: pg.ClientBase, spec: ArchiveSpec): P
       pending: plan.pending.map((m) => m.name),
       outdated: await outdatedObjects(client, spec),
       referencing: plan.facts.table?.referencing ?? [],
+      partReferencing: Object.fromEntries(
+        (plan.facts.parts ?? []).flatMap((p) => (p.exists ? [[p.path, p.referencing]] : [])),
+      ),
       columns: Object.fromEntries((plan.facts.table?.columns ?? []).map((c) => [c.name, c.type])),
       advice: listAdvice(spec, plan.facts),
     };

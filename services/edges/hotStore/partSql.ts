@@ -3,7 +3,7 @@
 // `link.where` applies, as the spec writes it. Identifiers are quoted.
 import type { PartPlan } from '../../core/spec/partPlan.ts';
 import { quoteIdent, quoteQualified } from '../../core/spec/identifiers.ts';
-import { PRODUCT_SCHEMA, SQL_TYPE } from './tableSql.ts';
+import { PRODUCT_SCHEMA, SQL_TYPE } from './sqlNames.ts';
 
 export class PartSql {
   readonly table: string;
@@ -37,6 +37,14 @@ export class PartSql {
   /** The parent's key this row holds, as text. */
   parentText(p = 'p'): string {
     return `${p}.${quoteIdent(this.plan.spec.link.column)}::text`;
+  }
+
+  /** The row of alias `p` belongs to the parent whose key is the SQL `parentKey`. */
+  linkedTo(parentKey: string, p = 'p'): string {
+    const link = `${p}.${quoteIdent(this.plan.spec.link.column)} = ${parentKey}`;
+    const where = this.plan.spec.link.where;
+    if (!where) return link;
+    return p === 'p' ? `${link} AND (${where})` : `${link} AND EXISTS (SELECT 1 FROM (SELECT ${p}.*) p WHERE ${where})`;
   }
 
   /** The rows of the parents in text[] parameter `param` (the link, and the type half of a (type, id) pair). */

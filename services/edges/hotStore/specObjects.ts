@@ -102,7 +102,14 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
   const partLookups = (facts.parts ?? []).flatMap((p) => (p.exists && 'relations' in p.link ? p.link.relations : []));
   const notPart = (r: QualifiedName) => !partTables.some((p) => p.schema === r.schema && p.name === r.name);
   const reads = [...lookups, ...partLookups.filter((r) => !isRoot(r) && notPart(r))];
-  grant(facts.roles.mover, 'SELECT, DELETE', [...reads, ...referencing], partTables);
+  // The movers check the rows that reference a part row (a table the spec does not carry holds its ticket back).
+  const partReferencing = (facts.parts ?? []).flatMap((p) => (p.exists ? p.referencing.map((fk) => fk.table) : []));
+  grant(
+    facts.roles.mover,
+    'SELECT, DELETE',
+    [...reads, ...referencing, ...partReferencing.filter(notPart)],
+    partTables,
+  );
   // The restorer opens the table as every job does, by checking that the spec fits: planning cold.when reads its
   // lookup tables' metadata, which needs SELECT on them.
   grant(facts.roles.restorer, 'SELECT, INSERT', reads, partTables);

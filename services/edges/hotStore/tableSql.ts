@@ -6,6 +6,7 @@
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
 import { carried, childrenOf, partPlans } from '../../core/spec/partPlan.ts';
+import { partSqls, type PartSql } from './partSql.ts';
 
 /** A foreign key of another table that references the root table. */
 export interface ReferencingKey {
@@ -35,6 +36,8 @@ export class TableSql {
   readonly keyType: string;
   /** The foreign keys into the root table that hold tickets back: those no part of the spec carries. */
   readonly referencing: ReferencingKey[];
+  /** The foreign keys into a part's table that no child part carries: a row of theirs holds its ticket back. */
+  private readonly partHolds: Array<{ chain: PartSql[]; fk: ReferencingKey }>;
   private readonly zone: string;
 
   constructor(
@@ -43,17 +46,28 @@ export class TableSql {
     referencing: ReferencingKey[] = [],
     /** The table's columns and their types (format_type), as the database says. */
     readonly columns: Record<string, string> = {},
+    /** Foreign keys into each part's table, by path (those no child part carries hold tickets back). */
+    readonly partReferencing: Record<string, ReferencingKey[]> = {},
   ) {
     this.table = quoteQualified(spec.table);
     const children = childrenOf(partPlans(spec), null);
     this.referencing = referencing.filter((fk) => !carried(fk, spec.key.column, children));
+    const parts = partSqls(partPlans(spec));
+    this.partHolds = parts.flatMap((part) => {
+      const kids = childrenOf(partPlans(spec), part.path);
+      const chain: PartSql[] = [];
+      for (let p: PartSql | undefined = part; p; p = parts.find((q) => q.path === p?.plan.parent)) chain.unshift(p);
+      return (partReferencing[part.path] ?? [])
+        .filter((fk) => !carried(fk, part.plan.spec.key.column, kids))
+        .map((fk) => ({ chain, fk }));
+    });
     this.keyType = SQL_TYPE[spec.key.type];
     this.zone = quoteLiteral(spec.activity.timeZone ?? 'UTC');
   }
 
   /** The same table with the foreign keys that reference it now (a key added since this was made). */
   withReferencing(referencing: ReferencingKey[]): TableSql {
-    return new TableSql(this.spec, referencing, this.columns);
+    return new TableSql(this.spec, referencing, this.columns, this.partReferencing);
   }
 
   /** The key column of alias `t`. */
@@ -121,9 +135,25 @@ export class TableSql {
     return `EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} ${alias} WHERE ${on.join(' AND ')})`;
   }
 
-  /** No row of another table references the ticket. */
+  /** No row of another table references the ticket, or one of its part rows (a table the spec does not carry). */
   unreferenced(t = 't'): string {
-    return this.referencing.map((fk, i) => `NOT ${this.referencedBy(fk, t, `r${i}`)}`).join(' AND ');
+    const root = this.referencing.map((fk, i) => `NOT ${this.referencedBy(fk, t, `r${i}`)}`);
+    const parts = this.partHolds.map(({ chain, fk }, i) => {
+      // Down the chain of parts to the referenced one, each level linked to the one above, then its referencing row.
+      let inner = '';
+      for (let level = chain.length - 1; level >= 0; level--) {
+        const part = chain[level] as PartSql;
+        const alias = `ph${i}_${level}`;
+        const parentKey = level === 0 ? this.key(t) : (chain[level - 1] as PartSql).key(`ph${i}_${level - 1}`);
+        const below =
+          level === chain.length - 1
+            ? this.referencedBy({ ...fk, references: [part.plan.spec.key.column] }, alias, `phr${i}`)
+            : inner;
+        inner = `EXISTS (SELECT 1 FROM ${part.table} ${alias} WHERE ${part.linkedTo(parentKey, alias)} AND ${below})`;
+      }
+      return `NOT ${inner}`;
+    });
+    return [...root, ...parts].join(' AND ');
   }
 
   /** In the cold state and not held back by a referencing row: what time alone may make cold. */
