@@ -104,8 +104,9 @@ async function deleteGroup(
       // The roots still deletable (the DELETE's own condition, checked first: their parts go before them), then
       // their parts unchanged and locked, deleted leaves first.
       const deletable = await client.query<{ key: string }>(
-        `SELECT ${t.keyText()} AS key FROM ${t.table} t USING unnest($1::text[], $2::text[]) AS c(key, version)
-          WHERE ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version AND ${t.coldNow('$3')} AND ${t.notHeld()}`,
+        `SELECT ${t.keyText()} AS key FROM ${t.table} t JOIN unnest($1::text[], $2::text[]) AS c(key, version)
+             ON ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version
+          WHERE ${t.coldNow('$3')} AND ${t.notHeld()}`,
         [movable.map((r) => r.key), movable.map((r) => r.version), c.coldAfterMs],
       );
       const keys = new Set(deletable.rows.map((r) => r.key));

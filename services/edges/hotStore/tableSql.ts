@@ -57,8 +57,11 @@ export class TableSql {
       const kids = childrenOf(partPlans(spec), part.path);
       const chain: PartSql[] = [];
       for (let p: PartSql | undefined = part; p; p = parts.find((q) => q.path === p?.plan.parent)) chain.unshift(p);
+      // A row of another part of the spec is in the aggregate and deleted before this one (a sibling listed later).
+      const inAggregate = (fk: ReferencingKey) =>
+        parts.some((q) => q.plan.spec.table.schema === fk.table.schema && q.plan.spec.table.name === fk.table.name);
       return (partReferencing[part.path] ?? [])
-        .filter((fk) => !carried(fk, part.plan.spec.key.column, kids))
+        .filter((fk) => !carried(fk, part.plan.spec.key.column, kids) && !inAggregate(fk))
         .map((fk) => ({ chain, fk }));
     });
     this.keyType = SQL_TYPE[spec.key.type];
