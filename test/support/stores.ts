@@ -7,6 +7,7 @@ import { isArchive } from '../../services/core/move/moveProtocol.ts';
 import type { StoredMove } from '../../services/edges/coldStore/coldMoves.ts';
 import type { StoredColdDocument, StoredStuckDeletion, StoredTimer } from '../../services/edges/coldStore/documents.ts';
 import { openColdStore } from '../../services/edges/coldStore/index.ts';
+import type { StoredPartChunk } from '../../services/edges/coldStore/partChunks.ts';
 import { createTextPool } from '../../services/edges/hotStore/pool.ts';
 import type { ArchiveSpec } from '../../services/core/spec/archiveSpec.ts';
 import { defaultSpec } from './specs.ts';
@@ -17,6 +18,8 @@ export interface ColdCollections {
   timers: Collection<StoredTimer>;
   stuck: Collection<StoredStuckDeletion>;
   moves: Collection<StoredMove>;
+  /** Parts too large for their ticket's document (edges/coldStore/partChunks.ts). */
+  partChunks: Collection<StoredPartChunk>;
   listStuck(filter: { escalated?: boolean }): Promise<StoredStuckDeletion[]>;
   /** Those of `docs` that are archives: state archived, or inMove with their move committed (moveProtocol.ts). */
   archives(docs: StoredColdDocument[]): Promise<StoredColdDocument[]>;
@@ -29,6 +32,7 @@ export function coldCollections(archive: Db): ColdCollections {
   return {
     tickets: archive.collection<StoredColdDocument>('tickets'),
     timers: archive.collection<StoredTimer>('cold_timers'),
+    partChunks: archive.collection<StoredPartChunk>('ticket_parts'),
     stuck,
     moves,
     listStuck: (filter) =>
