@@ -77,7 +77,7 @@ async function listHeldBack(databaseUrl: string, spec: ArchiveSpec, coldAfterMs:
   try {
     for (const h of await hot.inspection.heldBack(coldAfterMs)) {
       console.log(
-        `foreign key ${h.constraint} of ${h.table} (ON DELETE ${h.onDelete.toUpperCase()}): holds ${h.estimated ? 'about ' : ''}${h.tickets} cold tickets hot`,
+        `foreign key ${h.constraint} of ${h.table}${h.part ? ` into part ${h.part}` : ''} (ON DELETE ${h.onDelete.toUpperCase()}): holds ${h.estimated ? 'about ' : ''}${h.tickets} cold tickets hot`,
       );
     }
   } finally {

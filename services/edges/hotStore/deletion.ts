@@ -91,7 +91,7 @@ async function deleteGroup(
     const changed = shapeDifference(shape.root, await c.columnTypes.of(current.fields));
     if (changed.length > 0)
       throw new TableShapeChangedError(`${t.table} changed shape since the copy (columns: ${changed.join(', ')})`);
-    if (c.parts.length > 0) await guardPartTables(client, c.parts, shape.parts ?? {}, c.columnTypes);
+    const inner = c.parts.length > 0 ? await guardPartTables(client, c.parts, shape.parts ?? {}, c.columnTypes) : [];
     // The rows copied, locked unless a business transaction holds them (the movers' role may not lock rows itself:
     // specObjects.ts lends it this one lock). Never waits for a row lock.
     const locked = await client.query<{ key: string; version: string }>(
@@ -116,7 +116,7 @@ async function deleteGroup(
         copied.filter((x) => keys.has(x.id)),
       );
       failed = checked.failed;
-      await deleteParts(client, c.parts, checked.ok);
+      await deleteParts(client, c.parts, checked.ok, inner);
       const ok = new Set(checked.ok.map((x) => x.id));
       movable = movable.filter((r) => ok.has(r.key));
     }

@@ -95,23 +95,32 @@ export class HotInspection {
     };
   }
 
-  /** Per foreign key to the archived table, how many tickets cold by time it holds back (a count with a ceiling). */
-  async heldBack(
-    coldAfterMs: number,
-  ): Promise<Array<{ constraint: string; table: string; onDelete: string; tickets: number; estimated: boolean }>> {
+  /** Per foreign key that holds tickets back (to the archived table, or to a part's table from one the spec does not
+   * carry), how many tickets cold by time it holds back (a count with a ceiling). */
+  async heldBack(coldAfterMs: number): Promise<
+    Array<{
+      constraint: string;
+      table: string;
+      part: string | null;
+      onDelete: string;
+      tickets: number;
+      estimated: boolean;
+    }>
+  > {
     const t = this.t;
     const held = [];
-    for (const [i, fk] of t.referencing.entries()) {
+    for (const [i, h] of t.holds().entries()) {
       const { rows, exact } = await countCandidates(this.costs, t, {
-        name: `tickets held back by ${fk.constraint} (${i + 1})`,
+        name: `tickets held back by ${h.fk.constraint} (${i + 1})`,
         range: `${t.activity()} <= ${t.coldBefore('$1')}`,
-        filter: `${t.when()} AND ${t.referencedBy(fk)}`,
+        filter: `${t.when()} AND ${h.sql}`,
         params: [coldAfterMs],
       });
       held.push({
-        constraint: fk.constraint,
-        table: displayName(fk.table),
-        onDelete: fk.onDelete,
+        constraint: h.fk.constraint,
+        table: displayName(h.fk.table),
+        part: h.part,
+        onDelete: h.fk.onDelete,
         tickets: rows,
         estimated: !exact,
       });

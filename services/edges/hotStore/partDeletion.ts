@@ -15,20 +15,35 @@ import { carried, childrenOf, deleteOrder } from '../../core/spec/partPlan.ts';
 import type { ColumnTypes } from './columnTypes.ts';
 import { partVersions, TicketOf } from './partReads.ts';
 import type { PartSql } from './partSql.ts';
+import type { ReferencingKey } from './tableSql.ts';
+import { quoteIdent } from '../../core/spec/identifiers.ts';
 import { referencingKeys } from './tableFacts.ts';
 
 type Client = pg.PoolClient;
 
 const rowsOf = (t: CopiedTicket, path: string) => (t.parts ?? []).filter((p) => p.path === path);
 
+/** A foreign key that cascades (or sets null) from a table of the aggregate into a part (RT's CachedGroupMembers.Via,
+ * between rows of one group): the delete checks that every row it reaches is one the move deletes too. */
+export interface InnerCascade {
+  part: PartSql;
+  fk: ReferencingKey;
+  /** The parts whose table holds the referencing rows. */
+  from: PartSql[];
+}
+
+const sameTable = (a: PartSql, t: { schema: string; name: string }) =>
+  a.plan.spec.table.schema === t.schema && a.plan.spec.table.name === t.name;
+
 /** Locks each part's table as the delete will, and checks that it still has the shape copied and no foreign key
- * that would cascade into rows the cold store does not hold. */
+ * that would cascade into rows the cold store does not hold; returns the cascades within the aggregate. */
 export async function guardPartTables(
   client: Client,
   parts: PartSql[],
   shapes: Record<string, TableShape>,
   columnTypes: ColumnTypes,
-): Promise<void> {
+): Promise<InnerCascade[]> {
+  const inner: InnerCascade[] = [];
   for (const part of parts) {
     await client.query(`LOCK TABLE ${part.table} IN ROW EXCLUSIVE MODE`);
     const current = await client.query(`SELECT * FROM ${part.table} LIMIT 0`);
@@ -39,9 +54,14 @@ export async function guardPartTables(
       parts.map((p) => p.plan),
       part.path,
     );
-    const uncarried = (await referencingKeys(client, part.table)).filter(
+    const changing = (await referencingKeys(client, part.table)).filter(
       (fk) => !carried(fk, part.plan.spec.key.column, children) && !['no action', 'restrict'].includes(fk.onDelete),
     );
+    for (const fk of changing) {
+      const from = parts.filter((p) => sameTable(p, fk.table));
+      if (from.length > 0) inner.push({ part, fk, from });
+    }
+    const uncarried = changing.filter((fk) => !parts.some((p) => sameTable(p, fk.table)));
     if (uncarried.length > 0)
       throw new StoreRefusedError(
         'postgres',
@@ -49,6 +69,7 @@ export async function guardPartTables(
         '23503',
       );
   }
+  return inner;
 }
 
 /** Which of `tickets` (roots locked) still have exactly the copied parts, every part row now locked by this
@@ -98,8 +119,33 @@ export async function checkParts(
   return { ok, failed };
 }
 
-/** Deletes the copied part rows of `tickets`, leaves first; each statement must delete exactly those rows. */
-export async function deleteParts(client: Client, parts: PartSql[], tickets: CopiedTicket[]): Promise<void> {
+/** Deletes the copied part rows of `tickets`, leaves first; each statement must delete exactly those rows, and a
+ * cascade within the aggregate may reach only rows the move deletes too. */
+export async function deleteParts(
+  client: Client,
+  parts: PartSql[],
+  tickets: CopiedTicket[],
+  inner: InnerCascade[] = [],
+): Promise<void> {
+  for (const { part, fk, from } of inner) {
+    const keys = tickets.flatMap((t) => rowsOf(t, part.path).map((p) => p.key));
+    const deleted = new Set(from.flatMap((f) => tickets.flatMap((t) => rowsOf(t, f.path).map((p) => p.key))));
+    const source = from[0] as PartSql;
+    // The referencing column that holds this part's key (a key into the part's primary key: one column).
+    const column = fk.columns[fk.references.indexOf(part.plan.spec.key.column)] ?? fk.columns[0] ?? '';
+    const on = `r.${quoteIdent(column)} = k.key::${part.keyType}`;
+    const reached = await client.query<{ key: string }>(
+      `SELECT ${source.keyText('r')} AS key FROM ${source.table} r JOIN unnest($1::text[]) AS k(key) ON ${on}`,
+      [keys],
+    );
+    const outside = reached.rows.filter((r) => !deleted.has(r.key));
+    if (outside.length > 0)
+      throw new StoreRefusedError(
+        'postgres',
+        `foreign key ${fk.constraint} (ON DELETE ${fk.onDelete}) would reach ${outside.length} rows of ${source.table} outside the aggregate (key ${outside[0]?.key}): nothing deleted`,
+        '23503',
+      );
+  }
   for (const part of deleteOrder(parts.map((p) => p.plan)).map(
     (plan) => parts.find((p) => p.plan === plan) as PartSql,
   )) {

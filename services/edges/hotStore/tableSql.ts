@@ -138,9 +138,10 @@ export class TableSql {
     return `EXISTS (SELECT 1 FROM ${quoteQualified(fk.table)} ${alias} WHERE ${on.join(' AND ')})`;
   }
 
-  /** No row of another table references the ticket, or one of its part rows (a table the spec does not carry). */
-  unreferenced(t = 't'): string {
-    const root = this.referencing.map((fk, i) => `NOT ${this.referencedBy(fk, t, `r${i}`)}`);
+  /** Each foreign key that holds tickets back (into the ticket, or into one of its part rows from a table the spec
+   * does not carry), with the SQL under which it holds the ticket of alias `t`. */
+  holds(t = 't'): Array<{ fk: ReferencingKey; part: string | null; sql: string }> {
+    const root = this.referencing.map((fk, i) => ({ fk, part: null, sql: this.referencedBy(fk, t, `r${i}`) }));
     const parts = this.partHolds.map(({ chain, fk }, i) => {
       // Down the chain of parts to the referenced one, each level linked to the one above, then its referencing row.
       let inner = '';
@@ -154,9 +155,16 @@ export class TableSql {
             : inner;
         inner = `EXISTS (SELECT 1 FROM ${part.table} ${alias} WHERE ${part.linkedTo(parentKey, alias)} AND ${below})`;
       }
-      return `NOT ${inner}`;
+      return { fk, part: (chain[chain.length - 1] as PartSql).path, sql: inner };
     });
-    return [...root, ...parts].join(' AND ');
+    return [...root, ...parts];
+  }
+
+  /** No row of another table references the ticket, or one of its part rows (a table the spec does not carry). */
+  unreferenced(t = 't'): string {
+    return this.holds(t)
+      .map((h) => `NOT ${h.sql}`)
+      .join(' AND ');
   }
 
   /** In the cold state and not held back by a referencing row: what time alone may make cold. */
