@@ -230,4 +230,34 @@ describe('a Zammad ticket and its parts, moved as one', () => {
     assert.deepEqual((await d.rows([id])).get(id), root, 'the ticket row back');
     assert.equal(await d.stores.cold.partChunks.countDocuments({ copy: chunks.copy }), 0, 'its chunks are gone');
   });
+
+  it('refuses a restore whose part key was taken since, naming it, and changes nothing', async () => {
+    const id = await coldTicket();
+    const moved = await moveOnce(d, id);
+    assert.deepEqual(
+      moved.map((o) => o.outcome),
+      ['archived'],
+      JSON.stringify(moved),
+    );
+    const doc = (await d.archived([id])).get(id);
+    const taken = doc?.parts?.['articles.articleFlags']?.[0]?.key;
+    assert.ok(taken, 'the archive holds a flag');
+    // Another ticket's article gets a flag with that id (an id a sequence reset could give out again).
+    const other = await zammad.insert(d.stores.db, { closed: false, ageSeconds: 60, listValue: 1 });
+    await zammad.conversation.add(d.stores.db, other);
+    await d.stores.db.query(
+      `UPDATE zammad.ticket_article_flags SET id = $1
+        WHERE id = (SELECT min(f.id) FROM zammad.ticket_article_flags f
+                      JOIN zammad.ticket_articles a ON a.id = f.ticket_article_id WHERE a.ticket_id = $2)`,
+      [taken, other],
+    );
+    const restored = await d.run(['restore', id]);
+    assert.notEqual(restored.code, 0, restored.stdout);
+    assert.match(
+      restored.stderr,
+      new RegExp(`part articles\\.articleFlags .*zammad\\.ticket_article_flags.*\\(id\\)=\\(${taken}\\)`),
+    );
+    assert.equal((await d.hot([id])).size, 0, 'the ticket row went back out with the rest');
+    assert.equal((await d.archived([id])).size, 1, 'the archive stays');
+  });
 });

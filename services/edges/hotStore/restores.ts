@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { RestoreError } from '../../core/errors.ts';
 import type { TicketParts } from '../../core/move/aggregate.ts';
 import type { RowText } from '../../core/move/coldDocument.ts';
+import { displayName } from '../../core/spec/identifiers.ts';
 import { partPlans } from '../../core/spec/partPlan.ts';
 import { partSqls, type PartSql } from './partSql.ts';
 import { guarded } from './pool.ts';
@@ -53,7 +54,7 @@ export class HotRestores {
             .catch((err: { code?: string; detail?: string; message?: string }) => {
               if (err.code !== '23505' && err.code !== '23503') throw err;
               throw new RestoreError(
-                `ticket ${id}: part ${part.path} cannot go back into ${part.table}: ${err.detail ?? err.message}; nothing was restored`,
+                `ticket ${id}: part ${part.path} cannot go back into ${displayName(part.plan.spec.table)}: ${(err.detail ?? err.message ?? '').replace(/\.$/, '')}; nothing was restored`,
               );
             });
         }
