@@ -5,56 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
-import type { ColdTicketStore } from '../../services/core/move/ports.ts';
-import { moveTickets } from '../../services/core/move/moveTickets.ts';
-import { typedColumns } from '../../services/core/spec/listFields.ts';
-import { openColdStore } from '../../services/edges/coldStore/index.ts';
-import { openMoverHotStore } from '../../services/edges/hotStore/index.ts';
-import { createLogger } from '../../services/runtime/logger.ts';
 import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import { largeText, partRows } from '../support/helpdeskParts.ts';
 import { zammad } from '../support/helpdeskShapes.ts';
-import { useDesk, type Desk } from '../support/helpdeskScenario.ts';
+import { moveOnce } from '../support/deskMove.ts';
+import { useDesk } from '../support/helpdeskScenario.ts';
 
 const OLD = 7200;
 const d = useDesk(zammad, { base: 'test_aggregate_zammad' });
-
-/** A move driven by the test, with `afterCopy` run between the copy and the delete (the race's window). */
-async function moveOnce(desk: Desk, id: string, afterCopy: () => Promise<void> = () => Promise.resolve()) {
-  const hotStore = await openMoverHotStore(
-    { databaseUrl: desk.env.DATABASE_URL, applicationName: 'test-aggregate', poolSize: 3 },
-    desk.spec,
-  );
-  const coldStore = await openColdStore(desk.env.MONGODB_URL, desk.spec, { database: desk.names.database });
-  try {
-    const cold: ColdTicketStore = coldStore.forMoves('test-aggregate');
-    const writeCopies = cold.writeCopies.bind(cold);
-    cold.writeCopies = async (docs) => {
-      const result = await writeCopies(docs);
-      await afterCopy();
-      return result;
-    };
-    return await moveTickets(
-      {
-        hot: hotStore.tickets(3600_000),
-        cold,
-        mover: 'test',
-        lockTimeoutMs: 200,
-        coldAfterMs: 3600_000,
-        dryRun: false,
-        now: () => new Date(),
-        log: createLogger('test', 'silent'),
-        partitionOf: () => 0,
-        copy: { typed: typedColumns(desk.spec), timeZone: 'UTC' },
-        scheduleStuck: (_c, _a, now) => ({ nextAttemptAt: now, escalated: false }),
-      },
-      [{ id }],
-    );
-  } finally {
-    await coldStore.close();
-    await hotStore.close();
-  }
-}
 
 async function coldTicket(): Promise<string> {
   const id = await zammad.insert(d.stores.db, { closed: true, ageSeconds: OLD, listValue: 1 });
