@@ -9,6 +9,7 @@ import type { ConnectorSupervisor } from './connectorSupervisor.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupLag } from '../support/ticketsTopic.ts';
 import type { FaultTable } from './faultTable.ts';
+import { explainGapOrphans, type PartCheckReport } from './partChecks.ts';
 import { checkTiers, tierViolationCount, type TierCheckInput, type TierCheckReport } from './tierChecks.ts';
 
 export interface ConclusionInput {
@@ -65,7 +66,7 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
   if (report.violationCount === undefined)
     throw new Error(`verify printed no report (exit ${verify.code}): ${verify.stderr}`);
   const created = c.checks.created;
-  const tiers = await checkTiers(c.stores.db, c.stores.cold, {
+  const tiers = await checkTiers(c.stores, {
     ...c.checks,
     created: (function* () {
       yield* created;
@@ -74,6 +75,7 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
     coldAfterMs,
   });
   const stuck = await c.stores.cold.listStuck({});
+  if (tiers.parts) explainGapOrphans(tiers.parts, report as Conclusion['report'], (m) => c.log(m));
   return {
     settleSeconds,
     pass,
@@ -91,6 +93,7 @@ export async function conclude(c: ConclusionInput): Promise<Conclusion> {
 
 /** The result fields every fault run reports the same way. */
 export function conclusionFields(c: Conclusion, fleet: ArchiverFleet, connectors: ConnectorSupervisor) {
+  const p = c.tiers.parts;
   return {
     moved: c.tiers.archived,
     retried: c.retried,
@@ -102,6 +105,7 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet, connectors
     connectorRestarts: connectors.restarts.length,
     stuckRecorded: fleet.count('deletion stuck; recorded for the reconciler'),
     moveOutcomes: fleet.outcomes(),
+    ...(c.tiers.parts ? { parts: partFields(c.tiers.parts) } : {}),
     recopiedAfterSchemaChange: fleet.count('table changed shape during a move; copying again'),
     reconcilerPass: { ok: c.pass.ok ?? false, ...(c.pass.counts ?? {}) },
     violationsByCheck: {
@@ -110,6 +114,7 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet, connectors
       notAsLoaded: c.tiers.notAsLoaded.length,
       notColdWhenDeleted: c.tiers.notColdWhenDeleted.length,
       missingAddedColumn: c.tiers.missingAddedColumn.length,
+      ...(p ? Object.fromEntries(PART_VIOLATIONS.map((k) => [`part.${k}`, p[k].length])) : {}),
     },
     violatingIds: [
       ...Object.values(c.report.violations ?? {}).flat(),
@@ -117,7 +122,24 @@ export function conclusionFields(c: Conclusion, fleet: ArchiverFleet, connectors
       ...c.tiers.notAsLoaded,
       ...c.tiers.notColdWhenDeleted,
       ...c.tiers.missingAddedColumn,
+      ...(p ? PART_VIOLATIONS.flatMap((k) => p[k]) : []),
     ].slice(0, 20),
+  };
+}
+
+const PART_VIOLATIONS = ['lost', 'leftHot', 'inBothTiers', 'notAsWritten', 'duplicated', 'unreadable'] as const;
+
+/** The part rows checked, and the documented gap's orphans (counted, not violations). */
+function partFields(p: PartCheckReport): Record<string, number> {
+  return {
+    expected: p.expected,
+    uncertain: p.uncertain,
+    hot: p.hot,
+    archived: p.archived,
+    chunkedArchives: p.chunkedArchives,
+    unknownArchived: p.unknownArchived,
+    gapOrphanRows: p.gapOrphans.length,
+    gapOrphanTickets: p.gapTickets.length,
   };
 }
 

@@ -12,6 +12,7 @@ import { SIGNAL_TABLE } from '../../services/core/spec/connectorConfig.ts';
 import { pgTimestampMs } from '../../services/core/timestamps.ts';
 import { defaultSpec } from '../support/specs.ts';
 import { zammadFaultTable } from './faultTableZammad.ts';
+import type { FaultParts } from './partBook.ts';
 
 export type TrafficOp = 'reopen' | 'touch' | 'edit' | 'close' | 'insert';
 
@@ -48,6 +49,9 @@ export interface FaultTable {
   activityMs(row: RowText): number;
   /** The column activityMs reads, for messages. */
   activityColumn: string;
+  /** When the spec names parts: each loaded ticket's conversation, the business writes to parts, and the part rows
+   * the suite expects (partBook.ts). */
+  parts?: FaultParts;
 }
 
 /** The brief's table, as the suite has always loaded and changed it. */

@@ -20,6 +20,8 @@ import { zammad } from '../support/helpdeskShapes.ts';
 import { runCli } from '../support/runCli.ts';
 import { specFile } from '../support/specs.ts';
 import type { FaultTable } from './faultTable.ts';
+import { ZAMMAD_PATHS, zammadFaultParts } from './faultPartsZammad.ts';
+import { partPlans } from '../../services/core/spec/partPlan.ts';
 
 /** The states the spec calls closed (its rowFilter: 4 closed, 5 merged), as the suite's own rule reads them. */
 const CLOSED_STATES = ['4', '5'];
@@ -36,6 +38,11 @@ export function zammadFaultTable(): FaultTable {
   const spec = loadArchiveSpec(file);
   const topic = eventsTopic(spec, { name: names.connector, config: { 'topic.prefix': names.topicPrefix } });
   const settings = { ARCHIVE_SPEC: file, COLD_DATABASE: names.database };
+  const paths = new Set(partPlans(spec).map((p) => p.path));
+  const missing = Object.values(ZAMMAD_PATHS).filter((p) => !paths.has(p));
+  if (missing.length > 0)
+    throw new Error(`${file}: the suite writes parts the spec does not name: ${missing.join(', ')}`);
+  const parts = zammadFaultParts();
   return {
     name: 'zammad',
     sql: zammad.table,
@@ -45,7 +52,9 @@ export function zammadFaultTable(): FaultTable {
     spec,
     settings,
     coldDatabase: names.database,
+    parts,
     async prepare(env: StackEnv, log) {
+      parts.book.clear();
       await createDeskDatabase(env, names, readFileSync(zammad.fixture, 'utf8'));
       await dropColdDatabase(env, names.database);
       const desk = deskEnv(env, names.database, topic);
@@ -59,7 +68,8 @@ export function zammadFaultTable(): FaultTable {
     // Of each 20: 7 closed and 1 merged long ago (cold), 3 closed and due soon, 9 in the other states (new, open,
     // pending reminder, removed, pending close) with activity up to 60 days old: 'removed' and 'pending close' are
     // closed-looking but not closed for Zammad, so they must stay hot however old. Preferences (YAML text) carry a few
-    // KB of Chinese, English and emoji; time_unit a numeric, several timestamps with milliseconds.
+    // KB of Chinese, English and emoji; time_unit a numeric, several timestamps with milliseconds; article_count (1 to 4)
+    // the number of articles of its conversation (faultPartsZammad.ts).
     loadSql: `WITH ins AS (
          INSERT INTO zammad.tickets (group_id, priority_id, state_id, organization_id, number, title, owner_id,
                                      customer_id, first_response_at, close_at, last_close_at, last_contact_at,
@@ -69,7 +79,7 @@ export function zammadFaultTable(): FaultTable {
                 (ARRAY['退款申请 refund request', 'Login fails after update 🔐', '发票抬头修改', 'Where is my parcel? 📦', '账号被锁定 locked out'])[1 + g % 5] || ' #' || g,
                 1 + g % 50, 100000 + g % 7919, x.created + interval '17 minutes 0.125 seconds',
                 CASE WHEN x.state IN (4, 5) THEN x.t END, CASE WHEN x.state IN (4, 5) THEN x.t END, x.t,
-                1 + g % 9, (g % 99999) / 100.0,
+                1 + (g / 3) % 4, (g % 99999) / 100.0,
                 E'---\\n:channel_id: 3\\n:body: ' || repeat((ARRAY['您好，我的订单一直没有发货，请帮忙查询。', 'Hello, the app crashes when I open settings. ', '谢谢 🙏 thanks a lot! ', 'Steps: 1) open 2) tap 3) 💥 '])[1 + g % 4], 1 + (g * 7919) % 90),
                 7, 7, x.created, x.t
            FROM generate_series($1::int, $2::int) g

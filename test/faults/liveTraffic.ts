@@ -1,10 +1,11 @@
 // Business traffic on the hot table while the archiver moves tickets: reopens, edits, closes and new tickets, half
 // of it aimed at cold tickets near the backfill's moving front, where moves are in flight. Errors (a restarted
 // PostgreSQL, a lock) are counted and the stream goes on, as an application's would. The statements are the table's
-// (FaultTable.traffic).
+// (FaultTable.traffic). A table with parts also gets writes to its tickets' parts (partTraffic.ts), half as many.
 import type pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultTable, TrafficOp } from './faultTable.ts';
+import { PartTraffic, type PartCounts } from './partTraffic.ts';
 
 export interface TrafficCounts {
   reopen: number;
@@ -27,6 +28,7 @@ export class LiveTraffic {
   private running = false;
   private loops: Promise<void>[] = [];
   private frontLoop: Promise<void> | undefined;
+  private readonly parts: PartTraffic | undefined;
 
   constructor(
     private readonly table: FaultTable,
@@ -35,18 +37,36 @@ export class LiveTraffic {
     private readonly openIds: string[],
     private readonly opsPerSecond: number,
     private readonly coldAfterSeconds: number,
-  ) {}
+    /** For a table with parts: its owner, reading every column as exact text (the part book keeps the rows). */
+    partsDb?: pg.Pool,
+  ) {
+    if (table.parts && partsDb) {
+      const targets = {
+        cold: () => (Math.random() < 0.5 ? this.pick(this.nearFront(500)) : this.pick(this.coldIds)),
+        front: () => this.pick(this.nearFront(100)),
+        open: () => this.pick(this.openIds),
+      };
+      const saved = (id: string) => void this.touched.add(id);
+      this.parts = new PartTraffic(table.parts, partsDb, targets, saved, Math.max(1, opsPerSecond / 2));
+    }
+  }
+
+  /** The writes to parts, when the table has them. */
+  get partCounts(): PartCounts | undefined {
+    return this.parts?.counts;
+  }
 
   start(workers = 4): void {
     this.running = true;
     this.frontLoop = this.followFront();
     const interval = (1000 * workers) / this.opsPerSecond;
     for (let w = 0; w < workers; w++) this.loops.push(this.worker(interval));
+    this.parts?.start();
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await Promise.all([...this.loops, this.frontLoop]);
+    await Promise.all([...this.loops, this.frontLoop, this.parts?.stop()]);
     this.loops = [];
   }
 

@@ -27,8 +27,11 @@ export interface FaultResult {
   /** FAILED connectors or tasks that the suite restarted (connectorSupervisor.ts); absent in older results. */
   connectorRestarts?: number;
   stuckRecorded: number;
-  /** Outcomes of the archivers' moves (archived, changed, notCold, notDue, ...), from their progress logs. */
+  /** Outcomes of the archivers' moves (archived, changed, partsChanged, notCold, notDue, ...), from their progress logs. */
   moveOutcomes: Record<string, number>;
+  /** On a table with parts: the part rows checked (expected, hot and archived at the end) and the documented gap's
+   * orphans (conclusion.ts); absent otherwise. */
+  parts?: Record<string, number>;
   /** Moves that met an ALTER TABLE between copy and delete and copied again. */
   recopiedAfterSchemaChange: number;
   reconcilerPass: Record<string, number | boolean>;
@@ -93,9 +96,13 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
           r.moveOutcomes,
         )
           .map(([k, v]) => `${k} ${v}`)
-          .join(
-            ', ',
-          )}${r.recopiedAfterSchemaChange ? `; moves copied again after the schema change: ${r.recopiedAfterSchemaChange}` : ''}; traffic: ${Object.entries(
+          .join(', ')}${
+          r.parts
+            ? `; part rows: ${Object.entries(r.parts)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`
+            : ''
+        }${r.recopiedAfterSchemaChange ? `; moves copied again after the schema change: ${r.recopiedAfterSchemaChange}` : ''}; traffic: ${Object.entries(
           r.traffic,
         )
           .map(([k, v]) => `${k} ${v}`)

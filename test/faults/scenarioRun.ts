@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { createKafka } from '../../services/edges/kafka/client.ts';
+import { createTextPool } from '../../services/edges/hotStore/pool.ts';
 import { openStores, type Stores } from '../support/stores.ts';
 import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
 import { ArchiverFleet } from './archiverFleet.ts';
@@ -82,7 +83,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
     ]);
     if (through === undefined) log('backfill did NOT get through the loaded tickets');
     await traffic.stop();
-    log(`traffic stopped: ${JSON.stringify(traffic.counts)}`);
+    log(`traffic stopped: ${JSON.stringify({ ...traffic.counts, ...traffic.partCounts })}`);
 
     const untouched = new Map(
       [...loaded.hashes]
@@ -117,7 +118,7 @@ export async function runScenario(stack: FaultStack, scenario: Scenario, o: RunO
       ...conclusionFields(end, fleet, connectors),
       title: scenario.title,
       fault: ctx.notes.join('; '),
-      traffic: { ...traffic.counts },
+      traffic: { ...traffic.counts, ...traffic.partCounts },
       runSeconds: Math.round((Date.now() - began) / 1000),
       date: new Date().toISOString(),
       machine: o.machine,
@@ -158,6 +159,10 @@ export async function beginFaultRun(
   const superuser = new pg.Pool({ connectionString: env.STACK_PG_SUPERUSER_URL, max: 2 });
   const connectors = new ConnectorSupervisor(env.KAFKA_CONNECT_URL, log);
   superuser.on('error', () => undefined); // the postgres scenario restarts the server under it
+  // Business writes to parts as the tables' owner, reading back what they wrote as exact text (the part book's rows).
+  const partsDb = o.table.parts
+    ? createTextPool(env.MIGRATIONS_DATABASE_URL, 'faults-parts-traffic', 4, () => undefined)
+    : undefined;
   let fleet: ArchiverFleet | undefined;
   let traffic: LiveTraffic | undefined;
   const close = async () => {
@@ -165,12 +170,13 @@ export async function beginFaultRun(
     await fleet?.close();
     await connectors.stop();
     await superuser.end();
+    await partsDb?.end();
     await stores.close();
   };
   try {
     const loaded = await loadTickets(o.table, stores.db, stores.textDb, o.tickets, o.coldAfterSeconds);
     log(
-      `loaded ${loaded.total} tickets: ${loaded.coldIds.length} cold, ${loaded.dueSoonIds.length} turning cold during the run, ${loaded.openIds.length} open`,
+      `loaded ${loaded.total} tickets: ${loaded.coldIds.length} cold, ${loaded.dueSoonIds.length} turning cold during the run, ${loaded.openIds.length} open${loaded.partRows ? `; part rows ${JSON.stringify(loaded.partRows)}, ${o.table.parts?.book.size} in the part book` : ''}`,
     );
     // The archivers learn of the loaded tickets from the backfill alone: their group starts after the insert events.
     await topicSettled(env);
@@ -190,6 +196,7 @@ export async function beginFaultRun(
       loaded.openIds,
       o.trafficPerSecond,
       o.coldAfterSeconds,
+      partsDb,
     );
     traffic.start();
     log('backfill signalled; two archivers and live traffic running');

@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { contentHash, type RowText } from '../../services/core/move/coldDocument.ts';
 import type { FaultTable } from './faultTable.ts';
+import { readHotParts } from './hotParts.ts';
 
 export interface LoadedTickets {
   firstId: bigint;
@@ -18,13 +19,16 @@ export interface LoadedTickets {
   hashes: Map<string, string>;
   /** The table's columns when loaded. */
   columns: string[];
+  /** With parts: the rows of the tickets' conversations (each in the table's part book), by table. */
+  partRows?: Record<string, number>;
 }
 
 /**
  * Loads `count` tickets into the table in chunks (one transaction each, as a bulk import would). Of each 20: 8 cold
  * (closed, last operated hours to months before the cold age), 3 closed and due 60 to 240 s after the load, 9 open.
  * Texts mix Chinese, English and emoji from tens of bytes to a few KB. Closed and activity are the table's own rule
- * (FaultTable), not the product's.
+ * (FaultTable), not the product's. A table with parts gets each chunk's conversations right after it, and every part
+ * row is read back as exact text into its part book.
  */
 export async function loadTickets(
   table: FaultTable,
@@ -36,12 +40,19 @@ export async function loadTickets(
   const chunk = 10_000;
   let firstId: bigint | undefined;
   let lastId = 0n;
+  const partRows: Record<string, number> = {};
   for (let start = 0; start < count; start += chunk) {
     const end = Math.min(count, start + chunk) - 1;
     const { rows } = await db.query<{ first: string; last: string }>(table.loadSql, [start, end, coldAfterSeconds]);
     const first = BigInt(rows[0]?.first ?? '0');
     firstId ??= first;
     lastId = BigInt(rows[0]?.last ?? '0');
+    if (table.parts) {
+      const counts = (
+        await db.query<Record<string, number>>(table.parts.loadSql, [first.toString(), lastId.toString()])
+      ).rows[0];
+      for (const [name, n] of Object.entries(counts ?? {})) partRows[name] = (partRows[name] ?? 0) + n;
+    }
   }
   if (firstId === undefined) throw new Error('no tickets loaded');
 
@@ -59,7 +70,16 @@ export async function loadTickets(
     openIds: [],
     hashes: new Map(),
     columns: [],
+    ...(table.parts ? { partRows } : {}),
   };
+  const book = table.parts?.book;
+  if (book)
+    await readHotParts(
+      textDb,
+      table.spec,
+      rows.map((r) => r[table.key] as string),
+      (path, key, ticket, row) => book.record(path, key, ticket, row, 'load'),
+    );
   const coldBefore = Date.now() - coldAfterSeconds * 1000;
   for (const row of rows) {
     const id = row[table.key] as string;

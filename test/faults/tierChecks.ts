@@ -1,12 +1,14 @@
 // The suite's own checks, beside `ticket-archiver verify` (which relies on the product's ledger): every ticket the
 // suite ever created is in a tier (nothing lost), every archive of an untouched ticket is the row exactly as it was
-// loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave).
-import type pg from 'pg';
+// loaded (exact copy), and every archived row was cold when it was deleted (only cold tickets leave). With parts, every
+// part row the suite loaded or wrote is in its ticket's tier, as last written (partChecks.ts).
 import { contentHash, type RowText } from '../../services/core/move/coldDocument.ts';
 import { isArchive } from '../../services/core/move/moveProtocol.ts';
 import type { StoredColdDocument } from '../../services/edges/coldStore/documents.ts';
-import type { ColdCollections } from '../support/stores.ts';
+import type { Stores } from '../support/stores.ts';
 import type { FaultTable } from './faultTable.ts';
+import { archivedParts, type PartChunk } from './hotParts.ts';
+import { checkParts, partHashes, partViolationCount, type PartCheckReport, type PartHash } from './partChecks.ts';
 
 export interface TierCheckInput {
   /** The table checked, and its rule of which rows are cold. */
@@ -28,17 +30,30 @@ export interface TierCheckReport {
   notAsLoaded: string[];
   notColdWhenDeleted: string[];
   missingAddedColumn: string[];
+  /** With parts. */
+  parts?: PartCheckReport;
 }
 
 export function tierViolationCount(r: TierCheckReport): number {
-  return r.lost.length + r.notAsLoaded.length + r.notColdWhenDeleted.length + r.missingAddedColumn.length;
+  return (
+    r.lost.length +
+    r.notAsLoaded.length +
+    r.notColdWhenDeleted.length +
+    r.missingAddedColumn.length +
+    (r.parts ? partViolationCount(r.parts) : 0)
+  );
 }
 
 function pick(row: RowText, columns: string[]): RowText {
   return Object.fromEntries(columns.map((c) => [c, row[c] ?? null]));
 }
 
-export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: TierCheckInput): Promise<TierCheckReport> {
+export async function checkTiers(stores: Stores, input: TierCheckInput): Promise<TierCheckReport> {
+  const { db, cold } = stores;
+  const parts = input.table.parts;
+  const chunks = stores.coldStore.client.db(input.table.coldDatabase).collection<PartChunk>('ticket_parts');
+  const archivedRows = new Map<string, PartHash[] | undefined>();
+  let chunked = 0;
   const hot = new Set(
     (await db.query<{ id: string }>(`SELECT ${input.table.key}::text AS id FROM ${input.table.sql}`)).rows.map(
       (r) => r.id,
@@ -68,6 +83,11 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
       continue;
     const id = doc._id.toString();
     archived.add(id);
+    if (parts) {
+      if (doc.archive.partChunks) chunked++;
+      const held = await archivedParts(doc, chunks);
+      archivedRows.set(id, held && partHashes(held));
+    }
     const row = doc.row;
     const loaded = input.untouched.get(id);
     if (loaded !== undefined && contentHash(pick(row, loaded.columns)) !== loaded.hash) report.notAsLoaded.push(id);
@@ -81,8 +101,22 @@ export async function checkTiers(db: pg.Pool, cold: ColdCollections, input: Tier
       report.missingAddedColumn.push(id);
   }
   report.archived = archived.size;
+  const created: string[] = [];
   for (const id of input.created) {
+    created.push(id);
     if (!hot.has(id) && !archived.has(id)) report.lost.push(id);
+  }
+  if (parts) {
+    report.parts = await checkParts({
+      spec: input.table.spec,
+      book: parts.book,
+      textDb: stores.textDb,
+      tickets: created,
+      hot,
+      archives: archivedRows,
+      archivedAt: deletedAt,
+    });
+    report.parts.chunkedArchives = chunked;
   }
   return report;
 }
