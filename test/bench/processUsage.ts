@@ -7,6 +7,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 interface Proc {
   ppid: number;
   cpuSeconds: number;
+  /** CPU of its children that exited and that it waited for (cutime + cstime). */
+  reapedCpuSeconds: number;
   cmdline: string;
   /** The process's root directory: a chroot (the cold store's PostgreSQL) shows here, not in its command line. */
   root: string;
@@ -31,6 +33,7 @@ function readProcs(): Map<number, Proc> {
       procs.set(pid, {
         ppid: Number(fields[1]),
         cpuSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        reapedCpuSeconds: (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND,
         cmdline,
         root,
       });
@@ -55,8 +58,9 @@ function componentOf(pid: number, p: Proc, stackDir: string, archivers: Map<numb
   return undefined;
 }
 
-/** Cumulative CPU seconds of each component's processes (children included, e.g. PostgreSQL backends). */
-export function componentCpu(stackDir: string, archivers: Map<number, string>): Map<string, number> {
+/** Cumulative CPU seconds of each component's processes (children included, e.g. PostgreSQL backends). With
+ * `reaped`, also the CPU of the children that exited (a backend whose client disconnected): counted in its parent. */
+export function componentCpu(stackDir: string, archivers: Map<number, string>, reaped = false): Map<string, number> {
   const procs = readProcs();
   const totals = new Map<string, number>();
   for (const [pid, p] of procs) {
@@ -68,7 +72,8 @@ export function componentCpu(stackDir: string, archivers: Map<number, string>): 
       component = componentOf(at, proc, stackDir, archivers);
       at = proc.ppid;
     }
-    if (component) totals.set(component, (totals.get(component) ?? 0) + p.cpuSeconds);
+    const cpu = p.cpuSeconds + (reaped ? p.reapedCpuSeconds : 0);
+    if (component) totals.set(component, (totals.get(component) ?? 0) + cpu);
   }
   return totals;
 }
