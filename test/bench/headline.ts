@@ -1,4 +1,5 @@
 // The benchmark's headline figures (the keys the issues name, at the top of results.json) and its goals.
+import type { AggregatesResult } from './aggregatesStage.ts';
 import type { CostStep } from './coldStoreCosts.ts';
 import { growthRatio, type OperatorQueriesResult } from './operatorQueries.ts';
 import type { ReadsResult } from './readsStage.ts';
@@ -29,6 +30,8 @@ export interface BenchRun {
   reads?: ReadsResult;
   /** status, plan and an exact count timed as the table grows (the installed program, several runs per size). */
   operatorQueries?: OperatorQueriesResult;
+  /** Zammad tickets with their parts, the same as rows only, and the single-row table, by the direct backfill. */
+  aggregates?: AggregatesResult;
   runSeconds: number;
 }
 
@@ -57,6 +60,9 @@ function etaErrorFrom25(r: BackfillResult | undefined): number | null {
 export function favoured(run: BenchRun): BackfillResult | undefined {
   return run.settings.path === 'events' ? run.archiver1 : run.direct;
 }
+
+const aggregateRate = (run: BenchRun, w: 'parts' | 'roots') =>
+  run.aggregates?.summaries.find((s) => s.workload === w)?.ticketsPerSecond ?? null;
 
 export function headline(run: BenchRun) {
   const coldStore = run.ceilings ? spread(run.ceilings.coldStore.map((c) => c.perSecond)) : undefined;
@@ -95,6 +101,8 @@ export function headline(run: BenchRun) {
     // Of the fastest runs: the machine is shared, and a command's own cost is at most its fastest time.
     statusGrowthRatio: run.operatorQueries ? growthRatio(run.operatorQueries.sizes, 'status', 'min') : null,
     planGrowthRatio: run.operatorQueries ? growthRatio(run.operatorQueries.sizes, 'plan', 'min') : null,
+    aggregateTicketsPerSecond: aggregateRate(run, 'parts'),
+    aggregateRootsTicketsPerSecond: aggregateRate(run, 'roots'),
     tickets: Number(run.settings.tickets),
     date: run.date,
     machine: run.machine,

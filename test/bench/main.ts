@@ -13,6 +13,7 @@ import { IsolatedStack } from '../support/isolatedStack.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
 import { headline, type BenchRun } from './headline.ts';
 import { writeReport } from './report.ts';
+import { aggregatesOptions, aggregatesStage } from './aggregatesStage.ts';
 import { archiverStage } from './archiverStage.ts';
 import type { BackfillResult, StageOptions } from './stage.ts';
 import { operatorQueriesStage } from './operatorQueries.ts';
@@ -31,6 +32,7 @@ const PARTS = [
   'growth',
   'reads',
   'estimates',
+  'aggregates',
 ] as const;
 type Part = (typeof PARTS)[number];
 const DEFAULT_GROWTH = '100000,300000,1000000';
@@ -72,6 +74,9 @@ const program = new Command()
     DEFAULT_ESTIMATE_SIZES,
   )
   .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 9)
+  .option('--aggregates-tickets <n>', 'Zammad tickets per workload (aggregates part)', positiveInt, 20_000)
+  .option('--aggregates-rounds <n>', 'rounds the aggregates part loads and backfills them in', positiveInt, 3)
+  .option('--aggregates-verify <n>', 'verify --sample size per workload (aggregates part)', positiveInt, 2000)
   .option('--out <dir>', 'results directory')
   .parse();
 
@@ -89,6 +94,9 @@ const opts = program.opts<{
   path: 'events' | 'direct';
   estimatesSizes: string;
   estimatesRuns: number;
+  aggregatesTickets: number;
+  aggregatesRounds: number;
+  aggregatesVerify: number;
   out?: string;
 }>();
 
@@ -222,6 +230,10 @@ try {
       sizes: estimateSizes,
       runs: opts.estimatesRuns,
     });
+  if (want('aggregates')) {
+    run.aggregates = await aggregatesStage(stack, { ...stage('aggregates'), ...aggregatesOptions(opts) });
+    failed = run.aggregates.checks.some((c) => !c.ok);
+  }
 } catch (err) {
   failed = true;
   log(`benchmark aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

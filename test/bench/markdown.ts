@@ -1,6 +1,7 @@
 // RESULTS.md: the run's tables, goals first, in the order a reader asks (throughput, ceilings, freshness, impact,
 // resources, growth, ETA, profiles, reads, operators' commands); each section's table comes from the file of its theme.
 import { contenders, goals, headline, type BenchRun } from './headline.ts';
+import { aggregatesSection } from './markdownAggregates.ts';
 import { etaSections, profileSections } from './markdownEtaAndProfiles.ts';
 import { freshnessSection, liveTrafficSection, resourcesSection } from './markdownImpact.ts';
 import { operatorQueriesSection } from './markdownOperatorQueries.ts';
@@ -40,6 +41,7 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
     ...profileSections(cs),
     ...readsSection(run),
     ...operatorQueriesSection(run),
+    ...aggregatesSection(run),
   );
   if (chartFiles.length > 0) {
     lines.push(
