@@ -2,7 +2,7 @@
 // as the benchmark's other backfills run) as a child process on the workload's database and cold database, its round
 // trips counted (aggregateTrips.ts), its CPU and memory sampled, the server's WAL and the cold database's size read
 // before and after, the time taken from the backfill's plan to its last move's commit (the ledger), then a vacuum.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { LEDGER } from '../../services/edges/hotStore/tableSql.ts';
 import { startArchiverProcess } from '../support/archiverProcess.ts';
 import { tripsSince, type BackfillMeasure, type TripCall, type WorkloadName } from './aggregateMath.ts';
 import { coldSet, vacuum, walBetween, walNow } from './aggregateSql.ts';
+import { readProfile, type ProfileSummary } from './cpuProfile.ts';
 import { componentCpu, cpuBetween, ProcessSampler, processCpuSeconds } from './processUsage.ts';
 
 /** One workload: a database of its own on the benchmark's server (and a cold database of the same name). */
@@ -44,6 +45,16 @@ export interface BackfillContext {
 async function coldBytes(cold: Db): Promise<{ dataBytes: number; storageBytes: number }> {
   const s = (await cold.command({ dbStats: 1 })) as { dataSize?: number; storageSize?: number };
   return { dataBytes: Number(s.dataSize ?? 0), storageBytes: Number(s.storageSize ?? 0) };
+}
+
+/** The profile of the main thread of the newest process that wrote one into `dir` (node --cpu-prof names it
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; tsx's loader thread writes one too). */
+export function mainThreadProfile(dir: string): ProfileSummary | undefined {
+  const main = readdirSync(dir)
+    .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    .sort();
+  const newest = main[main.length - 1];
+  return newest ? readProfile(join(dir, newest)) : undefined;
 }
 
 /** The time of the program's JSON log line (pino) with `msg`, ms since the epoch. */
@@ -76,8 +87,13 @@ function summaryOf(lines: string[]): { complete?: boolean; outcomes?: Record<str
   return {};
 }
 
-/** Runs the workload's backfill once (round `round`) and measures it. */
-export async function measureBackfill(w: Workload, round: number, c: BackfillContext): Promise<BackfillMeasure> {
+/** Runs the workload's backfill once (round `round`) and measures it; `nodeOptions` go to its node (--cpu-prof). */
+export async function measureBackfill(
+  w: Workload,
+  round: number,
+  c: BackfillContext,
+  nodeOptions: string[] = [],
+): Promise<BackfillMeasure> {
   const expected = await coldSet(w.owner, w.spec, c.coldAfterMs);
   // Every workload starts right after a checkpoint: the full-page images its first writes cost are its own.
   await w.superuser.query('CHECKPOINT');
@@ -99,7 +115,7 @@ export async function measureBackfill(w: Workload, round: number, c: BackfillCon
       THROTTLE: 'false',
       BENCH_ROUND_TRIPS_FILE: tripsFile,
     },
-    ['--import', 'tsx', '--import', join(projectRoot, 'test', 'bench', 'aggregateTrips.ts')],
+    [...nodeOptions, '--import', 'tsx', '--import', join(projectRoot, 'test', 'bench', 'aggregateTrips.ts')],
     ['backfill', '--name', `bench-aggregates-${w.name}-${round}`, '--json'],
   );
   const pid = proc.proc.pid as number;
@@ -142,6 +158,7 @@ export async function measureBackfill(w: Workload, round: number, c: BackfillCon
   const m: BackfillMeasure = {
     workload: w.name,
     round,
+    startedAt: startedAt.getTime(),
     expected,
     moved,
     seconds,

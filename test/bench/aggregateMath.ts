@@ -34,6 +34,8 @@ export function tripsSince(calls: TripCall[], fromMs: number): { trips: Record<s
 export interface BackfillMeasure {
   workload: WorkloadName;
   round: number;
+  /** When the backfill started, ms since the epoch. */
+  startedAt: number;
   /** The tickets cold by the rule before the backfill, their part rows and their text (octet_length(p::text)). */
   expected: {
     tickets: number;

@@ -5,13 +5,15 @@
 // next slice into every workload's database, settles them (vacuum, analyze, checkpoint), then backfills each workload
 // in turn, the order rotated from round to round, so that whatever else loads the machine meanwhile weighs on every
 // workload alike. No CDC runs (the stack's connector and its slot are removed first): the direct backfill needs none.
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 import { dropDeskConnector } from '../support/helpdeskStack.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { defaultSpec } from '../support/specs.ts';
-import { measureBackfill, type Workload } from './aggregateBackfill.ts';
+import { mainThreadProfile, measureBackfill, type Workload } from './aggregateBackfill.ts';
 import { checkWorkload, type WorkloadCheck } from './aggregateChecks.ts';
 import { bodySizes } from './aggregateData.ts';
 import {
@@ -27,6 +29,7 @@ import {
   type WorkloadSummary,
 } from './aggregateMath.ts';
 import { closeWorkload, databaseSizes, openWorkload, WORKLOAD_LABELS } from './aggregateWorkloads.ts';
+import type { ProfileSummary } from './cpuProfile.ts';
 import type { StageOptions } from './stage.ts';
 import { round, type Spread } from './stats.ts';
 
@@ -38,7 +41,7 @@ export interface AggregatesResult {
   rounds: number;
   coldAfterMs: number;
   workloads: Array<{ name: WorkloadName; label: string; database: string; specFile: string }>;
-  /** The Zammad articles' bodies as generated (bytes), and the hot and cold databases' sizes at the end. */
+  /** The bodies (bytes) of the articles of the first round's tickets, as generated; and the hot and cold databases' sizes at the end. */
   data: {
     bodies: Record<string, number>;
     partRowsPerColdTicket: Record<string, number>;
@@ -51,6 +54,8 @@ export interface AggregatesResult {
   ratios: { partsVsRoots: Spread | null; partsVsSingle: Spread | null; rootsVsSingle: Spread | null };
   /** Round trips per batch (of ARCHIVE_BATCH_SIZE tickets) of each workload's backfills, all rounds. */
   trips: Record<string, { batches: number; kinds: TripsPerBatch[] }>;
+  /** One more backfill of tickets with parts (not in the rates) under the V8 sampling profiler: where its CPU went. */
+  profile: { run: BackfillMeasure; summary?: ProfileSummary };
   checks: WorkloadCheck[];
   loadAverage: { atStart: number; perBackfill: number[]; atEnd: number };
   notes: string[];
@@ -97,6 +102,9 @@ export async function aggregatesStage(
     const runs: BackfillMeasure[] = [];
     const per = Math.ceil(o.aggregatesTickets / o.aggregatesRounds);
     let loadSeconds = 0;
+    let bodies: Record<string, number> = {};
+    const context = { coldAfterMs: o.coldAfterMs, group: GROUP, stackDir: stack.settings.dir, log };
+    const parts = workloads.find((w) => w.name === 'parts') as Workload;
     for (let r = 0; r < o.aggregatesRounds; r++) {
       const range = { from: r * per + 1, to: Math.min(o.aggregatesTickets, (r + 1) * per) };
       const began = performance.now();
@@ -104,18 +112,23 @@ export async function aggregatesStage(
       // Settled as autovacuum would leave a table after a bulk load (it is off on these tables: see aggregateSql.ts).
       for (const w of workloads) await w.superuser.query('VACUUM (ANALYZE)');
       loadSeconds += (performance.now() - began) / 1000;
+      if (r === 0) bodies = await bodySizes(parts.owner);
       for (const w of rotation(workloads, r)) {
-        runs.push(
-          await measureBackfill(w, r, {
-            coldAfterMs: o.coldAfterMs,
-            group: GROUP,
-            stackDir: stack.settings.dir,
-            log,
-          }),
-        );
+        runs.push(await measureBackfill(w, r, context));
         perBackfill.push(round(loadavg()[0] ?? 0, 2));
       }
     }
+    // Beyond the measured rounds: the tickets with parts once more, under the V8 sampling profiler (not in the rates).
+    const profileDir = join(o.profileDir, 'aggregates');
+    mkdirSync(profileDir, { recursive: true });
+    const more = Math.min(per, 5000);
+    await parts.load({ from: o.aggregatesTickets + 1, to: o.aggregatesTickets + more });
+    await parts.superuser.query('VACUUM (ANALYZE)');
+    const profiled = await measureBackfill(parts, o.aggregatesRounds, context, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+    ]);
+    const profile = mainThreadProfile(profileDir);
     const summaries = workloads.map((w) => summarize(runs.filter((x) => x.workload === w.name)));
     for (const s of summaries)
       log(
@@ -132,10 +145,13 @@ export async function aggregatesStage(
     const checks: WorkloadCheck[] = [];
     for (const w of workloads)
       checks.push(
-        await checkWorkload(w, runs, { coldAfterMs: o.coldAfterMs, group: GROUP, verifySample: o.aggregatesVerify }),
+        await checkWorkload(w, [...runs, profiled], {
+          coldAfterMs: o.coldAfterMs,
+          group: GROUP,
+          verifySample: o.aggregatesVerify,
+        }),
       );
     for (const c of checks) log(`${WORKLOAD_LABELS[c.workload]}: ${c.ok ? 'OK' : `FAILED ${JSON.stringify(c)}`}`);
-    const parts = workloads.find((w) => w.name === 'parts') as Workload;
     const partRuns = runs.filter((x) => x.workload === 'parts');
     const coldTickets = partRuns.reduce((s, x) => s + x.expected.tickets, 0);
     const partRowsPerColdTicket: Record<string, number> = {};
@@ -150,7 +166,7 @@ export async function aggregatesStage(
       coldAfterMs: o.coldAfterMs,
       workloads: workloads.map((w) => ({ name: w.name, label: w.label, database: w.database, specFile: w.specFile })),
       data: {
-        bodies: await bodySizes(parts.owner),
+        bodies,
         partRowsPerColdTicket: Object.fromEntries(
           Object.entries(partRowsPerColdTicket).map(([k, v]) => [k, round(v, 2)]),
         ),
@@ -165,6 +181,7 @@ export async function aggregatesStage(
         rootsVsSingle: roundRatios(runs, 'roots', 'single'),
       },
       trips,
+      profile: { run: profiled, ...(profile ? { summary: profile } : {}) },
       checks,
       loadAverage: { atStart, perBackfill, atEnd: round(loadavg()[0] ?? 0, 2) },
       notes: [
@@ -174,6 +191,7 @@ export async function aggregatesStage(
         'the root-only database holds the same ticket rows and no part rows; the single-row database holds the default spec table with lean rows (bodies of a few hundred bytes)',
         'seconds: from the backfill plan (its log line) to its last move commit (the ledger); wall seconds add the program start (tsx) and its end; mover CPU counted from the plan on',
         'WAL: pg_current_wal_lsn before and after each backfill, the server alone (no other database writes meanwhile); full-page images from pg_stat_wal',
+        `then ${more} more tickets loaded into the database with parts and backfilled once more under node --cpu-prof (the profile; not in the rates, in the checks)`,
         'the machine was shared: other suites ran on their own stacks meanwhile (load averages recorded); rates are depressed by that, and the rotation spreads it over the workloads',
       ],
     };

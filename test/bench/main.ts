@@ -74,7 +74,7 @@ const program = new Command()
     DEFAULT_ESTIMATE_SIZES,
   )
   .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 9)
-  .option('--aggregates-tickets <n>', 'Zammad tickets per workload (aggregates part)', positiveInt, 20_000)
+  .option('--aggregates-tickets <n>', 'Zammad tickets per workload (aggregates part)', positiveInt, 60_000)
   .option('--aggregates-rounds <n>', 'rounds the aggregates part loads and backfills them in', positiveInt, 3)
   .option('--aggregates-verify <n>', 'verify --sample size per workload (aggregates part)', positiveInt, 2000)
   .option('--out <dir>', 'results directory')

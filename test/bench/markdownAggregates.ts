@@ -99,9 +99,10 @@ export function aggregatesSection(run: BenchRun): string[] {
     ),
     '',
   );
+  lines.push(...profileLines(a));
   const bodies = a.data.bodies;
   lines.push(
-    `Data: ${n(bodies.articles ?? 0)} articles; bodies (bytes) min ${n(bodies.min ?? 0)}, median ${n(bodies.p50 ?? 0)}, mean ${n(bodies.mean ?? 0)}, p90 ${n(bodies.p90 ?? 0)}, p99 ${n(bodies.p99 ?? 0)}, max ${n(bodies.max ?? 0)}; ${n(bodies.htmlPercent ?? 0, 1)}% HTML. Part rows per cold ticket: ${Object.entries(
+    `Data: ${n(bodies.articles ?? 0)} articles of the first round's tickets; their bodies (bytes) min ${n(bodies.min ?? 0)}, median ${n(bodies.p50 ?? 0)}, mean ${n(bodies.mean ?? 0)}, p90 ${n(bodies.p90 ?? 0)}, p99 ${n(bodies.p99 ?? 0)}, max ${n(bodies.max ?? 0)}; ${n(bodies.htmlPercent ?? 0, 1)}% HTML. Part rows per cold ticket: ${Object.entries(
       a.data.partRowsPerColdTicket,
     )
       .map(([k, v]) => `${k} ${n(v, 2)}`)
@@ -143,4 +144,25 @@ export function aggregatesSection(run: BenchRun): string[] {
     '',
   );
   return lines;
+}
+
+/** Where the backfill process's CPU went while it moved tickets with parts (the profiled extra backfill). */
+function profileLines(a: NonNullable<BenchRun['aggregates']>): string[] {
+  const p = a.profile.summary;
+  const r = a.profile.run;
+  if (!p) return ['No profile was written by the profiled backfill.', ''];
+  return [
+    `Profile of the backfill process moving tickets with parts: one more backfill of ${n(r.moved)} tickets (${n(r.moved / r.seconds)} tickets/s under the profiler, not in the rates above), V8's sampling profiler (node --cpu-prof), ${n(p.totalSeconds, 1)} s sampled, ${n(p.idleShare, 1)}% of it idle (waiting on the stores). Self time by area, then the functions with the most self time:`,
+    '',
+    table(
+      ['area', 'seconds', 'share'],
+      p.byArea.slice(0, 10).map((x) => [x.area, n(x.seconds, 2), `${n(x.share, 1)}%`]),
+    ),
+    '',
+    table(
+      ['function', 'area', 'seconds', 'share'],
+      p.topFunctions.map((f) => [`\`${f.name}\``, f.area, n(f.seconds, 2), `${n(f.share, 1)}%`]),
+    ),
+    '',
+  ];
 }

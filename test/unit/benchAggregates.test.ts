@@ -89,6 +89,7 @@ const measure = (workload: BackfillMeasure['workload'], round: number, moved: nu
   ({
     workload,
     round,
+    startedAt: 0,
     expected: { tickets: moved * 2, partRows: 40 * moved * 2, textBytes: 50_000 * moved * 2, byPart: {} },
     moved,
     seconds,
