@@ -114,6 +114,15 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     "deletions after the reconciler pass; *violations* found by `ticket-archiver verify` plus the suite's own checks",
     '(every created ticket in a tier, untouched archives equal to the loaded row, only cold rows deleted, added columns',
     'carried); *settle s* from the end of the fault until the group has no lag and no hot ticket is overdue.',
+    ...(results.some((r) => r.parts)
+      ? [
+          '*Part rows* (a table with parts): *expected* the rows loaded or written by the traffic, each of which must be',
+          "in its ticket's tier as last written (any other count is a violation: lost, left hot, in both tiers, not as",
+          'written); *uncertain* rows whose last write was cut off (place checked, content not); *hot* and *archived* at',
+          'the end; *chunkedArchives* archives whose parts are in chunk documents; *gapOrphanRows* history rows written',
+          "after the move checked the ticket's parts, left hot by the documented (type, id) gap: counted, not violations.",
+        ]
+      : []),
     '',
   ];
   return lines.join('\n');
