@@ -9,7 +9,8 @@ import { TableShapeChangedError } from '../../core/errors.ts';
 import type { CopiedTicket, DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
 import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
 import type { ColumnTypes } from './columnTypes.ts';
-import { checkParts, deleteParts, guardPartTables } from './partDeletion.ts';
+import { PARTS_CHANGED } from '../../core/move/outcome.ts';
+import { checkParts, deleteParts, guardPartTables, LatePartsError, refuseLateParts } from './partDeletion.ts';
 import type { PartSql } from './partSql.ts';
 import { LOCK_FUNCTION } from './specObjects.ts';
 import { referencingKeys } from './tableFacts.ts';
@@ -47,6 +48,17 @@ export async function deleteUnchanged(
   try {
     return await deleteGroup(c, copied, shape, mover, lockTimeoutMs);
   } catch (err) {
+    if (err instanceof LatePartsError) {
+      // Those stay hot (their copies go; a timer looks again); the others are deleted without them.
+      const rest = await deleteUnchanged(
+        c,
+        copied.filter((x) => !err.ids.has(x.id)),
+        shape,
+        mover,
+        lockTimeoutMs,
+      );
+      return { deleted: rest.deleted, failed: [...rest.failed, ...lateFailures(copied, err)] };
+    }
     if (err instanceof TableShapeChangedError) throw err;
     if (copied.length === 1) return { deleted: [], failed: [failure(copied[0] as TicketVersion, err)] };
   }
@@ -59,7 +71,8 @@ export async function deleteUnchanged(
       failed.push(...result.failed);
     } catch (err) {
       if (err instanceof TableShapeChangedError) throw err;
-      failed.push(failure(one, err));
+      if (err instanceof LatePartsError) failed.push(...lateFailures([one], err));
+      else failed.push(failure(one, err));
     }
   }
   return { deleted, failed };
@@ -142,6 +155,14 @@ async function deleteGroup(
     // A ticket whose parts went must go too, or none of the group does.
     if (c.parts.length > 0 && res.rows.length !== movable.length)
       throw new Error(`${movable.length - res.rows.length} tickets not deleted after their parts; nothing deleted`);
+    if (c.parts.length > 0) {
+      const gone = new Set(res.rows.map((r) => r.id));
+      await refuseLateParts(
+        client,
+        c.parts,
+        copied.filter((x) => gone.has(x.id)),
+      );
+    }
     await client.query('COMMIT');
     return { deleted: res.rows, failed };
   } catch (err) {
@@ -153,6 +174,16 @@ async function deleteGroup(
     client.release(broken);
   }
 }
+
+const lateFailures = (copied: CopiedTicket[], err: LatePartsError): DeleteFailure[] =>
+  copied
+    .filter((x) => err.ids.has(x.id))
+    .map((x) => ({
+      id: x.id,
+      version: x.version,
+      code: PARTS_CHANGED,
+      message: 'a part row appeared while the ticket was deleted',
+    }));
 
 function failure(t: TicketVersion, err: unknown): DeleteFailure {
   const e = err as { code?: string; message?: string };
