@@ -160,6 +160,9 @@ export interface WorkloadSummary {
   /** MB (10^6 bytes) of PostgreSQL text (octet_length(p::text) of root and part rows) moved per second. */
   textMBPerSecond: number;
   walBytesPerTicket: number;
+  walRecordsPerTicket: number;
+  /** Full-page images per ticket (each up to a page, 8 KiB: the first change of a page after a checkpoint). */
+  walFpiPerTicket: number;
   /** Share of the WAL records that were full-page images. */
   walFpiShare: number;
   vacuumWalBytesPerTicket: number;
@@ -197,6 +200,8 @@ export function summarize(runs: BackfillMeasure[]): WorkloadSummary {
     partRowsPerSecond: round(sum((r) => r.expected.partRows * share(r)) / seconds, 0),
     textMBPerSecond: round(sum((r) => r.expected.textBytes * share(r)) / 1e6 / seconds, 2),
     walBytesPerTicket: per(sum((r) => r.wal.bytes)),
+    walRecordsPerTicket: per(sum((r) => r.wal.records)),
+    walFpiPerTicket: moved > 0 ? round(sum((r) => r.wal.fpi) / moved, 2) : Number.NaN,
     walFpiShare: round(
       sum((r) => r.wal.fpi) /
         Math.max(

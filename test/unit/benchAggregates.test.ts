@@ -115,6 +115,8 @@ test('summarize sums rounds and scales the expected rows and text to the tickets
   assert.equal(s.textMBPerSecond, 1);
   assert.equal(s.walBytesPerTicket, 1000);
   assert.equal(s.walFpiShare, 0.25);
+  assert.equal(s.walRecordsPerTicket, 0.5);
+  assert.equal(s.walFpiPerTicket, 0.13);
   assert.equal(s.vacuumWalBytesPerTicket, 10);
   assert.equal(s.coldStorageBytesPerTicket, 3000);
   assert.equal(s.wallSeconds, 26);
