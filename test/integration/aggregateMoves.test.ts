@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
-import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import { largeText, partRows } from '../support/helpdeskParts.ts';
 import { zammad } from '../support/helpdeskShapes.ts';
 import { moveOnce } from '../support/deskMove.ts';
@@ -159,24 +158,15 @@ describe('a Zammad ticket and its parts, moved as one', () => {
     assert.equal(doc?.parts, undefined, 'the parts are in chunks, not in the document');
     assert.equal(await d.stores.cold.partChunks.countDocuments({ copy: chunks.copy }), chunks.count);
 
-    const serve = startArchiverProcess(
-      d.env,
-      { ARCHIVE_SPEC: d.specFile, COLD_DATABASE: d.names.database, API_TOKEN: 'test-token-0123456789abcdef' },
-      [],
-      ['serve'],
-    );
-    try {
-      await waitReady(serve, 120_000);
+    await d.serve(async (base) => {
       started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${await serve.port()}/tickets/${id}?tier=cold`);
+      const res = await fetch(`${base}/tickets/${id}?tier=cold`);
       const answer = (await res.json()) as { parts?: Record<string, Array<Record<string, unknown>>> };
       t.diagnostic(`read through the API in ${Date.now() - started} ms`);
       assert.equal(res.status, 200);
       const bodies = (answer.parts?.articles ?? []).map((a) => String(a.body));
       for (let i = 0; i < 3; i++) assert.ok(bodies.includes(`${body} #${i}`), `article #${i} read back whole`);
-    } finally {
-      await serve.stop();
-    }
+    });
 
     const verified = await d.run(['verify']);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);

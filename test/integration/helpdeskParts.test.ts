@@ -8,7 +8,6 @@
 // returns a cold ticket's parts; restore puts root and parts back identical (p::text); verify passes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import { aggregates, byKey, flatParts, partRows, specParts, type Aggregate } from '../support/helpdeskParts.ts';
 import { useDesk } from '../support/helpdeskScenario.ts';
 import { requestTracker, znuny, zammad } from '../support/helpdeskShapes.ts';
@@ -174,16 +173,9 @@ for (const shape of [zammad, znuny, requestTracker]) {
     });
 
     it('reads an archived ticket with its parts through the read API', async () => {
-      const serve = startArchiverProcess(
-        d.env,
-        { ARCHIVE_SPEC: d.specFile, COLD_DATABASE: d.names.database, API_TOKEN: 'test-token-0123456789abcdef' },
-        [],
-        ['serve'],
-      );
-      try {
-        await waitReady(serve, 120_000);
+      await d.serve(async (base) => {
         const id = ev.cold[1] as string;
-        const res = await fetch(`http://127.0.0.1:${await serve.port()}/tickets/${id}?tier=cold`);
+        const res = await fetch(`${base}/tickets/${id}?tier=cold`);
         const body = (await res.json()) as {
           tier?: string;
           ticket?: Record<string, unknown>;
@@ -197,9 +189,7 @@ for (const shape of [zammad, znuny, requestTracker]) {
           const want = (before.get(id)?.entries[path] ?? []).map((e) => e.key);
           assert.deepEqual(keys.sort(), want.sort(), `${path}: every row of the part`);
         }
-      } finally {
-        await serve.stop();
-      }
+      });
     });
 
     it('restores a ticket with its parts: root and every part row back as they were (p::text), held hot', async () => {

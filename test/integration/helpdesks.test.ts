@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
 import type { RowText } from '../../services/core/move/coldDocument.ts';
-import { startArchiverProcess, waitReady } from '../support/archiverProcess.ts';
 import { catalogDiff, catalogSnapshot, registerDeskConnector } from '../support/helpdeskStack.ts';
 import { requestTracker, znuny, zammad, type NewTicket } from '../support/helpdeskShapes.ts';
 import { useDesk } from '../support/helpdeskScenario.ts';
@@ -202,15 +201,7 @@ for (const shape of [zammad, znuny, requestTracker]) {
     });
 
     it('reads the archive through the read API: a ticket and a list, tier=cold', async () => {
-      const serve = startArchiverProcess(
-        d.env,
-        { ARCHIVE_SPEC: d.specFile, COLD_DATABASE: d.names.database, API_TOKEN: 'test-token-0123456789abcdef' },
-        [],
-        ['serve'],
-      );
-      try {
-        await waitReady(serve, 120_000);
-        const base = `http://127.0.0.1:${await serve.port()}`;
+      await d.serve(async (base) => {
         const get = async (path: string) => {
           const res = await fetch(`${base}${path}`);
           return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -232,9 +223,7 @@ for (const shape of [zammad, znuny, requestTracker]) {
         const listed = new Set((list.body.tickets as Array<{ id: unknown }>).map((x) => String(x.id)));
         const archived = [...(await d.archived([...ev.cold, ...pre.cold, edited])).keys()];
         assert.deepEqual([...listed].sort(), archived.sort(), 'the list holds exactly the archived ones');
-      } finally {
-        await serve.stop();
-      }
+      });
     });
 
     it('verify passes', async () => {

@@ -58,6 +58,8 @@ export interface Desk {
   archived(ids: string[]): Promise<Map<string, StoredColdDocument>>;
   /** Waits until the archiver has consumed every event so far. */
   consumed(): Promise<void>;
+  /** Runs `use` against the desk's read API (`serve`, started for it and stopped after), given its base URL. */
+  serve<T>(use: (base: string) => Promise<T>): Promise<T>;
 }
 
 export interface DeskOptions {
@@ -116,6 +118,15 @@ export function useDesk(shape: DeskShape, options: DeskOptions = {}): Desk {
     async archived(ids) {
       const docs = await d.stores.cold.tickets.find({ _id: { $in: ids.map((id) => Long.fromString(id)) } }).toArray();
       return new Map((await d.stores.cold.archives(docs)).map((doc) => [doc._id.toString(), doc]));
+    },
+    async serve(use) {
+      const serve = startArchiverProcess(d.env, base({ API_TOKEN: 'test-token-0123456789abcdef' }), [], ['serve']);
+      try {
+        await waitReady(serve, 120_000);
+        return await use(`http://127.0.0.1:${await serve.port()}`);
+      } finally {
+        await serve.stop();
+      }
     },
     async consumed() {
       await waitFor('the desk events consumed', async () => (await groupLag(d.env, d.group)) === 0, 120_000, 1000);

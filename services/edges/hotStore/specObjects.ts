@@ -49,34 +49,36 @@ function publication(t: TableSql, exists: boolean): SqlStep {
  * one lock through a function. It locks the rows of exactly these keys at exactly these versions, skipping any a
  * business transaction holds, so a move's delete never waits behind business code. */
 function lockFunction(t: TableSql): SqlStep {
-  return {
-    what: `function ${LOCK_FUNCTION}`,
-    transactional: true,
-    sql: `CREATE OR REPLACE FUNCTION ${LOCK_FUNCTION}(keys text[], versions text[])
-RETURNS TABLE (key text, version text)
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-  SELECT ${t.keyText('t')}, ${t.version('t')} FROM ${t.table} t
-    JOIN unnest(keys, versions) AS c(key, version) ON ${t.key('t')} = c.key::${t.keyType} AND ${t.version('t')} = c.version
-   FOR UPDATE OF t SKIP LOCKED
-$$;
-REVOKE ALL ON FUNCTION ${LOCK_FUNCTION}(text[], text[]) FROM PUBLIC`,
-  };
+  return lockStep(LOCK_FUNCTION, t, 't');
 }
 
 /** The same lock for each part's rows (partDeletion.ts), owned like the root's by the tables' owner. */
 function partLockFunctions(t: TableSql): SqlStep[] {
-  return partSqls(partPlans(t.spec)).map((p) => ({
-    what: `function ${p.lockFunction}`,
+  return partSqls(partPlans(t.spec)).map((p) => lockStep(p.lockFunction, p, 'p'));
+}
+
+/** A table whose rows the movers may lock: the root (TableSql) or a part (PartSql). */
+interface Lockable {
+  table: string;
+  keyType: string;
+  key(alias: string): string;
+  keyText(alias: string): string;
+  version(alias: string): string;
+}
+
+function lockStep(name: string, r: Lockable, a: 't' | 'p'): SqlStep {
+  return {
+    what: `function ${name}`,
     transactional: true,
-    sql: `CREATE OR REPLACE FUNCTION ${p.lockFunction}(keys text[], versions text[])
+    sql: `CREATE OR REPLACE FUNCTION ${name}(keys text[], versions text[])
 RETURNS TABLE (key text, version text)
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-  SELECT ${p.keyText('p')}, ${p.version('p')} FROM ${p.table} p
-    JOIN unnest(keys, versions) AS c(key, version) ON ${p.key('p')} = c.key::${p.keyType} AND ${p.version('p')} = c.version
-   FOR UPDATE OF p SKIP LOCKED
+  SELECT ${r.keyText(a)}, ${r.version(a)} FROM ${r.table} ${a}
+    JOIN unnest(keys, versions) AS c(key, version) ON ${r.key(a)} = c.key::${r.keyType} AND ${r.version(a)} = c.version
+   FOR UPDATE OF ${a} SKIP LOCKED
 $$;
-REVOKE ALL ON FUNCTION ${p.lockFunction}(text[], text[]) FROM PUBLIC`,
-  }));
+REVOKE ALL ON FUNCTION ${name}(text[], text[]) FROM PUBLIC`,
+  };
 }
 
 /** What each job's role may do on the archived table and the tables its rule reads. */

@@ -18,18 +18,8 @@ export interface ReferencingKey {
   onDelete: 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
 }
 
-/** Product objects live in their own schema (migrations create it). */
-export const PRODUCT_SCHEMA = 'ticket_archiver';
-export const LEDGER = `${PRODUCT_SCHEMA}.ledger`;
-export const CANDIDATE_INDEX = 'ticket_archiver_candidates';
-
-export const SQL_TYPE = {
-  integer: 'integer',
-  bigint: 'bigint',
-  numeric: 'numeric',
-  uuid: 'uuid',
-  text: 'text',
-} as const;
+export { CANDIDATE_INDEX, LEDGER, PRODUCT_SCHEMA, SQL_TYPE } from './sqlNames.ts';
+import { LEDGER, SQL_TYPE } from './sqlNames.ts';
 
 export class TableSql {
   readonly table: string;
