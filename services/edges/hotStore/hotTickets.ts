@@ -55,8 +55,10 @@ export class HotTickets implements HotTicketStore {
         await client.query('COMMIT');
         for (const r of roots.rows) r.parts = byTicket.get(r.key) ?? {};
         return { ...roots, partColumns: columns };
-      } finally {
+      } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
         client.release();
       }
     });
