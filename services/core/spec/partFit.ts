@@ -2,7 +2,7 @@
 // changed, like the root table (specFit.ts): every misfit named with what to do about it.
 import type { ArchiveSpec } from './archiveSpec.ts';
 import { displayName } from './identifiers.ts';
-import { carried, childrenOf, partPlans } from './partPlan.ts';
+import { carried, childrenOf, onTable, partPlans } from './partPlan.ts';
 import { KEY_TYPE_NAMES } from './specFields.ts';
 import type { TableFacts } from './tableFacts.ts';
 
@@ -36,13 +36,11 @@ export function partMisfits(spec: ArchiveSpec, facts: TableFacts): string[] {
         `${table} has no index starting with ${link}: every move would scan it to find a ticket's ${fact.path} (CREATE INDEX CONCURRENTLY ... ON ${table} (${link}))`,
       );
     const children = childrenOf(plans, plan.path);
-    // A cascade from a table of the aggregate stays inside it (RT's CachedGroupMembers.Via): checked at each delete.
-    const inAggregate = (t: { schema: string; name: string }) =>
-      plans.some((p) => p.spec.table.schema === t.schema && p.spec.table.name === t.name);
     for (const fk of fact.referencing) {
       if (carried(fk, plan.spec.key.column, children) || fk.onDelete === 'no action' || fk.onDelete === 'restrict')
         continue;
-      if (inAggregate(fk.table)) continue;
+      // A cascade from a table of the aggregate stays inside it (RT's CachedGroupMembers.Via): checked at each delete.
+      if (plans.some(onTable(fk.table))) continue;
       misfits.push(
         `${displayName(fk.table)} references ${table} ON DELETE ${fk.onDelete.toUpperCase()} (${fk.constraint}) and is not a part of ${fact.path} in the spec: moving a ticket would change rows the cold store does not hold (add it to the spec's parts)`,
       );

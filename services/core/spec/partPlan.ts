@@ -27,8 +27,14 @@ export function partPlans(spec: Pick<ArchiveSpec, 'key' | 'parts'>): PartPlan[] 
   return out;
 }
 
-/** Leaves first: the order in which a ticket's rows are deleted. */
-export const deleteOrder = (plans: PartPlan[]): PartPlan[] => [...plans].reverse();
+/** Leaves first: the order in which a ticket's rows are deleted (of parts listed parents first). */
+export const deleteOrder = <T>(parents: T[]): T[] => [...parents].reverse();
+
+/** A part whose rows are in `table`. */
+export const onTable =
+  (table: QualifiedName) =>
+  (plan: PartPlan): boolean =>
+    plan.spec.table.schema === table.schema && plan.spec.table.name === table.name;
 
 /** Whether a foreign key into a table (the root's or a part's, whose key is `keyColumn`) is carried by one of its
  * children in the spec: the move deletes and restores those rows itself, so the key holds nothing back. */
@@ -39,8 +45,7 @@ export function carried(
 ): boolean {
   return children.some(
     (c) =>
-      fk.table.schema === c.spec.table.schema &&
-      fk.table.name === c.spec.table.name &&
+      onTable(fk.table)(c) &&
       fk.columns.length === 1 &&
       fk.columns[0] === c.spec.link.column &&
       fk.references[0] === keyColumn,

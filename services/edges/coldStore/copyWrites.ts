@@ -6,7 +6,7 @@ import { BSON, MongoBulkWriteError, type Collection } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { copyIsStale } from '../../core/move/copyOrder.ts';
 import { fromStored, toStored, type KeyCodec, type StoredColdDocument } from './documents.ts';
-import type { PartChunks, StoredPartChunk } from './partChunks.ts';
+import { partsSizeBound, type PartChunks, type StoredPartChunk } from './partChunks.ts';
 
 const DUPLICATE_KEY = 11000;
 // MongoDB's document limit is 16 MiB; leave room for the command envelope.
@@ -29,12 +29,8 @@ function roughSizeBound(row: Record<string, string | null>): number {
 }
 
 /** The same bound over the row and the parts the document holds. */
-function docSizeBound(doc: StoredColdDocument): number {
-  let n = roughSizeBound(doc.row);
-  for (const rows of Object.values(doc.parts ?? {}))
-    for (const r of rows) n += roughSizeBound(r.row) + 3 * (r.key.length + r.parent.length + r.version.length) + 64;
-  return n;
-}
+const docSizeBound = (doc: StoredColdDocument): number =>
+  roughSizeBound(doc.row) + (doc.parts ? partsSizeBound(doc.parts, 3) : 0);
 
 export interface WriteResult {
   /** Keys whose stored copy was kept (the same version and content, or read later). */

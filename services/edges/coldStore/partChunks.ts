@@ -24,14 +24,14 @@ export interface StoredPartChunk {
 
 type Chunked = { archive: { partChunks?: { copy: string; count: number } } };
 
-/** An upper bound of the parts' JSON in UTF-8 bytes: every string at 3 bytes a unit, escapes at 6, and room for the
- * quotes, colons and commas around each value. */
-function roughPartsBytes(parts: NonNullable<StoredColdDocument['parts']>): number {
+/** An upper bound of the parts' size in UTF-8 bytes when each UTF-16 unit of their strings takes at most
+ * `bytesPerUnit` (3 in BSON; 6 in JSON, whose escapes are 6 bytes), with room for the names, quotes and separators. */
+export function partsSizeBound(parts: NonNullable<StoredColdDocument['parts']>, bytesPerUnit: 3 | 6): number {
   let n = 0;
   for (const rows of Object.values(parts))
     for (const r of rows) {
-      n += 6 * (r.key.length + r.parent.length + r.version.length) + 64;
-      for (const [name, value] of Object.entries(r.row)) n += 6 * (name.length + (value?.length ?? 0)) + 8;
+      n += bytesPerUnit * (r.key.length + r.parent.length + r.version.length) + 64;
+      for (const [name, value] of Object.entries(r.row)) n += bytesPerUnit * (name.length + (value?.length ?? 0)) + 16;
     }
   return n;
 }
@@ -61,8 +61,8 @@ export class PartChunks {
   /** The document to store and its chunks: the parts leave the document only when they are too large for it. */
   split(doc: StoredColdDocument): { doc: StoredColdDocument; chunks: StoredPartChunk[] } {
     if (!doc.parts) return { doc, chunks: [] };
-    // Serialized only when a cheap bound (UTF-8 takes at most 3 bytes per UTF-16 unit) says it may be too large.
-    if (roughPartsBytes(doc.parts) <= PARTS_INLINE_BYTES) return { doc, chunks: [] };
+    // Serialized only when a cheap bound says it may be too large.
+    if (partsSizeBound(doc.parts, 6) <= PARTS_INLINE_BYTES) return { doc, chunks: [] };
     const text = JSON.stringify(doc.parts);
     if (Buffer.byteLength(text) <= PARTS_INLINE_BYTES) return { doc, chunks: [] };
     const copy = randomUUID();

@@ -1,10 +1,8 @@
 // What `verify` needs to know of the hot side: which tickets are hot at which version, and which a mover deleted at
 // which version (the ledger), over all tickets or a random sample.
 import type pg from 'pg';
-import type { TicketParts } from '../../core/move/aggregate.ts';
-import { partPlans } from '../../core/spec/partPlan.ts';
-import { partVersions, TicketOf } from './partReads.ts';
-import { partSqls } from './partSql.ts';
+import { partsManifest, type TicketParts } from '../../core/move/aggregate.ts';
+import { copiedTicketOf, parentKeys, partVersions, rowsOf } from './partReads.ts';
 import { guarded } from './pool.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
@@ -57,31 +55,23 @@ export class HotCensus {
   /** Archived tickets (with the part rows their archives hold) that still have part rows in the hot tables: a copied
    * row still there, or a row linked to the ticket that no archive holds. By key and link: index probes. */
   hotPartsOf(archives: Array<{ id: string; parts: TicketParts }>): Promise<string[]> {
-    const parts = partSqls(partPlans(this.t.spec));
+    const parts = this.t.parts;
     if (parts.length === 0 || archives.length === 0) return Promise.resolve([]);
     return guarded('looking for parts of archived tickets', async () => {
+      const copied = archives.map((a) => ({ id: a.id, parts: partsManifest(a.parts) }));
+      const ticketOf = copiedTicketOf(copied);
       const found = new Set<string>();
-      const ticketOf = new TicketOf();
-      for (const a of archives)
-        for (const [path, rows] of Object.entries(a.parts)) for (const r of rows) ticketOf.add(path, r.key, a.id);
       for (const part of parts) {
-        const copied = archives.flatMap((a) => (a.parts[part.path] ?? []).map((r) => r.key));
         const still = await this.pool.query<{ key: string }>(
           `SELECT ${part.keyText()} AS key FROM ${part.table} p WHERE ${part.key()} = ANY($1::${part.keyType}[])`,
-          [copied],
+          [copied.flatMap((a) => rowsOf(a, part.path).map((r) => r.key))],
         );
-        for (const r of still.rows) {
-          const id = ticketOf.ofKey(part.path, r.key);
-          if (id !== undefined) found.add(id);
-        }
-        const parents =
-          part.plan.parent === null
-            ? archives.map((a) => a.id)
-            : archives.flatMap((a) => (a.parts[part.plan.parent ?? ''] ?? []).map((r) => r.key));
-        for (const r of await partVersions(this.pool, part, parents)) {
-          const id = ticketOf.of(part, r.parent);
-          if (id !== undefined) found.add(id);
-        }
+        // A copied row still there, and a row under the ticket's parents that no archive holds.
+        const ids = [
+          ...still.rows.map((r) => ticketOf.ofKey(part.path, r.key)),
+          ...(await partVersions(this.pool, part, parentKeys(part, copied))).map((r) => ticketOf.of(part, r.parent)),
+        ];
+        for (const id of ids) if (id !== undefined) found.add(id);
       }
       return [...found];
     });

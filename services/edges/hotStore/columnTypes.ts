@@ -1,6 +1,7 @@
 // The type of each result column by name (format_type), looked up once per type: the shape a copy was made in.
 import type pg from 'pg';
-import type { TableShape } from '../../core/move/tableShape.ts';
+import { TableShapeChangedError } from '../../core/errors.ts';
+import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
 
 export class ColumnTypes {
   private readonly names = new Map<string, string>();
@@ -18,5 +19,14 @@ export class ColumnTypes {
       for (const r of res.rows) this.names.set(`${r.oid}:${r.mod}`, r.name);
     }
     return Object.fromEntries(fields.map((f) => [f.name, this.names.get(key(f)) ?? 'unknown']));
+  }
+
+  /** Throws TableShapeChangedError unless `table` (SQL) still has `shape`: described the way a copy's re-read was
+   * (result fields), so both sides name types alike. */
+  async assertShape(db: Pick<pg.ClientBase, 'query'>, table: string, shape: TableShape): Promise<void> {
+    const current = await db.query(`SELECT * FROM ${table} LIMIT 0`);
+    const changed = shapeDifference(shape, await this.of(current.fields));
+    if (changed.length > 0)
+      throw new TableShapeChangedError(`${table} changed shape since the copy (columns: ${changed.join(', ')})`);
   }
 }

@@ -7,11 +7,10 @@
 import type pg from 'pg';
 import { TableShapeChangedError } from '../../core/errors.ts';
 import type { CopiedTicket, DeleteFailure, TicketVersion } from '../../core/move/ports.ts';
-import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
+import type { TableShape } from '../../core/move/tableShape.ts';
 import type { ColumnTypes } from './columnTypes.ts';
 import { PARTS_CHANGED } from '../../core/move/outcome.ts';
 import { checkParts, deleteParts, guardPartTables, LatePartsError, refuseLateParts } from './partDeletion.ts';
-import type { PartSql } from './partSql.ts';
 import { LOCK_FUNCTION } from './specObjects.ts';
 import { referencingKeys } from './tableFacts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
@@ -20,8 +19,6 @@ export interface DeleteContext {
   pool: pg.Pool;
   columnTypes: ColumnTypes;
   table: TableSql;
-  /** The spec's parts, parents first (none: the root alone). */
-  parts: PartSql[];
   coldAfterMs: number;
 }
 
@@ -99,12 +96,9 @@ async function deleteGroup(
     // the keys are read now, under the lock, so a key that would cascade into rows the cold store does not hold always
     // holds its tickets back.
     const t = c.table.withReferencing(await referencingKeys(client, c.table.table));
-    // Described the way the copy's re-read was (result fields), so both sides name types alike.
-    const current = await client.query(`SELECT * FROM ${t.table} LIMIT 0`);
-    const changed = shapeDifference(shape.root, await c.columnTypes.of(current.fields));
-    if (changed.length > 0)
-      throw new TableShapeChangedError(`${t.table} changed shape since the copy (columns: ${changed.join(', ')})`);
-    const inner = c.parts.length > 0 ? await guardPartTables(client, c.parts, shape.parts ?? {}, c.columnTypes) : [];
+    await c.columnTypes.assertShape(client, t.table, shape.root);
+    const parts = t.parts;
+    const inner = parts.length > 0 ? await guardPartTables(client, parts, shape.parts ?? {}, c.columnTypes) : [];
     // The rows copied, locked unless a business transaction holds them (the movers' role may not lock rows itself:
     // specObjects.ts lends it this one lock). Never waits for a row lock.
     const locked = await client.query<{ key: string; version: string }>(
@@ -112,24 +106,25 @@ async function deleteGroup(
       [copied.map((x) => x.id), copied.map((x) => x.version)],
     );
     let movable = locked.rows.map((r) => ({ key: r.key, version: r.version }));
+    // At the copied version, still cold, unreferenced and not held: what the DELETE checks (of c(key, version)).
+    const stillDeletable = `${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version AND ${t.coldNow('$3')} AND ${t.notHeld()}`;
     let failed: DeleteFailure[] = [];
-    if (c.parts.length > 0 && movable.length > 0) {
+    if (parts.length > 0 && movable.length > 0) {
       // The roots still deletable (the DELETE's own condition, checked first: their parts go before them), then
       // their parts unchanged and locked, deleted leaves first.
       const deletable = await client.query<{ key: string }>(
-        `SELECT ${t.keyText()} AS key FROM ${t.table} t JOIN unnest($1::text[], $2::text[]) AS c(key, version)
-             ON ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version
-          WHERE ${t.coldNow('$3')} AND ${t.notHeld()}`,
+        `SELECT ${t.keyText()} AS key FROM ${t.table} t, unnest($1::text[], $2::text[]) AS c(key, version)
+          WHERE ${stillDeletable}`,
         [movable.map((r) => r.key), movable.map((r) => r.version), c.coldAfterMs],
       );
       const keys = new Set(deletable.rows.map((r) => r.key));
       const checked = await checkParts(
         client,
-        c.parts,
+        parts,
         copied.filter((x) => keys.has(x.id)),
       );
       failed = checked.failed;
-      await deleteParts(client, c.parts, checked.ok, inner);
+      await deleteParts(client, parts, checked.ok, inner);
       const ok = new Set(checked.ok.map((x) => x.id));
       movable = movable.filter((r) => ok.has(r.key));
     }
@@ -140,8 +135,7 @@ async function deleteGroup(
     // Then deleted if still cold, unreferenced and not held.
     const res = await client.query<{ id: string; version: string }>(
       `WITH deleted AS (
-         DELETE FROM ${t.table} t USING unnest($1::text[], $2::text[]) AS c(key, version)
-          WHERE ${t.key()} = c.key::${t.keyType} AND ${t.version()} = c.version AND ${t.coldNow('$3')} AND ${t.notHeld()}
+         DELETE FROM ${t.table} t USING unnest($1::text[], $2::text[]) AS c(key, version) WHERE ${stillDeletable}
          RETURNING ${t.keyText()} AS id, c.version AS version
        ), recorded AS (
          INSERT INTO ${LEDGER} (ticket_key, version, state, at, hold_until, mover)
@@ -153,13 +147,13 @@ async function deleteGroup(
       [movable.map((r) => r.key), movable.map((r) => r.version), c.coldAfterMs, mover],
     );
     // A ticket whose parts went must go too, or none of the group does.
-    if (c.parts.length > 0 && res.rows.length !== movable.length)
+    if (parts.length > 0 && res.rows.length !== movable.length)
       throw new Error(`${movable.length - res.rows.length} tickets not deleted after their parts; nothing deleted`);
-    if (c.parts.length > 0) {
+    if (parts.length > 0) {
       const gone = new Set(res.rows.map((r) => r.id));
       await refuseLateParts(
         client,
-        c.parts,
+        parts,
         copied.filter((x) => gone.has(x.id)),
       );
     }

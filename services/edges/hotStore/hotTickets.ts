@@ -13,11 +13,9 @@ import type {
   LedgerEntry,
   TicketVersion,
 } from '../../core/move/ports.ts';
-import { partPlans } from '../../core/spec/partPlan.ts';
 import { ColumnTypes } from './columnTypes.ts';
 import { deleteUnchanged, type CopiedShape } from './deletion.ts';
 import { readParts } from './partReads.ts';
-import { partSqls, type PartSql } from './partSql.ts';
 import { guarded } from './pool.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
@@ -30,7 +28,6 @@ const ADDED = new Set([KEY, VERSION, XMAX, IN_PROGRESS]);
 
 export class HotTickets implements HotTicketStore {
   private readonly columnTypes: ColumnTypes;
-  private readonly parts: PartSql[];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -38,20 +35,19 @@ export class HotTickets implements HotTicketStore {
     private readonly coldAfterMs: number,
   ) {
     this.columnTypes = new ColumnTypes(pool);
-    this.parts = partSqls(partPlans(t.spec));
   }
 
   readColdRows(ids: string[]): Promise<ColdRows> {
     if (ids.length === 0) return Promise.resolve({ rows: [], columns: {}, readStamp: 0n });
     return guarded('re-reading tickets', async () => {
-      if (this.parts.length === 0) return this.readRoots(this.pool, ids);
+      if (this.t.parts.length === 0) return this.readRoots(this.pool, ids);
       // A ticket and its parts in one snapshot: the aggregate as it was at one moment.
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const roots = await this.readRoots(client, ids);
         const keys = roots.rows.map((r) => r.key);
-        const { byTicket, columns } = await readParts(client, this.parts, keys, this.columnTypes);
+        const { byTicket, columns } = await readParts(client, this.t.parts, keys, this.columnTypes);
         await client.query('COMMIT');
         for (const r of roots.rows) r.parts = byTicket.get(r.key) ?? {};
         return { ...roots, partColumns: columns };
@@ -149,7 +145,6 @@ export class HotTickets implements HotTicketStore {
       pool: this.pool,
       columnTypes: this.columnTypes,
       table: this.t,
-      parts: this.parts,
       coldAfterMs: this.coldAfterMs,
     };
     return guarded('deleting moved tickets', () => deleteUnchanged(context, copied, shape, mover, lockTimeoutMs));

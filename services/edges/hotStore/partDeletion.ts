@@ -5,23 +5,21 @@
 // does not carry and that would cascade (or set null) refuses the delete outright: it would change rows the cold
 // store does not hold. One that restricts makes its ticket's delete fail, and the ticket stays hot.
 import type pg from 'pg';
-import { StoreRefusedError, TableShapeChangedError } from '../../core/errors.ts';
+import { StoreRefusedError } from '../../core/errors.ts';
 import { sameParts, type PartVersion } from '../../core/move/aggregate.ts';
 import type { CopiedTicket, DeleteFailure } from '../../core/move/ports.ts';
-import { shapeDifference, type TableShape } from '../../core/move/tableShape.ts';
+import type { TableShape } from '../../core/move/tableShape.ts';
 import { ROW_LOCKED } from '../../core/failureClass.ts';
 import { PARTS_CHANGED } from '../../core/move/outcome.ts';
-import { carried, childrenOf, deleteOrder } from '../../core/spec/partPlan.ts';
+import { carried, childrenOf, deleteOrder, onTable } from '../../core/spec/partPlan.ts';
 import type { ColumnTypes } from './columnTypes.ts';
-import { partVersions, TicketOf } from './partReads.ts';
+import { copiedTicketOf, parentKeys, partVersions, rowsOf } from './partReads.ts';
 import type { PartSql } from './partSql.ts';
 import type { ReferencingKey } from './tableSql.ts';
 import { quoteIdent } from '../../core/spec/identifiers.ts';
 import { referencingKeys } from './tableFacts.ts';
 
 type Client = pg.PoolClient;
-
-const rowsOf = (t: CopiedTicket, path: string) => (t.parts ?? []).filter((p) => p.path === path);
 
 /** A foreign key that cascades (or sets null) from a table of the aggregate into a part (RT's CachedGroupMembers.Via,
  * between rows of one group): the delete checks that every row it reaches is one the move deletes too. */
@@ -31,9 +29,6 @@ export interface InnerCascade {
   /** The parts whose table holds the referencing rows. */
   from: PartSql[];
 }
-
-const sameTable = (a: PartSql, t: { schema: string; name: string }) =>
-  a.plan.spec.table.schema === t.schema && a.plan.spec.table.name === t.name;
 
 /** Locks each part's table as the delete will, and checks that it still has the shape copied and no foreign key
  * that would cascade into rows the cold store does not hold; returns the cascades within the aggregate. */
@@ -46,10 +41,7 @@ export async function guardPartTables(
   const inner: InnerCascade[] = [];
   for (const part of parts) {
     await client.query(`LOCK TABLE ${part.table} IN ROW EXCLUSIVE MODE`);
-    const current = await client.query(`SELECT * FROM ${part.table} LIMIT 0`);
-    const changed = shapeDifference(shapes[part.path] ?? {}, await columnTypes.of(current.fields));
-    if (changed.length > 0)
-      throw new TableShapeChangedError(`${part.table} changed shape since the copy (columns: ${changed.join(', ')})`);
+    await columnTypes.assertShape(client, part.table, shapes[part.path] ?? {});
     const children = childrenOf(
       parts.map((p) => p.plan),
       part.path,
@@ -58,10 +50,10 @@ export async function guardPartTables(
       (fk) => !carried(fk, part.plan.spec.key.column, children) && !['no action', 'restrict'].includes(fk.onDelete),
     );
     for (const fk of changing) {
-      const from = parts.filter((p) => sameTable(p, fk.table));
+      const from = parts.filter((p) => onTable(fk.table)(p.plan));
       if (from.length > 0) inner.push({ part, fk, from });
     }
-    const uncarried = changing.filter((fk) => !parts.some((p) => sameTable(p, fk.table)));
+    const uncarried = changing.filter((fk) => !parts.some((p) => onTable(fk.table)(p.plan)));
     if (uncarried.length > 0)
       throw new StoreRefusedError(
         'postgres',
@@ -79,8 +71,7 @@ export async function checkParts(
   parts: PartSql[],
   tickets: CopiedTicket[],
 ): Promise<{ ok: CopiedTicket[]; failed: DeleteFailure[] }> {
-  const ticketOf = new TicketOf();
-  for (const t of tickets) for (const p of t.parts ?? []) ticketOf.add(p.path, p.key, t.id);
+  const ticketOf = copiedTicketOf(tickets);
   let ok = tickets;
   const failed: DeleteFailure[] = [];
   const fail = (t: CopiedTicket, code: string, message: string) => {
@@ -94,12 +85,8 @@ export async function checkParts(
       [want.map((w) => w.key), want.map((w) => w.version)],
     );
     const lockedKeys = new Set(locked.rows.map((r) => r.key));
-    const parents =
-      part.plan.parent === null
-        ? ok.map((t) => t.id)
-        : ok.flatMap((t) => rowsOf(t, part.plan.parent ?? '').map((p) => p.key));
     const now = new Map<string, PartVersion[]>();
-    for (const r of await partVersions(client, part, parents)) {
+    for (const r of await partVersions(client, part, parentKeys(part, ok))) {
       const ticket = ticketOf.of(part, r.parent);
       if (ticket !== undefined)
         now.set(ticket, [...(now.get(ticket) ?? []), { path: part.path, key: r.key, version: r.version }]);
@@ -146,9 +133,7 @@ export async function deleteParts(
         '23503',
       );
   }
-  for (const part of deleteOrder(parts.map((p) => p.plan)).map(
-    (plan) => parts.find((p) => p.plan === plan) as PartSql,
-  )) {
+  for (const part of deleteOrder(parts)) {
     const keys = tickets.flatMap((t) => rowsOf(t, part.path).map((p) => p.key));
     if (keys.length === 0) continue;
     const res = await client.query(`DELETE FROM ${part.table} p WHERE ${part.key()} = ANY($1::${part.keyType}[])`, [
@@ -172,15 +157,10 @@ export class LatePartsError extends Error {
 }
 
 export async function refuseLateParts(client: Client, parts: PartSql[], tickets: CopiedTicket[]): Promise<void> {
-  const ticketOf = new TicketOf();
-  for (const t of tickets) for (const p of t.parts ?? []) ticketOf.add(p.path, p.key, t.id);
+  const ticketOf = copiedTicketOf(tickets);
   const late = new Set<string>();
   for (const part of parts) {
-    const parents =
-      part.plan.parent === null
-        ? tickets.map((t) => t.id)
-        : tickets.flatMap((t) => rowsOf(t, part.plan.parent ?? '').map((p) => p.key));
-    for (const r of await partVersions(client, part, parents)) {
+    for (const r of await partVersions(client, part, parentKeys(part, tickets))) {
       const ticket = ticketOf.of(part, r.parent);
       if (ticket !== undefined) late.add(ticket);
     }

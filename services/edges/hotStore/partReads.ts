@@ -2,7 +2,7 @@
 // part, parents first, by the keys of the parent rows just read, every column as exact text beside the row's key,
 // parent and version. Also what the delete re-reads: each part's (key, version) under given parents.
 import type pg from 'pg';
-import type { PartRow, TicketParts } from '../../core/move/aggregate.ts';
+import type { PartRow, PartVersion, TicketParts } from '../../core/move/aggregate.ts';
 import type { RowText } from '../../core/move/rowText.ts';
 import type { TableShape } from '../../core/move/tableShape.ts';
 import type { ColumnTypes } from './columnTypes.ts';
@@ -15,7 +15,7 @@ const PARENT = 'ticket_archiver.parent';
 const VERSION = 'ticket_archiver.version';
 const ADDED = new Set([KEY, PARENT, VERSION]);
 
-/** Which ticket each part row belongs to, by "path\0key" (and each ticket by its own key under path ""). */
+/** Which ticket each part row belongs to, by "path\0key"; a row of a part under the ticket belongs to its parent. */
 export class TicketOf {
   private readonly map = new Map<string, string>();
 
@@ -33,6 +33,28 @@ export class TicketOf {
     return part.plan.parent === null ? parent : this.map.get(`${part.plan.parent}\u0000${parent}`);
   }
 }
+
+/** The part rows of tickets as a copy names them (path, key, version). */
+export interface CopiedParts {
+  id: string;
+  parts?: PartVersion[];
+}
+
+/** The copied rows of `path` of a ticket. */
+export const rowsOf = (t: CopiedParts, path: string): PartVersion[] => (t.parts ?? []).filter((p) => p.path === path);
+
+/** Which ticket each copied part row belongs to. */
+export function copiedTicketOf(tickets: CopiedParts[]): TicketOf {
+  const ticketOf = new TicketOf();
+  for (const t of tickets) for (const p of t.parts ?? []) ticketOf.add(p.path, p.key, t.id);
+  return ticketOf;
+}
+
+/** The keys the rows of `part` of these tickets hang from: the tickets' own, or their copied rows of the parent. */
+export const parentKeys = (part: PartSql, tickets: CopiedParts[]): string[] =>
+  part.plan.parent === null
+    ? tickets.map((t) => t.id)
+    : tickets.flatMap((t) => rowsOf(t, part.plan.parent ?? '').map((p) => p.key));
 
 export async function readParts(
   db: Db,

@@ -6,21 +6,15 @@ import { RestoreError } from '../../core/errors.ts';
 import type { TicketParts } from '../../core/move/aggregate.ts';
 import type { RowText } from '../../core/move/coldDocument.ts';
 import { displayName } from '../../core/spec/identifiers.ts';
-import { partPlans } from '../../core/spec/partPlan.ts';
-import { partSqls, type PartSql } from './partSql.ts';
 import { guarded } from './pool.ts';
 import { liveColumns, selectFromText } from './rowFromText.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
 export class HotRestores {
-  private readonly parts: PartSql[];
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly t: TableSql,
-  ) {
-    this.parts = partSqls(partPlans(t.spec));
-  }
+  ) {}
 
   /** Puts an archived row back, exactly (each column's text through its type's input function: rowFromText.ts), and
    * holds it hot until `holdUntil`. The ledger keeps the archive's version (a leftover archive of it is removed by the
@@ -40,7 +34,7 @@ export class HotRestores {
         const { list, select, params } = selectFromText(await liveColumns(client, t.table), archive.row);
         await client.query(`INSERT INTO ${t.table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${select}`, params);
         // Then its parts, parents first, each with its original key: a key taken since fails the whole restore.
-        for (const part of this.parts) {
+        for (const part of this.t.parts) {
           const rows = archive.parts?.[part.path] ?? [];
           if (rows.length === 0) continue;
           const columns = await liveColumns(client, part.table);

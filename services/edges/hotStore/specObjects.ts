@@ -5,9 +5,7 @@
 // privileges on the archived table and the tables its cold condition and foreign keys involve. Nothing here alters a
 // business table's columns or adds a trigger to it.
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
-import { partPlans } from '../../core/spec/partPlan.ts';
 import type { TableFacts } from '../../core/spec/tableFacts.ts';
-import { partSqls } from './partSql.ts';
 import { JOB_ROLES } from './tableFacts.ts';
 import { PRODUCT_SCHEMA, type TableSql } from './tableSql.ts';
 
@@ -54,7 +52,7 @@ function lockFunction(t: TableSql): SqlStep {
 
 /** The same lock for each part's rows (partDeletion.ts), owned like the root's by the tables' owner. */
 function partLockFunctions(t: TableSql): SqlStep[] {
-  return partSqls(partPlans(t.spec)).map((p) => lockStep(p.lockFunction, p, 'p'));
+  return t.parts.map((p) => lockStep(p.lockFunction, p, 'p'));
 }
 
 /** A table whose rows the movers may lock: the root (TableSql) or a part (PartSql). */
@@ -99,8 +97,7 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
     if (others.length) lines.push(`GRANT SELECT ON ${others.join(', ')} TO ${role};`);
   };
   // The parts' tables, and the lookup tables their links read: every job that opens the spec plans the links.
-  const parts = partSqls(partPlans(t.spec));
-  const partTables = parts.map((p) => p.plan.spec.table);
+  const partTables = t.parts.map((p) => p.plan.spec.table);
   const partLookups = (facts.parts ?? []).flatMap((p) => (p.exists && 'relations' in p.link ? p.link.relations : []));
   const notPart = (r: QualifiedName) => !partTables.some((p) => p.schema === r.schema && p.name === r.name);
   const reads = [...lookups, ...partLookups.filter((r) => !isRoot(r) && notPart(r))];
@@ -119,7 +116,7 @@ function grants(t: TableSql, facts: TableFacts): SqlStep {
   grant(facts.roles.debezium, 'SELECT', []);
   if (facts.roles.mover) {
     lines.push(`GRANT EXECUTE ON FUNCTION ${LOCK_FUNCTION}(text[], text[]) TO ${JOB_ROLES.mover};`);
-    for (const p of parts)
+    for (const p of t.parts)
       lines.push(`GRANT EXECUTE ON FUNCTION ${p.lockFunction}(text[], text[]) TO ${JOB_ROLES.mover};`);
   }
   return { what: "the jobs' privileges on the archived table", transactional: true, sql: lines.join('\n') };

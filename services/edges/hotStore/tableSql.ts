@@ -5,7 +5,7 @@
 // delete would be refused, or would cascade into rows the cold store does not hold). Identifiers are quoted.
 import { quoteIdent, quoteLiteral, quoteQualified, type QualifiedName } from '../../core/spec/identifiers.ts';
 import type { ArchiveSpec } from '../../core/spec/archiveSpec.ts';
-import { carried, childrenOf, partPlans } from '../../core/spec/partPlan.ts';
+import { carried, childrenOf, onTable, partPlans } from '../../core/spec/partPlan.ts';
 import { partSqls, type PartSql } from './partSql.ts';
 
 /** A foreign key of another table that references the root table. */
@@ -24,6 +24,8 @@ import { LEDGER, SQL_TYPE } from './sqlNames.ts';
 export class TableSql {
   readonly table: string;
   readonly keyType: string;
+  /** The spec's parts as SQL, parents first (none: the root alone). */
+  readonly parts: PartSql[];
   /** The foreign keys into the root table that hold tickets back: those no part of the spec carries. */
   readonly referencing: ReferencingKey[];
   /** The foreign keys into a part's table that no child part carries: a row of theirs holds its ticket back. */
@@ -40,18 +42,16 @@ export class TableSql {
     readonly partReferencing: Record<string, ReferencingKey[]> = {},
   ) {
     this.table = quoteQualified(spec.table);
-    const children = childrenOf(partPlans(spec), null);
-    this.referencing = referencing.filter((fk) => !carried(fk, spec.key.column, children));
-    const parts = partSqls(partPlans(spec));
+    const plans = partPlans(spec);
+    const parts = (this.parts = partSqls(plans));
+    this.referencing = referencing.filter((fk) => !carried(fk, spec.key.column, childrenOf(plans, null)));
     this.partHolds = parts.flatMap((part) => {
-      const kids = childrenOf(partPlans(spec), part.path);
+      const kids = childrenOf(plans, part.path);
       const chain: PartSql[] = [];
       for (let p: PartSql | undefined = part; p; p = parts.find((q) => q.path === p?.plan.parent)) chain.unshift(p);
       // A row of another part of the spec is in the aggregate and deleted before this one (a sibling listed later).
-      const inAggregate = (fk: ReferencingKey) =>
-        parts.some((q) => q.plan.spec.table.schema === fk.table.schema && q.plan.spec.table.name === fk.table.name);
       return (partReferencing[part.path] ?? [])
-        .filter((fk) => !carried(fk, part.plan.spec.key.column, kids) && !inAggregate(fk))
+        .filter((fk) => !carried(fk, part.plan.spec.key.column, kids) && !plans.some(onTable(fk.table)))
         .map((fk) => ({ chain, fk }));
     });
     this.keyType = SQL_TYPE[spec.key.type];
