@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Long } from 'mongodb';
 import { largeText, partRows } from '../support/helpdeskParts.ts';
 import { zammad } from '../support/helpdeskShapes.ts';
-import { moveOnce } from '../support/deskMove.ts';
+import { assertOutcomes, moveOnce } from '../support/deskMove.ts';
 import { useDesk } from '../support/helpdeskScenario.ts';
 
 const OLD = 7200;
@@ -73,11 +73,7 @@ describe('a Zammad ticket and its parts, moved as one', () => {
         await race(id);
         before = await parts([id]);
       });
-      assert.deepEqual(
-        first.map((o) => o.outcome),
-        [outcome],
-        JSON.stringify(first),
-      );
+      assertOutcomes(first, [outcome]);
       assert.equal((await d.hot([id])).size, 1, 'still hot');
       assert.deepEqual(await parts([id]), before, 'every part row as the business left it');
       assert.equal(await copies(id), 0, 'the stale copy removed');
@@ -85,11 +81,7 @@ describe('a Zammad ticket and its parts, moved as one', () => {
       assert.equal(timers, 1, 'a timer moves it again later (parts send no events)');
 
       const second = await moveOnce(d, id);
-      assert.deepEqual(
-        second.map((o) => o.outcome),
-        ['archived'],
-        JSON.stringify(second),
-      );
+      assertOutcomes(second, ['archived']);
       assert.equal(rowCount(await parts([id])), 0, 'nothing left behind');
       const doc = (await d.archived([id])).get(id);
       const held = Object.values(doc?.parts ?? {}).reduce((n, rows) => n + rows.length, 0);
@@ -119,10 +111,7 @@ describe('a Zammad ticket and its parts, moved as one', () => {
       business.release();
     }
     const second = await moveOnce(d, id);
-    assert.deepEqual(
-      second.map((o) => o.outcome),
-      ['archived'],
-    );
+    assertOutcomes(second, ['archived']);
     assert.equal(rowCount(await parts([id])), 0);
   });
 
@@ -146,11 +135,7 @@ describe('a Zammad ticket and its parts, moved as one', () => {
     let started = Date.now();
     const moved = await moveOnce(d, id);
     t.diagnostic(`moved ${(bytes / 1048576).toFixed(1)} MiB of part rows in ${Date.now() - started} ms`);
-    assert.deepEqual(
-      moved.map((o) => o.outcome),
-      ['archived'],
-      JSON.stringify(moved),
-    );
+    assertOutcomes(moved, ['archived']);
     assert.equal(rowCount(await parts([id])), 0, 'nothing left behind');
     const doc = (await d.archived([id])).get(id);
     const chunks = doc?.archive.partChunks;
@@ -182,11 +167,7 @@ describe('a Zammad ticket and its parts, moved as one', () => {
   it('refuses a restore whose part key was taken since, naming it, and changes nothing', async () => {
     const id = await coldTicket();
     const moved = await moveOnce(d, id);
-    assert.deepEqual(
-      moved.map((o) => o.outcome),
-      ['archived'],
-      JSON.stringify(moved),
-    );
+    assertOutcomes(moved, ['archived']);
     const doc = (await d.archived([id])).get(id);
     const taken = doc?.parts?.['articles.articleFlags']?.[0]?.key;
     assert.ok(taken, 'the archive holds a flag');

@@ -1,5 +1,7 @@
 // One move of a help desk's tickets driven by a test (moveTickets over the desk's stores, as a mover opens them), with
 // `afterCopy` run between the copy and the delete: the window a race test puts business code into.
+import assert from 'node:assert/strict';
+import type { TicketOutcome } from '../../services/core/move/outcome.ts';
 import type { ColdTicketStore } from '../../services/core/move/ports.ts';
 import { moveTickets } from '../../services/core/move/moveTickets.ts';
 import { typedColumns } from '../../services/core/spec/listFields.ts';
@@ -43,4 +45,13 @@ export async function moveOnce(desk: Desk, id: string, afterCopy: () => Promise<
     await coldStore.close();
     await hotStore.close();
   }
+}
+
+/** The move's outcomes are exactly these (the outcomes in full when not: their reasons say why). */
+export function assertOutcomes(outcomes: TicketOutcome[], expected: string[]): void {
+  assert.deepEqual(
+    outcomes.map((o) => o.outcome),
+    expected,
+    JSON.stringify(outcomes),
+  );
 }
