@@ -32,6 +32,9 @@ const stackEnvSchema = z.object({
     .enum(['true', 'false', '1', '0'], { message: "expected 'true' or 'false'" })
     .transform((v) => v === 'true' || v === '1')
     .optional(),
+  // Where the cold store's and Kafka's data go, if not under STACK_DIR: the benchmark puts them on tmpfs so that their
+  // fsyncs do not queue on the hot database's disk, as on separate machines (test/bench/README.md).
+  STACK_STORES_DATA_DIR: z.string().min(1).optional(),
   // Seconds each component may take to become healthy.
   STACK_START_TIMEOUT: z.coerce.number().int().positive().default(180),
 });
@@ -52,6 +55,7 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env) {
     dir,
     cache,
     dataDir: join(dir, 'data'),
+    storesDataDir: s.STACK_STORES_DATA_DIR ? resolve(s.STACK_STORES_DATA_DIR) : join(dir, 'data'),
     logDir: join(dir, 'logs'),
     runDir: join(dir, 'run'),
     confDir: join(dir, 'conf'),

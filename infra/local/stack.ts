@@ -222,7 +222,10 @@ async function main(command: string | undefined): Promise<number> {
       await stackDown();
       const s = stackSettings();
       rmSync(s.dir, { recursive: true, force: true });
-      stderrLog(`removed ${s.dir} (downloads in ${s.cache} are kept)`);
+      rmSync(s.storesDataDir, { recursive: true, force: true });
+      stderrLog(
+        `removed ${s.dir}${s.STACK_STORES_DATA_DIR ? ` and ${s.storesDataDir}` : ''} (downloads in ${s.cache} are kept)`,
+      );
       return 0;
     }
     default:

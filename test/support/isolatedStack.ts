@@ -58,7 +58,7 @@ export class IsolatedStack {
   /** Stops and removes the stack's data, then starts every component afresh (downloads stay cached). */
   async fresh(): Promise<StackEnv> {
     await stackDown(this.log, this.variables);
-    rmSync(this.settings.dir, { recursive: true, force: true });
+    this.removeData();
     return stackUp(this.log, this.variables);
   }
 
@@ -69,5 +69,11 @@ export class IsolatedStack {
 
   async down(): Promise<void> {
     await stackDown(this.log, this.variables);
+  }
+
+  /** Removes the stack's data, the stores' included where they live apart (STACK_STORES_DATA_DIR, e.g. on tmpfs). */
+  removeData(): void {
+    rmSync(this.settings.dir, { recursive: true, force: true });
+    rmSync(this.settings.storesDataDir, { recursive: true, force: true });
   }
 }

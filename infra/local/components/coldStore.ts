@@ -59,7 +59,7 @@ export async function startColdStore(
   if (daemonPid(d) === undefined) {
     await assertPortFree(NAME, s.STACK_COLDSTORE_PORT, 'STACK_COLDSTORE_PORT');
     if (kind === 'mongod') {
-      const dbPath = join(s.dataDir, 'mongod');
+      const dbPath = join(s.storesDataDir, 'mongod');
       mkdirSync(dbPath, { recursive: true });
       log(`cold-store: starting mongod on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`);
       const tls = stackUsesTls(s)
@@ -76,7 +76,7 @@ export async function startColdStore(
       ]);
     } else {
       const binary = ferretdb();
-      const stateDir = join(s.dataDir, 'ferretdb-state');
+      const stateDir = join(s.storesDataDir, 'ferretdb-state');
       mkdirSync(stateDir, { recursive: true });
       log(
         `cold-store: starting FerretDB ${v.ferretdb.version} (PostgreSQL ${v.documentdb.postgresMajor} + DocumentDB on 127.0.0.1:${s.STACK_COLDSTORE_PG_PORT}) on 127.0.0.1:${s.STACK_COLDSTORE_PORT}`,

@@ -28,7 +28,7 @@ export function coldBackendUrl(
 }
 
 function rootDir(s: StackSettings): string {
-  return join(s.dataDir, 'cold-store-root');
+  return join(s.storesDataDir, 'cold-store-root');
 }
 
 function asServer(root: DocumentDbRoot, v: Versions, tool: string, args: string[]): string {

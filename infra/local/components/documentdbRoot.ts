@@ -152,7 +152,7 @@ function ensureRootTarball(
 /** The stack's own copy of the root, extracted from the cached tarball when missing. */
 export function ensureDocumentDbRoot(s: StackSettings, v: Versions, log: (m: string) => void): DocumentDbRoot {
   const { tarball, installed } = ensureRootTarball(s, v, log);
-  const dir = join(s.dataDir, 'cold-store-root');
+  const dir = join(s.storesDataDir, 'cold-store-root');
   const marker = join(dir, '.ticket-archiver-root');
   if (!existsSync(marker) || readFileSync(marker, 'utf8') !== tarball) {
     requireRoot('a PostgreSQL with DocumentDB under chroot');

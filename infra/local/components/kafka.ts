@@ -184,7 +184,7 @@ export async function kafkaHealthy(s: StackSettings): Promise<boolean> {
 
 export async function startKafka(s: StackSettings, lib: string, log: (m: string) => void): Promise<string> {
   const d = kafkaDaemon(s);
-  const dataDir = join(s.dataDir, 'kafka');
+  const dataDir = join(s.storesDataDir, 'kafka');
   if (daemonPid(d) === undefined) {
     await assertPortFree(NAME, s.STACK_KAFKA_PORT, 'STACK_KAFKA_PORT');
     await assertPortFree(NAME, s.STACK_KAFKA_CONTROLLER_PORT, 'STACK_KAFKA_CONTROLLER_PORT');
