@@ -45,11 +45,12 @@ function readProcs(): Map<number, Proc> {
 }
 
 /** Names the component a top-level process of the stack is, or undefined when it is not one. */
-function componentOf(pid: number, p: Proc, stackDir: string, archivers: Map<number, string>): string | undefined {
+function componentOf(pid: number, p: Proc, stackDirs: string[], archivers: Map<number, string>): string | undefined {
   const archiver = archivers.get(pid);
   if (archiver) return archiver;
-  if (p.root.startsWith(`${stackDir}/data/cold-store-root`)) return 'cold store backend (PostgreSQL 18 + DocumentDB)';
-  if (!p.cmdline.includes(stackDir)) return undefined;
+  if (stackDirs.some((d) => p.root.startsWith(`${d}/`) && p.root.endsWith('/cold-store-root')))
+    return 'cold store backend (PostgreSQL 18 + DocumentDB)';
+  if (!stackDirs.some((d) => p.cmdline.includes(d))) return undefined;
   if (p.cmdline.includes('/data/cold-store-postgres')) return 'cold store backend (PostgreSQL)';
   if (p.cmdline.includes('/data/postgres')) return 'hot PostgreSQL';
   if (p.cmdline.includes('ConnectDistributed')) return 'Kafka Connect + Debezium';
@@ -59,8 +60,14 @@ function componentOf(pid: number, p: Proc, stackDir: string, archivers: Map<numb
 }
 
 /** Cumulative CPU seconds of each component's processes (children included, e.g. PostgreSQL backends). With
- * `reaped`, also the CPU of the children that exited (a backend whose client disconnected): counted in its parent. */
-export function componentCpu(stackDir: string, archivers: Map<number, string>, reaped = false): Map<string, number> {
+ * `reaped`, also the CPU of the children that exited (a backend whose client disconnected): counted in its parent.
+ * `stackDir`: the stack's directory, or it and the stores' data directory where that lives apart. */
+export function componentCpu(
+  stackDir: string | string[],
+  archivers: Map<number, string>,
+  reaped = false,
+): Map<string, number> {
+  const dirs = typeof stackDir === 'string' ? [stackDir] : stackDir;
   const procs = readProcs();
   const totals = new Map<string, number>();
   for (const [pid, p] of procs) {
@@ -69,7 +76,7 @@ export function componentCpu(stackDir: string, archivers: Map<number, string>, r
     for (let depth = 0; at !== undefined && at > 1 && depth < 8 && component === undefined; depth++) {
       const proc = procs.get(at);
       if (!proc) break;
-      component = componentOf(at, proc, stackDir, archivers);
+      component = componentOf(at, proc, dirs, archivers);
       at = proc.ppid;
     }
     const cpu = p.cpuSeconds + (reaped ? p.reapedCpuSeconds : 0);
@@ -100,11 +107,25 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** CPU seconds and peak memory of a process, read while it lives: the last reading stays after it exits. */
+/** Resident memory of a live process now (VmRSS), MB. */
+export function rssMB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024);
+}
+
+export interface MemoryPoint {
+  atSeconds: number;
+  rssMB: number;
+}
+
+/** CPU seconds and peak memory of a process, read while it lives: the last reading stays after it exits; and its
+ * resident memory over time (one point every `everyMs`), to show whether it levels off or grows. */
 export class ProcessSampler {
   private cpu = 0;
   private peak = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly began = performance.now();
+  readonly memory: MemoryPoint[] = [];
 
   constructor(private readonly pid: number) {}
 
@@ -112,6 +133,7 @@ export class ProcessSampler {
     try {
       this.cpu = processCpuSeconds(this.pid);
       this.peak = Math.max(this.peak, peakRssMB(this.pid));
+      this.memory.push({ atSeconds: Math.round((performance.now() - this.began) / 100) / 10, rssMB: rssMB(this.pid) });
     } catch {
       // exited: the last reading stands
     }
@@ -123,9 +145,9 @@ export class ProcessSampler {
     return this;
   }
 
-  stop(): { cpuSeconds: number; peakRssMB: number } {
+  stop(): { cpuSeconds: number; peakRssMB: number; memory: MemoryPoint[] } {
     clearInterval(this.timer);
     this.sample();
-    return { cpuSeconds: this.cpu, peakRssMB: this.peak };
+    return { cpuSeconds: this.cpu, peakRssMB: this.peak, memory: this.memory };
   }
 }
