@@ -4,41 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { BatchCopier } from './batchCopier.ts';
 import { openBenchStores } from './benchStores.ts';
-import { coldSample, coldStoreCeiling, deleteCeiling } from './ceilings.ts';
 import { coldStoreCosts, type CostStep } from './coldStoreCosts.ts';
 import { followBackfill } from './followBackfill.ts';
 import { componentCpu, cpuBetween } from './processUsage.ts';
-import {
-  freshnessRounds,
-  prepare,
-  quietWindows,
-  trafficOf,
-  type BackfillResult,
-  type CeilingResult,
-  type StageOptions,
-} from './stage.ts';
+import { freshnessRounds, prepare, quietWindows, trafficOf, type BackfillResult, type StageOptions } from './stage.ts';
 import { openTicketIds } from './ticketData.ts';
 import { UpdateStream } from './updateStream.ts';
 
-/** Ceilings on freshly generated data with nothing else running, then the same repeats of the quiet baseline. */
-export async function ceilingStage(stack: IsolatedStack, o: StageOptions): Promise<CeilingResult> {
-  const { stores, data } = await prepare(stack, o, 'paused');
-  try {
-    const sample = Math.min(20_000, Math.floor(data.cold / (o.repeats + 1)));
-    const result: CeilingResult = { sample, coldStore: [], delete: [], quietTraffic: [] };
-    for (let i = 0; i < o.repeats; i++) {
-      const ids = await coldSample(stores, o.coldAfterMs, sample);
-      result.coldStore.push(await coldStoreCeiling(stores, ids));
-      result.delete.push(await deleteCeiling(stores, ids));
-      o.log(
-        `ceilings run ${i + 1}: cold store ${result.coldStore[i]?.perSecond.toFixed(0)}/s, delete ${result.delete[i]?.perSecond.toFixed(0)}/s`,
-      );
-    }
-    return result;
-  } finally {
-    await stores.close();
-  }
-}
+export { ceilingStage } from './ceilingStage.ts';
 
 /** The direct batch copier: a quiet baseline, one full backfill pass under the update stream, then freshness with
  * the job scheduled every `copierIntervalSeconds`. */
