@@ -92,6 +92,37 @@ export function ensureDebeziumPlugin(s: StackSettings, v: Versions, log: (m: str
 }
 
 /**
+ * The MongoDB Kafka sink connector (the benchmark's peer) as a Connect plugin directory of its own: fetched only when
+ * the peer is run, so a plain stack start neither downloads it nor spends the worker's plugin scan on it. Beside the
+ * pinned jar, the credential provider of infra/local/mongoSink (its source says why) is compiled against it.
+ */
+export function ensureMongoSinkPlugin(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  const sink = v.mongoKafkaSink;
+  const pluginPath = join(s.cache, `connect-plugins-mongo-kafka-${sink.version}`);
+  const pluginDir = join(pluginPath, 'mongo-kafka-connect');
+  const source = join(projectRoot, 'infra/local/mongoSink/ConfiguredCredentialProvider.java');
+  const stamp = JSON.stringify({ ...sink, provider: sha1(source) });
+  if (isComplete(pluginPath, stamp)) return pluginPath;
+  mavenCopy(
+    'kafka-connect',
+    'mongo-kafka-sink.pom.xml',
+    pluginDir,
+    { 'mongoKafkaSink.version': sink.version, 'mongoKafkaSink.classifier': sink.classifier },
+    log,
+  );
+  verifySha1('kafka-connect', pluginDir, sink.sha1);
+  if (!commandExists('javac') || !commandExists('jar'))
+    throw new ComponentError('kafka-connect', 'javac and jar (a JDK) are needed to build the peer credential provider');
+  const classes = join(pluginPath, 'classes');
+  const classpath = join(pluginDir, `mongo-kafka-connect-${sink.version}-${sink.classifier}.jar`);
+  run('kafka-connect', 'javac', ['--release', '17', '-cp', classpath, '-d', classes, source]);
+  run('kafka-connect', 'jar', ['cf', join(pluginDir, 'ticket-archiver-peer-credential.jar'), '-C', classes, '.']);
+  rmSync(classes, { recursive: true, force: true });
+  writeFileSync(join(pluginPath, '.complete'), stamp);
+  return pluginPath;
+}
+
+/**
  * FerretDB 2.x from the Go module proxy: the exact module is downloaded (its go.sum hash checked against the pin),
  * copied, given its build/version/version.txt (which `bin/task gen-version` writes in FerretDB's own builds), and built
  * static (CGO off: no link to this machine's libc).

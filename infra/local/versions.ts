@@ -15,6 +15,11 @@ const versionsSchema = z.object({
     version: z.string(),
     sha1: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)),
   }),
+  mongoKafkaSink: z.object({
+    version: z.string(),
+    classifier: z.string(),
+    sha1: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)),
+  }),
   ferretdb: z.object({
     module: z.string(),
     version: z.string(),
