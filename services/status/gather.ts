@@ -6,7 +6,7 @@ import type { Topic } from '../core/settings.ts';
 import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
 import { dateOrNull, pgTimestampMs } from '../core/timestamps.ts';
 import { openColdStore, redact, type ColdStore } from '../edges/coldStore/index.ts';
-import { openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
+import { moveCountsOf, openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
 import { connectKafka, type KafkaEdge } from '../edges/kafka/index.ts';
 import { connectorStatus, loadConnectorDefinition } from '../edges/kafkaConnect/index.ts';
 import { etaOf, judge, ratesOf, type PartHealth, type StatusReport } from './report.ts';
@@ -71,13 +71,14 @@ export async function gatherStatus(
 
     if (kafka.value) partial.group = await groupOf(kafka.value, s);
     if (hot.value && cold.value) {
-      const [backlog, counts] = await Promise.all([
+      const [backlog, minutes] = await Promise.all([
         hot.value.inspection.backlog(s.COLD_AFTER, o.count),
-        hot.value.inspection.moveCounts(),
+        hot.value.inspection.minuteMoves(),
       ]);
       partial.backlog = await backlogOf(cold.value, s, backlog, kafka.value);
-      partial.rates = ratesOf(counts);
-      partial.eta = etaOf(backlog.count, partial.rates);
+      partial.rates = ratesOf(moveCountsOf(minutes));
+      const due = partial.backlog.timersDue;
+      partial.eta = etaOf({ remaining: backlog.count, minutes, dueNextHour: due.nextHour, dueNextDay: due.nextDay });
     }
     if (cold.value) {
       const { last, lastOk } = await cold.value.runs.latest();

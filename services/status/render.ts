@@ -8,6 +8,14 @@ function ago(iso: string, now: number): string {
   return `${humanSeconds(Math.max(0, (now - Date.parse(iso)) / 1000))} ago`;
 }
 
+/** "1 h 10 min – 1 h 25 min": the range, each end as an operator reads a duration. */
+function etaText(eta: NonNullable<StatusReport['eta']>): string {
+  if (eta.low === null || eta.high === null) return 'no estimate';
+  if (eta.high === 0) return 'now';
+  const [low, high] = [humanSeconds(eta.low), humanSeconds(eta.high)];
+  return low === high ? low : `${low} – ${high}`;
+}
+
 export function renderStatus(r: StatusReport): string {
   const now = Date.parse(r.at);
   const out: string[] = [];
@@ -69,9 +77,7 @@ export function renderStatus(r: StatusReport): string {
     out.push(
       `  moves per second     1 min ${r.rates.perSecond1m}   5 min ${r.rates.perSecond5m}   15 min ${r.rates.perSecond15m}   (${r.rates.basis})`,
     );
-    out.push(
-      `  ETA to empty backlog ${r.eta.seconds === null ? 'none' : r.eta.seconds === 0 ? 'now' : humanSeconds(r.eta.seconds)}   (${r.eta.basis})`,
-    );
+    out.push(`  ETA to empty backlog ${etaText(r.eta)}   (${r.eta.basis})`);
   }
   out.push(
     '',

@@ -1,5 +1,6 @@
 // The shape of `ticket-archiver status --json`, and the pure decisions over it: rates and ETA, the problems that make
 // the system degraded, and the exit code (0 healthy, 1 degraded, 2 a store unreachable).
+import { etaRange, type EtaInput } from './eta.ts';
 
 export interface PartHealth {
   part: 'postgres' | 'replication slot' | 'kafka' | 'connector' | 'cold store';
@@ -31,7 +32,9 @@ export interface StatusReport {
   lastPass?: { ok: boolean; endedAt: string; counts: Record<string, number>; errors: string[] } | null;
   lastOkPass?: { endedAt: string } | null;
   rates?: { perSecond1m: number; perSecond5m: number; perSecond15m: number; basis: string };
-  eta?: { seconds: number | null; basis: string };
+  /** The time to an empty backlog as a range (eta.ts); seconds is its midpoint (what one number said before), all
+   * null with the reason in basis while there is no estimate. */
+  eta?: { seconds: number | null; low: number | null; high: number | null; basis: string };
   problems: string[];
   exitCode: 0 | 1 | 2;
 }
@@ -55,12 +58,11 @@ export function ratesOf(counts: {
   };
 }
 
-/** Time to an empty backlog at the 5-minute rate (the 15-minute one when the last 5 minutes moved nothing). */
-export function etaOf(backlog: number, rates: NonNullable<StatusReport['rates']>): NonNullable<StatusReport['eta']> {
-  if (backlog === 0) return { seconds: 0, basis: 'the backlog is empty' };
-  const [rate, window] = rates.perSecond5m > 0 ? [rates.perSecond5m, '5-minute'] : [rates.perSecond15m, '15-minute'];
-  if (rate <= 0) return { seconds: null, basis: 'nothing moved in the last 15 minutes: no estimate' };
-  return { seconds: Math.round(backlog / rate), basis: `${backlog} tickets at the ${window} rate of ${rate}/s` };
+/** The ETA's range (eta.ts) as the report shows it: seconds, its midpoint, kept for readers of one number. */
+export function etaOf(input: EtaInput): NonNullable<StatusReport['eta']> {
+  const r = etaRange(input);
+  const seconds = r.low === null ? null : Math.round((r.low + r.high) / 2);
+  return { seconds, low: r.low, high: r.high, basis: r.basis };
 }
 
 /** What makes the system degraded, each named; and the exit code. */

@@ -26,7 +26,7 @@ interface StatusJson {
   group?: { lag: { total: number; byPartition: Record<string, number> } };
   backlog?: { coldStillHot: number };
   rates?: { perSecond1m: number; perSecond5m: number };
-  eta?: { seconds: number | null; basis: string };
+  eta?: { seconds: number | null; low: number | null; high: number | null; basis: string };
   problems: string[];
   exitCode: number;
 }
@@ -103,7 +103,7 @@ describe('operators', () => {
     await h.stores.coldStore.client.connect();
   });
 
-  it('status during a backfill shows a backlog, a rate and an ETA; after it, the backlog is 0', async () => {
+  it('status during a backfill shows a backlog, a rate and why no ETA yet; after it, the backlog and the ETA are 0', async () => {
     await healthyStack(h);
     const customer = testCustomer();
     const ids = await insertTickets(
@@ -125,13 +125,19 @@ describe('operators', () => {
       const during = await status();
       assert.ok((during.report.backlog?.coldStillHot ?? 0) > 0, JSON.stringify(during.report.backlog));
       assert.ok((during.report.rates?.perSecond1m ?? 0) > 0, JSON.stringify(during.report.rates));
-      assert.ok((during.report.eta?.seconds ?? 0) > 0, JSON.stringify(during.report.eta));
+      // Seconds into the run: no full minute after its warm-up yet, so no estimate, and it says why.
+      assert.deepEqual(
+        [during.report.eta?.low, during.report.eta?.high],
+        [null, null],
+        JSON.stringify(during.report.eta),
+      );
+      assert.match(during.report.eta?.basis ?? '', /^no estimate yet: 0 of 2 full minutes of moves/);
       assert.equal(await backfill.exited, 0, backfill.lines.slice(-5).join('\n'));
     } finally {
       await backfill.kill9();
     }
     const after = await status();
     assert.equal(after.report.backlog?.coldStillHot, 0, JSON.stringify(after.report.backlog));
-    assert.equal(after.report.eta?.seconds, 0);
+    assert.deepEqual([after.report.eta?.seconds, after.report.eta?.low, after.report.eta?.high], [0, 0, 0]);
   });
 });

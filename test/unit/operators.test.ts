@@ -6,16 +6,27 @@ import { bucketize } from '../../services/history/history.ts';
 import { etaOf, judge, ratesOf, type StatusReport } from '../../services/status/report.ts';
 
 describe('status', () => {
-  it('reads rates over the part of each window that had moves, and the ETA at the 5-minute rate', () => {
+  it('reads rates over the part of each window that had moves', () => {
     const rates = ratesOf({ m1: 1200, m5: 2400, m15: 2400, spans: { m1: 60, m5: 120, m15: 120 } });
     assert.deepEqual(
       [rates.perSecond1m, rates.perSecond5m, rates.perSecond15m],
       [20, 20, 20],
       'a backfill 2 minutes old is 2 minutes of rate',
     );
-    assert.deepEqual(etaOf(6000, rates), { seconds: 300, basis: '6000 tickets at the 5-minute rate of 20/s' });
-    assert.equal(etaOf(0, rates).seconds, 0);
-    assert.equal(etaOf(10, ratesOf({ m1: 0, m5: 0, m15: 0, spans: { m1: 0, m5: 0, m15: 0 } })).seconds, null);
+  });
+  it("shows the ETA's range with its midpoint as seconds, and none while there is too little data", () => {
+    const minutes = [0, 1, 2].map((minute) => ({ minute, moves: 1200, oldestAgoSeconds: 60 * minute + 59 }));
+    const eta = etaOf({ remaining: 6000, minutes, dueNextHour: 0, dueNextDay: 0 });
+    assert.deepEqual([eta.low, eta.high, eta.seconds], [285, 316, 301], '300 s at 20/s, at least ±5% of the rate');
+    assert.deepEqual(etaOf({ remaining: 0, minutes: [], dueNextHour: 0, dueNextDay: 0 }), {
+      seconds: 0,
+      low: 0,
+      high: 0,
+      basis: 'the backlog is empty',
+    });
+    const early = etaOf({ remaining: 10, minutes: minutes.slice(0, 1), dueNextHour: 0, dueNextDay: 0 });
+    assert.deepEqual([early.seconds, early.low, early.high], [null, null, null]);
+    assert.match(early.basis, /^no estimate yet: 0 of 2 full minutes/);
   });
   const base = (over: Partial<StatusReport> = {}): Omit<StatusReport, 'problems' | 'exitCode'> => ({
     at: '2026-11-22T12:00:00.000Z',
