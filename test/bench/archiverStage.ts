@@ -10,6 +10,7 @@ import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
 import { LEDGER } from '../../services/edges/hotStore/tableSql.ts';
 import type { BenchStores } from './benchStores.ts';
 import { readProfile, type ProfileSummary } from './cpuProfile.ts';
+import { etaCheck, etaLine } from './etaChecks.ts';
 import { followBackfill, statusEta } from './followBackfill.ts';
 import { componentCpu, cpuBetween, peakRssMB, ProcessSampler, processCpuSeconds } from './processUsage.ts';
 import {
@@ -108,21 +109,8 @@ export async function archiverStage(
     o.log(
       `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`,
     );
-    const eta: EtaCheck[] = etas.map((e) => {
-      const actualSeconds = seconds - e.atSeconds;
-      return {
-        ...e,
-        actualSeconds,
-        errorPercent:
-          e.etaSeconds === null || actualSeconds <= 0
-            ? null
-            : Math.round(((e.etaSeconds - actualSeconds) / actualSeconds) * 1000) / 10,
-      };
-    });
-    for (const e of eta)
-      o.log(
-        `ETA at ${e.fraction * 100}%: predicted ${e.etaSeconds ?? 'none'} s, took ${e.actualSeconds.toFixed(0)} s (${e.errorPercent ?? 'n/a'}%)`,
-      );
+    const eta: EtaCheck[] = etas.map((e) => etaCheck(e, startedAt.getTime(), seconds));
+    for (const e of eta) o.log(etaLine(e));
 
     const freshness = extras.freshness ? await freshnessRounds(stores, o, 60) : undefined;
     for (const a of archivers) {

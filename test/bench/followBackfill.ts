@@ -5,7 +5,8 @@ import type { StackEnv } from '../../infra/local/stack.ts';
 import { archiverEnv } from '../support/archiverEnv.ts';
 import { runCli } from '../support/runCli.ts';
 import type { BenchStores } from './benchStores.ts';
-import type { EtaCheck, StageOptions } from './stage.ts';
+import { statusEtaOf, type EtaAsked, type StatusEta } from './etaChecks.ts';
+import type { StageOptions } from './stage.ts';
 import type { ProgressSample } from './stats.ts';
 import { coldLeft } from './ticketData.ts';
 
@@ -13,26 +14,13 @@ const PROGRESS_EVERY_MS = 2000;
 const ETA_AT = [0.1, 0.25, 0.5, 0.75];
 
 /** Asks `ticket-archiver status --json` for its ETA, as an operator would. */
-export async function statusEta(
-  env: StackEnv,
-  o: StageOptions,
-  groupId: string,
-): Promise<{ etaSeconds: number | null; basis: string }> {
+export async function statusEta(env: StackEnv, o: StageOptions, groupId: string): Promise<StatusEta> {
   const res = await runCli(
     ['status', '--json'],
     archiverEnv(env, { COLD_AFTER: `${o.coldAfterMs}ms`, ARCHIVER_GROUP_ID: groupId }),
     120_000,
   );
-  const report = JSON.parse(res.stdout.trim().split('\n').pop() ?? '{}') as {
-    eta?: { seconds: number | null; basis: string };
-    backlog?: { estimate?: boolean };
-  };
-  // status estimates the backlog by default (issue 24; before, it counted): the basis says which this ETA rests on.
-  const backlog = report.backlog?.estimate === false ? 'backlog counted' : 'backlog estimated';
-  return {
-    etaSeconds: report.eta?.seconds ?? null,
-    basis: report.eta ? `${report.eta.basis}; ${backlog}` : `no ETA (exit ${res.code})`,
-  };
+  return statusEtaOf(res.stdout, res.code);
 }
 
 /** Samples the cold rows left in the hot table until none is left, `until` says stop, or the window closes. */
@@ -42,15 +30,15 @@ export async function followBackfill(
   initialCold: number,
   began: number,
   until: () => boolean,
-  etaProbe?: () => Promise<{ etaSeconds: number | null; basis: string }>,
+  etaProbe?: () => Promise<StatusEta>,
 ): Promise<{
   progress: ProgressSample[];
   left: number;
   windowed: boolean;
-  etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>>;
+  etas: EtaAsked[];
 }> {
   const progress: ProgressSample[] = [{ atMs: 0, done: 0 }];
-  const etas: Array<Omit<EtaCheck, 'actualSeconds' | 'errorPercent'>> = [];
+  const etas: EtaAsked[] = [];
   const pending: Array<Promise<void>> = [];
   let asked = 0;
   let lastLog = 0;

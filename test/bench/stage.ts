@@ -12,6 +12,7 @@ import { defaultSpec } from '../support/specs.ts';
 import { openBenchStores, type BenchStores } from './benchStores.ts';
 import type { CeilingRun } from './ceilings.ts';
 import type { ProfileSummary } from './cpuProfile.ts';
+import type { EtaCheck } from './etaChecks.ts';
 import { measureFreshness } from './freshness.ts';
 import { distribution, type Distribution, type ProgressSample } from './stats.ts';
 import { generateTickets, type GeneratedTickets } from './ticketData.ts';
@@ -60,21 +61,12 @@ export interface BackfillResult {
   archivers?: Array<{ name: string; cpuSeconds: number; peakRssMB: number }>;
   freshness?: { rounds: Array<{ delays: Distribution; notMoved: number }>; all: number[] };
   profile?: ProfileSummary;
-  /** What `ticket-archiver status` predicted at 10, 25, 50 and 75% of the backfill, against when it really ended. */
+  /** What `ticket-archiver status` stated (a range) at 10, 25, 50 and 75% of the backfill, against when it really ended. */
   eta?: EtaCheck[];
   notes: string[];
 }
 
-export interface EtaCheck {
-  /** Share of the cold tickets moved when status was asked. */
-  fraction: number;
-  atSeconds: number;
-  etaSeconds: number | null;
-  basis: string;
-  actualSeconds: number;
-  /** (predicted - actual) / actual, in percent. */
-  errorPercent: number | null;
-}
+export type { EtaCheck } from './etaChecks.ts';
 
 export interface CeilingResult {
   sample: number;
