@@ -3,7 +3,7 @@
 import type { BenchRun } from './headline.ts';
 import { spreadText, table } from './markdownTable.ts';
 import type { BackfillResult } from './stage.ts';
-import { spread, windowRates } from './stats.ts';
+import { windowRates } from './stats.ts';
 
 /** Per-minute throughput of each contender (and per 10 s for the chart). */
 function perMinute(r: BackfillResult) {
@@ -37,26 +37,37 @@ export function throughputSection(run: BenchRun, cs: BackfillResult[]): string[]
 export function ceilingsSection(run: BenchRun): string[] {
   const c = run.ceilings;
   if (!c) return [];
+  const repeats = c.deleteRuns.length / c.byWriters.length;
   return [
     '## Ceilings (stores alone, nothing else running)',
     '',
-    `Median of ${c.coldStore.length} runs of ${c.sample} cold tickets each, (min..max):`,
+    `Each store used as a move uses it, by 1, 2 and 4 writers at once, each writer with batches of ${c.batchSize}`,
+    `(the move's) of its own, one after the other: ${c.coldStoreSample} documents or ${c.sample} deletes a run,`,
+    `median (min..max) of ${repeats} runs. Cold store: moves of clones of real cold documents (other keys) into the`,
+    'archive collection with its indexes, each move recorded, its copies written in one insertMany (`writeCopies`)',
+    `and the move committed, with ${c.fills.join(', ')} archives in the collection (the generated cold tickets`,
+    "archived first; each run's clones deleted after it). Hot delete: the product's guarded delete",
+    '(`deleteUnchanged`: lock function, deletable re-check and ledger in one transaction) of cold tickets whose copies',
+    "are in the cold store, as the movers' role.",
     '',
     table(
-      ['store', 'operation', 'per second'],
       [
-        [
-          'cold store',
-          'insertMany of 1,000 cold documents at a time, one after the other',
-          spreadText(spread(c.coldStore.map((x) => x.perSecond))),
-        ],
-        [
-          'PostgreSQL',
-          'DELETE ... WHERE id = ANY (10,000 ids), one statement after the other',
-          spreadText(spread(c.delete.map((x) => x.perSecond))),
-        ],
+        'writers',
+        ...c.fills.map((f) => `cold store at ${f} archives`),
+        'cold store, all fills',
+        'hot delete',
+        'slower',
       ],
+      c.byWriters.map((w) => [
+        w.writers,
+        ...w.coldStoreByFill.map((f) => spreadText(f.perSecond)),
+        spreadText(w.coldStore),
+        spreadText(w.delete),
+        `${w.slowerPerSecond.toFixed(0)} (${w.slowerStore})`,
+      ]),
     ),
+    '',
+    `The slower store's best measured ceiling: **${c.best.perSecond.toFixed(0)}/s** with ${c.best.writers} writers (${c.best.store}).`,
     '',
   ];
 }

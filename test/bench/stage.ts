@@ -10,7 +10,7 @@ import {
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { defaultSpec } from '../support/specs.ts';
 import { openBenchStores, type BenchStores } from './benchStores.ts';
-import type { CeilingRun } from './ceilings.ts';
+import type { CeilingRun, WriterCeiling } from './ceilings.ts';
 import type { ProfileSummary } from './cpuProfile.ts';
 import type { EtaCheck } from './etaChecks.ts';
 import { measureFreshness } from './freshness.ts';
@@ -69,10 +69,22 @@ export interface BackfillResult {
 export type { EtaCheck } from './etaChecks.ts';
 
 export interface CeilingResult {
+  /** Tickets per move (ARCHIVE_BATCH_SIZE): each writer's insertMany or delete. */
+  batchSize: number;
+  /** Tickets each timed delete run deletes, its batches shared out among its writers. */
   sample: number;
+  /** Documents each timed cold store run writes. */
+  coldStoreSample: number;
+  /** Archives in the collection at each fill level measured (0, half and all of the generated cold tickets). */
+  fills: number[];
+  coldStoreRuns: CeilingRun[];
+  deleteRuns: CeilingRun[];
+  byWriters: WriterCeiling[];
+  /** The writer count whose slower store is fastest: the slower store's best measured ceiling. */
+  best: { writers: number; perSecond: number; store: 'cold store' | 'hot delete' };
+  /** The runs at the best writer count (the cold store's at every fill level). */
   coldStore: CeilingRun[];
   delete: CeilingRun[];
-  quietTraffic: TrafficPhase[];
 }
 
 /** How the connector runs during a stage: paused (no CDC), as configured, or with whole rows in its events (the
