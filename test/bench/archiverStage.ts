@@ -1,30 +1,20 @@
-// The archiver's stages: one or more archiver processes, with the backfill through the connector's events or
-// `ticket-archiver backfill` from the partial index, followed until no cold row is left.
-import { join } from 'node:path';
-import { readdirSync } from 'node:fs';
-import type { StackEnv } from '../../infra/local/stack.ts';
-import { startArchiverProcess, waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
+// The archiver's stages: one or more archiver processes (the compiled program), with the backfill through the
+// connector's events or `ticket-archiver backfill` from the partial index, followed until no cold row is left, under
+// the agents' load (pgbench) in windows alternated with quiet ones (the movers paused).
+import { waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import { signalBackfill } from '../support/debeziumSignal.ts';
+import type { BusinessLoad } from './businessLoad.ts';
+import { LoadedRun } from './loadedRun.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
 import { groupAtEnd, topicSettled } from '../support/ticketsTopic.ts';
-import { LEDGER } from '../../services/edges/hotStore/tableSql.ts';
-import type { BenchStores } from './benchStores.ts';
-import { readProfile, type ProfileSummary } from './cpuProfile.ts';
-import { etaCheck, etaLine } from './etaChecks.ts';
+import { etaCheck, etaLine, type EtaAsked } from './etaChecks.ts';
 import { followBackfill, statusEta } from './followBackfill.ts';
-import { componentCpu, cpuBetween, peakRssMB, ProcessSampler, processCpuSeconds } from './processUsage.ts';
-import {
-  freshnessRounds,
-  prepare,
-  quietWindows,
-  trafficOf,
-  type BackfillResult,
-  type EtaCheck,
-  type StageOptions,
-} from './stage.ts';
+import { ledgerSince } from './ledgerProgress.ts';
+import { readMainThreadProfile, startArchiver, startBackfillProcess } from './moverProcesses.ts';
+import { componentCpu, cpuBetween, ProcessSampler, processCpuSeconds } from './processUsage.ts';
+import { freshnessRounds, prepare, type BackfillResult, type EtaCheck, type StageOptions } from './stage.ts';
 import type { ProgressSample } from './stats.ts';
-import { openTicketIds } from './ticketData.ts';
-import { UpdateStream } from './updateStream.ts';
+import { alternate, pausable } from './trafficWindows.ts';
 
 export interface MoverExtras {
   freshness: boolean;
@@ -53,12 +43,11 @@ export async function archiverStage(
   const { env, stores, data } = await prepare(stack, o, extras.fullRowEvents ? 'full-rows' : 'running');
   o.log('waiting for the inserts to reach the topic');
   await topicSettled(env, 600_000 + o.tickets * 2);
-  const stream = new UpdateStream(env.MIGRATIONS_DATABASE_URL, await openTicketIds(stores.pool), o.trafficPerSecond);
-  stream.start();
+  const loaded = new LoadedRun(env, o);
   const archivers: ArchiverProcess[] = [];
   let backfillerKill: (() => Promise<void>) | undefined;
   try {
-    const quiet = await quietWindows(stream, o);
+    await loaded.before(stores.pool);
     const groupId = await groupAtEnd(env, 'bench');
     const throttle = { THROTTLE: String(extras.throttle) };
     for (let i = 0; i < instances; i++)
@@ -67,10 +56,10 @@ export async function archiverStage(
       );
     await Promise.all(archivers.map((a) => waitReady(a, 120_000)));
     const names = new Map(archivers.map((a, i) => [a.proc.pid as number, `archiver ${i + 1}`]));
-    const before = componentCpu(stack.settings.dir, names);
+    const dirs = [stack.settings.dir, stack.settings.storesDataDir];
+    const cpu0 = componentCpu(dirs, names);
+    const samplers = archivers.map((a) => new ProcessSampler(a.proc.pid as number).start(5000));
     const cpuBefore = archivers.map((a) => processCpuSeconds(a.proc.pid as number));
-    const errorsBefore = stream.errors;
-    const from = stream.now();
     const began = performance.now();
     const startedAt = new Date();
     // The backfill process exits when it is done: its CPU and memory are read while it runs.
@@ -80,25 +69,42 @@ export async function archiverStage(
       o.log(`backfill signalled; ${instances} archiver(s) moving`);
     } else {
       const process = startBackfillProcess(env, o, groupId, extras.profile, throttle);
-      backfiller = { process, usage: new ProcessSampler(process.proc.pid as number).start() };
+      backfiller = { process, usage: new ProcessSampler(process.proc.pid as number).start(5000) };
       backfillerKill = () => process.kill9();
       o.log(`ticket-archiver backfill started beside ${instances} archiver(s)`);
     }
+    let finished = false;
+    const movers = pausable(() =>
+      [...archivers, ...(backfiller ? [backfiller.process] : [])].map((a) => a.proc.pid ?? 0),
+    );
+    const windows = alternate(
+      loaded.load,
+      loaded.admin,
+      movers,
+      o.baselineSeconds,
+      () => finished,
+      (m) => o.log(m),
+    );
     const probe = extras.eta ? () => statusEta(env, o, groupId) : undefined;
-    const { progress, left, windowed, etas } = await followBackfill(stores, o, data.cold, began, () => false, probe);
+    const followed = await followBackfill(stores, o, data.cold, began, () => false, probe).finally(
+      () => (finished = true),
+    );
+    const alt = await windows;
+    const { progress, left, windowed, etas } = followed;
     const backfillUsage = backfiller?.usage.stop();
+    const wallSeconds = (performance.now() - began) / 1000;
     const last = progress[progress.length - 1] as ProgressSample;
-    const ledger = await ledgerSince(stores, startedAt);
-    // A finished backfill ends at the last delete's commit (ledger), not at the poll that noticed it.
+    const ledger = await ledgerSince(stores.pool, startedAt);
+    // A finished backfill ends at the last delete's commit (ledger), not at the poll that noticed it; the quiet
+    // windows' pauses are not the movers' time.
     const moved = windowed ? last.done : ledger.moved;
-    const seconds = windowed ? last.atMs / 1000 : (ledger.lastMoveAt - startedAt.getTime()) / 1000;
-    const to = stream.now();
-    const cpuByComponent = cpuBetween(before, componentCpu(stack.settings.dir, names));
-    const usage = archivers.map((a, i) => ({
-      name: a.name,
-      cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0),
-      peakRssMB: peakRssMB(a.proc.pid as number),
-    }));
+    const seconds =
+      (windowed ? last.atMs / 1000 : (ledger.lastMoveAt - startedAt.getTime()) / 1000) - alt.pausedSeconds;
+    const cpuByComponent = cpuBetween(cpu0, componentCpu(dirs, names));
+    const usage = archivers.map((a, i) => {
+      const u = (samplers[i] as ProcessSampler).stop();
+      return { name: a.name, ...u, cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0) };
+    });
     if (backfiller && backfillUsage) {
       usage.unshift({ name: 'backfill', ...backfillUsage });
       cpuByComponent.backfill = Math.round(backfillUsage.cpuSeconds * 10) / 10;
@@ -107,12 +113,10 @@ export async function archiverStage(
         o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
     }
     o.log(
-      `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s)${windowed ? ' (window closed)' : ''}`,
+      `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s, ${alt.pausedSeconds.toFixed(0)} s of quiet windows not counted)${windowed ? ' (window closed)' : ''}`,
     );
-    const eta: EtaCheck[] = etas.map((e) => etaCheck(e, startedAt.getTime(), seconds));
-    for (const e of eta) o.log(etaLine(e));
-
-    const freshness = extras.freshness ? await freshnessRounds(stores, o, 60) : undefined;
+    const eta = etaChecks(etas, startedAt.getTime(), seconds + alt.pausedSeconds, o);
+    const freshness = extras.freshness ? await underLoad(loaded.load, () => freshnessRounds(stores, o, 60)) : undefined;
     for (const a of archivers) {
       const code = await a.stop();
       if (code !== 0) o.log(`${a.name} exited with ${code}: ${a.lines.slice(-5).join(' | ')}`);
@@ -132,96 +136,55 @@ export async function archiverStage(
       windowed,
       coldLeftAtEnd: left,
       progress,
-      ...trafficOf(stream, quiet, from, to, errorsBefore),
+      ...(await loaded.after(alt, ['ticket_archiver_mover'], wallSeconds, moved)),
       cpuByComponent,
       archivers: usage,
       ...(freshness ? { freshness } : {}),
       ...(profile ? { profile } : {}),
       ...(eta.length > 0 ? { eta } : {}),
-      notes: [
-        ...(extras.profile
-          ? [
-              `${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`,
-            ]
-          : []),
-        ...(extras.path === 'direct'
-          ? [
-              `tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`,
-            ]
-          : []),
-        ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),
-        ...(extras.fullRowEvents
-          ? ['connector without column.include.list: events carry every column (bodies included)']
-          : []),
-      ],
+      notes: stageNotes(extras),
     };
   } finally {
     for (const a of archivers) await a.kill9();
     await backfillerKill?.();
-    await stream.stop();
+    await loaded.close();
     await stores.close();
   }
 }
 
-function startArchiver(
-  env: StackEnv,
-  o: StageOptions,
-  groupId: string,
-  i: number,
-  profile: boolean,
-  extra: Record<string, string>,
-): ArchiverProcess {
-  return startArchiverProcess(
-    env,
-    {
-      ARCHIVER_GROUP_ID: groupId,
-      INSTANCE_NAME: `bench-archiver-${i + 1}`,
-      COLD_AFTER: `${o.coldAfterMs}ms`,
-      LOG_LEVEL: 'info',
-      ...extra,
-    },
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
-  );
+/** Windows of business load back to back while `work` runs (freshness is measured under load too). */
+async function underLoad<T>(load: BusinessLoad, work: () => Promise<T>): Promise<T> {
+  let done = false;
+  const loop = (async () => {
+    while (!done) await load.window(20);
+  })();
+  try {
+    return await work();
+  } finally {
+    done = true;
+    await loop;
+  }
 }
 
-function startBackfillProcess(
-  env: StackEnv,
-  o: StageOptions,
-  groupId: string,
-  profile: boolean,
-  extra: Record<string, string>,
-): ArchiverProcess {
-  return startArchiverProcess(
-    env,
-    {
-      ARCHIVER_GROUP_ID: groupId,
-      INSTANCE_NAME: 'bench-backfill',
-      COLD_AFTER: `${o.coldAfterMs}ms`,
-      LOG_LEVEL: 'info',
-      BACKFILL_WORKERS: process.env.BACKFILL_WORKERS ?? '2',
-      ...extra,
-    },
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [],
-    ['backfill', '--name', `bench-${Date.now()}`],
-  );
+function etaChecks(etas: EtaAsked[], beganAtMs: number, wallSeconds: number, o: StageOptions): EtaCheck[] {
+  const checks = etas.map((e) => etaCheck(e, beganAtMs, wallSeconds));
+  for (const e of checks) o.log(etaLine(e));
+  return checks;
 }
 
-/** Moves recorded by the movers since `since`, and the commit time of the last one (database clock). */
-async function ledgerSince(stores: BenchStores, since: Date): Promise<{ moved: number; lastMoveAt: number }> {
-  const { rows } = await stores.pool.query<{ n: string; last: string | null }>(
-    `SELECT count(*)::text AS n, (extract(epoch FROM max(at)) * 1000)::bigint::text AS last
-       FROM ${LEDGER} WHERE state = 'archived' AND at >= $1`,
-    [since],
-  );
-  return { moved: Number(rows[0]?.n), lastMoveAt: Number(rows[0]?.last ?? since.getTime()) };
-}
-
-/** The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); tsx's loader thread
- * writes one too. */
-function readMainThreadProfile(dir: string): ProfileSummary | undefined {
-  const main = readdirSync(dir)
-    .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
-    .sort();
-  const newest = main[main.length - 1];
-  return newest ? readProfile(join(dir, newest)) : undefined;
+function stageNotes(extras: MoverExtras): string[] {
+  return [
+    ...(extras.profile
+      ? [`${extras.path === 'direct' ? 'the backfill process' : 'archiver 1'} ran with --cpu-prof (sampling profiler)`]
+      : []),
+    ...(extras.path === 'direct'
+      ? [
+          `tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`,
+        ]
+      : []),
+    ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),
+    ...(extras.fullRowEvents
+      ? ['connector without column.include.list: events carry every column (bodies included)']
+      : []),
+  ];
 }

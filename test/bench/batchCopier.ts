@@ -17,6 +17,11 @@ export interface CopierPass {
 }
 
 export class BatchCopier {
+  /** Tickets deleted so far (progress, read by the benchmark without asking the database). */
+  deleted = 0;
+  private gate: Promise<void> = Promise.resolve();
+  private release: () => void = () => undefined;
+
   constructor(
     private readonly stores: BenchStores,
     private readonly coldAfterMs: number,
@@ -29,13 +34,25 @@ export class BatchCopier {
   async pass(): Promise<CopierPass> {
     const total: CopierPass = { copied: 0, deleted: 0, changed: 0 };
     for (;;) {
+      await this.gate;
       const batch = await this.batch();
       if (batch.copied === 0) return total;
       total.copied += batch.copied;
       total.deleted += batch.deleted;
+      this.deleted += batch.deleted;
       total.changed += batch.changed;
       this.onBatch(total);
     }
+  }
+
+  /** Holds the next batch until resume() (the benchmark's quiet windows); the batch under way finishes. */
+  pause(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
+
+  resume(): void {
+    this.release();
+    this.gate = Promise.resolve();
   }
 
   private async batch(): Promise<CopierPass> {

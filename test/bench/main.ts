@@ -4,12 +4,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { constants } from 'node:os';
-import { Command, Option } from 'commander';
 import { projectRoot } from '../../infra/local/settings.ts';
-import { parseDuration } from '../../services/core/duration.ts';
 import { archiverSchema } from '../../services/archiver/settings.ts';
-import { positiveInt } from '../../services/cli/options.ts';
+import { installProgram } from '../support/installedProgram.ts';
 import { IsolatedStack } from '../support/isolatedStack.ts';
+import { SOURCE_PROGRAM } from '../support/runCli.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
 import { headline, type BenchRun } from './headline.ts';
 import { writeReport } from './report.ts';
@@ -17,102 +16,11 @@ import { aggregatesOptions, aggregatesStage } from './aggregatesStage.ts';
 import { archiverStage } from './archiverStage.ts';
 import type { BackfillResult, StageOptions } from './stage.ts';
 import { operatorQueriesStage } from './operatorQueries.ts';
+import { peerStage } from './peerStage.ts';
 import { readsStage } from './readsStage.ts';
 import { ceilingStage, copierStage, costStage } from './storeStages.ts';
+import { coldAfterMs, estimateSizes, growthSizes, opts, parts, PARTS, type Part } from './benchOptions.ts';
 
-const PARTS = [
-  'ceilings',
-  'costs',
-  'copier',
-  'archiver',
-  'archiver-fullrows',
-  'archiver2',
-  'backfill',
-  'throttled',
-  'growth',
-  'reads',
-  'estimates',
-  'aggregates',
-] as const;
-type Part = (typeof PARTS)[number];
-const DEFAULT_GROWTH = '100000,300000,1000000';
-const DEFAULT_ESTIMATE_SIZES = '1000000,10000000';
-
-const sizes = (text: string) =>
-  text.split(',').map((t) => {
-    const n = Number(t.trim());
-    if (!Number.isInteger(n) || n < 1000) throw new Error(`not a ticket count (>= 1000): ${t}`);
-    return n;
-  });
-
-const program = new Command()
-  .name('npm run bench --')
-  .description('measure the archiver against a direct batch copier and the stores alone, on one machine in one run')
-  .option('--tickets <n>', 'tickets generated for each contender (about 70% cold)', positiveInt, 1_000_000)
-  .option('--growth <sizes>', 'ticket counts for the growth runs (archiver, one instance)', DEFAULT_GROWTH)
-  .addOption(new Option('--parts <parts>', `comma-separated subset of: ${PARTS.join(', ')}`).default(PARTS.join(',')))
-  .option('--repeats <n>', 'repeats of the short parts (ceilings, quiet baselines, freshness rounds)', positiveInt, 3)
-  .option('--traffic <n>', 'business updates per second during every backfill', positiveInt, 200)
-  .option('--cold-after <duration>', 'COLD_AFTER of the run', '1d')
-  .option('--copier-batch <n>', 'rows per batch of the direct copier', positiveInt, 10_000)
-  .option(
-    '--copier-interval <seconds>',
-    "the direct copier's schedule interval for the freshness part",
-    positiveInt,
-    60,
-  )
-  .option('--freshness-tickets <n>', 'tickets falling due per freshness round (over 60 s)', positiveInt, 300)
-  .option('--baseline-seconds <n>', 'length of each quiet-traffic window', positiveInt, 20)
-  .addOption(
-    new Option('--path <path>', 'the backfill path of the throttled and growth parts')
-      .choices(['events', 'direct'])
-      .default('direct'),
-  )
-  .option(
-    '--estimates-sizes <sizes>',
-    'table sizes at which status and plan are timed (estimates part)',
-    DEFAULT_ESTIMATE_SIZES,
-  )
-  .option('--estimates-runs <n>', 'timed runs of each command at each size (estimates part)', positiveInt, 9)
-  .option('--aggregates-tickets <n>', 'Zammad tickets per workload (aggregates part)', positiveInt, 60_000)
-  .option('--aggregates-rounds <n>', 'rounds the aggregates part loads and backfills them in', positiveInt, 3)
-  .option('--aggregates-verify <n>', 'verify --sample size per workload (aggregates part)', positiveInt, 2000)
-  .option('--out <dir>', 'results directory')
-  .parse();
-
-const opts = program.opts<{
-  tickets: number;
-  growth: string;
-  parts: string;
-  repeats: number;
-  traffic: number;
-  coldAfter: string;
-  copierBatch: number;
-  copierInterval: number;
-  freshnessTickets: number;
-  baselineSeconds: number;
-  path: 'events' | 'direct';
-  estimatesSizes: string;
-  estimatesRuns: number;
-  aggregatesTickets: number;
-  aggregatesRounds: number;
-  aggregatesVerify: number;
-  out?: string;
-}>();
-
-const parts = new Set(opts.parts.split(',').map((p) => p.trim()));
-const unknown = [...parts].filter((p) => !(PARTS as readonly string[]).includes(p));
-const coldAfterMs = parseDuration(opts.coldAfter);
-if (unknown.length > 0 || coldAfterMs === undefined) {
-  console.error(
-    unknown.length > 0
-      ? `unknown part(s): ${unknown.join(', ')}; known: ${PARTS.join(', ')}`
-      : `--cold-after: expected a duration like 1d, got ${opts.coldAfter}`,
-  );
-  process.exit(2);
-}
-const growthSizes = sizes(opts.growth);
-const estimateSizes = sizes(opts.estimatesSizes);
 const full = PARTS.every((p) => parts.has(p));
 const outDir = opts.out ?? join(projectRoot, 'test', 'bench', full ? '' : 'partial');
 const profileDir = join(projectRoot, '.stack-bench-profiles');
@@ -121,7 +29,15 @@ mkdirSync(profileDir, { recursive: true });
 
 const began = Date.now();
 const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
-const stack = new IsolatedStack('bench', 200, (m) => log(`[stack] ${m}`));
+const stack = new IsolatedStack(
+  'bench',
+  200,
+  (m) => log(`[stack] ${m}`),
+  opts.storesDir === 'stack' ? {} : { STACK_STORES_DATA_DIR: opts.storesDir },
+);
+// The program users run: packed and installed as npm would (its compiled JavaScript, production dependencies only).
+log(opts.program === 'compiled' ? 'packing and installing the program' : 'running the TypeScript under tsx');
+const installed = opts.program === 'compiled' ? installProgram() : undefined;
 const base: StageOptions = {
   tickets: opts.tickets,
   coldAfterMs,
@@ -132,6 +48,8 @@ const base: StageOptions = {
   copierBatch: opts.copierBatch,
   copierIntervalSeconds: opts.copierInterval,
   profileDir,
+  program: installed?.argv ?? SOURCE_PROGRAM,
+  moverNodeOptions: [`--max-old-space-size=${opts.heapMb}`],
   log,
 };
 const stage = (name: string) => ({ ...base, log: (m: string) => log(`[${name}] ${m}`) });
@@ -156,6 +74,10 @@ const run: BenchRun = {
     copierBatch: opts.copierBatch,
     copierIntervalSeconds: opts.copierInterval,
     path: opts.path,
+    program: opts.program,
+    moverHeapMb: opts.heapMb,
+    storesData: opts.storesDir === 'stack' ? "on the stack's disk" : `${opts.storesDir} (tmpfs)`,
+    businessLoad: 'pgbench, updates and reads at a fixed rate',
     // The archivers' effective values (they inherit this environment).
     archiveBatchSize: archiverSchema.shape.ARCHIVE_BATCH_SIZE.parse(process.env.ARCHIVE_BATCH_SIZE),
     parallelPartitions: archiverSchema.shape.PARALLEL_PARTITIONS.parse(process.env.PARALLEL_PARTITIONS),
@@ -205,6 +127,7 @@ try {
       throttle: true,
       freshness: false,
       profile: false,
+      eta: true,
     });
   if (want('growth')) {
     const main = opts.path === 'direct' ? run.direct : run.archiver1;
@@ -223,6 +146,7 @@ try {
       run.growth.push(result);
     }
   }
+  if (want('peer')) run.peer = await peerStage(stack, stage('peer'));
   if (want('reads')) run.reads = await readsStage(stack, stage('reads'));
   if (want('estimates'))
     run.operatorQueries = await operatorQueriesStage(stack, {
@@ -239,6 +163,8 @@ try {
   log(`benchmark aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 } finally {
   await stack.down();
+  if (opts.storesDir !== 'stack') stack.removeData(); // tmpfs is memory
+  installed?.remove();
 }
 run.runSeconds = (Date.now() - began) / 1000;
 const written = await writeReport(run, outDir);

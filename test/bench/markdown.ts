@@ -1,7 +1,9 @@
 // RESULTS.md: the run's tables, goals first, in the order a reader asks (throughput, ceilings, freshness, impact,
 // resources, growth, ETA, profiles, reads, operators' commands); each section's table comes from the file of its theme.
-import { contenders, goals, headline, type BenchRun } from './headline.ts';
+import { contenders, headline, type BenchRun } from './headline.ts';
+import { goals } from './benchGoals.ts';
 import { aggregatesSection } from './markdownAggregates.ts';
+import { peerMarkdown } from './markdownPeer.ts';
 import { etaSections, profileSections } from './markdownEtaAndProfiles.ts';
 import { freshnessSection, liveTrafficSection, resourcesSection } from './markdownImpact.ts';
 import { operatorQueriesSection } from './markdownOperatorQueries.ts';
@@ -32,6 +34,7 @@ export function formatMarkdown(run: BenchRun, chartFiles: string[]): string {
   lines.push(
     ...throughputSection(run, cs),
     ...ceilingsSection(run),
+    ...(run.peer ? peerMarkdown(run.peer) : []),
     ...coldStoreCostsSection(run),
     ...freshnessSection(run, cs),
     ...liveTrafficSection(run, cs),

@@ -1,6 +1,6 @@
 // RESULTS.md's sections on what moving costs around it: how soon a due ticket moves, the business updates' latency
 // during a backfill against a quiet stack, and the CPU and memory each process used.
-import { latencyRatio, type BenchRun } from './headline.ts';
+import { type BenchRun } from './headline.ts';
 import { ms, spreadText, table } from './markdownTable.ts';
 import type { BackfillResult } from './stage.ts';
 import { distribution, spread } from './stats.ts';
@@ -36,11 +36,15 @@ export function freshnessSection(run: BenchRun, cs: BackfillResult[]): string[] 
 
 export function liveTrafficSection(run: BenchRun, cs: BackfillResult[]): string[] {
   if (cs.length === 0) return [];
+  const w = cs[0]?.traffic.windowSeconds ?? run.settings.baselineSeconds;
   return [
     '## Impact on live traffic',
     '',
-    `Latency of single-row business updates (${run.settings.trafficPerSecond}/s, open loop: counted from each update's scheduled time). Quiet:`,
-    `the same stream on the same loaded stack before the contender starts, ${run.settings.repeats} windows of ${run.settings.baselineSeconds} s, median (min..max).`,
+    `The agents' load, driven by pgbench outside the benchmark's process at a fixed rate (${run.settings.trafficPerSecond} updates/s of`,
+    `open tickets, each a commit, and ${Number(run.settings.trafficPerSecond) / 2}/s reads of a ticket and its customer's page); latency from each`,
+    "transaction's scheduled start (pgbench's log), so a stall counts on every transaction it delays. Windows of",
+    `${w} s alternate: one while the contender works, then one with it paused after a CHECKPOINT and the page cache written`,
+    `back; ${run.settings.repeats} quiet windows before it starts. The p99 ratio is the median (min..max) of each pair's during/quiet.`,
     '',
     table(
       [
@@ -49,22 +53,63 @@ export function liveTrafficSection(run: BenchRun, cs: BackfillResult[]): string[
         'quiet p99 ms',
         'during p50 ms',
         'during p99 ms',
-        'p50 ratio',
-        'p99 ratio',
-        'errors',
+        'p99 ratio by pair',
+        'read p99 quiet/during ms',
+        'pairs',
+        'failed',
       ],
       cs.map((r) => {
-        const q50 = spread(r.quietTraffic.map((q) => q.latency.p50));
-        const q99 = spread(r.quietTraffic.map((q) => q.latency.p99));
+        const t = r.traffic;
+        const q50 = spread(t.quietTraffic.map((q) => q.latency.p50));
+        const q99 = spread(t.quietTraffic.map((q) => q.latency.p99));
         return [
           r.contender,
           spreadText(q50, 1),
           spreadText(q99, 1),
-          ms(r.backfillTraffic.latency.p50),
-          ms(r.backfillTraffic.latency.p99),
-          latencyRatio(r, 'p50').toFixed(2),
-          latencyRatio(r, 'p99').toFixed(2),
-          r.backfillTraffic.errors,
+          ms(t.backfillTraffic.latency.p50),
+          ms(t.backfillTraffic.latency.p99),
+          t.p99Ratios ? spreadText(t.p99Ratios, 2) : 'n/a',
+          `${ms(t.reads.quiet.p99)} / ${ms(t.reads.during.p99)}`,
+          t.p99Ratios?.runs.length ?? 0,
+          t.backfillTraffic.errors,
+        ];
+      }),
+    ),
+    '',
+    ...walSection(cs),
+  ];
+}
+
+/** What a move costs the hot database's WAL: the log every business commit waits to flush. */
+function walSection(cs: BackfillResult[]): string[] {
+  const withWal = cs.filter((r) => r.wal);
+  if (withWal.length === 0) return [];
+  return [
+    '### Hot WAL per moved ticket',
+    '',
+    "The movers' own statements (pg_stat_statements by role: the business load runs as another) over the moves; WAL",
+    'fsyncs from pg_stat_wal, every role (each is a wait for the commits queued behind it).',
+    '',
+    table(
+      [
+        'contender',
+        'WAL bytes',
+        'full-page images',
+        'records',
+        'statements',
+        'WAL fsyncs per 1,000 (all)',
+        'business WAL B/s',
+      ],
+      withWal.map((r) => {
+        const x = r.wal as NonNullable<BackfillResult['wal']>;
+        return [
+          r.contender,
+          x.bytes,
+          x.fullPageImages,
+          x.records,
+          x.statements,
+          x.syncsPer1000,
+          x.businessBytesPerSecond,
         ];
       }),
     ),
@@ -100,6 +145,16 @@ export function resourcesSection(cs: BackfillResult[]): string[] {
         r.contender,
         r.seconds.toFixed(0),
         ...componentNames(cs).map((c) => (r.cpuByComponent[c] ?? 0).toFixed(0)),
+      ]),
+    ),
+    '',
+    'The same per moved ticket, in CPU milliseconds (the business load included, as it ran during each backfill):',
+    '',
+    table(
+      ['contender', ...componentNames(cs)],
+      cs.map((r) => [
+        r.contender,
+        ...componentNames(cs).map((c) => (((r.cpuByComponent[c] ?? 0) * 1000) / Math.max(1, r.moved)).toFixed(2)),
       ]),
     ),
     '',

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { drawDistributionChart, drawLineChart } from './charts.ts';
-import { contenders, favoured, goals, headline, type BenchRun } from './headline.ts';
+import { contenders, favoured, headline, type BenchRun } from './headline.ts';
+import { goals } from './benchGoals.ts';
 import { formatMarkdown } from './markdown.ts';
 import type { BackfillResult } from './stage.ts';
 import { distribution, windowRates } from './stats.ts';
@@ -37,8 +38,11 @@ export async function drawCharts(run: BenchRun, dir: string): Promise<string[]> 
         xTitle: 'latency, ms (log scale)',
         logX: true,
         series: [
-          { name: `quiet (before ${quietOf.contender})`, values: quietOf.latencySamples.quiet },
-          ...traffic.map((r) => ({ name: `during ${r.contender} backfill`, values: r.latencySamples.backfill })),
+          { name: `quiet (before ${quietOf.contender})`, values: quietOf.traffic.latencySamples.quiet },
+          ...traffic.map((r) => ({
+            name: `during ${r.contender} backfill`,
+            values: r.traffic.latencySamples.backfill,
+          })),
         ],
       }),
     );
@@ -71,7 +75,7 @@ export async function writeReport(run: BenchRun, dir: string): Promise<{ json: s
     r
       ? {
           ...r,
-          latencySamples: undefined,
+          traffic: { ...r.traffic, latencySamples: undefined },
           freshness: r.freshness ? { rounds: r.freshness.rounds, all: distribution(r.freshness.all) } : undefined,
         }
       : undefined;

@@ -16,7 +16,8 @@ import type { EtaCheck } from './etaChecks.ts';
 import { measureFreshness } from './freshness.ts';
 import { distribution, type Distribution, type ProgressSample } from './stats.ts';
 import { generateTickets, type GeneratedTickets } from './ticketData.ts';
-import type { UpdateStream } from './updateStream.ts';
+import type { BusinessTraffic, WalPerTicket } from './businessTraffic.ts';
+import type { MemoryPoint } from './processUsage.ts';
 
 export interface StageOptions {
   tickets: number;
@@ -32,14 +33,14 @@ export interface StageOptions {
    * on a larger table); undefined runs it to the end. */
   untilMoved?: number;
   profileDir: string;
+  /** What runs the movers and the operators' commands (runCli's `program`): the compiled, installed program. */
+  program: string[];
+  /** Node options of the movers (a heap bound). */
+  moverNodeOptions: string[];
   log(m: string): void;
 }
 
-export interface TrafficPhase {
-  /** Latency of the business updates, ms. */
-  latency: Distribution;
-  errors: number;
-}
+export type { TrafficPhase } from './businessTraffic.ts';
 
 export interface BackfillResult {
   contender: string;
@@ -53,12 +54,12 @@ export interface BackfillResult {
   /** Hot rows left cold when the measurement ended. */
   coldLeftAtEnd: number;
   progress: ProgressSample[];
-  quietTraffic: TrafficPhase[];
-  backfillTraffic: TrafficPhase;
-  /** Raw latencies (ms) of the quiet (first window) and backfill phases, for the distribution chart. */
-  latencySamples: { quiet: number[]; backfill: number[] };
+  /** Business latency quiet and during (alternated windows), with the ratio of each pair. */
+  traffic: BusinessTraffic;
+  /** The hot WAL a moved ticket cost (pg_stat_wal), business WAL subtracted. */
+  wal?: WalPerTicket;
   cpuByComponent: Record<string, number>;
-  archivers?: Array<{ name: string; cpuSeconds: number; peakRssMB: number }>;
+  archivers?: Array<{ name: string; cpuSeconds: number; peakRssMB: number; memory?: MemoryPoint[] }>;
   freshness?: { rounds: Array<{ delays: Distribution; notMoved: number }>; all: number[] };
   profile?: ProfileSummary;
   /** What `ticket-archiver status` stated (a range) at 10, 25, 50 and 75% of the backfill, against when it really ended. */
@@ -120,43 +121,6 @@ async function generate(stores: BenchStores, o: StageOptions): Promise<Generated
     `${data.total} tickets (${data.cold} cold), bodies ${data.bodyBytes.min}..${data.bodyBytes.max} B (mean ${data.bodyBytes.mean}), table ${Math.round(data.tableBytes / 2 ** 20)} MiB, in ${data.seconds.toFixed(0)} s`,
   );
   return data;
-}
-
-/** Quiet baselines: the update stream alone, `repeats` windows. */
-export async function quietWindows(
-  stream: UpdateStream,
-  o: StageOptions,
-): Promise<{ phases: TrafficPhase[]; first: number[] }> {
-  const phases: TrafficPhase[] = [];
-  let first: number[] = [];
-  for (let i = 0; i < o.repeats; i++) {
-    const from = stream.now();
-    const errorsBefore = stream.errors;
-    await sleep(o.baselineSeconds * 1000);
-    // Updates still in flight at the window's end are waited for, so the slowest are not dropped.
-    await sleep(1000);
-    const latencies = stream.latencies(from, from + o.baselineSeconds * 1000);
-    if (i === 0) first = latencies;
-    phases.push({ latency: distribution(latencies), errors: stream.errors - errorsBefore });
-  }
-  o.log(`quiet update latency p99: ${phases.map((p) => p.latency.p99.toFixed(1)).join(', ')} ms`);
-  return { phases, first };
-}
-
-/** The update stream's latency before (quiet) and during a backfill that ran from `from` to `to`. */
-export function trafficOf(
-  stream: UpdateStream,
-  quiet: { phases: TrafficPhase[]; first: number[] },
-  from: number,
-  to: number,
-  errorsBefore: number,
-) {
-  const during = stream.latencies(from, to);
-  return {
-    quietTraffic: quiet.phases,
-    backfillTraffic: { latency: distribution(during), errors: stream.errors - errorsBefore },
-    latencySamples: { quiet: quiet.first, backfill: during },
-  };
 }
 
 export async function freshnessRounds(stores: BenchStores, o: StageOptions, giveUpSeconds: number) {

@@ -45,6 +45,7 @@ export function hotClusterSpec(s: StackSettings, secrets: StackSecrets): Cluster
       "max_slot_wal_keep_size = '4GB'   # a stalled connector cannot fill the disk with retained WAL",
       'shared_buffers = 256MB',
       'log_lock_waits = on',
+      "shared_preload_libraries = 'pg_stat_statements'  # WAL by role and statement: what a move costs (benchmark)",
     ],
   };
 }
