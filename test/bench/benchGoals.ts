@@ -52,6 +52,7 @@ export function goals(run: BenchRun): Goal[] {
       'x',
     ),
     goal(`business p99 vs quiet, ${path} at full speed`, '<= 1.5x', h.directLiveTrafficP99Ratio, (n) => n <= 1.5, 'x'),
+    goal('cold customer page p99 vs hot', '<= 2x', ratio(h.coldPageP99Ms, h.hotPageP99Ms), (n) => n <= 2, 'x'),
     goal('freshness p99', '<= 1 s', h.freshnessP99Seconds, (n) => n <= 1, ' s'),
     goal(
       `peak resident memory of the movers (${h.compiled ? 'compiled' : 'under tsx'})`,

@@ -124,6 +124,8 @@ export function headline(run: BenchRun) {
     hotWalBytesPerTicket: main?.wal ? main.wal.bytes : null,
     statusSecondsAt1M: statusSecondsAt(run, 1_000_000),
     statusSecondsAt10M: statusSecondsAt(run, 10_000_000),
+    coldPageP99Ms: run.reads ? round(run.reads.coldPageP99Ms, 1) : null,
+    hotPageP99Ms: run.reads ? round(run.reads.hotPageP99Ms, 1) : null,
     compiled: run.settings.program === 'compiled',
     tickets: Number(run.settings.tickets),
     date: run.date,
