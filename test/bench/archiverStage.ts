@@ -3,6 +3,7 @@
 // the agents' load (pgbench) in windows alternated with quiet ones (the movers paused).
 import { waitReady, type ArchiverProcess } from '../support/archiverProcess.ts';
 import { signalBackfill } from '../support/debeziumSignal.ts';
+import { backfillSchema } from '../../services/backfill/settings.ts';
 import type { BusinessLoad } from './businessLoad.ts';
 import { LoadedRun } from './loadedRun.ts';
 import type { IsolatedStack } from '../support/isolatedStack.ts';
@@ -179,7 +180,7 @@ function stageNotes(extras: MoverExtras): string[] {
       : []),
     ...(extras.path === 'direct'
       ? [
-          `tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${process.env.BACKFILL_WORKERS ?? '2'}) while the archiver follows the stream`,
+          `tickets moved by \`ticket-archiver backfill\` (BACKFILL_WORKERS=${backfillSchema.shape.BACKFILL_WORKERS.parse(process.env.BACKFILL_WORKERS)}) while the archiver follows the stream`,
         ]
       : []),
     ...(extras.throttle ? ['throttle on (THROTTLE=true, default bounds)'] : ['throttle off (THROTTLE=false)']),

@@ -72,6 +72,11 @@ const command = new Command()
     "the cold store's and Kafka's data (tmpfs by default: their fsyncs stay off the hot database's disk); 'stack' keeps them in .stack-bench",
     '/dev/shm/ticket-archiver-bench',
   )
+  .option(
+    '--hot-memory-mb <n>',
+    'confine the hot PostgreSQL to this much memory, page cache included (a memory cgroup): the bigger-than-memory run',
+    positiveInt,
+  )
   .option('--out <dir>', 'results directory')
   .parse();
 
@@ -95,6 +100,7 @@ export const opts = command.opts<{
   program: 'compiled' | 'source';
   heapMb: number;
   storesDir: string;
+  hotMemoryMb?: number;
   out?: string;
 }>();
 

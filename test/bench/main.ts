@@ -11,6 +11,7 @@ import { IsolatedStack } from '../support/isolatedStack.ts';
 import { SOURCE_PROGRAM } from '../support/runCli.ts';
 import { codeVersion, machineDescription } from '../support/runRecord.ts';
 import { headline, type BenchRun } from './headline.ts';
+import { releaseHotDatabase } from './hotMemoryLimit.ts';
 import { writeReport } from './report.ts';
 import { aggregatesOptions, aggregatesStage } from './aggregatesStage.ts';
 import { archiverStage } from './archiverStage.ts';
@@ -50,6 +51,7 @@ const base: StageOptions = {
   profileDir,
   program: installed?.argv ?? SOURCE_PROGRAM,
   moverNodeOptions: [`--max-old-space-size=${opts.heapMb}`],
+  ...(opts.hotMemoryMb !== undefined ? { hotMemoryMb: opts.hotMemoryMb } : {}),
   log,
 };
 const stage = (name: string) => ({ ...base, log: (m: string) => log(`[${name}] ${m}`) });
@@ -78,6 +80,7 @@ const run: BenchRun = {
     moverHeapMb: opts.heapMb,
     storesData: opts.storesDir === 'stack' ? "on the stack's disk" : `${opts.storesDir} (tmpfs)`,
     businessLoad: 'pgbench, updates and reads at a fixed rate',
+    hotMemory: opts.hotMemoryMb !== undefined ? `${opts.hotMemoryMb} MB (cgroup)` : 'unconfined',
     // The archivers' effective values (they inherit this environment).
     archiveBatchSize: archiverSchema.shape.ARCHIVE_BATCH_SIZE.parse(process.env.ARCHIVE_BATCH_SIZE),
     parallelPartitions: archiverSchema.shape.PARALLEL_PARTITIONS.parse(process.env.PARALLEL_PARTITIONS),
@@ -164,6 +167,7 @@ try {
 } finally {
   await stack.down();
   if (opts.storesDir !== 'stack') stack.removeData(); // tmpfs is memory
+  releaseHotDatabase();
   installed?.remove();
 }
 run.runSeconds = (Date.now() - began) / 1000;

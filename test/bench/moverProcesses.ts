@@ -63,8 +63,8 @@ export function startBackfillProcess(
   extra: Record<string, string>,
 ): ArchiverProcess {
   const command = ['backfill', '--name', `bench-${Date.now()}`];
-  const settings = { BACKFILL_WORKERS: process.env.BACKFILL_WORKERS ?? '2' };
-  return startMover(env, o, { name: 'bench-backfill', command, settings }, groupId, profile, extra);
+  // BACKFILL_WORKERS as this environment sets it, else the product's default (the movers inherit the environment).
+  return startMover(env, o, { name: 'bench-backfill', command, settings: {} }, groupId, profile, extra);
 }
 
 /** The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); tsx's loader thread

@@ -1,5 +1,6 @@
 // What every stage of the benchmark shares: its options and results, a wiped stack with freshly generated tickets
 // (the same data for every contender), the quiet baselines of the business update stream, and freshness rounds.
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   loadConnectorDefinition,
@@ -14,6 +15,7 @@ import type { CeilingRun, WriterCeiling } from './ceilings.ts';
 import type { ProfileSummary } from './cpuProfile.ts';
 import type { EtaCheck } from './etaChecks.ts';
 import { measureFreshness } from './freshness.ts';
+import { confineHotDatabase } from './hotMemoryLimit.ts';
 import { distribution, type Distribution, type ProgressSample } from './stats.ts';
 import { generateTickets, type GeneratedTickets } from './ticketData.ts';
 import type { BusinessTraffic, WalPerTicket } from './businessTraffic.ts';
@@ -37,6 +39,8 @@ export interface StageOptions {
   program: string[];
   /** Node options of the movers (a heap bound). */
   moverNodeOptions: string[];
+  /** The hot database confined to this much memory, page cache included (the bigger-than-memory run). */
+  hotMemoryMb?: number;
   log(m: string): void;
 }
 
@@ -112,6 +116,8 @@ export async function prepare(stack: IsolatedStack, o: StageOptions, connector: 
   // The batch copier and the ceilings run without CDC, as they would in production; the slot keeps the WAL meanwhile.
   if (connector === 'paused') await pauseConnector(env.KAFKA_CONNECT_URL, loadConnectorDefinition(defaultSpec).name);
   const data = await generate(stores, o);
+  if (o.hotMemoryMb !== undefined)
+    o.log(confineHotDatabase(join(stack.settings.dataDir, 'postgres', 'pgdata'), o.hotMemoryMb));
   return { env, stores, data };
 }
 

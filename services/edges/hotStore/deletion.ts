@@ -85,13 +85,15 @@ async function deleteGroup(
   const client = await c.pool.connect();
   let broken = false;
   try {
-    await client.query('BEGIN');
-    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1000, Math.floor(lockTimeoutMs * 20))}`);
-    // The lock the DELETE takes anyway, taken first: from here no ALTER TABLE can commit until this transaction
-    // ends, and the next statement's snapshot sees any that committed before. A column added with a default does
-    // not change a row's version, so the version check alone would delete rows whose copies lack the column.
-    await client.query(`LOCK TABLE ${c.table.table} IN ROW EXCLUSIVE MODE`);
+    // One round trip for the four (a move is bound by its round trips, not by the database's work). The lock the
+    // DELETE takes anyway, taken first: from here no ALTER TABLE can commit until this transaction ends, and the
+    // next statement's snapshot sees any that committed before. A column added with a default does not change a
+    // row's version, so the version check alone would delete rows whose copies lack the column.
+    await client.query(
+      `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))};
+       SET LOCAL statement_timeout = ${Math.max(1000, Math.floor(lockTimeoutMs * 20))};
+       LOCK TABLE ${c.table.table} IN ROW EXCLUSIVE MODE`,
+    );
     // A foreign key added since the mover started (ALTER TABLE ... ADD FOREIGN KEY waits for this lock) is checked too:
     // the keys are read now, under the lock, so a key that would cascade into rows the cold store does not hold always
     // holds its tickets back.
