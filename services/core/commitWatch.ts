@@ -5,24 +5,16 @@
 // at the same wall-clock slots (floor(now / every) * every), without talking to each other, and at start.
 // Pure: the clock is injected.
 
-/** The percentile compared: high enough to follow the tail business code feels, low enough to hold on a few samples. */
+/** The percentile compared: high enough to follow the tail business code feels, low enough to hold on 9 samples. */
 export const COMMIT_PERCENTILE = 0.9;
 /** A quiet p90 below this counts as this: 0.3 → 0.5 ms is scheduling noise, not a 1.7x slower database. */
 export const COMMIT_FLOOR_MS = 1;
-/** Commits timed per reading while moving: the felt ones. */
-export const FELT_COMMITS = 3;
-/** Commits timed per reading while nothing moves: a window has few readings, and a baseline of few samples has its
- * p90 at an outlier (on a shared host one in ten commits can take 5x the median). */
-export const QUIET_COMMITS = 10;
-/** Felt samples kept: 10 readings, about 10 s at the default interval. */
-export const FELT_KEEP = 30;
-/** Felt samples needed to judge: 4 readings; the p90 of 12 ignores one outlier. */
-export const FELT_MIN = 12;
-/** Quiet samples kept: two windows, so one noisy window does not set the baseline alone. */
+/** Samples needed on each side before judging (a p90 of fewer is the maximum). */
+export const COMMIT_MIN_SAMPLES = 9;
+/** Quiet samples kept: about 6 windows, so one noisy window does not set the baseline alone. */
 export const QUIET_KEEP = 60;
-/** Quiet samples needed for a baseline; at start the moves wait for START_SAMPLES (a burst of about 0.1 s). */
-export const QUIET_MIN = 20;
-export const START_SAMPLES = 30;
+/** Felt samples kept: 10 readings of three, about 10 s at the default interval. */
+export const FELT_KEEP = 30;
 
 export interface CommitSlowdown {
   /** The felt p90 over the quiet p90 (the latter at least COMMIT_FLOOR_MS). */
@@ -71,11 +63,6 @@ export class CommitWatch {
     return this.startingAt(this.now());
   }
 
-  /** Commits the next reading should time. */
-  commitsToTime(): number {
-    return this.quietNow() ? QUIET_COMMITS : FELT_COMMITS;
-  }
-
   /** Moves wait now: the baseline of the start is being taken, or a clock-aligned quiet window is open. */
   quietNow(): boolean {
     const t = this.now();
@@ -87,7 +74,7 @@ export class CommitWatch {
     if (this.startingAt(takenAt)) {
       this.quiet.push(...commitMs.map((ms) => ({ ms, provisional: true })));
       // Enough for a baseline, or nothing to wait for (no commit could be timed): the moves may start.
-      if (commitMs.length === 0 || this.quiet.length >= START_SAMPLES) this.starting = false;
+      if (commitMs.length === 0 || this.quiet.length >= COMMIT_MIN_SAMPLES) this.starting = false;
       return;
     }
     const slot = quietWindowAt(takenAt, this.everyMs, this.windowMs);
@@ -109,14 +96,14 @@ export class CommitWatch {
   verdict(): CommitVerdict {
     const quietMs = this.quietP90();
     if (quietMs === undefined) return undefined;
-    if (this.felt.length < FELT_MIN) return 'settling';
+    if (this.felt.length < COMMIT_MIN_SAMPLES) return 'settling';
     const feltMs = percentile(this.felt, COMMIT_PERCENTILE);
     return { ratio: feltMs / Math.max(quietMs, COMMIT_FLOOR_MS), feltMs, quietMs };
   }
 
   /** The quiet baseline's p90, once there is one. */
   quietP90(): number | undefined {
-    if (this.quiet.length < QUIET_MIN) return undefined;
+    if (this.quiet.length < COMMIT_MIN_SAMPLES) return undefined;
     return percentile(
       this.quiet.map((q) => q.ms),
       COMMIT_PERCENTILE,

@@ -89,7 +89,7 @@ export async function openMoverKit(s: MoverSettingsOf, o: MoverKitOptions): Prom
     s,
     {
       // Under DRY_RUN no commit is timed: each writes a WAL record.
-      sample: (commits) => hot.health.sample(s.DRY_RUN ? 0 : commits),
+      sample: () => hot.health.sample(s.DRY_RUN ? 0 : undefined),
       moved: () => counters.moves.archived ?? 0,
       log,
       onReading: o.onThrottleReading,

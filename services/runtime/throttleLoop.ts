@@ -21,8 +21,7 @@ export interface ThrottleLoopDeps {
   intervalMs: number;
   /** Every how long the quiet window opens (wall-clock slots), and for how long. */
   baseline: { everyMs: number; windowMs: number };
-  /** A reading that times `commits` commits. */
-  sample(commits: number): Promise<HealthSample>;
+  sample(): Promise<HealthSample>;
   /** Moves done so far (a counter), to know the rate really moved. */
   moved(): number;
   log: Logger;
@@ -46,7 +45,7 @@ export function throttleLoop(d: ThrottleLoopDeps, life: Lifecycle): ThrottleLoop
 
   async function read(): Promise<HealthSample> {
     const takenAt = now();
-    const sample = await d.sample(watch.commitsToTime());
+    const sample = await d.sample();
     watch.record(sample.commitMs, takenAt);
     if (sample.commitProbeFailure && !failureTold) {
       failureTold = true;
@@ -57,7 +56,7 @@ export function throttleLoop(d: ThrottleLoopDeps, life: Lifecycle): ThrottleLoop
 
   async function tick(): Promise<void> {
     let sample = await read();
-    // The baseline of the start is taken at once rather than one reading an interval: the first moves wait for it.
+    // The baseline of the start is taken at once rather than one reading a second: the first moves wait for it.
     while (watch.startingNow() && sample.commitMs.length > 0 && !life.stopping()) sample = await read();
     if (watch.quietNow()) {
       // What was moved before the window says nothing of the rate after it.

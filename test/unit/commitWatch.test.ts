@@ -3,15 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  CommitWatch,
-  FELT_KEEP,
-  FELT_MIN,
-  percentile,
-  QUIET_MIN,
-  quietWindowAt,
-  START_SAMPLES,
-} from '../../services/core/commitWatch.ts';
+import { CommitWatch, FELT_KEEP, percentile, quietWindowAt } from '../../services/core/commitWatch.ts';
 
 const EVERY = 300_000;
 const WINDOW = 4000;
@@ -22,9 +14,7 @@ function watched(start = 1_000 * EVERY + 60_000) {
   const watch = new CommitWatch(EVERY, WINDOW, () => clock.t);
   return { clock, watch };
 }
-const times = (count: number, ms: number) => Array.from({ length: count }, () => ms);
-const start = (ms: number) => times(START_SAMPLES, ms);
-const felt = (ms: number) => times(FELT_MIN, ms);
+const nine = (ms: number) => Array.from({ length: 9 }, () => ms);
 
 describe('quietWindowAt', () => {
   it('opens at every multiple of `every` on the wall clock, for `window`, whenever an instance started', () => {
@@ -69,15 +59,13 @@ describe('percentile', () => {
 });
 
 describe('CommitWatch', () => {
-  it('keeps moves waiting at start until a burst of quiet commits is timed, then only in the aligned windows', () => {
+  it('keeps moves waiting at start until nine quiet commits are timed, then only in the aligned windows', () => {
     const { clock, watch } = watched();
     assert.equal(watch.quietNow(), true, 'before the first move');
-    assert.equal(watch.commitsToTime(), 10, 'more commits a reading while quiet');
-    watch.record(times(10, 1), clock.t);
+    watch.record([1, 1, 1], clock.t);
     assert.equal(watch.startingNow(), true);
-    watch.record(times(START_SAMPLES - 10, 1), clock.t);
+    watch.record([1, 1, 1, 1, 1, 1], clock.t);
     assert.equal(watch.quietNow(), false, 'a baseline: moves may start');
-    assert.equal(watch.commitsToTime(), 3);
     clock.t = 1_001 * EVERY + 10;
     assert.equal(watch.quietNow(), true, 'the next slot');
     clock.t = 1_001 * EVERY + WINDOW;
@@ -94,31 +82,31 @@ describe('CommitWatch', () => {
   it('compares the p90 while moving with the quiet p90, and replaces the start baseline by the first window', () => {
     const { clock, watch } = watched();
     assert.equal(watch.verdict(), undefined, 'no baseline yet');
-    watch.record(start(1), clock.t);
+    watch.record(nine(1), clock.t);
     assert.equal(watch.verdict(), 'settling', 'nothing timed while moving yet');
-    watch.record(felt(4), clock.t + 1000);
+    watch.record(nine(4), clock.t + 1000);
     assert.deepEqual(watch.verdict(), { ratio: 4, feltMs: 4, quietMs: 1 });
     // The first window's first quarter is left out (moves in flight), the rest replaces the start's samples.
-    watch.record(times(QUIET_MIN, 0.5), 1_001 * EVERY + 500);
+    watch.record(nine(0.5), 1_001 * EVERY + 500);
     assert.equal(watch.quietP90(), 1);
-    watch.record(times(QUIET_MIN, 2), 1_001 * EVERY + 1500);
+    watch.record(nine(2), 1_001 * EVERY + 1500);
     assert.equal(watch.quietP90(), 2);
     assert.deepEqual(watch.verdict(), { ratio: 2, feltMs: 4, quietMs: 2 });
   });
   it('does not call a sub-millisecond change a slowdown', () => {
     const { clock, watch } = watched();
-    watch.record(start(0.3), clock.t);
-    watch.record(felt(0.5), clock.t + 1000);
+    watch.record(nine(0.3), clock.t);
+    watch.record(nine(0.5), clock.t + 1000);
     const v = watch.verdict();
     assert.ok(typeof v === 'object' && v.ratio === 0.5, `0.3 → 0.5 ms judged ${JSON.stringify(v)}`);
   });
   it('judges a lowered rate only on commits timed after it, and forgets slow commits after ten readings', () => {
     const { clock, watch } = watched();
-    watch.record(start(2), clock.t);
-    watch.record(felt(8), clock.t + 1000);
+    watch.record(nine(2), clock.t);
+    watch.record(nine(8), clock.t + 1000);
     watch.restartFelt();
     assert.equal(watch.verdict(), 'settling');
-    watch.record(felt(8), clock.t + 2000);
+    watch.record(nine(8), clock.t + 2000);
     watch.record(
       Array.from({ length: FELT_KEEP - 4 }, () => 2),
       clock.t + 3000,

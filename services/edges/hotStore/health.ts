@@ -9,6 +9,7 @@ import { integralKey } from '../../core/spec/ticketKeys.ts';
 import type { TableSql } from './tableSql.ts';
 
 const PROBES = 3;
+export const COMMIT_PROBES = 3;
 /** A transactional logical-decoding message: it gives the transaction an xid and a WAL record, so its COMMIT writes a
  * commit record and waits for the flush (with synchronous_commit on), without any table or grant. An xid alone
  * (pg_current_xact_id()) would not do: a transaction that wrote no WAL commits without waiting for the flush. */
@@ -90,9 +91,9 @@ export class HotHealth {
     return commitMs;
   }
 
-  /** One reading, with `commitProbes` timed commits. A database that cannot be reached reads as infinitely slow (the
-   * throttle pauses). */
-  async sample(commitProbes: number): Promise<HealthSample> {
+  /** One reading, with `commitProbes` timed commits (none under DRY_RUN: they write WAL). A database that cannot be
+   * reached reads as infinitely slow (the throttle pauses). */
+  async sample(commitProbes = COMMIT_PROBES): Promise<HealthSample> {
     try {
       const c = await this.connection();
       const probes: number[] = [];
