@@ -85,18 +85,6 @@ export const moverSchema = configSchema.omit({ KAFKA_CONNECT_URL: true }).extend
   THROTTLE_PROBE_LATENCY: duration('10ms').describe(
     'bound: a primary-key read of the archived table (median of three)',
   ),
-  THROTTLE_COMMIT_SLOWDOWN: z.coerce
-    .number({ error: 'expected a ratio such as 1.2' })
-    .min(1, 'expected a ratio of at least 1')
-    .max(100, 'expected a ratio of at most 100')
-    .default(1.2)
-    .describe("bound: commits' p90 over their p90 in the quiet windows (a commit that waits for its WAL flush)"),
-  THROTTLE_BASELINE_EVERY: duration('5m').describe(
-    "moves pause every this long, at the same wall-clock moments in every instance, to time commits' quiet baseline",
-  ),
-  THROTTLE_BASELINE_WINDOW: duration('4s').describe(
-    'how long each pause for the quiet baseline lasts (at most half of THROTTLE_BASELINE_EVERY)',
-  ),
   THROTTLE_LOCK_WAITS: wholeNumber(5, 1, 100_000, 'a whole number of sessions waiting for locks').describe(
     'bound: sessions waiting for locks in the hot database',
   ),
