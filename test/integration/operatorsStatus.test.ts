@@ -125,13 +125,13 @@ describe('operators', () => {
       const during = await status();
       assert.ok((during.report.backlog?.coldStillHot ?? 0) > 0, JSON.stringify(during.report.backlog));
       assert.ok((during.report.rates?.perSecond1m ?? 0) > 0, JSON.stringify(during.report.rates));
-      // Seconds into the run: no full minute after its warm-up yet, so no estimate, and it says why.
+      // Seconds into the run (a minute or so on a slow machine): fewer than two full minutes, so no estimate, and why.
       assert.deepEqual(
         [during.report.eta?.low, during.report.eta?.high],
         [null, null],
         JSON.stringify(during.report.eta),
       );
-      assert.match(during.report.eta?.basis ?? '', /^no estimate yet: 0 of 2 full minutes of moves/);
+      assert.match(during.report.eta?.basis ?? '', /^no estimate yet: [01] of 2 full minutes of moves/);
       assert.equal(await backfill.exited, 0, backfill.lines.slice(-5).join('\n'));
     } finally {
       await backfill.kill9();
