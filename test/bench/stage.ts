@@ -1,5 +1,6 @@
 // What every stage of the benchmark shares: its options and results, a wiped stack with freshly generated tickets
-// (the same data for every contender), the quiet baselines of the business update stream, and freshness rounds.
+// (the same data for every contender), optionally the hot database confined in memory, and freshness rounds. The
+// business load and its windows are loadedRun.ts's.
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
