@@ -7,7 +7,7 @@
 // run reads the saved positions, decides and counts, and saves and writes nothing.
 import type { Logger } from 'pino';
 import { coldAt } from '../core/coldRule.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, RetryAbandonedError } from '../core/errors.ts';
 import type { Candidate } from '../core/move/followUp.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
@@ -83,7 +83,13 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
     while (!slice.done && !d.stopped()) {
       const page = await d.closed.inRange({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
       if (page.length > 0) {
-        await handle(slice, page);
+        try {
+          await handle(slice, page);
+        } catch (err) {
+          // Stopping while the throttle held this page back: neither moved nor saved, the next run starts with it.
+          if (err instanceof RetryAbandonedError && d.stopped()) return;
+          throw err;
+        }
         const last = page[page.length - 1] as ClosedTicket;
         slice.after = { lastOperatedAt: last.lastOperatedAt, id: last.id };
         slice.read += page.length;

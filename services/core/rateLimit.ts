@@ -1,31 +1,48 @@
 // A token bucket for the move rate: the operator's hard cap (MAX_MOVES_PER_SECOND) and, below it, what the throttle
-// allows at the moment (throttle.ts), which may be nothing (paused). Clock and sleep are injected for tests.
+// allows at the moment (throttle.ts), which may be nothing (paused). A mover that is stopping does not wait here: a
+// paused throttle could otherwise hold its shutdown until the watchdog kills it. Clock and sleep are injected for tests.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RetryAbandonedError } from './errors.ts';
 
-/** While paused, how often the limiter looks again. */
-const PAUSED_POLL_MS = 250;
+/** While paused (or waiting for a long gap), how often the limiter looks again. */
+const POLL_MS = 250;
+
+export interface MoveRateLimits {
+  /** Hard cap in moves per second; 0 means none. */
+  cap: number;
+  /** The rate allowed at this moment besides the cap: Infinity for no limit, 0 to pause. */
+  allowed?: () => number;
+  /** True once the mover shuts down: a wait ends with RetryAbandonedError (nothing moved, nothing committed). */
+  stopping?: () => boolean;
+  now?: () => number;
+  wait?: (ms: number) => Promise<unknown>;
+}
 
 export class MoveRateLimiter {
   private tokens: number;
   private last: number;
+  private readonly cap: number;
+  private readonly allowed: () => number;
+  private readonly stopping: () => boolean;
+  private readonly now: () => number;
+  private readonly wait: (ms: number) => Promise<unknown>;
 
-  constructor(
-    /** Hard cap in moves per second; 0 means none. */
-    private readonly cap: number,
-    private readonly now: () => number = Date.now,
-    private readonly wait: (ms: number) => Promise<unknown> = sleep,
-    /** The rate allowed at this moment besides the cap: Infinity for no limit, 0 to pause. */
-    private readonly allowed: () => number = () => Number.POSITIVE_INFINITY,
-  ) {
-    this.tokens = cap > 0 ? cap : 0;
-    this.last = now();
+  constructor(limits: MoveRateLimits) {
+    this.cap = limits.cap;
+    this.allowed = limits.allowed ?? (() => Number.POSITIVE_INFINITY);
+    this.stopping = limits.stopping ?? (() => false);
+    this.now = limits.now ?? Date.now;
+    this.wait = limits.wait ?? sleep;
+    this.tokens = this.cap > 0 ? this.cap : 0;
+    this.last = this.now();
   }
 
   private rate(): number {
     return Math.min(this.cap > 0 ? this.cap : Number.POSITIVE_INFINITY, this.allowed());
   }
 
-  /** Waits until `n` moves are allowed. Burst is one second's worth. */
+  /** Waits until `n` moves are allowed. Burst is one second's worth. Throws RetryAbandonedError if the mover stops
+   * while it waits. */
   async take(n: number): Promise<void> {
     for (;;) {
       const rate = this.rate();
@@ -34,20 +51,23 @@ export class MoveRateLimiter {
         this.last = t;
         return;
       }
+      let gapMs: number;
       if (rate <= 0) {
         this.last = t;
         this.tokens = 0;
-        await this.wait(PAUSED_POLL_MS);
-        continue;
+        gapMs = POLL_MS;
+      } else {
+        this.tokens = Math.min(rate, this.tokens + ((t - this.last) / 1000) * rate);
+        this.last = t;
+        const need = Math.min(n, rate);
+        if (this.tokens >= need) {
+          this.tokens -= n;
+          return;
+        }
+        gapMs = Math.ceil(((need - this.tokens) / rate) * 1000);
       }
-      this.tokens = Math.min(rate, this.tokens + ((t - this.last) / 1000) * rate);
-      this.last = t;
-      const need = Math.min(n, rate);
-      if (this.tokens >= need) {
-        this.tokens -= n;
-        return;
-      }
-      await this.wait(Math.ceil(((need - this.tokens) / rate) * 1000));
+      if (this.stopping()) throw new RetryAbandonedError('the mover is stopping: this batch is left for the next run');
+      await this.wait(Math.min(gapMs, POLL_MS));
     }
   }
 }

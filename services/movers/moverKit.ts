@@ -96,7 +96,11 @@ export async function openMoverKit(s: MoverSettingsOf, o: MoverKitOptions): Prom
     },
     life,
   );
-  const limiter = new MoveRateLimiter(s.MAX_MOVES_PER_SECOND ?? 0, Date.now, undefined, () => throttle.allowed());
+  const limiter = new MoveRateLimiter({
+    cap: s.MAX_MOVES_PER_SECOND ?? 0,
+    allowed: () => throttle.allowed(),
+    stopping: () => life.stopping(),
+  });
 
   const counted = async (work: () => Promise<TicketOutcome[]>): Promise<TicketOutcome[]> => {
     const began = performance.now();

@@ -1,9 +1,11 @@
 // The throttle on the real stack: sessions waiting for locks in the hot database pause the archiver's moves (metric and
-// log line say so), and once the database is healthy again the moves resume by themselves.
+// log line say so); a paused archiver still stops at once on SIGTERM (its held-back batch not committed, so the next
+// owner of the partition moves it); once the database is healthy again the moves resume by themselves.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import type { ArchiverProcess } from '../support/archiverProcess.ts';
 import { archiverHarness } from '../support/harness.ts';
 import { archivedCount, hotIds, insertTickets, testCustomer } from '../support/tickets.ts';
 import { groupAtEnd } from '../support/ticketsTopic.ts';
@@ -14,13 +16,15 @@ const h = archiverHarness({ COLD_AFTER: '1h' });
 describe('throttle', () => {
   it('pauses moves while sessions wait for locks in the hot database, and resumes when they are gone', async () => {
     const groupId = await groupAtEnd(h.env, 'test-throttle');
-    const a = await h.archiver({
+    const settings = {
       ARCHIVER_GROUP_ID: groupId,
       THROTTLE: 'true',
       THROTTLE_LOCK_WAITS: '1',
       THROTTLE_INTERVAL: '500ms',
       THROTTLE_PROBE_LATENCY: '2s',
-    });
+      SHUTDOWN_TIMEOUT: '20s',
+    };
+    const a = await h.archiver(settings);
     const [locked] = await insertTickets(h.stores.db, [{ status: 'in_progress', ageSeconds: 0 }]);
     const holder = new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL });
     const waiters = Array.from({ length: 3 }, () => new pg.Client({ connectionString: h.env.MIGRATIONS_DATABASE_URL }));
@@ -28,6 +32,7 @@ describe('throttle', () => {
     for (const w of waiters) await w.connect();
     const customer = testCustomer();
     let ids: string[] = [];
+    let b: ArchiverProcess | undefined;
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM tickets WHERE id = $1 FOR UPDATE', [locked]);
@@ -47,6 +52,12 @@ describe('throttle', () => {
       await sleep(5000);
       assert.equal((await hotIds(h.stores.db, ids)).size, ids.length, 'nothing moves while paused');
       assert.equal(await a.metric('ticket_archiver_throttle_rate'), 0);
+      // Its batch waits on the paused throttle: SIGTERM must end that wait, not the shutdown watchdog.
+      const stopping = Date.now();
+      assert.equal(await a.stop(), 0, `a paused archiver exits cleanly:\n${a.lines.slice(-10).join('\n')}`);
+      assert.ok(Date.now() - stopping < 15_000, `stopped in ${Date.now() - stopping} ms`);
+      assert.equal((await hotIds(h.stores.db, ids)).size, ids.length, 'nothing moved on the way out');
+      b = await h.archiver(settings);
       await holder.query('ROLLBACK');
       await Promise.all(blocked);
     } finally {
@@ -56,6 +67,6 @@ describe('throttle', () => {
     }
     await waitFor('moves resumed and finished', async () => (await hotIds(h.stores.db, ids)).size === 0, 60_000);
     assert.equal(await archivedCount(h.stores.cold, customer), ids.length);
-    assert.ok((await a.metric('ticket_archiver_throttle_mode')) < 2, 'no longer paused');
+    assert.ok(b && (await b.metric('ticket_archiver_throttle_mode')) < 2, 'no longer paused');
   });
 });

@@ -63,21 +63,17 @@ describe('withRetry', () => {
 describe('MoveRateLimiter', () => {
   it('spreads moves to the configured rate', async () => {
     let now = 0;
-    const limiter = new MoveRateLimiter(
-      100,
-      () => now,
-      (ms) => Promise.resolve((now += ms)),
-    );
+    const limiter = new MoveRateLimiter({ cap: 100, now: () => now, wait: (ms) => Promise.resolve((now += ms)) });
     for (let i = 0; i < 10; i++) await limiter.take(50);
     // 500 moves at 100/s, one second of burst: about 4 seconds.
     assert.ok(now >= 3900 && now <= 4100, `took ${now} ms`);
   });
   it('does not wait when unlimited', async () => {
-    const limiter = new MoveRateLimiter(
-      0,
-      () => 0,
-      () => Promise.reject(new Error('must not wait')),
-    );
+    const limiter = new MoveRateLimiter({
+      cap: 0,
+      now: () => 0,
+      wait: () => Promise.reject(new Error('must not wait')),
+    });
     await limiter.take(1_000_000);
   });
 });

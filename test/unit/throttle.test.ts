@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MoveRateLimiter } from '../../services/core/rateLimit.ts';
+import { RetryAbandonedError } from '../../services/core/errors.ts';
 import { nextThrottle, OPEN, type ThrottleBounds } from '../../services/core/throttle.ts';
 
 const bounds: ThrottleBounds = { probeMs: 10, lockWaits: 5, replicaLagMs: 10_000, minRate: 20, step: 20 };
@@ -46,21 +47,51 @@ describe('MoveRateLimiter with the throttle', () => {
     let now = 0;
     let allowed = 0;
     const waits: number[] = [];
-    const limiter = new MoveRateLimiter(
-      1000,
-      () => now,
-      (ms) => {
+    const limiter = new MoveRateLimiter({
+      cap: 1000,
+      now: () => now,
+      wait: (ms) => {
         waits.push(ms);
         now += ms;
         if (now >= 1000) allowed = 100;
         return Promise.resolve();
       },
-      () => allowed,
-    );
+      allowed: () => allowed,
+    });
     await limiter.take(50);
     assert.ok(now >= 1000, `paused until the throttle allowed moves (${now} ms)`);
     const resumed = now;
     for (let i = 0; i < 4; i++) await limiter.take(50);
     assert.ok(now - resumed >= 1900 && now - resumed <= 2600, `200 more moves at 100/s took ${now - resumed} ms`);
+  });
+});
+
+describe('MoveRateLimiter when the mover stops', () => {
+  it('gives up a paused wait once stopping, so shutdown is not held by the throttle', async () => {
+    let now = 0;
+    let stopping = false;
+    const limiter = new MoveRateLimiter({
+      cap: 0,
+      now: () => now,
+      wait: (ms) => {
+        now += ms;
+        if (now >= 5000) stopping = true;
+        return Promise.resolve();
+      },
+      allowed: () => 0,
+      stopping: () => stopping,
+    });
+    await assert.rejects(limiter.take(500), RetryAbandonedError);
+    assert.ok(now >= 5000 && now <= 5250, `gave up within one poll of stopping (${now} ms)`);
+  });
+  it('still lets a batch through without waiting while stopping (tokens at hand)', async () => {
+    const limiter = new MoveRateLimiter({
+      cap: 1000,
+      now: () => 0,
+      wait: () => Promise.reject(new Error('must not wait')),
+      stopping: () => true,
+    });
+    await limiter.take(500);
+    await assert.rejects(limiter.take(600), RetryAbandonedError);
   });
 });
