@@ -98,68 +98,109 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const want = (p: Part) => parts.has(p);
+const main = () => (opts.path === 'direct' ? run.direct : run.archiver1);
+const events = { path: 'events', throttle: false } as const;
 let failed = false;
-try {
-  if (want('ceilings')) run.ceilings = await ceilingStage(stack, stage('ceilings'));
-  if (want('costs')) run.coldStoreCosts = await costStage(stack, stage('costs'));
-  if (want('copier')) run.copier = await copierStage(stack, stage('copier'));
+// Each part in order; the report is rewritten after each (between measurements) so a run cut short keeps its parts.
+const stages: [Part, () => Promise<void>][] = [
+  ['ceilings', async () => void (run.ceilings = await ceilingStage(stack, stage('ceilings')))],
+  ['costs', async () => void (run.coldStoreCosts = await costStage(stack, stage('costs')))],
+  ['copier', async () => void (run.copier = await copierStage(stack, stage('copier')))],
   // Throughput and its cost without the throttle; then the favoured path with it (--path).
-  const events = { path: 'events', throttle: false } as const;
-  if (want('archiver'))
-    run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, { ...events, freshness: true, profile: false });
-  if (want('archiver-fullrows'))
-    run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, {
-      ...events,
-      freshness: false,
-      profile: false,
-      fullRowEvents: true,
-    });
-  if (want('archiver2'))
-    run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, { ...events, freshness: false, profile: true });
-  if (want('backfill'))
-    run.direct = await archiverStage(stack, stage('direct backfill'), 1, {
-      path: 'direct',
-      throttle: false,
-      freshness: false,
-      profile: true,
-      eta: true,
-    });
-  if (want('throttled'))
-    run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, {
-      path: opts.path,
-      throttle: true,
-      freshness: false,
-      profile: false,
-      eta: true,
-    });
-  if (want('growth')) {
-    const main = opts.path === 'direct' ? run.direct : run.archiver1;
-    for (const size of growthSizes) {
-      const reuse = size === opts.tickets ? main : undefined;
-      // Above --tickets, a growth run does the main run's work (as many moves) on the larger table, then stops.
-      const untilMoved = size > opts.tickets ? main?.moved : undefined;
-      const result: BackfillResult =
-        reuse ??
-        (await archiverStage(
-          stack,
-          { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) },
-          1,
-          { path: opts.path, throttle: false, freshness: false, profile: false },
-        ));
-      run.growth.push(result);
-    }
-  }
-  if (want('peer')) run.peer = await peerStage(stack, stage('peer'));
-  if (want('reads')) run.reads = await readsStage(stack, stage('reads'));
-  if (want('estimates'))
-    run.operatorQueries = await operatorQueriesStage(stack, {
-      ...stage('estimates'),
-      sizes: estimateSizes,
-      runs: opts.estimatesRuns,
-    });
-  if (want('aggregates')) {
-    run.aggregates = await aggregatesStage(stack, { ...stage('aggregates'), ...aggregatesOptions(opts) });
-    failed = run.aggregates.checks.some((c) => !c.ok);
+  [
+    'archiver',
+    async () =>
+      void (run.archiver1 = await archiverStage(stack, stage('archiver x1'), 1, {
+        ...events,
+        freshness: true,
+        profile: false,
+      })),
+  ],
+  [
+    'archiver-fullrows',
+    async () =>
+      void (run.archiverFullRows = await archiverStage(stack, stage('archiver x1 whole rows'), 1, {
+        ...events,
+        freshness: false,
+        profile: false,
+        fullRowEvents: true,
+      })),
+  ],
+  [
+    'archiver2',
+    async () =>
+      void (run.archiver2 = await archiverStage(stack, stage('archiver x2'), 2, {
+        ...events,
+        freshness: false,
+        profile: true,
+      })),
+  ],
+  [
+    'backfill',
+    async () =>
+      void (run.direct = await archiverStage(stack, stage('direct backfill'), 1, {
+        path: 'direct',
+        throttle: false,
+        freshness: false,
+        profile: true,
+        eta: true,
+      })),
+  ],
+  [
+    'throttled',
+    async () =>
+      void (run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, {
+        path: opts.path,
+        throttle: true,
+        freshness: false,
+        profile: false,
+        eta: true,
+      })),
+  ],
+  [
+    'growth',
+    async () => {
+      for (const size of growthSizes) {
+        const reuse = size === opts.tickets ? main() : undefined;
+        // Above --tickets, a growth run does the main run's work (as many moves) on the larger table, then stops.
+        const untilMoved = size > opts.tickets ? main()?.moved : undefined;
+        const result: BackfillResult =
+          reuse ??
+          (await archiverStage(
+            stack,
+            { ...stage(`growth ${size}`), tickets: size, ...(untilMoved ? { untilMoved } : {}) },
+            1,
+            { path: opts.path, throttle: false, freshness: false, profile: false },
+          ));
+        run.growth.push(result);
+      }
+    },
+  ],
+  ['peer', async () => void (run.peer = await peerStage(stack, stage('peer')))],
+  ['reads', async () => void (run.reads = await readsStage(stack, stage('reads')))],
+  [
+    'estimates',
+    async () =>
+      void (run.operatorQueries = await operatorQueriesStage(stack, {
+        ...stage('estimates'),
+        sizes: estimateSizes,
+        runs: opts.estimatesRuns,
+      })),
+  ],
+  [
+    'aggregates',
+    async () => {
+      run.aggregates = await aggregatesStage(stack, { ...stage('aggregates'), ...aggregatesOptions(opts) });
+      failed = run.aggregates.checks.some((c) => !c.ok);
+    },
+  ],
+];
+try {
+  for (const [part, measure] of stages) {
+    if (!want(part)) continue;
+    await measure();
+    run.runSeconds = (Date.now() - began) / 1000;
+    await writeReport(run, outDir).catch((err: unknown) => log(`report after ${part} not written: ${String(err)}`));
   }
 } catch (err) {
   failed = true;
