@@ -66,8 +66,13 @@ export async function startArchiver(
         escalated: false,
       }),
       progressExtra: async () => ({ lag: (await metrics.lag.get()).values.reduce((sum, v) => sum + v.value, 0) }),
-      onThrottleReading(sample, state) {
+      onThrottleReading(sample, state, commits, quietP90Ms) {
         metrics.hotProbe.set(Number.isFinite(sample.probeMs) ? sample.probeMs / 1000 : -1);
+        if (typeof commits === 'object') {
+          metrics.hotCommit.set(commits.feltMs / 1000);
+          metrics.hotCommitSlowdown.set(commits.ratio);
+        }
+        if (quietP90Ms !== undefined) metrics.hotCommitQuiet.set(quietP90Ms / 1000);
         metrics.throttleRate.set(state.rate);
         metrics.throttleMode.set({ open: 0, slowed: 1, paused: 2 }[state.mode]);
       },

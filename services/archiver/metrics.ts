@@ -89,6 +89,21 @@ export function createArchiverMetrics() {
       help: "Latency of the throttle's last primary-key read of tickets (median of three)",
       registers: [registry],
     }),
+    hotCommit: new Gauge({
+      name: 'ticket_archiver_hot_commit_seconds',
+      help: "p90 of the throttle's timed commits (each waits for its WAL flush) while moving, over the last ~10 s",
+      registers: [registry],
+    }),
+    hotCommitQuiet: new Gauge({
+      name: 'ticket_archiver_hot_commit_quiet_seconds',
+      help: 'p90 of the same commits in the quiet windows, when no mover of the group moves: the baseline',
+      registers: [registry],
+    }),
+    hotCommitSlowdown: new Gauge({
+      name: 'ticket_archiver_hot_commit_slowdown',
+      help: "Commits' p90 while moving over their quiet p90 (at least THROTTLE_COMMIT_FLOOR); bound THROTTLE_COMMIT_SLOWDOWN",
+      registers: [registry],
+    }),
     // The rest of the pipeline, read by every instance for the alert rules (infra/monitoring): take the max over instances.
     slotWalRetained: new Gauge({
       name: 'ticket_archiver_replication_slot_wal_retained_bytes',

@@ -85,6 +85,22 @@ export const moverSchema = configSchema.omit({ KAFKA_CONNECT_URL: true }).extend
   THROTTLE_PROBE_LATENCY: duration('10ms').describe(
     'bound: a primary-key read of the archived table (median of three)',
   ),
+  THROTTLE_COMMIT_SLOWDOWN: z.coerce
+    .number({ error: 'expected a ratio such as 1.2, or 0 for none' })
+    .refine((r) => r === 0 || (r >= 1 && r <= 100), 'expected 0 (none) or a ratio from 1 to 100')
+    .default(0)
+    .describe(
+      "bound: commits' p90 over their p90 in quiet windows (commits that wait for their WAL flush, timed; moves pause for the windows); 0: not timed",
+    ),
+  THROTTLE_COMMIT_FLOOR: duration('2ms').describe(
+    'a quiet commit p90 below this counts as this: a slowdown within it is noise a business request does not feel',
+  ),
+  THROTTLE_BASELINE_EVERY: duration('5m').describe(
+    "with THROTTLE_COMMIT_SLOWDOWN: moves pause every this long, at the same wall-clock moments in every instance, to time commits' quiet baseline",
+  ),
+  THROTTLE_BASELINE_WINDOW: duration('4s').describe(
+    'how long each pause for the quiet baseline lasts (at most half of THROTTLE_BASELINE_EVERY)',
+  ),
   THROTTLE_LOCK_WAITS: wholeNumber(5, 1, 100_000, 'a whole number of sessions waiting for locks').describe(
     'bound: sessions waiting for locks in the hot database',
   ),

@@ -12,13 +12,12 @@ import type { ProgressCounters, ProgressSample } from '../core/progressSample.ts
 import { MoveRateLimiter } from '../core/rateLimit.ts';
 import type { MoverSettings } from '../core/settings.ts';
 import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
-import type { HealthSample, ThrottleState } from '../core/throttle.ts';
 import { openColdStore, type ColdStore } from '../edges/coldStore/index.ts';
 import { openMoverHotStore, type MoverHotStore } from '../edges/hotStore/index.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { Logger } from '../runtime/logger.ts';
 import { recordProgress } from '../runtime/progressRecorder.ts';
-import { moverThrottle, type ThrottleLoop } from '../runtime/throttleLoop.ts';
+import { moverThrottle, type ThrottleLoop, type ThrottleLoopDeps } from '../runtime/throttleLoop.ts';
 
 export type MoverSettingsOf = MoverSettings & { INSTANCE_NAME: string; MAX_MOVES_PER_SECOND?: number };
 
@@ -36,7 +35,7 @@ export interface MoverKitOptions {
   scheduleStuck: StuckScheduler;
   /** Readings of the moment for the history (the archiver's lag). */
   progressExtra?: () => Promise<Pick<ProgressSample, 'lag'>>;
-  onThrottleReading?: (sample: HealthSample, state: ThrottleState) => void;
+  onThrottleReading?: ThrottleLoopDeps['onReading'];
 }
 
 export interface MoverKit {
@@ -89,7 +88,8 @@ export async function openMoverKit(s: MoverSettingsOf, o: MoverKitOptions): Prom
   const throttle = moverThrottle(
     s,
     {
-      sample: () => hot.health.sample(),
+      // Under DRY_RUN no commit is timed: each writes a WAL record.
+      sample: (commits) => hot.health.sample(s.DRY_RUN ? 0 : commits),
       moved: () => counters.moves.archived ?? 0,
       log,
       onReading: o.onThrottleReading,

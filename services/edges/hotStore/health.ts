@@ -1,6 +1,7 @@
 // The hot database's health as business code sees it, for the throttle (core/throttle.ts): the latency of a primary-key
-// read of the archived table (median of three), the sessions waiting for locks, and the replay lag of physical
-// replicas. On a connection of its own, so a busy move pool never shows up as a slow database.
+// read of the archived table (median of three), of commits that wait for their WAL flush as business commits do, the
+// sessions waiting for locks, and the replay lag of physical replicas. On a connection of its own, so a busy move
+// pool never shows up as a slow database.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { HealthSample } from '../../core/throttle.ts';
@@ -8,11 +9,18 @@ import { integralKey } from '../../core/spec/ticketKeys.ts';
 import type { TableSql } from './tableSql.ts';
 
 const PROBES = 3;
+/** A transactional logical-decoding message: it gives the transaction an xid and a WAL record, so its COMMIT writes a
+ * commit record and waits for the flush (with synchronous_commit on), without any table or grant. An xid alone
+ * (pg_current_xact_id()) would not do: a transaction that wrote no WAL commits without waiting for the flush. */
+const COMMIT_PROBE = "BEGIN; SELECT pg_logical_emit_message(true, 'ticket-archiver-commit-probe', '')";
+/** Errors that mean this database will never let us time commits this way (no such function, not allowed). */
+const COMMIT_PROBE_REFUSED = new Set(['42883', '42501']);
 const RANGE_REFRESH_MS = 60_000;
 
 export class HotHealth {
   private client: pg.Client | undefined;
   private range = { min: 1, max: 1, at: 0 };
+  private commitProbeFailure: string | undefined;
 
   constructor(
     private readonly databaseUrl: string,
@@ -62,8 +70,29 @@ export class HotHealth {
     );
   }
 
-  /** One reading. A database that cannot be reached reads as infinitely slow (the throttle pauses). */
-  async sample(): Promise<HealthSample> {
+  /** Times the COMMIT only: what the WAL flush costs a commit now. */
+  private async commits(c: pg.Client, count: number): Promise<number[]> {
+    const commitMs: number[] = [];
+    for (let i = 0; i < count && this.commitProbeFailure === undefined; i++) {
+      try {
+        await c.query(COMMIT_PROBE);
+      } catch (err) {
+        await c.query('ROLLBACK');
+        const code = (err as { code?: string }).code;
+        if (!code || !COMMIT_PROBE_REFUSED.has(code)) throw err;
+        this.commitProbeFailure = `${code}: ${(err as Error).message}`;
+        break;
+      }
+      const began = performance.now();
+      await c.query('COMMIT');
+      commitMs.push(performance.now() - began);
+    }
+    return commitMs;
+  }
+
+  /** One reading, with `commitProbes` timed commits. A database that cannot be reached reads as infinitely slow (the
+   * throttle pauses). */
+  async sample(commitProbes: number): Promise<HealthSample> {
     try {
       const c = await this.connection();
       const probes: number[] = [];
@@ -73,6 +102,7 @@ export class HotHealth {
         probes.push(performance.now() - began);
       }
       probes.sort((a, b) => a - b);
+      const commitMs = await this.commits(c, commitProbes);
       const res = await c.query<{ lock_waits: string; replica_lag_ms: string }>(
         `SELECT (SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database())::text AS lock_waits,
                 (SELECT coalesce(max(extract(epoch FROM r.replay_lag)) * 1000, 0) FROM pg_stat_replication r
@@ -82,12 +112,14 @@ export class HotHealth {
         probeMs: probes[Math.floor(PROBES / 2)] ?? 0,
         lockWaits: Number(res.rows[0]?.lock_waits ?? 0),
         replicaLagMs: Number(res.rows[0]?.replica_lag_ms ?? 0),
+        commitMs,
+        ...(this.commitProbeFailure === undefined ? {} : { commitProbeFailure: this.commitProbeFailure }),
       };
     } catch {
       const dead = this.client;
       this.client = undefined;
       await dead?.end().catch(() => undefined);
-      return { probeMs: Number.POSITIVE_INFINITY, lockWaits: 0, replicaLagMs: 0 };
+      return { probeMs: Number.POSITIVE_INFINITY, lockWaits: 0, replicaLagMs: 0, commitMs: [] };
     }
   }
 
