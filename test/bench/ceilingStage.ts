@@ -18,7 +18,7 @@ const COLD_RUN = 24_000;
 const rate = (r: CeilingRun) => `${r.perSecond.toFixed(0)}/s (${r.rows} in ${r.seconds.toFixed(2)} s)`;
 
 export async function ceilingStage(stack: IsolatedStack, o: StageOptions): Promise<CeilingResult> {
-  const { env, stores, data } = await prepare(stack, o, 'paused');
+  const { env, stores, data } = await prepare(stack, o, 'none');
   // The movers' role, with a connection for every writer, as an archiver runs its moves.
   const mover = await openMoverHotStore(
     { databaseUrl: env.DATABASE_URL, applicationName: 'bench/ceiling', poolSize: Math.max(...CEILING_WRITERS) + 1 },

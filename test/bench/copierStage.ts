@@ -11,7 +11,7 @@ import { freshnessRounds, prepare, type BackfillResult, type StageOptions } from
 import { alternate } from './trafficWindows.ts';
 
 export async function copierStage(stack: IsolatedStack, o: StageOptions): Promise<BackfillResult> {
-  const { env, stores, data } = await prepare(stack, o, 'paused');
+  const { env, stores, data } = await prepare(stack, o, 'none');
   const loaded = new LoadedRun(env, o);
   try {
     await loaded.before(stores.pool);

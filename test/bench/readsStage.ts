@@ -38,7 +38,7 @@ const PAGE = 50;
 const CUSTOMER_PAGE = `customer page (${PAGE})`;
 
 export async function readsStage(stack: IsolatedStack, o: StageOptions): Promise<ReadsResult> {
-  const { env, stores } = await prepare(stack, o, 'paused');
+  const { env, stores } = await prepare(stack, o, 'none');
   try {
     await splitTiers(env, o);
     return await measureReads(env, stores.pool, o);

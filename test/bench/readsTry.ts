@@ -15,7 +15,7 @@ const o = { tickets: Number(size ?? 0), coldAfterMs: 86_400_000, log };
 
 if (command === 'split') {
   // prepare reads only the size, COLD_AFTER and the log of a stage's options.
-  const { env, stores } = await prepare(stack, o as unknown as StageOptions, 'paused');
+  const { env, stores } = await prepare(stack, o as unknown as StageOptions, 'none');
   await stores.close();
   await splitTiers(env, o);
 } else if (command === 'measure') {

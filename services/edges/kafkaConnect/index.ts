@@ -83,13 +83,6 @@ export async function registerConnector(connectUrl: string, def: ConnectorDefini
   }
 }
 
-/** PUT /connectors/{name}/pause: the task stops reading the slot (WAL is retained) until resumed. */
-export async function pauseConnector(connectUrl: string, name: string): Promise<void> {
-  const { status, json } = await call(connectUrl, 'PUT', `/connectors/${encodeURIComponent(name)}/pause`);
-  if (status !== 202 && status !== 204)
-    throw httpError(status, `pausing connector ${name} failed with HTTP ${status}: ${JSON.stringify(json)}`);
-}
-
 export async function connectorStatus(connectUrl: string, name: string): Promise<ConnectorStatus | undefined> {
   const { status, json } = await call(connectUrl, 'GET', `/connectors/${encodeURIComponent(name)}/status`);
   if (status === 404) return undefined;
