@@ -15,6 +15,9 @@ import { coldLeft } from './ticketData.ts';
 
 const PROGRESS_EVERY_MS = 2000;
 const STALL_MS = 120_000;
+/** Near the end (this many tickets or 0.5%), a reading without progress for this long recounts the ledger. */
+const RECOUNT_WITHIN = 5000;
+const RECOUNT_AFTER_MS = 10_000;
 const ETA_AT = [0.1, 0.25, 0.5, 0.75];
 
 /** Asks `ticket-archiver status --json` for its ETA, as an operator would. */
@@ -53,8 +56,12 @@ export async function followBackfill(
   let lastChange = { atMs: 0, done: 0 };
   for (;;) {
     await sleep(PROGRESS_EVERY_MS);
-    const done = Math.min(initialCold, movedSoFar ? movedSoFar() : await ledger.moved());
+    let done = Math.min(initialCold, movedSoFar ? movedSoFar() : await ledger.moved());
     const atMs = performance.now() - began;
+    // Stuck just short of the end: rows committed late behind the ledger's edge (a mover paused mid-move), not a stall.
+    const nearEnd = initialCold - done <= Math.max(RECOUNT_WITHIN, initialCold / 200);
+    if (!movedSoFar && nearEnd && done < initialCold && atMs - lastChange.atMs > RECOUNT_AFTER_MS)
+      done = Math.min(initialCold, await ledger.recount());
     progress.push({ atMs, done });
     if (done > lastChange.done) lastChange = { atMs, done };
     const counted =

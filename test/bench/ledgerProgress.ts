@@ -1,8 +1,8 @@
 // Progress of a backfill as the benchmark watches it, at the cost of an index range over the last seconds of the
 // ledger: each reading counts the moves recorded since the previous one (ledger_at_idx), never the table. The ledger's
 // `at` is its transaction's start, so a reading stops LAG_SECONDS short of now, where every transaction that began
-// before has committed; a mover paused longer than that (the quiet windows) has its few rows counted by the exact
-// count at the end (ledgerSince), not here.
+// before has committed; a mover paused longer than that (the quiet windows) commits a few rows behind the edge, which
+// `recount` finds near the end (one range over the run's moves, once) and the exact count at the end (ledgerSince).
 import type pg from 'pg';
 import { LEDGER } from '../../services/edges/hotStore/sqlNames.ts';
 
@@ -11,12 +11,24 @@ const LAG_SECONDS = 5;
 export class LedgerProgress {
   private counted = 0;
   private edge: string;
+  private readonly since: string;
 
   constructor(
     private readonly db: pg.Pool,
     since: Date,
   ) {
-    this.edge = since.toISOString();
+    this.since = since.toISOString();
+    this.edge = this.since;
+  }
+
+  /** Every move recorded from the start up to the edge, counted again: those committed late behind it included. */
+  async recount(): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(
+      `SELECT count(*)::text AS n FROM ${LEDGER} WHERE state = 'archived' AND at >= $1 AND at < $2`,
+      [this.since, this.edge],
+    );
+    this.counted = Number(rows[0]?.n ?? this.counted);
+    return this.counted;
   }
 
   /** Moves recorded since the start, as of LAG_SECONDS ago. */
