@@ -15,7 +15,7 @@ import { readMainThreadProfile, startArchiver, startBackfillProcess } from './mo
 import { componentCpu, cpuBetween, ProcessSampler, processCpuSeconds } from './processUsage.ts';
 import { freshnessRounds, prepare, type BackfillResult, type EtaCheck, type StageOptions } from './stage.ts';
 import type { ProgressSample } from './stats.ts';
-import { alternate, pausable } from './trafficWindows.ts';
+import { alternate, pausable, pausedSecondsBefore } from './trafficWindows.ts';
 
 /** The throttle as the benchmark turns it on: the default bounds and the commit bound (off by default). */
 const THROTTLE_ON = { THROTTLE: 'true', THROTTLE_COMMIT_SLOWDOWN: '1.2' };
@@ -103,8 +103,9 @@ export async function archiverStage(
     // A finished backfill ends at the last delete's commit (ledger), not at the poll that noticed it; the quiet
     // windows' pauses are not the movers' time.
     const moved = windowed ? last.done : ledger.moved;
-    const seconds =
-      (windowed ? last.atMs / 1000 : (ledger.lastMoveAt - startedAt.getTime()) / 1000) - alt.pausedSeconds;
+    const endMs = windowed ? startedAt.getTime() + last.atMs : ledger.lastMoveAt;
+    const paused = pausedSecondsBefore(alt, endMs);
+    const seconds = (endMs - startedAt.getTime()) / 1000 - paused;
     const cpuByComponent = cpuBetween(cpu0, componentCpu(dirs, names));
     const usage = archivers.map((a, i) => {
       const u = (samplers[i] as ProcessSampler).stop();
@@ -118,9 +119,9 @@ export async function archiverStage(
         o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
     }
     o.log(
-      `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s, ${alt.pausedSeconds.toFixed(0)} s of quiet windows not counted)${windowed ? ' (window closed)' : ''}`,
+      `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s, ${paused.toFixed(0)} s of quiet windows not counted)${windowed ? ' (window closed)' : ''}`,
     );
-    const eta = etaChecks(etas, startedAt.getTime(), seconds + alt.pausedSeconds, o);
+    const eta = etaChecks(etas, startedAt.getTime(), seconds + paused, o);
     const freshness = extras.freshness ? await underLoad(loaded.load, () => freshnessRounds(stores, o, 60)) : undefined;
     for (const a of archivers) {
       const code = await a.stop();

@@ -23,6 +23,13 @@ export interface AlternatedWindows {
   during: LoadWindow[];
   /** Seconds the movers were paused for quiet windows (not counted in their throughput). */
   pausedSeconds: number;
+  /** Each pause, wall clock (epoch ms): a run that ended before its poll noticed is not credited the pauses after. */
+  pauses: Array<{ fromMs: number; toMs: number }>;
+}
+
+/** Seconds of the pauses that fell before `endMs` (epoch ms): the quiet windows inside a run that ended then. */
+export function pausedSecondsBefore(alt: AlternatedWindows, endMs: number): number {
+  return alt.pauses.reduce((sum, p) => sum + Math.max(0, Math.min(p.toMs, endMs) - p.fromMs), 0) / 1000;
 }
 
 /** The hot database's WAL counters (pg_stat_wal, PostgreSQL 14+): one row, no cost that grows with a table. */
@@ -129,12 +136,13 @@ export async function alternate(
   done: () => boolean,
   log: (m: string) => void,
 ): Promise<AlternatedWindows> {
-  const out: AlternatedWindows = { quiet: [], during: [], pausedSeconds: 0 };
+  const out: AlternatedWindows = { quiet: [], during: [], pausedSeconds: 0, pauses: [] };
   while (!done()) {
     const during = await load.window(seconds);
     if (done()) break;
     out.during.push(during);
     const pausedAt = performance.now();
+    const fromMs = Date.now();
     movers.pause();
     try {
       await settleIo(db);
@@ -142,6 +150,7 @@ export async function alternate(
     } finally {
       movers.resume();
       out.pausedSeconds += (performance.now() - pausedAt) / 1000;
+      out.pauses.push({ fromMs, toMs: Date.now() });
     }
     const p99 = (w: LoadWindow) => distribution(w.latencies.update).p99.toFixed(1);
     log(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { distribution, percentile, spread, windowRates } from '../bench/stats.ts';
+import { pausedSecondsBefore } from '../bench/trafficWindows.ts';
 
 test('percentile is nearest-rank over the sorted values', () => {
   const v = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -48,4 +49,20 @@ test('windowRates drops a final sliver shorter than a quarter window', () => {
     60_000,
   );
   assert.equal(w.length, 1);
+});
+
+test('pausedSecondsBefore counts only the quiet windows before the run ended, cut at its end', () => {
+  const alt = {
+    quiet: [],
+    during: [],
+    pausedSeconds: 70,
+    pauses: [
+      { fromMs: 10_000, toMs: 40_000 },
+      { fromMs: 60_000, toMs: 90_000 },
+      { fromMs: 100_000, toMs: 110_000 },
+    ],
+  };
+  assert.equal(pausedSecondsBefore(alt, 75_000), 45, 'the first whole, the second up to the end, not the third');
+  assert.equal(pausedSecondsBefore(alt, 5_000), 0);
+  assert.equal(pausedSecondsBefore(alt, 200_000), 70);
 });
