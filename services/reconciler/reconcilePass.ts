@@ -4,7 +4,7 @@
 // escalates stuck deletions. The summary of each pass is kept in the cold store's pass history. Under DRY_RUN the
 // pass decides and reports what it would do and writes nothing.
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, RetryAbandonedError } from '../core/errors.ts';
 import type { PassSummary } from '../core/passSummary.ts';
 import {
   finishUnfinishedCopies,
@@ -54,7 +54,10 @@ export async function reconcileOnce(d: PassDeps): Promise<PassSummary> {
     summary.ok = true;
   } catch (err) {
     summary.errors.push(errorMessage(err));
-    d.log.error({ err: errorMessage(err) }, 'reconcile pass failed');
+    // Shut down while the throttle held a move back: the pass is cut short (recorded as not ok), not broken.
+    if (err instanceof RetryAbandonedError)
+      d.log.info({ err: errorMessage(err) }, 'reconcile pass stopped by shutdown');
+    else d.log.error({ err: errorMessage(err) }, 'reconcile pass failed');
   } finally {
     summary.endedAt = new Date();
     if (!d.dryRun) {

@@ -3,7 +3,7 @@
 // until its lifecycle stops.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { errorMessage, RetryAbandonedError } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 import { nextStuckAttempt } from '../core/move/stuckSchedule.ts';
 import { openMoverKit } from '../movers/moverKit.ts';
 import { ticketsPartitionCount } from '../movers/ticketsPartitions.ts';
@@ -56,13 +56,7 @@ export async function runReconciler(
     };
     const summaries: PassSummary[] = [];
     for (;;) {
-      try {
-        summaries.push(await reconcileOnce(deps));
-      } catch (err) {
-        // Stopping while the throttle held a move back: the pass ends there; the next one starts over.
-        if (err instanceof RetryAbandonedError && life.stopping()) return summaries;
-        throw err;
-      }
+      summaries.push(await reconcileOnce(deps));
       if (o.once || life.stopping()) return summaries;
       await sleep(s.RECONCILE_INTERVAL, undefined, { signal: life.signal }).catch(() => undefined);
       if (life.stopping()) return summaries;
