@@ -38,10 +38,17 @@ export function quietWindowAt(now: number, everyMs: number, windowMs: number): n
   return now - start < windowMs ? start : undefined;
 }
 
-/** Nearest-rank percentile (p in (0, 1]) of a non-empty list. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
+/** Nearest-rank percentile (p in (0, 1]) of an ascending list; NaN of an empty one. */
+export function nearestRank(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** Nearest-rank percentile (p in (0, 1]) of a list in any order. */
+export function percentile(values: readonly number[], p: number): number {
+  return nearestRank(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 export class CommitWatch {

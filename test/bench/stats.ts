@@ -1,4 +1,5 @@
 // The benchmark's arithmetic: percentiles, the spread of repeated measurements, rates over time. Pure.
+import { nearestRank } from '../../services/core/commitWatch.ts';
 
 export interface Distribution {
   count: number;
@@ -9,11 +10,9 @@ export interface Distribution {
   mean: number;
 }
 
-/** Nearest-rank percentile of an ascending array (p in 0..100). */
+/** Nearest-rank percentile of an ascending array (p in 0..100), as the throttle takes its own. */
 export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+  return nearestRank(sorted, p / 100);
 }
 
 export function distribution(values: number[]): Distribution {
