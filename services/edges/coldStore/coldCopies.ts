@@ -1,7 +1,7 @@
 // The cold tier's ticket documents (ticket_archive.tickets): copies written once per move (copyWrites.ts), the few
 // state changes a move may need (core/move/moveProtocol.ts), removal of copies that never became archives, and the
 // reads of the reconciler, restore and verify. Every ticket is named by its key, stored as the spec's key type says.
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../../core/move/moveProtocol.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
@@ -42,15 +42,16 @@ export class ColdCopies {
   ): Promise<void> {
     if (done.length === 0) return Promise.resolve();
     return guardedCold('confirming archives', async () => {
-      const pending = await this.tickets
+      // By _id alone, the version checked here: DocumentDB scans the whole collection for an $or of (_id, version)
+      // pairs (seconds per batch at 50,000 archives, minutes of stalled moves in the fault suite).
+      const versions = new Map(done.map((t) => [t.id, t.version]));
+      const found = await this.tickets
         .find(
-          {
-            $or: done.map((t) => ({ _id: this.keys.stored(t.id), version: t.version })),
-            'archive.state': { $ne: 'archived' },
-          },
+          { _id: { $in: done.map((t) => this.keys.stored(t.id)) }, 'archive.state': { $ne: 'archived' } },
           { projection: { version: 1, 'archive.state': 1, 'archive.move': 1 } },
         )
         .toArray();
+      const pending = found.filter((d) => versions.get(this.keys.text(d._id)) === String(d.version));
       const states = await moveStates(pending.flatMap((d) => (d.archive.move === undefined ? [] : [d.archive.move])));
       const unconfirmed = pending.filter(
         (d) => !isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)),
@@ -89,7 +90,7 @@ export class ColdCopies {
         version: t.version,
         'archive.state': { $ne: 'archived' as const },
       }));
-      const chunked = await this.chunkedAmong(filters);
+      const chunked = await this.chunkedAmong(stale, { archives: false });
       await this.tickets.bulkWrite(
         filters.map((filter) => ({ deleteOne: { filter } })),
         { ordered: false },
@@ -103,7 +104,7 @@ export class ColdCopies {
     if (items.length === 0) return Promise.resolve(0);
     return guardedCold("removing restored tickets' archives", async () => {
       const filters = items.map((t) => ({ _id: this.keys.stored(t.id), version: t.version }));
-      const chunked = await this.chunkedAmong(filters);
+      const chunked = await this.chunkedAmong(items, { archives: true });
       const res = await this.tickets.bulkWrite(
         filters.map((filter) => ({ deleteOne: { filter } })),
         { ordered: false },
@@ -158,17 +159,26 @@ export class ColdCopies {
   removeArchive(t: TicketVersion): Promise<void> {
     return guardedCold(`removing the archive of ticket ${t.id}`, async () => {
       const filter = { _id: this.keys.stored(t.id), version: t.version };
-      const chunked = await this.chunkedAmong([filter]);
+      const chunked = await this.chunkedAmong([t], { archives: true });
       await this.tickets.deleteOne(filter);
       await this.chunks.remove(chunked);
     });
   }
 
-  /** The documents among these whose parts are in chunks (looked up only when the spec has parts). */
-  private async chunkedAmong(filters: Filter<StoredColdDocument>[]): Promise<StoredColdDocument[]> {
-    if (!this.withParts || filters.length === 0) return [];
-    return this.tickets
-      .find({ $or: filters, 'archive.partChunks': { $exists: true } }, { projection: { 'archive.partChunks': 1 } })
+  /** The documents of these tickets at these versions whose parts are in chunks (looked up only when the spec has
+   * parts), archives among them only if asked. Found by _id alone, as in markArchived. */
+  private async chunkedAmong(items: TicketVersion[], o: { archives: boolean }): Promise<StoredColdDocument[]> {
+    if (!this.withParts || items.length === 0) return [];
+    const versions = new Map(items.map((t) => [t.id, t.version]));
+    const found = await this.tickets
+      .find(
+        { _id: { $in: items.map((t) => this.keys.stored(t.id)) }, 'archive.partChunks': { $exists: true } },
+        { projection: { version: 1, 'archive.state': 1, 'archive.partChunks': 1 } },
+      )
       .toArray();
+    return found.filter(
+      (d) =>
+        versions.get(this.keys.text(d._id)) === String(d.version) && (o.archives || d.archive.state !== 'archived'),
+    );
   }
 }
