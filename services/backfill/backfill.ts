@@ -14,16 +14,20 @@ import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
 import { dateOrNull, pgTimestampMs } from '../core/timestamps.ts';
 import type { BackfillSlice } from '../edges/coldStore/index.ts';
 import type { ClosedTicket, ClosedTickets } from '../edges/hotStore/index.ts';
+import { sharedPlan, type PlanStore } from './sharedPlan.ts';
 import { planSlices } from './slices.ts';
 
 export interface BackfillDeps {
   name: string;
+  /** Slices per process, each worked by one worker; processes sharing the plan, and this one's index among them. */
   workers: number;
+  indexes: number;
+  index: number;
   pageSize: number;
   coldAfterMs: number;
   dryRun: boolean;
   closed: ClosedTickets;
-  progress: { slicesOf(backfill: string): Promise<BackfillSlice[]>; save(slice: BackfillSlice): Promise<void> };
+  progress: PlanStore & { save(slice: BackfillSlice): Promise<void> };
   move(candidates: Candidate[], origin: MoveOrigin): Promise<TicketOutcome[]>;
   setTimers(timers: ColdTimerEntry[]): Promise<void>;
   partitionOf(id: string): number;
@@ -53,15 +57,18 @@ function timersOf(page: ClosedTicket[], d: BackfillDeps): ColdTimerEntry[] {
 
 export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
   const began = Date.now();
-  let slices = await d.progress.slicesOf(d.name);
-  if (slices.length === 0) {
-    slices = await planSlices(d.closed, d.name, d.workers, d.coldAfterMs);
-    if (!d.dryRun) for (const slice of slices) await d.progress.save(slice);
-    const planned = slices.map((s) => ({ kind: s.kind, from: s.from, to: s.to }));
-    d.log.info({ backfill: d.name, slices: planned, dryRun: d.dryRun }, 'backfill planned');
+  const target = { name: d.name, index: d.index, indexes: d.indexes, dryRun: d.dryRun };
+  const plan = await sharedPlan(d.progress, target, () =>
+    planSlices(d.closed, d.name, d.workers, d.coldAfterMs, d.indexes),
+  );
+  const slices = plan.mine;
+  const where = { backfill: d.name, index: d.index, of: d.indexes, dryRun: d.dryRun };
+  if (plan.planned) {
+    const planned = plan.all.map((s) => ({ kind: s.kind, from: s.from, to: s.to, index: s.index }));
+    d.log.info({ ...where, slices: planned }, 'backfill planned');
   } else {
     const done = slices.filter((s) => s.done).length;
-    d.log.info({ backfill: d.name, done, of: slices.length, dryRun: d.dryRun }, 'backfill resumed');
+    d.log.info({ ...where, done, slices: slices.length, planned: plan.all.length }, 'backfill resumed');
   }
   const outcomes: BackfillSummary['outcomes'] = {};
 
@@ -104,13 +111,13 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
   try {
     await Promise.all(slices.map((slice) => work(slice)));
   } catch (err) {
-    d.log.error({ backfill: d.name, err: errorMessage(err) }, 'backfill stopped by an error; run it again to resume');
+    d.log.error({ ...where, err: errorMessage(err) }, 'backfill stopped by an error; run it again to resume');
     throw err;
   }
   const complete = slices.every((s) => s.done);
   const seconds = (Date.now() - began) / 1000;
   d.log.info(
-    { backfill: d.name, complete, dryRun: d.dryRun, outcomes, seconds },
+    { ...where, complete, outcomes, seconds },
     complete ? 'backfill complete' : 'backfill stopped; run it again to resume',
   );
   return { name: d.name, dryRun: d.dryRun, slices, outcomes, seconds, complete };

@@ -2,7 +2,7 @@
 // partition finds them), the movers' kit (the shared move paced by the throttle and MAX_MOVES_PER_SECOND, progress
 // for the history), and the slices. Closes what it opened through its lifecycle, however it ends.
 import type { Logger } from 'pino';
-import { errorMessage } from '../core/errors.ts';
+import { BackfillPlanError, errorMessage } from '../core/errors.ts';
 import { openMoverKit } from '../movers/moverKit.ts';
 import { ticketsPartitionCount } from '../movers/ticketsPartitions.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
@@ -27,6 +27,12 @@ export async function backfill(
 ): Promise<BackfillSummary> {
   const { life } = o;
   try {
+    if (o.restart && s.BACKFILL_INDEXES > 1) {
+      throw new BackfillPlanError(
+        `--restart would forget the progress of all ${s.BACKFILL_INDEXES} processes sharing backfill ${o.name}, ` +
+          'while the others go on: plan anew under another --name',
+      );
+    }
     const partitions = await ticketsPartitionCount(s, `ticket-archiver-${s.INSTANCE_NAME}`);
     // The reconciler retries and escalates what the backfill could not finish.
     const kit = await openMoverKit(s, {
@@ -42,6 +48,8 @@ export async function backfill(
     return await runBackfill({
       name: o.name,
       workers: s.BACKFILL_WORKERS,
+      indexes: s.BACKFILL_INDEXES,
+      index: s.JOB_COMPLETION_INDEX,
       pageSize: s.ARCHIVE_BATCH_SIZE,
       coldAfterMs: s.COLD_AFTER,
       dryRun: s.DRY_RUN,
@@ -49,7 +57,11 @@ export async function backfill(
       // A dry run with --restart plans afresh without forgetting what is saved.
       progress:
         o.restart && s.DRY_RUN
-          ? { slicesOf: () => Promise.resolve([]), save: () => Promise.resolve() }
+          ? {
+              slicesOf: () => Promise.resolve([]),
+              planOnce: () => Promise.resolve(true),
+              save: () => Promise.resolve(),
+            }
           : kit.cold.backfills,
       move: kit.move,
       setTimers: (timers) => kit.coldMoves.setTimers(timers, new Date()),

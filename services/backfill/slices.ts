@@ -1,6 +1,7 @@
-// How a backfill divides the work: the tickets cold now, by their activity, into `workers` equal time ranges
-// (disjoint, so two workers never move the same ticket), and one range of the tickets in the cold state but not yet
-// cold, whose timers are set. Ranges are of time, not of rows: planning costs two index probes however large the table is.
+// How a backfill divides the work: the tickets cold now, by their activity, into `workers` equal time ranges for each
+// of `indexes` processes (disjoint, so two workers never move the same ticket), and one range of the tickets in the
+// cold state but not yet cold, whose timers are set. The ranges go to the processes (a Kubernetes Indexed Job's pods)
+// in turn, so each gets old and recent ones alike rather than one era of the table. Ranges are of time, not of rows: planning costs two index probes however large the table is.
 import { timestampMs } from '../core/timestamps.ts';
 import type { BackfillSlice } from '../edges/coldStore/index.ts';
 import type { ClosedTickets } from '../edges/hotStore/index.ts';
@@ -36,9 +37,12 @@ export async function planSlices(
   name: string,
   workers: number,
   coldAfterMs: number,
+  indexes = 1,
 ): Promise<BackfillSlice[]> {
   const { oldest, coldBefore } = await closed.bounds(coldAfterMs);
   const now = new Date();
+  const coldRanges = oldest === null ? [] : splitTimeRange(oldest, coldBefore, workers * indexes);
+  const planned = coldRanges.length + 1;
   const slice = (kind: BackfillSlice['kind'], i: number, range: { from: string; to: string }): BackfillSlice => ({
     _id: `${name}/${String(i).padStart(3, '0')}`,
     backfill: name,
@@ -51,8 +55,10 @@ export async function planSlices(
     handled: 0,
     startedAt: now,
     updatedAt: now,
+    index: i % indexes,
+    indexes,
+    planned,
   });
-  const coldRanges = oldest === null ? [] : splitTimeRange(oldest, coldBefore, workers);
   return [
     ...coldRanges.map((range, i) => slice('move', i, range)),
     slice('timers', coldRanges.length, { from: coldBefore, to: END_OF_TIME }),

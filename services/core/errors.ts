@@ -136,3 +136,12 @@ export function errorCode(err: unknown): string | undefined {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A backfill's saved plan does not fit this process (counted for another number of processes, or never saved whole):
+ * working it anyway could leave slices to no one. Retrying cannot cure it; the message says what can. */
+export class BackfillPlanError extends TicketArchiverError {
+  override name = 'BackfillPlanError';
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
+}

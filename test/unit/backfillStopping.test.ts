@@ -37,11 +37,17 @@ function depsWith(over: Partial<BackfillDeps>): BackfillDeps {
   return {
     name: 'b',
     workers: 1,
+    indexes: 1,
+    index: 0,
     pageSize: 2,
     coldAfterMs: 86_400_000,
     dryRun: false,
     closed: { inRange: () => Promise.resolve([ticket('1'), ticket('2')]) } as unknown as BackfillDeps['closed'],
-    progress: { slicesOf: () => Promise.resolve([slice()]), save: () => Promise.resolve() },
+    progress: {
+      slicesOf: () => Promise.resolve([slice()]),
+      planOnce: () => Promise.resolve(false),
+      save: () => Promise.resolve(),
+    },
     move: () => Promise.reject(new RetryAbandonedError('abandoned')),
     setTimers: () => Promise.resolve(),
     partitionOf: () => 0,
@@ -59,6 +65,7 @@ describe('runBackfill when stopped during a held-back move', () => {
       depsWith({
         progress: {
           slicesOf: () => Promise.resolve([slice()]),
+          planOnce: () => Promise.resolve(false),
           save: (s) => Promise.resolve(void saved.push({ ...s })),
         },
         move: () => {

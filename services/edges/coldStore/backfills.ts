@@ -19,7 +19,14 @@ export interface BackfillSlice {
   handled: number;
   startedAt: Date;
   updatedAt: Date;
+  /** The process that works it: a Kubernetes Indexed Job's completion index (0 in a plan saved before there were
+   * several), of `indexes` sharing the plan of `planned` slices. */
+  index?: number;
+  indexes?: number;
+  planned?: number;
 }
+
+const DUPLICATE_KEY = 11000;
 
 export class Backfills {
   private readonly slices: Collection<BackfillSlice>;
@@ -42,6 +49,20 @@ export class Backfills {
       'recording backfill progress',
       async () => void (await this.slices.replaceOne({ _id: slice._id }, slice, { upsert: true })),
     );
+  }
+
+  /** Saves a new plan in one ordered insert unless the backfill has one: false when another process (a pod of the same
+   * Job) saved its plan first, whose slices are then the ones to work. */
+  planOnce(slices: BackfillSlice[]): Promise<boolean> {
+    return guardedCold('saving the backfill plan', async () => {
+      try {
+        await this.slices.insertMany(slices, { ordered: true });
+        return true;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === DUPLICATE_KEY) return false;
+        throw err;
+      }
+    });
   }
 
   forget(backfill: string): Promise<void> {
