@@ -39,6 +39,9 @@ export interface BackfillDeps {
 
 export interface BackfillSummary {
   name: string;
+  /** This process's index among `indexes`; `slices` are its own. */
+  index: number;
+  indexes: number;
   dryRun: boolean;
   slices: BackfillSlice[];
   outcomes: Partial<Record<TicketOutcome['outcome'], number>>;
@@ -120,5 +123,5 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
     { ...where, complete, outcomes, seconds },
     complete ? 'backfill complete' : 'backfill stopped; run it again to resume',
   );
-  return { name: d.name, dryRun: d.dryRun, slices, outcomes, seconds, complete };
+  return { name: d.name, index: d.index, indexes: d.indexes, dryRun: d.dryRun, slices, outcomes, seconds, complete };
 }

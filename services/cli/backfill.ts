@@ -4,6 +4,7 @@
 import { backfill } from '../backfill/runBackfill.ts';
 import { backfillSchema } from '../backfill/settings.ts';
 import type { BackfillSummary } from '../backfill/backfill.ts';
+import { errorMessage, EXIT_CANNOT_RETRY, TicketArchiverError } from '../core/errors.ts';
 import { loadConfig } from '../core/settings.ts';
 import { lifecycle } from '../runtime/lifecycle.ts';
 import { createLogger } from '../runtime/logger.ts';
@@ -18,6 +19,9 @@ function report(summary: BackfillSummary) {
     complete: summary.complete,
     seconds: Math.round(summary.seconds),
     outcomes: summary.outcomes,
+    // This process's share (a Kubernetes Indexed Job's index): the slices below are its own.
+    index: summary.index,
+    of: summary.indexes,
     slices: summary.slices.map((s) => ({
       slice: s._id,
       kind: s.kind,
@@ -32,7 +36,10 @@ function report(summary: BackfillSummary) {
 
 function printText(r: ReturnType<typeof report>): void {
   const state = r.complete ? 'complete' : 'stopped (run it again to resume)';
-  console.log(`backfill ${r.backfill}${r.dryRun ? ' (dry run: nothing written)' : ''}: ${state} after ${r.seconds} s`);
+  const share = r.of > 1 ? ` (process ${r.index} of ${r.of}: its own slices)` : '';
+  console.log(
+    `backfill ${r.backfill}${share}${r.dryRun ? ' (dry run: nothing written)' : ''}: ${state} after ${r.seconds} s`,
+  );
   for (const s of r.slices) {
     const handled = s.kind === 'move' ? (r.dryRun ? 'would move' : 'archived') : r.dryRun ? 'timers due' : 'timers set';
     const range = `${s.from} .. ${s.to}`;
@@ -43,7 +50,20 @@ function printText(r: ReturnType<typeof report>): void {
   console.log(`  outcomes: ${JSON.stringify(r.outcomes)}`);
 }
 
+/** Exits EXIT_CANNOT_RETRY on an error retrying cannot cure (a setting, the spec, the plan, a privilege): the
+ * Indexed Job fails that index at once (infra/k8s/base/backfill-job.yaml); any other failure exits 1 and a new pod
+ * resumes. */
 export async function runBackfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
+  try {
+    return await backfillCommand(o);
+  } catch (err) {
+    if (!(err instanceof TicketArchiverError) || err.retriable) throw err;
+    console.error(`ticket-archiver: ${errorMessage(err)}`);
+    return EXIT_CANNOT_RETRY;
+  }
+}
+
+async function backfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
   const { spec, settings } = withSpec(loadConfig(process.env, backfillSchema));
   const progress = backfillProgress(process.stderr.isTTY === true && !o.json, settings.DRY_RUN);
   const log = createLogger('ticket-archiver-backfill', settings.LOG_LEVEL, progress.logTo);

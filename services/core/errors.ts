@@ -145,3 +145,7 @@ export class BackfillPlanError extends TicketArchiverError {
     super(message, { retriable: false });
   }
 }
+
+/** How a command exits on an error retrying cannot cure (`retriable` false): a Kubernetes Job's podFailurePolicy
+ * fails at once on it instead of starting pods that would fail alike. */
+export const EXIT_CANNOT_RETRY = 3;

@@ -37,6 +37,9 @@ export interface HistoryReport {
     archived: number;
     timersSet: number;
     complete: boolean;
+    /** The processes sharing its plan (a Kubernetes Indexed Job's indexes) and how many of them are done. */
+    processes: number;
+    processesDone: number;
   }>;
 }
 
@@ -109,6 +112,9 @@ function backfillsOf(slices: BackfillSlice[]): HistoryReport['backfills'] {
       archived: ss.filter((s) => s.kind === 'move').reduce((n, s) => n + s.handled, 0),
       timersSet: ss.filter((s) => s.kind === 'timers').reduce((n, s) => n + s.handled, 0),
       complete: ss.every((s) => s.done),
+      processes: ss[0]?.indexes ?? 1,
+      // An index with no slice left undone (or none at all) is done.
+      processesDone: (ss[0]?.indexes ?? 1) - new Set(ss.filter((s) => !s.done).map((s) => s.index ?? 0)).size,
     };
   });
 }

@@ -33,7 +33,7 @@ export function renderHistory(h: HistoryReport): string {
     out.push('', 'Backfills:');
     for (const b of h.backfills) {
       out.push(
-        `  ${b.name.padEnd(24)} started ${b.startedAt.slice(0, 19).replace('T', ' ')}, ${b.complete ? 'complete' : 'not complete'} after ${humanSeconds(b.seconds)}: ${n(b.archived)} archived, ${n(b.timersSet)} timers set, ${n(b.read)} read`,
+        `  ${b.name.padEnd(24)} started ${b.startedAt.slice(0, 19).replace('T', ' ')}, ${b.complete ? 'complete' : 'not complete'}${b.processes > 1 ? ` (${b.processesDone} of ${b.processes} processes done)` : ''} after ${humanSeconds(b.seconds)}: ${n(b.archived)} archived, ${n(b.timersSet)} timers set, ${n(b.read)} read`,
       );
     }
   }

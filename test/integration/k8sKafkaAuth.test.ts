@@ -10,7 +10,7 @@ import { broken, render, sharedSettings } from '../support/k8sManifests.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
 describe('Kubernetes manifests', () => {
-  it('production reaches Kafka over TLS as SCRAM-SHA-512 KafkaUsers (archiver, reconciler, Connect, KEDA), and each way of breaking that fails', () => {
+  it('production reaches Kafka over TLS as SCRAM-SHA-512 KafkaUsers (archiver, reconciler, backfill, Connect, KEDA), and each way of breaking that fails', () => {
     const prod = render('prod');
     // Every container with KAFKA_BROKERS: SASL_SSL to the TLS bootstrap port, KAFKA_SASL_PASSWORD from the Secret of a
     // KafkaUser of the render (and that user's name), KAFKA_SSL_CA_FILE in a read-only mount of the cluster CA Secret;
@@ -18,17 +18,18 @@ describe('Kubernetes manifests', () => {
     // ScaledObject's kafka trigger: tls, scram_sha512 and an authenticationRef to a TriggerAuthentication of the render
     // with the password, the CA and the archiver's username; the NetworkPolicy: the brokers on 9093.
     assert.deepEqual(kafkaAuthProblems(prod), []);
-    // Not vacuously: the containers that talk to Kafka are the archiver and the reconciler (the migrations do not).
+    // Not vacuously: the containers that talk to Kafka are the archiver, the reconciler and the backfill (the
+    // migrations do not).
     const clients = workloads(prod)
       .filter((w) => containerEnv(prod, w, () => 'x').env.KAFKA_BROKERS !== undefined)
       .map((w) => `${w.object.kind}/${w.container.name}`);
-    assert.deepEqual(clients.sort(), ['CronJob/reconciler', 'Deployment/archiver']);
+    assert.deepEqual(clients.sort(), ['CronJob/reconciler', 'Deployment/archiver', 'Job/backfill']);
     assert.deepEqual(
       prod
         .filter((o) => o.kind === 'KafkaUser')
         .map((o) => o.metadata.name)
         .sort(),
-      ['ticket-archiver', 'ticket-archiver-connect', 'ticket-archiver-reconciler'],
+      ['ticket-archiver', 'ticket-archiver-backfill', 'ticket-archiver-connect', 'ticket-archiver-reconciler'],
     );
     // The dev overlay stays on the plain listener on purpose (its comment says why): the check says so.
     assert.match(kafkaAuthProblems(render('dev')).join('\n'), /no KafkaUser with scram-sha-512/);

@@ -5,6 +5,7 @@ import { allPolicies, policies } from '../../infra/k8s/checks/policies.ts';
 import { overlays, type K8sObject } from '../../infra/k8s/checks/render.ts';
 import { broken, render, sharedSettings } from '../support/k8sManifests.ts';
 import { readApiCases } from '../support/k8sReadApiBreaks.ts';
+import { backfillCases } from '../support/k8sBackfillBreaks.ts';
 import { specCases } from '../support/k8sSpecBreaks.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
@@ -87,7 +88,12 @@ describe('Kubernetes manifests', () => {
       ],
       [
         'securityPolicy',
-        broken(objects, 'Job', (j) => delete j.spec.template.spec.containers[0].resources.limits),
+        broken(
+          objects,
+          'Job',
+          (j) => delete j.spec.template.spec.containers[0].resources.limits,
+          'ticket-archiver-migrate',
+        ),
         /no memory limit/,
       ],
       [
@@ -108,6 +114,8 @@ describe('Kubernetes manifests', () => {
         broken(objects, 'CronJob', (c) => (c.spec.concurrencyPolicy = 'Allow')),
         /concurrencyPolicy Allow/,
       ],
+      // The backfill's Indexed Job: as many indexes as its plan is cut for, each retried on its own.
+      ...backfillCases(objects),
       // The read API (`ticket-archiver serve`), by services/readApi/settings.ts and the endpoints it answers.
       ...readApiCases(objects),
       // The archive spec: in every container that reads it, valid, and what the connector and the topics are made of.

@@ -31,7 +31,7 @@ export function specCases(objects: K8sObject[]): Case[] {
     // Every container whose command reads ARCHIVE_SPEC: the migrations, the schema wait, the movers, the read API.
     [
       'specPolicy',
-      broken(objects, 'Job', (j) => withoutEnv(pod(j).containers[0], 'ARCHIVE_SPEC')),
+      broken(objects, 'Job', (j) => withoutEnv(pod(j).containers[0], 'ARCHIVE_SPEC'), 'ticket-archiver-migrate'),
       /Job\/ticket-archiver-migrate container migrate: ARCHIVE_SPEC is not set: the program would run on the default/,
     ],
     [

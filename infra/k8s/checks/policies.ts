@@ -1,6 +1,7 @@
 // Our own rules for the rendered manifests, as plain functions from objects to problems (an empty list passes):
 // what no schema can know, because it is about this program and this pipeline.
 // One file per policy (or pair of close ones); this is the list every overlay must pass.
+import { backfillPolicy } from './backfillPolicy.ts';
 import { connectorPolicy, topicPolicy } from './connectorPolicy.ts';
 import type { K8sObject } from './render.ts';
 import { reconcilerPolicy } from './reconcilerPolicy.ts';
@@ -18,6 +19,7 @@ export const policies = {
   securityPolicy,
   secretPolicy,
   reconcilerPolicy,
+  backfillPolicy,
   specPolicy,
   connectorPolicy,
   topicPolicy,

@@ -2,6 +2,7 @@
 // answers, so the policies judge a manifest by the program's own rules.
 import type { z } from 'zod';
 import { archiverSchema } from '../../../services/archiver/settings.ts';
+import { backfillSchema } from '../../../services/backfill/settings.ts';
 import { migrateSchema } from '../../../services/cli/commandSettings.ts';
 import type { JobDatabaseUrl } from '../../../services/core/settings.ts';
 import { readApiSchema } from '../../../services/readApi/settings.ts';
@@ -43,6 +44,7 @@ export function programOf(w: Workload): Program | undefined {
       },
     };
   if (sub === 'reconcile') return { schema: reconcilerSchema };
+  if (sub === 'backfill') return { schema: backfillSchema };
   if (sub === 'migrate')
     return {
       schema: migrateSchema,

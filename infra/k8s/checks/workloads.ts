@@ -38,6 +38,12 @@ export function workloads(objects: K8sObject[]): Workload[] {
   });
 }
 
+/** The field an Indexed Job's pod reads its index from (Kubernetes also sets it as JOB_COMPLETION_INDEX). */
+export const COMPLETION_INDEX_FIELD = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
+
+/** A value of the right shape for a field reference: the pod's name, or its completion index. */
+const fieldStandIn = (path: string) => (path === COMPLETION_INDEX_FIELD ? '0' : 'pod-name');
+
 /** Where a problem is, as every policy names it: the workload and its container. */
 export const where = (w: Workload) => `${w.object.kind}/${w.object.metadata.name} container ${w.container.name}`;
 
@@ -69,7 +75,7 @@ export function containerEnv(
         key: e.valueFrom.secretKeyRef.key,
         variable: e.name,
       });
-    else if (e.valueFrom?.fieldRef) env[e.name] = 'pod-name';
+    else if (e.valueFrom?.fieldRef) env[e.name] = fieldStandIn(e.valueFrom.fieldRef.fieldPath);
     else if (keyRef) {
       const value = configMap(keyRef.name ?? '')?.data?.[keyRef.key];
       if (value !== undefined) env[e.name] = value;
