@@ -26,11 +26,13 @@ const summaryOf = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()
 describe('the backfill shared by the indexes of a Job', () => {
   it('plans once, each index moves its own slices, killed and restarted indexes resume: every cold ticket once', async () => {
     const customer = testCustomer();
+    // Spread over 20 years, older than any other test's tickets: the plan cuts time from the oldest candidate, so that
+    // each index's slices hold about a third of these.
     const cold = await insertTickets(
       h.stores.db,
       Array.from({ length: 6000 }, (_, i) => ({
         status: 'closed' as const,
-        ageSeconds: 7200 + i * 97,
+        ageSeconds: 7200 + i * 105_000,
         customerId: customer,
       })),
     );
@@ -61,6 +63,9 @@ describe('the backfill shared by the indexes of a Job', () => {
       90_000,
     );
     await pods[1]!.kill9(); // a node lost: no shutdown, the page in flight neither saved nor (maybe) moved
+    const backfills = h.stores.coldStore.client.db('ticket_archive').collection('backfills');
+    const left = await backfills.countDocuments({ backfill: name, index: 1, done: false });
+    assert.ok(left > 0, 'index 1 was killed with slices left to do');
     assert.equal(
       await pods[2]!.stop(),
       1,
@@ -109,7 +114,9 @@ describe('the backfill shared by the indexes of a Job', () => {
     };
     const ours = report.backfills.find((b) => b.name === name);
     assert.ok(ours?.complete && ours.processes === 3 && ours.processesDone === 3, history.stdout.slice(0, 2000));
-    assert.ok(ours.archived >= cold.length - 3 * 50 && ours.archived <= cold.length, `archived ${ours.archived}`);
+    // Not exact: the pages the killed process moved but had not saved (at most one per worker) are found gone when
+    // read again, and the table holds other tests' old closed tickets, which this backfill moves too.
+    assert.ok(ours.archived >= cold.length - 2 * 50, `archived ${ours.archived}`);
 
     const verify = await runCli(['verify', '--json'], archiverEnv(h.env), 600_000);
     assert.equal(verify.code, 0, verify.stdout.slice(-2000));
