@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { kafkaAuthProblems } from '../../infra/k8s/checks/kafkaAuth.ts';
 import type { K8sObject } from '../../infra/k8s/checks/render.ts';
 import { containerEnv, workloads } from '../../infra/k8s/checks/workloads.ts';
-import { broken, render, sharedSettings } from '../support/k8sManifests.ts';
+import { broken, render, renderWithBackfill, sharedSettings } from '../support/k8sManifests.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
@@ -18,12 +18,21 @@ describe('Kubernetes manifests', () => {
     // ScaledObject's kafka trigger: tls, scram_sha512 and an authenticationRef to a TriggerAuthentication of the render
     // with the password, the CA and the archiver's username; the NetworkPolicy: the brokers on 9093.
     assert.deepEqual(kafkaAuthProblems(prod), []);
-    // Not vacuously: the containers that talk to Kafka are the archiver, the reconciler and the backfill (the
-    // migrations do not).
+    // Not vacuously: the containers that talk to Kafka are the archiver and the reconciler (the migrations do not);
+    // with the backfill's component, its Job too.
     const clients = workloads(prod)
       .filter((w) => containerEnv(prod, w, () => 'x').env.KAFKA_BROKERS !== undefined)
       .map((w) => `${w.object.kind}/${w.container.name}`);
-    assert.deepEqual(clients.sort(), ['CronJob/reconciler', 'Deployment/archiver', 'Job/backfill']);
+    assert.deepEqual(clients.sort(), ['CronJob/reconciler', 'Deployment/archiver']);
+    const withBackfill = renderWithBackfill('prod');
+    assert.deepEqual(kafkaAuthProblems(withBackfill), []);
+    assert.ok(
+      workloads(withBackfill).some(
+        (w) =>
+          w.container.name === 'backfill' &&
+          containerEnv(withBackfill, w, () => 'x').env.KAFKA_SASL_USERNAME === 'ticket-archiver-backfill',
+      ),
+    );
     assert.deepEqual(
       prod
         .filter((o) => o.kind === 'KafkaUser')

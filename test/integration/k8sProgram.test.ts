@@ -99,9 +99,13 @@ describe('the program behind the manifests', () => {
     };
   };
 
-  const start = (w: Workload) => {
+  /** `set`: what Kubernetes itself gives a pod beyond its manifest (an Indexed Job's completion index). */
+  const start = (w: Workload, set: Record<string, string> = {}) => {
     const [cmd, ...args] = w.container.command ?? [];
-    const p = spawn(cmd!, [...args, ...(w.container.args ?? [])], { env: envOf(w), stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd!, [...args, ...(w.container.args ?? [])], {
+      env: { ...envOf(w), ...set },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     p.stdout.on('data', (d: Buffer) => (output += d.toString()));
     p.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -109,8 +113,8 @@ describe('the program behind the manifests', () => {
     return { p, exited, output: () => output };
   };
 
-  const runToEnd = async (w: Workload, limitMs: number): Promise<Run> => {
-    const run = start(w);
+  const runToEnd = async (w: Workload, limitMs: number, set: Record<string, string> = {}): Promise<Run> => {
+    const run = start(w, set);
     const timer = setTimeout(() => run.p.kill('SIGKILL'), limitMs);
     const result = await run.exited;
     clearTimeout(timer);
@@ -125,6 +129,29 @@ describe('the program behind the manifests', () => {
     assert.equal(migrate.code, 0, migrate.output);
     assert.match(migrate.output, /migrations up to date|applied \d+ migration/);
     assert.match(migrate.output, /ready to archive public\.tickets/);
+  });
+
+  it("the backfill Job's pods, one per index, plan once and each work their own slices (a dry run)", async () => {
+    const w = container('Job', 'backfill');
+    const name = w.container.command?.[w.container.command.indexOf('--name') + 1];
+    // DRY_RUN, the one setting added: the manifest's COLD_AFTER (30d) would move the shared test table's old tickets.
+    const [zero, one] = await Promise.all(
+      ['0', '1'].map((index) => runToEnd(w, 180_000, { JOB_COMPLETION_INDEX: index, DRY_RUN: 'true' })),
+    );
+    for (const [index, run] of [zero, one].entries()) {
+      assert.equal(run?.code, 0, run?.output);
+      const summary = JSON.parse(run!.output.split('\n').find((l) => l.startsWith('{"backfill"')) ?? '{}') as {
+        backfill?: string;
+        index?: number;
+        of?: number;
+        complete?: boolean;
+      };
+      assert.deepEqual(
+        { backfill: summary.backfill, index: summary.index, of: summary.of, complete: summary.complete },
+        { backfill: name, index, of: 2, complete: true },
+        run!.output.slice(-2000),
+      );
+    }
   });
 
   /** Starts a serving container, waits for its readiness probe within the startup probe's budget, runs `whileReady`

@@ -8,10 +8,11 @@ import { broken } from './k8sManifests.ts';
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
 type Case = [keyof typeof policies, K8sObject[], RegExp];
 
-const JOB = 'ticket-archiver-backfill';
-
 export function backfillCases(objects: K8sObject[]): Case[] {
-  const job = (change: (spec: any) => void) => broken(objects, 'Job', (j) => change(j.spec), JOB);
+  const name = objects.find(
+    (o) => o.kind === 'Job' && o.metadata.labels?.['app.kubernetes.io/component'] === 'backfill',
+  )!.metadata.name;
+  const job = (change: (spec: any) => void) => broken(objects, 'Job', (j) => change(j.spec), name);
   const command = (c: string[]) => job((s) => (s.template.spec.containers[0].command = c));
   const settings = objects.find((o) => o.metadata.name.startsWith('ticket-archiver-backfill-settings-'))!.metadata.name;
   return [

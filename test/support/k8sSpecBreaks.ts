@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { policies } from '../../infra/k8s/checks/policies.ts';
 import type { K8sObject } from '../../infra/k8s/checks/render.ts';
 import { projectRoot } from '../../infra/local/settings.ts';
-import { broken, READ_API, render, sharedSettings, specSettings } from './k8sManifests.ts';
+import { broken, migrationsJob, READ_API, render, sharedSettings, specSettings } from './k8sManifests.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
@@ -31,8 +31,8 @@ export function specCases(objects: K8sObject[]): Case[] {
     // Every container whose command reads ARCHIVE_SPEC: the migrations, the schema wait, the movers, the read API.
     [
       'specPolicy',
-      broken(objects, 'Job', (j) => withoutEnv(pod(j).containers[0], 'ARCHIVE_SPEC'), 'ticket-archiver-migrate'),
-      /Job\/ticket-archiver-migrate container migrate: ARCHIVE_SPEC is not set: the program would run on the default/,
+      broken(objects, 'Job', (j) => withoutEnv(pod(j).containers[0], 'ARCHIVE_SPEC'), migrationsJob(objects)),
+      /Job\/ticket-archiver-migrate-0\.1\.0-dev container migrate: ARCHIVE_SPEC is not set: the program would run on the default/,
     ],
     [
       'specPolicy',

@@ -3,6 +3,7 @@
 // One file per policy (or pair of close ones); this is the list every overlay must pass.
 import { backfillPolicy } from './backfillPolicy.ts';
 import { connectorPolicy, topicPolicy } from './connectorPolicy.ts';
+import { migrationsPolicy } from './migrationsPolicy.ts';
 import type { K8sObject } from './render.ts';
 import { reconcilerPolicy } from './reconcilerPolicy.ts';
 import { scalingPolicy } from './scalingPolicy.ts';
@@ -20,6 +21,7 @@ export const policies = {
   secretPolicy,
   reconcilerPolicy,
   backfillPolicy,
+  migrationsPolicy,
   specPolicy,
   connectorPolicy,
   topicPolicy,
