@@ -135,12 +135,13 @@ describe('the program behind the manifests', () => {
     const w = container('Job', 'backfill');
     const name = w.container.command?.[w.container.command.indexOf('--name') + 1];
     // DRY_RUN, the one setting added: the manifest's COLD_AFTER (30d) would move the shared test table's old tickets.
-    const [zero, one] = await Promise.all(
+    const runs = await Promise.all(
       ['0', '1'].map((index) => runToEnd(w, 180_000, { JOB_COMPLETION_INDEX: index, DRY_RUN: 'true' })),
     );
-    for (const [index, run] of [zero, one].entries()) {
-      assert.equal(run?.code, 0, run?.output);
-      const summary = JSON.parse(run!.output.split('\n').find((l) => l.startsWith('{"backfill"')) ?? '{}') as {
+    assert.equal(runs.length, 2);
+    for (const [index, run] of runs.entries()) {
+      assert.equal(run.code, 0, run.output);
+      const summary = JSON.parse(run.output.split('\n').find((l) => l.startsWith('{"backfill"')) ?? '{}') as {
         backfill?: string;
         index?: number;
         of?: number;
@@ -149,7 +150,7 @@ describe('the program behind the manifests', () => {
       assert.deepEqual(
         { backfill: summary.backfill, index: summary.index, of: summary.of, complete: summary.complete },
         { backfill: name, index, of: 2, complete: true },
-        run!.output.slice(-2000),
+        run.output.slice(-2000),
       );
     }
   });

@@ -4,7 +4,7 @@ import type { policies } from '../../infra/k8s/checks/policies.ts';
 import type { K8sObject } from '../../infra/k8s/checks/render.ts';
 import { broken } from './k8sManifests.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call --
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call --
    the broken cases reach into a rendered manifest wherever the break goes, typed or not */
 type Case = [keyof typeof policies, K8sObject[], RegExp];
 
