@@ -1,7 +1,7 @@
 // Where a backfill is, per slice (ticket_archive.backfills), so a stopped backfill resumes where it was and an
 // operator can see how far each slice got and what it did.
 import type { Collection, Db } from 'mongodb';
-import { guardedCold } from './connection.ts';
+import { DUPLICATE_KEY, guardedCold } from './connection.ts';
 
 export interface BackfillSlice {
   /** `<backfill name>/<slice number>` */
@@ -25,8 +25,6 @@ export interface BackfillSlice {
   indexes?: number;
   planned?: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export class Backfills {
   private readonly slices: Collection<BackfillSlice>;

@@ -1,7 +1,7 @@
 // The cold tier's ticket documents (ticket_archive.tickets): copies written once per move (copyWrites.ts), the few
 // state changes a move may need (core/move/moveProtocol.ts), removal of copies that never became archives, and the
 // reads of the reconciler, restore and verify. Every ticket is named by its key, stored as the spec's key type says.
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { isArchive, type MoveState } from '../../core/move/moveProtocol.ts';
 import type { TicketVersion } from '../../core/move/ports.ts';
@@ -42,16 +42,11 @@ export class ColdCopies {
   ): Promise<void> {
     if (done.length === 0) return Promise.resolve();
     return guardedCold('confirming archives', async () => {
-      // By _id alone, the version checked here: DocumentDB scans the whole collection for an $or of (_id, version)
-      // pairs (seconds per batch at 50,000 archives, minutes of stalled moves in the fault suite).
-      const versions = new Map(done.map((t) => [t.id, t.version]));
-      const found = await this.tickets
-        .find(
-          { _id: { $in: done.map((t) => this.keys.stored(t.id)) }, 'archive.state': { $ne: 'archived' } },
-          { projection: { version: 1, 'archive.state': 1, 'archive.move': 1 } },
-        )
-        .toArray();
-      const pending = found.filter((d) => versions.get(this.keys.text(d._id)) === String(d.version));
+      const pending = await this.atVersions(
+        done,
+        { 'archive.state': { $ne: 'archived' } },
+        { version: 1, 'archive.state': 1, 'archive.move': 1 },
+      );
       const states = await moveStates(pending.flatMap((d) => (d.archive.move === undefined ? [] : [d.archive.move])));
       const unconfirmed = pending.filter(
         (d) => !isArchive(d.archive, d.archive.move === undefined ? undefined : states.get(d.archive.move)),
@@ -166,19 +161,29 @@ export class ColdCopies {
   }
 
   /** The documents of these tickets at these versions whose parts are in chunks (looked up only when the spec has
-   * parts), archives among them only if asked. Found by _id alone, as in markArchived. */
+   * parts), archives among them only if asked. */
   private async chunkedAmong(items: TicketVersion[], o: { archives: boolean }): Promise<StoredColdDocument[]> {
     if (!this.withParts || items.length === 0) return [];
+    const found = await this.atVersions(
+      items,
+      { 'archive.partChunks': { $exists: true } },
+      { version: 1, 'archive.state': 1, 'archive.partChunks': 1 },
+    );
+    return o.archives ? found : found.filter((d) => d.archive.state !== 'archived');
+  }
+
+  /** The documents of these tickets that match `filter` and are at the version named. Found by _id alone, the version
+   * checked here: DocumentDB scans the whole collection for an $or of (_id, version) pairs (seconds per batch at 50,000
+   * archives, minutes of stalled moves in the fault suite). `projection` must keep `version`. */
+  private async atVersions(
+    items: TicketVersion[],
+    filter: Filter<StoredColdDocument>,
+    projection: Document,
+  ): Promise<StoredColdDocument[]> {
     const versions = new Map(items.map((t) => [t.id, t.version]));
     const found = await this.tickets
-      .find(
-        { _id: { $in: items.map((t) => this.keys.stored(t.id)) }, 'archive.partChunks': { $exists: true } },
-        { projection: { version: 1, 'archive.state': 1, 'archive.partChunks': 1 } },
-      )
+      .find({ ...filter, _id: { $in: items.map((t) => this.keys.stored(t.id)) } }, { projection })
       .toArray();
-    return found.filter(
-      (d) =>
-        versions.get(this.keys.text(d._id)) === String(d.version) && (o.archives || d.archive.state !== 'archived'),
-    );
+    return found.filter((d) => versions.get(this.keys.text(d._id)) === String(d.version));
   }
 }

@@ -58,6 +58,9 @@ const TRANSIENT_CODES = new Set([
   1, 6, 7, 24, 46, 50, 64, 89, 91, 112, 134, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
 ]);
 
+/** The server's answer to an insert whose key is taken (MongoDB and FerretDB alike). */
+export const DUPLICATE_KEY = 11000;
+
 /** The driver's failure as the product's error: transient (unreachable, failing over) or refused for good. */
 export function coldStoreError(err: unknown, doing: string): Error {
   if (err instanceof TicketArchiverError) return err;

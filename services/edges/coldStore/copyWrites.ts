@@ -6,9 +6,9 @@ import { BSON, MongoBulkWriteError, type Collection } from 'mongodb';
 import type { ColdDocument } from '../../core/move/coldDocument.ts';
 import { copyIsStale } from '../../core/move/copyOrder.ts';
 import { fromStored, toStored, type KeyCodec, type StoredColdDocument } from './documents.ts';
+import { DUPLICATE_KEY } from './connection.ts';
 import { partsSizeBound, type PartChunks, type StoredPartChunk } from './partChunks.ts';
 
-const DUPLICATE_KEY = 11000;
 // MongoDB's document limit is 16 MiB; leave room for the command envelope.
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024 - 16 * 1024;
 // Server answers that retrying the same document cannot cure: too large, invalid value, bad key, schema validation.
