@@ -1,7 +1,8 @@
 // How a backfill divides the work: the tickets cold now, by their activity, into `workers` equal time ranges for each
 // of `indexes` processes (disjoint, so two workers never move the same ticket), and one range of the tickets in the
 // cold state but not yet cold, whose timers are set. The ranges go to the processes (a Kubernetes Indexed Job's pods)
-// in turn, so each gets old and recent ones alike rather than one era of the table. Ranges are of time, not of rows: planning costs two index probes however large the table is.
+// in turn, so each gets old and recent ones alike rather than one era of the table. Ranges are of time, not of rows:
+// planning costs two index probes however large the table is.
 import { timestampMs } from '../core/timestamps.ts';
 import type { BackfillSlice } from '../edges/coldStore/index.ts';
 import type { ClosedTickets } from '../edges/hotStore/index.ts';

@@ -51,8 +51,8 @@ function printText(r: ReturnType<typeof report>): void {
 }
 
 /** Exits EXIT_CANNOT_RETRY on an error retrying cannot cure (a setting, the spec, the plan, a privilege): the
- * Indexed Job fails that index at once (infra/k8s/base/backfill-job.yaml); any other failure exits 1 and a new pod
- * resumes. */
+ * Indexed Job fails that index at once (infra/k8s/components/backfill/backfill-job.yaml); any other failure exits 1
+ * and a new pod resumes. */
 export async function runBackfillCommand(o: { name: string; restart: boolean; json: boolean }): Promise<number> {
   try {
     return await backfillCommand(o);

@@ -1,7 +1,8 @@
-// The backfill as a Kubernetes Indexed Job runs it (infra/k8s/base/backfill-job.yaml), on the real stack: three
-// processes started at once with BACKFILL_INDEXES=3 and their own JOB_COMPLETION_INDEX share one plan; one is killed
-// with SIGKILL mid-way and another stopped with SIGTERM, and each is started again as the Job would (a new pod, same
-// index). Every cold ticket ends archived exactly once, none missed, nothing else moved; `history` sums the processes.
+// The backfill as a Kubernetes Indexed Job runs it (infra/k8s/components/backfill/backfill-job.yaml), on the real
+// stack: three processes started at once with BACKFILL_INDEXES=3 and their own JOB_COMPLETION_INDEX share one plan;
+// one is killed with SIGKILL mid-way and another stopped with SIGTERM, and each is started again as the Job would (a
+// new pod, same index). Every cold ticket ends archived exactly once, none missed, nothing else moved; `history` sums
+// the processes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { archiverEnv } from '../support/archiverEnv.ts';

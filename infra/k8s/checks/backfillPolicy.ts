@@ -1,5 +1,6 @@
-// The backfill policy: the backfill (where an overlay includes it) runs as an Indexed Job whose indexes are the processes its plan is cut for, each
-// retried on its own, failed at once on an error retrying cannot cure, and never told to forget a shared plan.
+// The backfill policy: the backfill (where an overlay includes it) runs as an Indexed Job whose indexes are the
+// processes its plan is cut for, each retried on its own, failed at once on an error retrying cannot cure, and never
+// told to forget a shared plan.
 import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
 import { EXIT_CANNOT_RETRY } from '../../../services/core/errors.ts';
 import { specOf, type K8sObject } from './render.ts';
