@@ -45,7 +45,8 @@ function quorumLeader(ctx: FaultContext): number {
 export const clusterScenarios: Scenario[] = [
   {
     name: 'kill-broker',
-    title: 'kill -9 the broker leading the most tickets partitions mid-backfill; restart it 10 s later',
+    title:
+      'kill -9 the broker leading the most tickets partitions mid-backfill; restart it once others lead (at least 10 s)',
     component: 'kafka cluster',
     cluster: true,
     async inject(ctx) {
@@ -55,14 +56,23 @@ export const clusterScenarios: Scenario[] = [
       for (const p of before) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
       const [victim, led] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [-1, 0];
       await ctx.stack.killKafkaNode(victim);
-      await sleep(10_000);
-      const during = await ticketsPartitions(ctx);
-      if (during.some((p) => p.leader === victim || p.leader < 0))
-        throw new Error(`partitions still led by the killed broker ${victim} or by none: ${leaders(during)}`);
+      const killedAt = Date.now();
+      // The controller fences a broker that stops heartbeating (broker.session.timeout.ms, 9 s) and moves its
+      // leaderships to the replicas in sync.
+      let during = before;
+      for (;;) {
+        await sleep(1000);
+        during = await ticketsPartitions(ctx).catch(() => during);
+        if (!during.some((p) => p.leader === victim || p.leader < 0)) break;
+        if (Date.now() - killedAt > 60_000)
+          throw new Error(`partitions still led by the killed broker ${victim} or by none: ${leaders(during)}`);
+      }
+      const electedAfter = Math.round((Date.now() - killedAt) / 1000);
+      await sleep(Math.max(0, 10_000 - (Date.now() - killedAt)));
       const shrunk = during.filter((p) => p.isr.length < p.replicas.length).length;
       await ctx.stack.up();
       ctx.notes.push(
-        `broker ${victim} (leader of ${led} of ${before.length} partitions) killed -9 at 30%, down 10 s: leaders ${leaders(before)} -> ${leaders(during)}, ${shrunk} partitions under-replicated meanwhile; restarted`,
+        `broker ${victim} (leader of ${led} of ${before.length} partitions) killed -9 at 30%: other leaders within ${electedAfter} s (${leaders(before)} -> ${leaders(during)}), ${shrunk} partitions under-replicated; restarted after ${Math.round((Date.now() - killedAt) / 1000)} s`,
       );
     },
   },
@@ -139,6 +149,14 @@ async function killConnectWorker(ctx: FaultContext): Promise<void> {
   const def = loadConnectorDefinition(ctx.table.spec);
   const slot = def.config['slot.name'];
   const urls = connectWorkers(ctx.stack.settings).map((w) => ({ id: w.workerId, url: `http://${w.workerId}` }));
+  // Once the snapshot's position is in the committed offsets: a task lost before its first offset flush after the
+  // signal (every 5 s) resumes from an offset older than the snapshot, and Debezium 3.0.8 does not start it again
+  // (found by this scenario; README "What the suite found").
+  for (const deadline = Date.now() + 60_000; ; await sleep(500)) {
+    const res = await fetch(`${urls[0]?.url ?? ''}/connectors/${def.name}/offsets`).catch(() => undefined);
+    if (res?.ok && (await res.text()).includes('incremental_snapshot')) break;
+    if (Date.now() > deadline) throw new Error('the incremental snapshot never reached the committed offsets');
+  }
   const status = await connectorStatus(urls[0]?.url ?? '', def.name);
   const victim = status?.tasks[0]?.worker_id;
   const survivor = urls.find((u) => u.id !== victim);

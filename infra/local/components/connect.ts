@@ -191,7 +191,7 @@ function withDatabaseTls(s: StackSettings, secrets: StackSecrets, def: Connector
 async function ensureTicketsTopic(s: StackSettings, def: ConnectorDefinition): Promise<void> {
   const c = def.config;
   const admin = createKafka({
-    brokers: [kafkaBrokers(s)],
+    brokers: kafkaBrokers(s).split(','),
     clientId: 'stack-setup',
     quiet: true,
     security: kafkaClientSecurity(s, 'broker'),
