@@ -1,5 +1,5 @@
 // Fetches the pinned components into the cache directory (outside the clone), once.
-// Kafka and Debezium come from Maven Central through Maven; FerretDB is built from its Go module.
+// Kafka and Debezium come from Maven Central through Maven; FerretDB and Toxiproxy are built from their Go modules.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
@@ -123,44 +123,61 @@ export function ensureMongoSinkPlugin(s: StackSettings, v: Versions, log: (m: st
 }
 
 /**
- * FerretDB 2.x from the Go module proxy: the exact module is downloaded (its go.sum hash checked against the pin),
- * copied, given its build/version/version.txt (which `bin/task gen-version` writes in FerretDB's own builds), and built
- * static (CGO off: no link to this machine's libc).
+ * A Go program from the module proxy: the exact module is downloaded (its go.sum hash checked against the pin), copied,
+ * readied by `prepare` if it needs files its own builds generate, and built static (CGO off: no link to this
+ * machine's libc). Returns the binary, cached by version.
  */
-export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) => void): string {
-  const dir = join(s.cache, `ferretdb-${v.ferretdb.version}`);
-  const binary = join(dir, 'ferretdb');
-  const stamp = JSON.stringify(v.ferretdb);
+function buildGoProgram(
+  component: string,
+  pin: { module: string; version: string; goSum: string },
+  build: { name: string; pkg: string; prepare?: (src: string) => void },
+  s: StackSettings,
+  log: (m: string) => void,
+): string {
+  const dir = join(s.cache, `${build.name}-${pin.version}`);
+  const binary = join(dir, build.name);
+  const stamp = JSON.stringify(pin);
   if (isComplete(dir, stamp) && existsSync(binary)) return binary;
+  if (!commandExists('go'))
+    throw new ComponentError(component, `go is not on the PATH; install Go to build ${build.name}`);
+  log(`${component}: building ${build.name} ${pin.version} from the Go module proxy (a few minutes the first time)`);
+  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
+  const info = JSON.parse(
+    run(component, 'go', ['mod', 'download', '-json', `${pin.module}@${pin.version}`], { env }),
+  ) as { Dir?: string; Sum?: string; Error?: string };
+  if (info.Error || !info.Dir)
+    throw new ComponentError(component, `go mod download failed: ${info.Error ?? 'no directory'}`);
+  if (info.Sum !== pin.goSum)
+    throw new ComponentError(component, `${pin.module} checksum ${info.Sum} does not match the pinned ${pin.goSum}`);
+  const src = join(dir, 'src');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  cpSync(info.Dir, src, { recursive: true });
+  run(component, 'chmod', ['-R', 'u+w', src]);
+  build.prepare?.(src);
+  run(component, 'go', ['build', '-trimpath', '-o', binary, build.pkg], { cwd: src, env });
+  chmodSync(binary, 0o755);
+  rmSync(src, { recursive: true, force: true });
+  writeFileSync(join(dir, '.complete'), stamp);
+  return binary;
+}
+
+/** FerretDB 2.x, given the build/version files that `bin/task gen-version` writes in FerretDB's own builds. */
+export function ensureFerretDb(s: StackSettings, v: Versions, log: (m: string) => void): string {
   if (!commandExists('go')) {
     throw new ComponentError(
       'cold-store',
       'neither mongod nor go is on the PATH; install Go to build FerretDB, or put mongod on the PATH',
     );
   }
-  log(`cold-store: building FerretDB ${v.ferretdb.version} from the Go module proxy (about 3 minutes the first time)`);
-  const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
-  const info = JSON.parse(
-    run('cold-store', 'go', ['mod', 'download', '-json', `${v.ferretdb.module}@${v.ferretdb.version}`], { env }),
-  ) as { Dir?: string; Sum?: string; Error?: string };
-  if (info.Error || !info.Dir)
-    throw new ComponentError('cold-store', `go mod download failed: ${info.Error ?? 'no directory'}`);
-  if (info.Sum !== v.ferretdb.goSum) {
-    throw new ComponentError(
-      'cold-store',
-      `FerretDB module checksum ${info.Sum} does not match the pinned ${v.ferretdb.goSum}`,
-    );
-  }
-  const src = join(dir, 'src');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  cpSync(info.Dir, src, { recursive: true });
-  run('cold-store', 'chmod', ['-R', 'u+w', src]);
-  writeFileSync(join(src, 'build/version/version.txt'), `${v.ferretdb.version}\n`);
-  writeFileSync(join(src, 'build/version/package.txt'), 'ticket-archiver\n');
-  run('cold-store', 'go', ['build', '-trimpath', '-o', binary, './cmd/ferretdb'], { cwd: src, env });
-  chmodSync(binary, 0o755);
-  rmSync(src, { recursive: true, force: true });
-  writeFileSync(join(dir, '.complete'), stamp);
-  return binary;
+  const prepare = (src: string) => {
+    writeFileSync(join(src, 'build/version/version.txt'), `${v.ferretdb.version}\n`);
+    writeFileSync(join(src, 'build/version/package.txt'), 'ticket-archiver\n');
+  };
+  return buildGoProgram('cold-store', v.ferretdb, { name: 'ferretdb', pkg: './cmd/ferretdb', prepare }, s, log);
+}
+
+/** Toxiproxy, the TCP fault proxy the fault suite puts between the archivers and the stores (test/faults). */
+export function ensureToxiproxy(s: StackSettings, v: Versions, log: (m: string) => void): string {
+  return buildGoProgram('toxiproxy', v.toxiproxy, { name: 'toxiproxy-server', pkg: './cmd/server' }, s, log);
 }

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './settings.ts';
 
+const goModule = z.object({
+  module: z.string(),
+  version: z.string(),
+  goSum: z.string().startsWith('h1:'),
+});
+
 const versionsSchema = z.object({
   kafka: z.object({
     version: z.string(),
@@ -20,11 +26,8 @@ const versionsSchema = z.object({
     classifier: z.string(),
     sha1: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)),
   }),
-  ferretdb: z.object({
-    module: z.string(),
-    version: z.string(),
-    goSum: z.string().startsWith('h1:'),
-  }),
+  ferretdb: goModule,
+  toxiproxy: goModule,
   documentdb: z.object({
     debianSuite: z.string(),
     mirror: z.string().url(),

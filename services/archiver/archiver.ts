@@ -68,6 +68,7 @@ export async function startArchiver(
       progressExtra: async () => ({ lag: (await metrics.lag.get()).values.reduce((sum, v) => sum + v.value, 0) }),
       onThrottleReading(sample, state, commits, quietP90Ms) {
         metrics.hotProbe.set(Number.isFinite(sample.probeMs) ? sample.probeMs / 1000 : -1);
+        metrics.hotReplicaLag.set(sample.replicaLagMs / 1000);
         if (typeof commits === 'object') {
           metrics.hotCommit.set(commits.feltMs / 1000);
           metrics.hotCommitSlowdown.set(commits.ratio);

@@ -89,6 +89,11 @@ export function createArchiverMetrics() {
       help: "Latency of the throttle's last primary-key read of tickets (median of three)",
       registers: [registry],
     }),
+    hotReplicaLag: new Gauge({
+      name: 'ticket_archiver_hot_replica_lag_seconds',
+      help: "Replay lag of the hot database's slowest physical replica at the throttle's last reading (0 without one); bound THROTTLE_REPLICA_LAG",
+      registers: [registry],
+    }),
     hotCommit: new Gauge({
       name: 'ticket_archiver_hot_commit_seconds',
       help: "p90 of the throttle's timed commits (each waits for its WAL flush) while moving, over the last ~10 s",
@@ -108,6 +113,16 @@ export function createArchiverMetrics() {
     slotWalRetained: new Gauge({
       name: 'ticket_archiver_replication_slot_wal_retained_bytes',
       help: "WAL the connector's replication slot keeps",
+      registers: [registry],
+    }),
+    slotWalLimit: new Gauge({
+      name: 'ticket_archiver_replication_slot_wal_limit_bytes',
+      help: 'max_slot_wal_keep_size: the WAL a slot may keep before PostgreSQL drops it (-1: no bound)',
+      registers: [registry],
+    }),
+    slotLost: new Gauge({
+      name: 'ticket_archiver_replication_slot_lost',
+      help: "1 once PostgreSQL has invalidated the connector's slot (max_slot_wal_keep_size reached): the connector cannot resume",
       registers: [registry],
     }),
     slotActive: new Gauge({

@@ -9,16 +9,39 @@ import type { Lifecycle } from '../runtime/lifecycle.ts';
 import type { ArchiverMetrics } from './metrics.ts';
 import type { ArchiverSettings } from './settings.ts';
 import type { ArchiveSpec } from '../core/spec/archiveSpec.ts';
+import type { SlotState } from '../edges/hotStore/index.ts';
+
+/** The connector's slot as the metrics show it (the alert rules read these shapes; test/integration/slotWalAlert.test.ts
+ * checks them against a real slot running out of WAL). */
+export function slotGauges(slot: SlotState | undefined): {
+  active: number;
+  retained: number;
+  limit: number;
+  lost: number;
+} {
+  return {
+    active: slot?.active ? 1 : 0,
+    retained: slot?.walRetainedBytes ?? 0,
+    limit: slot?.walLimitBytes ?? -1,
+    lost: slot?.lost ? 1 : 0,
+  };
+}
 
 export interface PipelineWatchDeps {
-  slot(): Promise<{ active: boolean; walRetainedBytes: number } | undefined>;
+  slot(): Promise<SlotState | undefined>;
   /** Whether the connector and all its tasks run; undefined when it cannot be asked (no KAFKA_CONNECT_URL). */
   connectorRunning(): Promise<boolean | undefined>;
   escalated(): Promise<number>;
   lastReconcileOk(): Promise<Date | undefined>;
   metrics: Pick<
     ArchiverMetrics,
-    'slotWalRetained' | 'slotActive' | 'connectorRunning' | 'stuckEscalated' | 'lastReconcileOk'
+    | 'slotWalRetained'
+    | 'slotWalLimit'
+    | 'slotLost'
+    | 'slotActive'
+    | 'connectorRunning'
+    | 'stuckEscalated'
+    | 'lastReconcileOk'
   >;
   log: Logger;
 }
@@ -26,9 +49,11 @@ export interface PipelineWatchDeps {
 /** Reads the pipeline at once and then every `intervalMs` until `life` stops. */
 function watchPipeline(d: PipelineWatchDeps, intervalMs: number, life: Lifecycle): void {
   async function read(): Promise<void> {
-    const slot = await d.slot();
-    d.metrics.slotActive.set(slot?.active ? 1 : 0);
-    d.metrics.slotWalRetained.set(slot?.walRetainedBytes ?? 0);
+    const slot = slotGauges(await d.slot());
+    d.metrics.slotActive.set(slot.active);
+    d.metrics.slotWalRetained.set(slot.retained);
+    d.metrics.slotWalLimit.set(slot.limit);
+    d.metrics.slotLost.set(slot.lost);
     const running = await d.connectorRunning().catch(() => false);
     if (running !== undefined) d.metrics.connectorRunning.set(running ? 1 : 0);
     d.metrics.stuckEscalated.set(await d.escalated());

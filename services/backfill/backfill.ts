@@ -7,7 +7,8 @@
 // run reads the saved positions, decides and counts, and saves and writes nothing.
 import type { Logger } from 'pino';
 import { coldAt } from '../core/coldRule.ts';
-import { errorMessage, RetryAbandonedError } from '../core/errors.ts';
+import { errorMessage, isRetriable, RetryAbandonedError } from '../core/errors.ts';
+import { withRetry, type RetryPolicy } from '../core/retry.ts';
 import type { Candidate } from '../core/move/followUp.ts';
 import type { TicketOutcome } from '../core/move/outcome.ts';
 import type { ColdTimerEntry, MoveOrigin } from '../core/move/ports.ts';
@@ -32,6 +33,10 @@ export interface BackfillDeps {
   setTimers(timers: ColdTimerEntry[]): Promise<void>;
   partitionOf(id: string): number;
   stopped(): boolean;
+  /** A page that fails on something retrying can cure (a store away, a cut connection) is tried again after a back-off,
+   * as long as the process runs: moves are idempotent and the slice's position moves only after the page. */
+  retry: RetryPolicy;
+  sleep?: (ms: number) => Promise<unknown>;
   log: Logger;
   /** Told after every page (progress bars, metrics). */
   onPage?(slices: BackfillSlice[]): void;
@@ -89,24 +94,39 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
     }
   }
 
+  /** One page of the slice: read, moved (or its timers set), the position saved. */
+  async function step(slice: BackfillSlice): Promise<void> {
+    const page = await d.closed.inRange({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
+    if (page.length > 0) {
+      await handle(slice, page);
+      const last = page[page.length - 1] as ClosedTicket;
+      slice.after = { lastOperatedAt: last.lastOperatedAt, id: last.id };
+      slice.read += page.length;
+    }
+    slice.done = page.length < d.pageSize;
+    slice.updatedAt = new Date();
+    if (!d.dryRun) await d.progress.save(slice);
+  }
+
   async function work(slice: BackfillSlice): Promise<void> {
     while (!slice.done && !d.stopped()) {
-      const page = await d.closed.inRange({ from: slice.from, to: slice.to }, slice.after ?? undefined, d.pageSize);
-      if (page.length > 0) {
-        try {
-          await handle(slice, page);
-        } catch (err) {
-          // Stopping while the throttle held this page back: neither moved nor saved, the next run starts with it.
-          if (err instanceof RetryAbandonedError && d.stopped()) return;
-          throw err;
-        }
-        const last = page[page.length - 1] as ClosedTicket;
-        slice.after = { lastOperatedAt: last.lastOperatedAt, id: last.id };
-        slice.read += page.length;
+      try {
+        await withRetry(() => step(slice), d.retry, {
+          shouldContinue: () => !d.stopped(),
+          // An inner wait given up (the limiter's, on stopping) is not tried again here.
+          isRetriable: (err) => !(err instanceof RetryAbandonedError) && isRetriable(err),
+          onRetry: (err, attempt, delayMs) =>
+            d.log.warn(
+              { ...where, slice: slice._id, attempt, delayMs, err: errorMessage(err) },
+              'transient failure; retrying',
+            ),
+          ...(d.sleep ? { sleep: d.sleep } : {}),
+        });
+      } catch (err) {
+        // Stopping while the throttle or a back-off held this page back: the next run starts with it.
+        if (err instanceof RetryAbandonedError && d.stopped()) return;
+        throw err;
       }
-      slice.done = page.length < d.pageSize;
-      slice.updatedAt = new Date();
-      if (!d.dryRun) await d.progress.save(slice);
       d.onPage?.(slices);
     }
   }

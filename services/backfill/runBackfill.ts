@@ -3,6 +3,7 @@
 // for the history), and the slices. Closes what it opened through its lifecycle, however it ends.
 import type { Logger } from 'pino';
 import { BackfillPlanError, errorMessage } from '../core/errors.ts';
+import { DEFAULT_RETRY } from '../core/retry.ts';
 import { openMoverKit } from '../movers/moverKit.ts';
 import { ticketsPartitionCount } from '../movers/ticketsPartitions.ts';
 import type { Lifecycle } from '../runtime/lifecycle.ts';
@@ -67,6 +68,7 @@ export async function backfill(
       setTimers: (timers) => kit.coldMoves.setTimers(timers, new Date()),
       partitionOf: (id) => kit.deps.partitionOf(id),
       stopped: () => life.stopping(),
+      retry: DEFAULT_RETRY,
       log,
       ...(o.onPage ? { onPage: o.onPage } : {}),
     });

@@ -99,7 +99,14 @@ async function slotHealth(hot: MoverHotStore, name: string, warnBytes: number): 
   const slot = await hot.inspection.slot(name).catch(() => undefined);
   if (!slot)
     return { part: 'replication slot', ok: false, detail: `${name} does not exist (is the connector registered?)` };
-  const detail = `${name} ${slot.active ? 'active' : 'INACTIVE'}, WAL retained ${mb(slot.walRetainedBytes)}`;
+  if (slot.lost)
+    return {
+      part: 'replication slot',
+      ok: false,
+      detail: `${name} LOST: PostgreSQL invalidated it at max_slot_wal_keep_size; the connector cannot resume (a new slot and a backfill are needed)`,
+    };
+  const bound = slot.walLimitBytes === null ? ' (no max_slot_wal_keep_size)' : ` of ${mb(slot.walLimitBytes)} allowed`;
+  const detail = `${name} ${slot.active ? 'active' : 'INACTIVE'}, WAL retained ${mb(slot.walRetainedBytes)}${bound}`;
   if (!slot.active)
     return { part: 'replication slot', ok: false, detail: `${detail}: nothing reads it, so the WAL grows` };
   if (slot.walRetainedBytes > warnBytes)

@@ -31,6 +31,8 @@ export interface MoverExtras {
   throttle: boolean;
   /** Ask `ticket-archiver status` for its ETA along the way. */
   eta?: boolean;
+  /** The direct path's backfill processes, as the Indexed Job's pods run it (one index each, BACKFILL_INDEXES). */
+  backfillProcesses?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function archiverStage(
   await topicSettled(env, 600_000 + o.tickets * 2);
   const loaded = new LoadedRun(env, o);
   const archivers: ArchiverProcess[] = [];
-  let backfillerKill: (() => Promise<void>) | undefined;
+  let backfillers: Array<{ process: ArchiverProcess; usage: ProcessSampler }> = [];
   try {
     await loaded.before(stores.pool);
     const groupId = await groupAtEnd(env, 'bench');
@@ -67,21 +69,31 @@ export async function archiverStage(
     const cpuBefore = archivers.map((a) => processCpuSeconds(a.proc.pid as number));
     const began = performance.now();
     const startedAt = new Date();
-    // The backfill process exits when it is done: its CPU and memory are read while it runs.
-    let backfiller: { process: ArchiverProcess; usage: ProcessSampler } | undefined;
+    // The backfill processes exit when they are done: their CPU and memory are read while they run.
     if (extras.path === 'events') {
       await signalBackfill(env);
       o.log(`backfill signalled; ${instances} archiver(s) moving`);
     } else {
-      const process = startBackfillProcess(env, o, groupId, extras.profile, throttle);
-      backfiller = { process, usage: new ProcessSampler(process.proc.pid as number).start(5000) };
-      backfillerKill = () => process.kill9();
-      o.log(`ticket-archiver backfill started beside ${instances} archiver(s)`);
+      const pods = extras.backfillProcesses ?? 1;
+      const name = `bench-${Date.now()}`;
+      backfillers = Array.from({ length: pods }, (_, i) => {
+        const indexed: Record<string, string> =
+          pods > 1 ? { BACKFILL_INDEXES: String(pods), JOB_COMPLETION_INDEX: String(i) } : {};
+        const process = startBackfillProcess(
+          env,
+          o,
+          groupId,
+          extras.profile && i === 0,
+          { ...throttle, ...indexed },
+          name,
+          i,
+        );
+        return { process, usage: new ProcessSampler(process.proc.pid as number).start(5000) };
+      });
+      o.log(`ticket-archiver backfill (${pods} process(es)) started beside ${instances} archiver(s)`);
     }
     let finished = false;
-    const movers = pausable(() =>
-      [...archivers, ...(backfiller ? [backfiller.process] : [])].map((a) => a.proc.pid ?? 0),
-    );
+    const movers = pausable(() => [...archivers, ...backfillers.map((b) => b.process)].map((a) => a.proc.pid ?? 0));
     const windows = alternate(
       loaded.load,
       loaded.admin,
@@ -96,7 +108,6 @@ export async function archiverStage(
     );
     const alt = await windows;
     const { progress, left, windowed, etas } = followed;
-    const backfillUsage = backfiller?.usage.stop();
     const wallSeconds = (performance.now() - began) / 1000;
     const last = progress[progress.length - 1] as ProgressSample;
     const ledger = await ledgerSince(stores.pool, startedAt);
@@ -111,12 +122,13 @@ export async function archiverStage(
       const u = (samplers[i] as ProcessSampler).stop();
       return { name: a.name, ...u, cpuSeconds: processCpuSeconds(a.proc.pid as number) - (cpuBefore[i] ?? 0) };
     });
-    if (backfiller && backfillUsage) {
-      usage.unshift({ name: 'backfill', ...backfillUsage });
-      cpuByComponent.backfill = Math.round(backfillUsage.cpuSeconds * 10) / 10;
-      const code = await backfiller.process.exited;
-      if (code !== 0 && !windowed)
-        o.log(`the backfill exited with ${code}: ${backfiller.process.lines.slice(-5).join(' | ')}`);
+    for (const [i, b] of backfillers.entries()) {
+      const name = backfillers.length > 1 ? `backfill ${i}` : 'backfill';
+      const u = b.usage.stop();
+      usage.splice(i, 0, { name, ...u });
+      cpuByComponent[name] = Math.round(u.cpuSeconds * 10) / 10;
+      const code = await b.process.exited;
+      if (code !== 0 && !windowed) o.log(`${name} exited with ${code}: ${b.process.lines.slice(-5).join(' | ')}`);
     }
     o.log(
       `archiver x${instances}: ${moved} moved in ${seconds.toFixed(1)} s (${(moved / seconds).toFixed(0)}/s, ${paused.toFixed(0)} s of quiet windows not counted)${windowed ? ' (window closed)' : ''}`,
@@ -128,9 +140,10 @@ export async function archiverStage(
       if (code !== 0) o.log(`${a.name} exited with ${code}: ${a.lines.slice(-5).join(' | ')}`);
     }
     const profile = extras.profile ? readMainThreadProfile(o.profileDir) : undefined;
+    const pods = extras.backfillProcesses ?? 1;
     const contender =
       extras.path === 'direct'
-        ? `direct backfill + archiver x${instances}`
+        ? `direct backfill${pods > 1 ? ` x${pods} processes` : ''} + archiver x${instances}`
         : `archiver x${instances}${extras.fullRowEvents ? ' whole rows' : ''}`;
     return {
       contender: `${contender}${extras.throttle ? ', throttle on' : ''}`,
@@ -152,7 +165,7 @@ export async function archiverStage(
     };
   } finally {
     for (const a of archivers) await a.kill9();
-    await backfillerKill?.();
+    for (const b of backfillers) await b.process.kill9();
     await loaded.close();
     await stores.close();
   }

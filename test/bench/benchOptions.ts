@@ -11,6 +11,7 @@ export const PARTS = [
   'archiver-fullrows',
   'archiver2',
   'backfill',
+  'pods',
   'throttled',
   'growth',
   'reads',

@@ -24,6 +24,8 @@ export interface BenchRun {
   archiverFullRows?: BackfillResult;
   /** `ticket-archiver backfill` from the partial index, beside one archiver following the stream; throttle off. */
   direct?: BackfillResult;
+  /** The direct backfill by 2 and 3 processes, as the Indexed Job's pods run it (one index each); throttle off. */
+  backfillPods: BackfillResult[];
   /** The favoured backfill path (settings.path) with the throttle on. */
   throttled?: BackfillResult;
   /** The favoured path, throttle off, at each size (the main size's entry is that path's main run). */
@@ -96,6 +98,15 @@ export function headline(run: BenchRun) {
     backfillTicketsPerSecond: main ? round(main.ticketsPerSecond) : null,
     directTicketsPerSecond: run.direct ? round(run.direct.ticketsPerSecond) : null,
     directLiveTrafficP99Ratio: run.direct ? round(latencyRatio(run.direct, 'p99'), 2) : null,
+    // The direct backfill by 1, 2, 3 processes (pods): what more pods buy on this machine.
+    backfillProcessesTicketsPerSecond:
+      run.backfillPods.length > 0
+        ? Object.fromEntries(
+            [run.direct, ...run.backfillPods].flatMap((r, i) =>
+              r ? [[String(i + 1), round(r.ticketsPerSecond)]] : [],
+            ),
+          )
+        : null,
     throttledTicketsPerSecond: run.throttled ? round(run.throttled.ticketsPerSecond) : null,
     throttledLiveTrafficP99Ratio: run.throttled ? round(latencyRatio(run.throttled, 'p99'), 2) : null,
     backfillPeakRssMB: main?.archivers ? Math.max(...main.archivers.map((a) => a.peakRssMB)) : null,
@@ -134,7 +145,13 @@ export function headline(run: BenchRun) {
 }
 
 export function contenders(run: BenchRun): BackfillResult[] {
-  return [run.archiver1, run.archiverFullRows, run.archiver2, run.direct, run.throttled, run.copier].filter(
-    (r): r is BackfillResult => r !== undefined,
-  );
+  return [
+    run.archiver1,
+    run.archiverFullRows,
+    run.archiver2,
+    run.direct,
+    ...run.backfillPods,
+    run.throttled,
+    run.copier,
+  ].filter((r): r is BackfillResult => r !== undefined);
 }

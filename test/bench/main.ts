@@ -86,6 +86,7 @@ const run: BenchRun = {
     parallelPartitions: archiverSchema.shape.PARALLEL_PARTITIONS.parse(process.env.PARALLEL_PARTITIONS),
   },
   growth: [],
+  backfillPods: [],
   runSeconds: 0,
 };
 
@@ -145,6 +146,22 @@ const stages: [Part, () => Promise<void>][] = [
         profile: true,
         eta: true,
       })),
+  ],
+  [
+    'pods',
+    async () => {
+      for (const pods of [2, 3]) {
+        run.backfillPods.push(
+          await archiverStage(stack, stage(`direct backfill x${pods} processes`), 1, {
+            path: 'direct',
+            throttle: false,
+            freshness: false,
+            profile: false,
+            backfillProcesses: pods,
+          }),
+        );
+      }
+    },
   ],
   [
     'throttled',

@@ -55,16 +55,19 @@ export function startArchiver(
   );
 }
 
+/** Process `index` of backfill `name` (several: the Indexed Job's pods, whose index is in `extra`). */
 export function startBackfillProcess(
   env: StackEnv,
   o: StageOptions,
   groupId: string,
   profile: boolean,
   extra: Record<string, string>,
+  name: string,
+  index = 0,
 ): ArchiverProcess {
-  const command = ['backfill', '--name', `bench-${Date.now()}`];
+  const command = ['backfill', '--name', name];
   // BACKFILL_WORKERS as this environment sets it, else the product's default (the movers inherit the environment).
-  return startMover(env, o, { name: 'bench-backfill', command, settings: {} }, groupId, profile, extra);
+  return startMover(env, o, { name: `bench-backfill-${index}`, command, settings: {} }, groupId, profile, extra);
 }
 
 /** The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, thread 0); tsx's loader thread

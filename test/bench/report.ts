@@ -89,6 +89,7 @@ export async function writeReport(run: BenchRun, dir: string): Promise<{ json: s
       archiver2: slim(run.archiver2),
       archiverFullRows: slim(run.archiverFullRows),
       direct: slim(run.direct),
+      backfillPods: run.backfillPods.map((r) => slim(r)),
       throttled: slim(run.throttled),
       growth: run.growth.map((g) => slim(g)),
     },

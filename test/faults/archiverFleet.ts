@@ -39,17 +39,23 @@ export class ArchiverFleet {
 
   /** Waits until the instance is inside a move (tickets in flight), then kills it with SIGKILL and starts a replacement. */
   async kill9MidMove(a: ArchiverProcess, timeoutMs = 60_000): Promise<{ inFlight: number }> {
-    let inFlight = 0;
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline && inFlight === 0;) {
-      inFlight = await a.metric('ticket_archiver_moves_in_flight').catch(() => 0);
-      if (inFlight === 0) await sleep(20);
-    }
+    const inFlight = await this.inFlight([a], timeoutMs);
     this.stopping.add(a);
     await a.kill9();
     this.members = this.members.filter((m) => m !== a);
     this.start();
     this.log(`killed ${a.name} with SIGKILL (${inFlight} tickets in flight); replacement started`);
     return { inFlight };
+  }
+
+  /** Waits until one of `among` is inside a move; returns its tickets in flight (0 if none was within `timeoutMs`). */
+  async inFlight(among: ArchiverProcess[] = this.members, timeoutMs = 60_000): Promise<number> {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(20)) {
+      const counts = await Promise.all(among.map((a) => a.metric('ticket_archiver_moves_in_flight').catch(() => 0)));
+      const most = Math.max(0, ...counts);
+      if (most > 0) return most;
+    }
+    return 0;
   }
 
   /** SIGTERM: the instance finishes or abandons its batch, commits, and leaves the group. */

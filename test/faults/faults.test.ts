@@ -1,5 +1,5 @@
 // The short form of the fault suite, part of `npm test`: on the brief's table, one scenario per component (archiver,
-// Kafka Connect, Kafka, PostgreSQL, cold store); on a Zammad-shaped table (integer key, xmin versions, timestamps
+// Kafka Connect, Kafka, PostgreSQL, cold store) and the network's (Toxiproxy between the archivers and the stores); on a Zammad-shaped table (integer key, xmin versions, timestamps
 // without time zone, closed through lookups), the three faults that strike those hardest, on fewer tickets to keep
 // `npm test` within its budget. The full form is `npm run faults [-- --table zammad]` (see test/faults/README.md).
 import assert from 'node:assert/strict';
@@ -9,7 +9,10 @@ import { FaultStack } from './faultStack.ts';
 import { faultTable, type FaultTable } from './faultTable.ts';
 import { formatTable, machineDescription, writeResults, type FaultResult } from './results.ts';
 import { runScenario } from './scenarioRun.ts';
-import { scenarios } from './scenarios.ts';
+import { networkScenario } from './networkScenario.ts';
+import { scenarios as singleNodeScenarios } from './scenarios.ts';
+
+const scenarios = [...singleNodeScenarios, networkScenario];
 
 interface ShortRun {
   table: FaultTable;
@@ -24,7 +27,14 @@ interface ShortRun {
 const RUNS: ShortRun[] = [
   {
     table: faultTable('tickets'),
-    scenarios: ['kill-archiver', 'restart-connect', 'restart-kafka', 'restart-postgres', 'stop-cold-store'],
+    scenarios: [
+      'kill-archiver',
+      'restart-connect',
+      'restart-kafka',
+      'restart-postgres',
+      'stop-cold-store',
+      'network-faults',
+    ],
     tickets: 12_000,
     minMoved: 4000,
     file: 'results-short.json',

@@ -2,7 +2,8 @@
 // Prints the result table and writes test/faults/results.json and results.md; exits 1 if any scenario found a
 // violation or did not settle. With --random <duration>: one run of that length in which the faults strike at random
 // (randomRun.ts), written to test/faults/random-results.json and .md. With --table zammad: the same on a Zammad-shaped
-// table (faultTableZammad.ts), written to results-zammad.* (random-results-zammad.*).
+// table (faultTableZammad.ts), written to results-zammad.* (random-results-zammad.*). With --cluster: on three Kafka
+// nodes and two Connect workers, the cluster's own faults (clusterScenarios.ts), written to results-cluster.*.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants } from 'node:os';
@@ -15,8 +16,14 @@ import { FAULT_TABLES, faultTable } from './faultTable.ts';
 import { formatTable, machineDescription, writeResults, type FaultResult } from './results.ts';
 import { runRandomFaults } from './randomRun.ts';
 import { runScenario } from './scenarioRun.ts';
-import { scenarios } from './scenarios.ts';
+import { scenarios as singleNodeScenarios } from './scenarios.ts';
+import { clusterScenarios } from './clusterScenarios.ts';
+import { networkScenario } from './networkScenario.ts';
+import { coldStoreFullScenario } from './coldStoreFull.ts';
 
+// Beyond the nine: the network's and a full disk's, which run on either stack.
+const moreScenarios = [networkScenario, coldStoreFullScenario];
+const scenarios = [...singleNodeScenarios, ...moreScenarios, ...clusterScenarios];
 const program = new Command()
   .name('npm run faults --')
   .description('break every component during a backfill under live traffic and prove nothing is lost')
@@ -35,6 +42,10 @@ const program = new Command()
     120,
   )
   .option('--settle-timeout <seconds>', 'how long a scenario may take to settle after its fault', positive, 900)
+  .option(
+    '--cluster',
+    'Kafka as production runs it (3 KRaft nodes, replication factor 3, min.insync.replicas 2) and 2 Connect workers; by default the cluster scenarios',
+  )
   .option('--random <duration>', 'instead of the scenarios: the faults at random for this long (e.g. 60m)')
   .option('--seed <n>', 'seed of the random schedule (default: drawn and printed)', positive)
   .option('--mean-gap <duration>', 'mean time between random strikes', '3m')
@@ -48,6 +59,7 @@ const program = new Command()
 
 const opts = program.opts<{
   tickets: number;
+  cluster?: boolean;
   table: string;
   scenarios?: string;
   traffic: number;
@@ -68,8 +80,15 @@ const durationOf = (name: string, text: string): number => {
   }
   return ms;
 };
-const chosen = opts.scenarios ? opts.scenarios.split(',').map((n) => n.trim()) : scenarios.map((s) => s.name);
+// The cluster's run: its own faults, and the network's and the full disk's on it.
+const suite = opts.cluster ? [...clusterScenarios, ...moreScenarios] : singleNodeScenarios;
+const chosen = opts.scenarios ? opts.scenarios.split(',').map((n) => n.trim()) : suite.map((s) => s.name);
 const unknown = chosen.filter((n) => !scenarios.some((s) => s.name === n));
+const needCluster = chosen.filter((n) => !opts.cluster && clusterScenarios.some((s) => s.name === n));
+if (needCluster.length > 0) {
+  console.error(`${needCluster.join(', ')}: a cluster scenario, run with --cluster`);
+  process.exit(2);
+}
 if (unknown.length > 0) {
   console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   process.exit(2);
@@ -79,9 +98,9 @@ if (!tableName) {
   console.error(`unknown table ${opts.table}; known: ${FAULT_TABLES.join(', ')}`);
   process.exit(2);
 }
-const full = chosen.length === scenarios.length;
-// Another table's results go beside the brief's table's, named after it (results-zammad.json).
-const suffix = tableName === 'tickets' ? '' : `-${tableName}`;
+const full = suite.every((s) => chosen.includes(s.name));
+// Another table's results go beside the brief's table's, named after it (results-zammad.json), the cluster's likewise.
+const suffix = `${tableName === 'tickets' ? '' : `-${tableName}`}${opts.cluster ? '-cluster' : ''}`;
 const out =
   opts.out ??
   join(
@@ -92,7 +111,7 @@ const out =
   );
 const log = (m: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 
-const stack = new FaultStack((m) => log(`[stack] ${m}`));
+const stack = new FaultStack((m) => log(`[stack] ${m}`), opts.cluster ?? false);
 const results: FaultResult[] = [];
 const command = `npm run faults${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 // Interrupted (Ctrl-C, a CI timeout): the suite's servers are stopped rather than left running.

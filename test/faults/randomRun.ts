@@ -9,7 +9,7 @@ import { strike, type StrikeContext } from './faultActions.ts';
 import type { FaultStack } from './faultStack.ts';
 import { randomSchedule, seededRandom, FAULT_KINDS, type FaultKind } from './randomSchedule.ts';
 import { faultCodeVersion, type FaultResult } from './results.ts';
-import { beginFaultRun, type RunOptions } from './scenarioRun.ts';
+import { beginFaultRun, type RunOptions } from './faultRun.ts';
 import { loadTickets, type LoadedTickets } from './ticketLoad.ts';
 
 export interface RandomRunOptions extends RunOptions {

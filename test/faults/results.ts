@@ -21,6 +21,8 @@ export interface FaultResult {
   machine: string;
   /** The commit the suite ran at. */
   code?: string;
+  /** Kafka nodes and Connect workers of the stack it ran on; absent in results of the single-node stack before. */
+  stack?: string;
   title: string;
   fault: string;
   archiverCrashes: number;
@@ -83,6 +85,7 @@ export function formatMarkdown(results: FaultResult[], command: string): string 
     `Run with \`${command}\` on ${first?.date.slice(0, 10) ?? 'n/a'}.`,
     `Machine: ${first?.machine ?? 'n/a'}.${first?.code ? ` Code: commit ${first.code}.` : ''}`,
     ...(first?.table ? [`Table: \`${first.table}\`.`] : []),
+    ...(first?.stack ? [`Stack: ${first.stack}.`] : []),
     '',
     `| ${COLUMNS.map(([h]) => h).join(' | ')} |`,
     `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,

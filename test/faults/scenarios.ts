@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { StackEnv } from '../../infra/local/stack.ts';
 import { waitReady } from '../support/archiverProcess.ts';
+import type { FaultProxy } from '../support/faultProxy.ts';
 import type { ArchiverFleet } from './archiverFleet.ts';
 import { rewindGroup } from './faultActions.ts';
 import type { Component, FaultStack } from './faultStack.ts';
@@ -19,12 +20,16 @@ export interface FaultContext {
   traffic: LiveTraffic;
   superuser: pg.Pool;
   log(m: string): void;
+  /** The loaded tickets archived so far. */
+  archived(): Promise<number>;
   /** Resolves once this fraction of the loaded cold tickets is archived. */
   progress(fraction: number): Promise<void>;
   /** Resolves once the topic has grown by this fraction of the loaded tickets since the backfill began (snapshot reads). */
   snapshotProgress(fraction: number): Promise<void>;
   /** What the scenario did, for the result row. */
   notes: string[];
+  /** The network scenario's: Toxiproxy between the archivers and the stores (proxies `hot` and `cold`). */
+  network?: FaultProxy;
   /** Set by the schema-change scenario: archives of rows deleted after `since` must carry the column. */
   addedColumn?: { name: string; value: string; since: Date };
 }
@@ -34,7 +39,23 @@ export interface Scenario {
   title: string;
   /** The component it breaks (the short form picks one scenario per component). */
   component:
-    'archiver' | 'kafka-connect' | 'kafka' | 'postgres' | 'cold-store' | 'consumer group' | 'schema' | 'traffic';
+    | 'archiver'
+    | 'kafka-connect'
+    | 'kafka'
+    | 'postgres'
+    | 'cold-store'
+    | 'consumer group'
+    | 'schema'
+    | 'traffic'
+    | 'kafka cluster'
+    | 'kafka-connect workers'
+    | 'network';
+  /** On the wiped stack, before the table is loaded. */
+  afterFresh?(stack: FaultStack, log: (m: string) => void): Promise<void>;
+  /** Its archivers reach the stores through Toxiproxy (ctx.network). */
+  network?: boolean;
+  /** Needs the cluster stack (`--cluster`: three Kafka nodes, two Connect workers; clusterScenarios.ts). */
+  cluster?: boolean;
   inject(ctx: FaultContext): Promise<void>;
 }
 

@@ -33,8 +33,22 @@ export async function startTcpRelay(host: string, port: number): Promise<TcpRela
 
 /** `url` with its host and port replaced by the relay's. */
 export function throughRelay(url: string, relay: TcpRelay): string {
+  return atLocalPort(url, relay.port);
+}
+
+/** `url` (postgres://, mongodb://) pointed at 127.0.0.1:`port` instead, a relay's or a proxy's in front of its server. */
+export function atLocalPort(url: string, port: number): string {
   const u = new URL(url);
   u.hostname = '127.0.0.1';
-  u.port = String(relay.port);
+  u.port = String(port);
   return u.toString();
+}
+
+/** A loopback port free at the moment of asking (for a server that must be told its port). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -95,6 +95,7 @@ function pod(
     setTimers: () => Promise.resolve(),
     partitionOf: () => 0,
     stopped: () => false,
+    retry: { initialDelayMs: 1, maxDelayMs: 1, factor: 1 },
     log: pino({ level: 'silent' }),
     ...over,
   };

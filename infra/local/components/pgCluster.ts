@@ -1,10 +1,12 @@
 // A PostgreSQL cluster from this machine's Debian binaries in a data directory of the stack's own: the hot database
-// (logical decoding on, for Debezium). The cold store's PostgreSQL with DocumentDB runs elsewhere (coldStorePostgres.ts).
+// (logical decoding on, for Debezium), or a streaming replica of it (hotReplica.ts). The cold store's PostgreSQL with
+// DocumentDB runs elsewhere (coldStorePostgres.ts).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { ComponentError, assertPortFree, commandExists, run, waitUntil } from '../processes.ts';
+import { ComponentError, assertPortFree, run, waitUntil } from '../processes.ts';
+import { asServerUser, ensureOsUser, ensurePostgresBinaries, serverUserArgv } from './pgServerUser.ts';
 import type { StackSettings } from '../settings.ts';
 import type { Versions } from '../versions.ts';
 
@@ -20,55 +22,13 @@ export interface ClusterSpec {
   settings: string[];
   /** TLS only, with this certificate and key (PEM), and clients verifying against this CA. */
   tls?: { certFile: string; keyFile: string; caFile: string };
+  /** A hot standby: its first data is pg_basebackup's copy of this primary, streamed through this physical slot. */
+  standbyOf?: { primaryUrl: string; slot: string };
 }
 
 /** A libpq URL's query that makes clients insist on TLS and check the server's certificate and name. */
 export function verifyFullQuery(caFile: string): string {
   return `?sslmode=verify-full&sslrootcert=${encodeURIComponent(caFile)}`;
-}
-
-function binDir(v: Versions): string {
-  return `/usr/lib/postgresql/${v.postgres.major}/bin`;
-}
-
-export function ensurePostgresBinaries(v: Versions, log: (m: string) => void): void {
-  if (existsSync(join(binDir(v), 'pg_ctl'))) return;
-  if (process.getuid?.() !== 0) {
-    throw new ComponentError(
-      'postgres',
-      `${binDir(v)}/pg_ctl not found; install the Debian package ${v.postgres.debianPackage}`,
-    );
-  }
-  log(`postgres: installing the Debian package ${v.postgres.debianPackage}`);
-  run('postgres', 'apt-get', ['update', '-q']);
-  run('postgres', 'apt-get', ['install', '-y', '-q', '--no-install-recommends', v.postgres.debianPackage], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
-
-/** argv that runs a PostgreSQL binary as the unprivileged OS user when we are root (the server and pg_ctl refuse root). */
-function serverUserArgv(s: StackSettings, v: Versions, tool: string, args: string[]): [string, string[]] {
-  const bin = join(binDir(v), tool);
-  if (process.getuid?.() === 0) return ['runuser', ['-u', s.STACK_PG_OS_USER, '--', bin, ...args]];
-  return [bin, args];
-}
-
-function asServerUser(name: string, s: StackSettings, v: Versions, tool: string, args: string[]): string {
-  const [cmd, argv] = serverUserArgv(s, v, tool, args);
-  return run(name, cmd, argv, { cwd: '/' });
-}
-
-function ensureOsUser(s: StackSettings): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const lookup = () => spawnSync('id', ['-u', s.STACK_PG_OS_USER], { encoding: 'utf8' });
-  if (lookup().status !== 0) {
-    if (!commandExists('useradd'))
-      throw new ComponentError('postgres', `OS user ${s.STACK_PG_OS_USER} is missing and useradd is unavailable`);
-    run('postgres', 'useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', s.STACK_PG_OS_USER]);
-  }
-  const uid = Number(lookup().stdout.trim());
-  const gid = Number(spawnSync('id', ['-g', s.STACK_PG_OS_USER], { encoding: 'utf8' }).stdout.trim());
-  return { uid, gid };
 }
 
 function paths(s: StackSettings, spec: Pick<ClusterSpec, 'name' | 'dirName'>) {
@@ -120,51 +80,7 @@ export async function startCluster(
     chownSync(p.base, owner.uid, owner.gid);
     chownSync(p.socketDir, owner.uid, owner.gid);
   }
-  if (!existsSync(join(p.data, 'PG_VERSION'))) {
-    log(`${spec.name}: initialising a cluster in ${p.data}`);
-    writeFileSync(p.pwFile, `${spec.superuserPassword}\n`, { mode: 0o600 });
-    if (owner) chownSync(p.pwFile, owner.uid, owner.gid);
-    asServerUser(spec.name, s, v, 'initdb', [
-      '-D',
-      p.data,
-      '-U',
-      'postgres',
-      '--pwfile',
-      p.pwFile,
-      '--auth-local=peer',
-      '--auth-host=scram-sha-256',
-      '--encoding=UTF8',
-      '--locale=C.UTF-8',
-    ]);
-    // Our settings go last in postgresql.conf so they win.
-    appendFileSync(
-      join(p.data, 'postgresql.conf'),
-      [
-        '',
-        '# --- ticket-archiver local stack ---',
-        "listen_addresses = '127.0.0.1'",
-        `unix_socket_directories = '${p.socketDir}'`,
-        "log_line_prefix = '%m [%p] %q%u@%d '",
-        ...spec.settings,
-        ...(spec.tls ? tlsSettings(p.base) : []),
-        '',
-      ].join('\n'),
-    );
-    // With TLS, TCP connections without it match no line and are refused ("no encryption").
-    if (spec.tls) {
-      writeFileSync(
-        join(p.data, 'pg_hba.conf'),
-        [
-          '# ticket-archiver local stack, TLS mode: TCP only over TLS',
-          'local all all peer',
-          'hostssl all all 127.0.0.1/32 scram-sha-256',
-          'hostssl replication all 127.0.0.1/32 scram-sha-256',
-          '',
-        ].join('\n'),
-      );
-      if (owner) chownSync(join(p.data, 'pg_hba.conf'), owner.uid, owner.gid);
-    }
-  }
+  if (!existsSync(join(p.data, 'PG_VERSION'))) initialise(s, v, spec, p, owner, log);
   // The server reads its key only when owned by its OS user and private to it.
   if (spec.tls) {
     mkdirSync(join(p.base, 'tls'), { recursive: true });
@@ -206,6 +122,81 @@ export async function startCluster(
     logFile: p.logFile,
     what: 'accepting connections',
   });
+}
+
+/** A new data directory: initdb, or a standby's copy of its primary; then our settings, last in postgresql.conf. */
+function initialise(
+  s: StackSettings,
+  v: Versions,
+  spec: ClusterSpec,
+  p: ReturnType<typeof paths>,
+  owner: { uid: number; gid: number } | undefined,
+  log: (m: string) => void,
+): void {
+  if (spec.standbyOf) {
+    const { primaryUrl, slot } = spec.standbyOf;
+    log(`${spec.name}: copying the primary into ${p.data} (pg_basebackup, physical slot ${slot})`);
+    // -R: standby.signal and primary_conninfo (this URL's password included); -C -S: the slot keeps the WAL the
+    // standby has not received yet, as production's replicas do.
+    asServerUser(spec.name, s, v, 'pg_basebackup', [
+      '-D',
+      p.data,
+      '-d',
+      primaryUrl,
+      '-X',
+      'stream',
+      '-C',
+      '-S',
+      slot,
+      '-R',
+      '-c',
+      'fast',
+    ]);
+  } else {
+    log(`${spec.name}: initialising a cluster in ${p.data}`);
+    writeFileSync(p.pwFile, `${spec.superuserPassword}\n`, { mode: 0o600 });
+    if (owner) chownSync(p.pwFile, owner.uid, owner.gid);
+    asServerUser(spec.name, s, v, 'initdb', [
+      '-D',
+      p.data,
+      '-U',
+      'postgres',
+      '--pwfile',
+      p.pwFile,
+      '--auth-local=peer',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]);
+  }
+  // Our settings go last in postgresql.conf so they win.
+  appendFileSync(
+    join(p.data, 'postgresql.conf'),
+    [
+      '',
+      '# --- ticket-archiver local stack ---',
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${p.socketDir}'`,
+      "log_line_prefix = '%m [%p] %q%u@%d '",
+      ...spec.settings,
+      ...(spec.tls ? tlsSettings(p.base) : []),
+      '',
+    ].join('\n'),
+  );
+  // With TLS, TCP connections without it match no line and are refused ("no encryption").
+  if (spec.tls) {
+    writeFileSync(
+      join(p.data, 'pg_hba.conf'),
+      [
+        '# ticket-archiver local stack, TLS mode: TCP only over TLS',
+        'local all all peer',
+        'hostssl all all 127.0.0.1/32 scram-sha-256',
+        'hostssl replication all 127.0.0.1/32 scram-sha-256',
+        '',
+      ].join('\n'),
+    );
+    if (owner) chownSync(join(p.data, 'pg_hba.conf'), owner.uid, owner.gid);
+  }
 }
 
 function tlsSettings(base: string): string[] {

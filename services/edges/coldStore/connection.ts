@@ -52,10 +52,11 @@ export function redact(url: string): string {
   }
 }
 
-// Server answers that pass: a restart, a failover, a timeout, a write conflict. FerretDB reports a failure of its
-// PostgreSQL backend as InternalError (1).
+// Server answers that pass: a restart, a failover, a timeout, a write conflict, a full disk (OutOfDiskSpace, 14031:
+// cured when space is freed, so the move waits rather than giving the ticket up). FerretDB reports a failure of its
+// PostgreSQL backend, a full tablespace included, as InternalError (1).
 const TRANSIENT_CODES = new Set([
-  1, 6, 7, 24, 46, 50, 64, 89, 91, 112, 134, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436,
+  1, 6, 7, 24, 46, 50, 64, 89, 91, 112, 134, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436, 14031,
 ]);
 
 /** The server's answer to an insert whose key is taken (MongoDB and FerretDB alike). */

@@ -18,8 +18,12 @@ const OLDEST_AMONG = 1000;
 export interface SlotState {
   name: string;
   active: boolean;
-  /** WAL the slot keeps from being recycled, in bytes. */
+  /** WAL the slot keeps from being recycled, in bytes (0 once lost: it keeps nothing). */
   walRetainedBytes: number;
+  /** max_slot_wal_keep_size in bytes: the WAL a slot may keep before PostgreSQL drops it; null when unbounded (-1). */
+  walLimitBytes: number | null;
+  /** Invalidated by PostgreSQL (wal_status 'lost': max_slot_wal_keep_size was reached); its reader cannot resume. */
+  lost: boolean;
 }
 
 export interface Backlog {
@@ -46,6 +50,34 @@ export interface MinuteMoves {
   oldestAgoSeconds: number;
 }
 
+/** The replication slot `name` of this database: whether it is read, the WAL it keeps, and its bound. */
+export function readSlot(pool: pg.Pool, name: string): Promise<SlotState | undefined> {
+  return guarded('reading the replication slot', async () => {
+    const res = await pool.query<{
+      active: boolean | string;
+      retained: string | null;
+      wal_status: string | null;
+      limit_mb: string;
+    }>(
+      `SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text AS retained, wal_status,
+              (SELECT setting FROM pg_settings WHERE name = 'max_slot_wal_keep_size') AS limit_mb
+         FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()`,
+      [name],
+    );
+    const row = res.rows[0];
+    if (!row) return undefined;
+    // pg_settings gives the bound in its unit, MB; -1: no bound.
+    const limitMb = Number(row.limit_mb);
+    return {
+      name,
+      active: row.active === true || row.active === 't',
+      walRetainedBytes: Number(row.retained ?? 0),
+      walLimitBytes: limitMb < 0 ? null : limitMb * 1024 * 1024,
+      lost: row.wal_status === 'lost',
+    };
+  });
+}
+
 export class HotInspection {
   readonly costs: QueryCosts;
 
@@ -57,16 +89,7 @@ export class HotInspection {
   }
 
   slot(name: string): Promise<SlotState | undefined> {
-    return guarded('reading the replication slot', async () => {
-      const res = await this.pool.query<{ active: boolean | string; retained: string | null }>(
-        `SELECT active, pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint::text AS retained
-           FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()`,
-        [name],
-      );
-      const row = res.rows[0];
-      const active = row?.active === true || row?.active === 't';
-      return row ? { name, active, walRetainedBytes: Number(row.retained ?? 0) } : undefined;
-    });
+    return readSlot(this.pool, name);
   }
 
   /** Tickets cold by the rule but still hot (and not held after a restore). `count`: count them all (reads every
