@@ -106,7 +106,11 @@ describe('throttle with a streaming replica', () => {
       if (!resumed) await onReplica('SELECT pg_wal_replay_resume()').catch(() => undefined);
       await trickle.stop();
     }
-    await waitFor('every closed ticket moved', async () => (await hotIds(h.stores.db, trickle.ids)).size === 0, 120_000);
+    await waitFor(
+      'every closed ticket moved',
+      async () => (await hotIds(h.stores.db, trickle.ids)).size === 0,
+      120_000,
+    );
     assert.equal(await archivedCount(h.stores.cold, customer), trickle.ids.length);
     assert.ok((await a.metric('ticket_archiver_hot_replica_lag_seconds')) < 2, 'the lag is back under its bound');
   });
