@@ -36,7 +36,6 @@ export interface BackfillDeps {
   /** A page that fails on something retrying can cure (a store away, a cut connection) is tried again after a back-off,
    * as long as the process runs: moves are idempotent and the slice's position moves only after the page. */
   retry: RetryPolicy;
-  sleep?: (ms: number) => Promise<unknown>;
   log: Logger;
   /** Told after every page (progress bars, metrics). */
   onPage?(slices: BackfillSlice[]): void;
@@ -120,7 +119,6 @@ export async function runBackfill(d: BackfillDeps): Promise<BackfillSummary> {
               { ...where, slice: slice._id, attempt, delayMs, err: errorMessage(err) },
               'transient failure; retrying',
             ),
-          ...(d.sleep ? { sleep: d.sleep } : {}),
         });
       } catch (err) {
         // Stopping while the throttle or a back-off held this page back: the next run starts with it.

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectWorkers } from '../../infra/local/components/connect.ts';
+import { connectUrl, connectWorkers } from '../../infra/local/components/connect.ts';
 import { connectorStatus, loadConnectorDefinition } from '../../services/edges/kafkaConnect/index.ts';
 import { stackKafkaAdmin } from '../support/ticketsTopic.ts';
 import type { FaultContext, Scenario } from './scenarios.ts';
@@ -148,7 +148,10 @@ async function killConnectWorker(ctx: FaultContext): Promise<void> {
   await ctx.snapshotProgress(0.3);
   const def = loadConnectorDefinition(ctx.table.spec);
   const slot = def.config['slot.name'];
-  const urls = connectWorkers(ctx.stack.settings).map((w) => ({ id: w.workerId, url: `http://${w.workerId}` }));
+  const urls = connectWorkers(ctx.stack.settings).map((w) => ({
+    id: w.workerId,
+    url: connectUrl(ctx.stack.settings, w.port),
+  }));
   // Once the snapshot's position is in the committed offsets: a task lost before its first offset flush after the
   // signal (every 5 s) resumes from an offset older than the snapshot, and Debezium 3.0.8 does not start it again
   // (found by this scenario; README "What the suite found").

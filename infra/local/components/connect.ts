@@ -96,22 +96,22 @@ function writeWorkerProperties(s: StackSettings, w: ConnectWorker, pluginPath: s
   return file;
 }
 
-async function restAnswers(s: StackSettings, port = s.STACK_CONNECT_PORT): Promise<boolean> {
-  const res = await fetch(`${connectUrl(s, port)}/connector-plugins`, { signal: AbortSignal.timeout(2000) });
+async function restAnswers(s: StackSettings, w: ConnectWorker): Promise<boolean> {
+  const res = await fetch(`${connectUrl(s, w.port)}/connector-plugins`, { signal: AbortSignal.timeout(2000) });
   if (!res.ok) return false;
   const plugins = (await res.json()) as Array<{ class: string }>;
   if (!plugins.some((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector')) {
     throw new ComponentError(
-      NAME,
+      w.daemon.name,
       'the Debezium PostgreSQL connector plugin is not loaded; check plugin.path',
-      daemon(s.runDir, s.logDir, NAME).logFile,
+      w.daemon.logFile,
     );
   }
   return true;
 }
 
 export async function connectHealthy(s: StackSettings): Promise<boolean> {
-  const answers = await Promise.all(connectWorkers(s).map((w) => restAnswers(s, w.port).catch(() => false)));
+  const answers = await Promise.all(connectWorkers(s).map((w) => restAnswers(s, w).catch(() => false)));
   return answers.every(Boolean);
 }
 
@@ -149,7 +149,7 @@ export async function startConnect(
     );
   }
   for (const w of workers) {
-    await waitUntil(w.daemon.name, () => restAnswers(s, w.port), {
+    await waitUntil(w.daemon.name, () => restAnswers(s, w), {
       timeoutMs: s.STACK_START_TIMEOUT * 1000,
       pid: () => daemonPid(w.daemon),
       logFile: w.daemon.logFile,
