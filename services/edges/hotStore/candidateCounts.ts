@@ -5,7 +5,10 @@
 // the candidates in the range: counted from the index alone up to `scopeCeiling` (10 times the ceiling by default:
 // some 300 leaf pages of the index, exact on tables of millions; plan's 270 ranges use twice), the planner's estimate
 // beyond. A condition that few candidates pass (nearly every ticket held back) thus costs the same as one they all pass.
+// The planner's estimate lags deletes until the next ANALYZE; where the rows deleted since were candidates in the range
+// (the backlog: movers delete cold tickets), they are taken off it (statisticsDrift.ts).
 import type { QueryCost, QueryCosts } from './queryCosts.ts';
+import { rowsGoneSinceStatistics } from './statisticsDrift.ts';
 import type { TableSql } from './tableSql.ts';
 
 /** The candidates a count tests at most, by default: a few milliseconds of an index range and its rows. */
@@ -27,6 +30,14 @@ export interface CandidateQuestion {
   params: unknown[];
   ceiling?: number;
   scopeCeiling?: number;
+  /** The rows deleted since the planner's statistics were candidates in this range: take them off its estimate. */
+  deletesAreInRange?: boolean;
+}
+
+/** The candidates in a range beyond the scope's ceiling: the planner's estimate less the rows deleted since its
+ * statistics (when those were in the range), never fewer than the candidates counted. */
+export function candidatesBeyondCeiling(counted: number, planned: number, goneSinceStatistics: number): number {
+  return Math.max(counted, planned - goneSinceStatistics);
 }
 
 export async function countCandidates(costs: QueryCosts, t: TableSql, q: CandidateQuestion): Promise<CandidateCount> {
@@ -48,13 +59,15 @@ export async function countCandidates(costs: QueryCosts, t: TableSql, q: Candida
     q.params,
   );
   const counted = Number(inScope.rows[0]?.n ?? 0);
-  const planned = counted > scopeCeiling ? (await costs.estimated(q.name, `SELECT 1 ${scope}`, q.params)).rows : 0;
-  const candidates = counted > scopeCeiling ? Math.max(counted, planned) : counted;
+  const beyond = counted > scopeCeiling;
+  const planned = beyond ? (await costs.estimated(q.name, `SELECT 1 ${scope}`, q.params)).rows : 0;
+  const drift = beyond && q.deletesAreInRange ? await rowsGoneSinceStatistics(costs, t.table) : undefined;
+  const candidates = beyond ? candidatesBeyondCeiling(counted, planned, drift?.gone ?? 0) : counted;
   const rows = Math.round((hits / read) * candidates);
-  const basis =
-    counted > scopeCeiling
-      ? `more than ${scopeCeiling.toLocaleString('en')} candidates: the planner's estimate of them`
-      : `${counted.toLocaleString('en')} candidates`;
+  const less = drift ? ` less ${drift.gone.toLocaleString('en')} deleted since its statistics` : '';
+  const basis = beyond
+    ? `more than ${scopeCeiling.toLocaleString('en')} candidates: the planner's estimate of them${less}`
+    : `${counted.toLocaleString('en')} candidates`;
   const plan = `${sample.cost.plan}; ${hits} of the first ${read.toLocaleString('en')} passed, of ${basis}`;
   return {
     rows,
@@ -63,7 +76,7 @@ export async function countCandidates(costs: QueryCosts, t: TableSql, q: Candida
       name: q.name,
       plan,
       estimatedRows: rows,
-      ms: Math.round((sample.cost.ms + inScope.cost.ms) * 10) / 10,
+      ms: Math.round((sample.cost.ms + inScope.cost.ms + (drift?.cost.ms ?? 0)) * 10) / 10,
       estimate: true,
     },
   };

@@ -107,6 +107,7 @@ export class HotInspection {
           range: `${t.activity()} <= ${t.coldBefore('$1')}`,
           filter: `${t.closed()} AND ${t.notHeld()}`,
           params: [coldAfterMs],
+          deletesAreInRange: true,
         });
     const oldest = await guarded('reading the oldest cold ticket', () =>
       this.pool.query<{ at: string | null }>(
