@@ -7,7 +7,7 @@
 // beyond. A condition that few candidates pass (nearly every ticket held back) thus costs the same as one they all pass.
 // The planner's estimate lags deletes until the next ANALYZE; where the rows deleted since were candidates in the range
 // (the backlog: movers delete cold tickets), they are taken off it (statisticsDrift.ts).
-import type { QueryCost, QueryCosts } from './queryCosts.ts';
+import { tenthsOfMs, type QueryCost, type QueryCosts } from './queryCosts.ts';
 import { rowsGoneSinceStatistics } from './statisticsDrift.ts';
 import type { TableSql } from './tableSql.ts';
 
@@ -76,7 +76,7 @@ export async function countCandidates(costs: QueryCosts, t: TableSql, q: Candida
       name: q.name,
       plan,
       estimatedRows: rows,
-      ms: Math.round((sample.cost.ms + inScope.cost.ms + (drift?.cost.ms ?? 0)) * 10) / 10,
+      ms: tenthsOfMs(sample.cost.ms, inScope.cost.ms, drift?.cost.ms ?? 0),
       estimate: true,
     },
   };

@@ -34,6 +34,11 @@ export function describePlan(plan: Record<string, unknown>): string {
   return scan === plan ? scanText : `${top} over ${scanText}`;
 }
 
+/** Milliseconds as costs report them: the sum of the parts, to a tenth. */
+export function tenthsOfMs(...parts: number[]): number {
+  return Math.round(parts.reduce((a, b) => a + b, 0) * 10) / 10;
+}
+
 export class QueryCosts {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -57,7 +62,7 @@ export class QueryCosts {
       const plan = await this.plan(sql, params);
       const began = performance.now();
       const res = await this.pool.query<T>(sql, params);
-      const ms = Math.round((performance.now() - began) * 10) / 10;
+      const ms = tenthsOfMs(performance.now() - began);
       return {
         rows: res.rows,
         cost: { name, plan: describePlan(plan), estimatedRows: Number(plan['Plan Rows'] ?? 0), ms },
@@ -71,7 +76,7 @@ export class QueryCosts {
       const began = performance.now();
       const plan = await this.plan(sql, params);
       const rows = Math.round(Number(plan['Plan Rows'] ?? 0));
-      const ms = Math.round((performance.now() - began) * 10) / 10;
+      const ms = tenthsOfMs(performance.now() - began);
       return { rows, cost: { name, plan: describePlan(plan), estimatedRows: rows, ms, estimate: true } };
     });
   }

@@ -3,7 +3,7 @@
 // reported the same backlog at 51% and 76% of a backfill). The activity statistics' live-row count
 // (pg_stat_user_tables, kept per transaction, flushed within a second or so) are fresh; the planner's rows for the
 // whole table are not: their difference is the rows deleted since. Two catalogue reads, whatever the table's size.
-import type { QueryCost, QueryCosts } from './queryCosts.ts';
+import { tenthsOfMs, type QueryCost, type QueryCosts } from './queryCosts.ts';
 
 export interface StatisticsDrift {
   /** Rows the planner still counts that are no longer live (never below 0). */
@@ -23,7 +23,7 @@ export async function rowsGoneSinceStatistics(costs: QueryCosts, table: string):
   const liveRows = live.rows[0]?.n;
   // No activity statistics (track_counts off, or a fresh server): assume no drift rather than invent one.
   const gone = liveRows === null || liveRows === undefined ? 0 : driftOf(planned.rows, Number(liveRows));
-  return { gone, cost: { ...live.cost, ms: Math.round((planned.cost.ms + live.cost.ms) * 10) / 10 } };
+  return { gone, cost: { ...live.cost, ms: tenthsOfMs(planned.cost.ms, live.cost.ms) } };
 }
 
 /** The planner's rows less the live ones, never negative (inserts since the statistics make the live count grow). */
