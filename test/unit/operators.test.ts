@@ -15,7 +15,12 @@ describe('status', () => {
     );
   });
   it("shows the ETA's range with its midpoint as seconds, and none while there is too little data", () => {
-    const minutes = [0, 1, 2].map((minute) => ({ minute, moves: 1200, oldestAgoSeconds: 60 * minute + 59 }));
+    const minutes = [0, 1, 2].map((minute) => ({
+      minute,
+      mover: 'archiver-0',
+      moves: 1200,
+      oldestAgoSeconds: 60 * minute + 59,
+    }));
     const eta = etaOf({ remaining: 6000, minutes, dueNextHour: 0, dueNextDay: 0 });
     assert.deepEqual([eta.low, eta.high, eta.seconds], [285, 316, 301], '300 s at 20/s, at least ±5% of the rate');
     assert.deepEqual(etaOf({ remaining: 0, minutes: [], dueNextHour: 0, dueNextDay: 0 }), {

@@ -5,10 +5,11 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { etaRange, MIN_FULL_MINUTES, WARM_UP_SECONDS, type EtaInput } from '../../services/status/eta.ts';
 
-/** A run of full minutes with these moves (minute 0 first), begun `into` seconds into the minute before them. */
-function run(moves: number[], into = 45): EtaInput['minutes'] {
-  const full = moves.map((n, minute) => ({ minute, moves: n, oldestAgoSeconds: 60 * minute + 59.9 }));
-  return [...full, { minute: moves.length, moves: 100, oldestAgoSeconds: 60 * moves.length + into }];
+/** A run of one mover's full minutes with these moves (minute 0 first), begun `into` seconds into the minute before
+ * them. */
+function run(moves: number[], into = 45, mover = 'backfill'): EtaInput['minutes'] {
+  const full = moves.map((n, minute) => ({ minute, mover, moves: n, oldestAgoSeconds: 60 * minute + 59.9 }));
+  return [...full, { minute: moves.length, mover, moves: 100, oldestAgoSeconds: 60 * moves.length + into }];
 }
 const input = (minutes: EtaInput['minutes'], remaining = 100_000, dueNextHour = 0, dueNextDay = 0): EtaInput => ({
   remaining,
@@ -84,6 +85,7 @@ describe('status ETA range', () => {
         (left, began) => {
           const minutes = Array.from({ length: Math.floor(began / 60) + 1 }, (_, minute) => ({
             minute,
+            mover: 'backfill',
             moves: 500,
             oldestAgoSeconds: Math.min(began, 60 * minute + 59.9),
           }));
@@ -94,14 +96,47 @@ describe('status ETA range', () => {
       ),
     );
     assert.match(etaRange(input([], 10)).basis, /nothing moved in the last minute/);
-    assert.match(etaRange(input([{ minute: 3, moves: 9, oldestAgoSeconds: 200 }], 10)).basis, /nothing moved/);
+    assert.match(
+      etaRange(input([{ minute: 3, mover: 'backfill', moves: 9, oldestAgoSeconds: 200 }], 10)).basis,
+      /nothing moved/,
+    );
     const justEnough = etaRange(input(run([600, 600], WARM_UP_SECONDS)));
     assert.notEqual(justEnough.low, null, 'a run begun 150 s ago has two full minutes after its warm-up');
   });
 
   it('reads only the current run: minutes before a minute without moves are an earlier run', () => {
-    const minutes = [...run([600, 600]), { minute: 4, moves: 60_000, oldestAgoSeconds: 299 }];
+    const minutes = [...run([600, 600]), { minute: 4, mover: 'backfill', moves: 60_000, oldestAgoSeconds: 299 }];
     assert.deepEqual(etaRange(input(minutes, 20_000)), etaRange(input(run([600, 600]), 20_000)));
+  });
+
+  /** An archiver moving `perMinute` timers in every one of the last 15 minutes. */
+  const trickle = (perMinute: number, mover = 'archiver-0'): EtaInput['minutes'] =>
+    Array.from({ length: 15 }, (_, minute) => ({
+      minute,
+      mover,
+      moves: perMinute,
+      oldestAgoSeconds: 60 * minute + 59,
+    }));
+
+  it('begins the run when the backfill began, not with the trickle of timers moving beside it all along', () => {
+    const early = etaRange(input([...trickle(2), ...run([3000], 10)], 100_000));
+    assert.equal(early.low, null);
+    assert.match(early.basis, /^no estimate yet: 0 of 2 full minutes of moves since this run began .* with backfill/);
+    const later = etaRange(input([...trickle(2), ...run([3000, 3000, 3000])], 100_000));
+    assert.deepEqual(
+      [later.low, later.high],
+      [Math.floor(100_000 / ((3002 / 60) * 1.05)), Math.ceil(100_000 / ((3002 / 60) * 0.95))],
+      "the backfill's three full minutes with the trickle's moves in them; none of the trickle's earlier minutes",
+    );
+  });
+
+  it("counts a sparse trickle's moves but not its quiet minutes as the run's end", () => {
+    const sparse = trickle(3).filter((m) => m.minute % 2 === 0);
+    const r = etaRange(input([...sparse, ...run([3000, 3000, 3000])], 100_000));
+    assert.notEqual(r.low, null, r.basis);
+    assert.match(r.basis, /of the last 3 full minutes/);
+    const alone = etaRange(input(sparse, 100));
+    assert.match(alone.basis, /^no estimate yet: 0 of 2/, 'alone, the trickle carries the moves and its gaps count');
   });
 
   it('counts the inflow of tickets turning cold, and gives none when the backlog does not shrink', () => {

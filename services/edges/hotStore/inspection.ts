@@ -43,9 +43,12 @@ export interface MoveCounts {
   spans: { m1: number; m5: number; m15: number };
 }
 
-/** The moves of one minute counted back from now (minute 0: the last 60 s), and its oldest move's age in seconds. */
+/** One mover's moves in one minute counted back from now (minute 0: the last 60 s), and the oldest one's age in
+ * seconds. */
 export interface MinuteMoves {
   minute: number;
+  /** The ledger's `mover`: the instance that deleted them (INSTANCE_NAME). */
+  mover: string;
   moves: number;
   oldestAgoSeconds: number;
 }
@@ -176,21 +179,22 @@ export class HotInspection {
     });
   }
 
-  /** Tickets a mover deleted in each of the last 15 minutes (the ledger: every mover of the group, durable), counted
-   * back from the database's clock so that no minute is cut by the moment of asking: minute 0 is the last 60 s. Only
-   * minutes with moves are listed, each with its oldest move's age, which tells where a run began. The ledger's
+  /** Tickets each mover deleted in each of the last 15 minutes (the ledger: every mover of the group, durable),
+   * counted back from the database's clock so that no minute is cut by the moment of asking: minute 0 is the last
+   * 60 s. Only minutes with moves are listed, each with its oldest move's age, which tells where a run began. The ledger's
    * index on `at` bounds the read to these 15 minutes whatever the ledger's size. */
   minuteMoves(): Promise<MinuteMoves[]> {
     return guarded('counting recent moves', async () => {
       // Every value arrives as text (the pool parses nothing): numbers are read here.
-      const res = await this.pool.query<{ minute: string; moves: string; oldest: string }>(
-        `SELECT least(14, floor(ago / 60))::int AS minute, count(*) AS moves, max(ago) AS oldest
-           FROM (SELECT greatest(0, extract(epoch FROM now() - at))::float8 AS ago
+      const res = await this.pool.query<{ minute: string; mover: string; moves: string; oldest: string }>(
+        `SELECT least(14, floor(ago / 60))::int AS minute, mover, count(*) AS moves, max(ago) AS oldest
+           FROM (SELECT greatest(0, extract(epoch FROM now() - at))::float8 AS ago, mover
                    FROM ${LEDGER} WHERE state = 'archived' AND at > now() - interval '15 minutes') m
-          GROUP BY 1 ORDER BY 1`,
+          GROUP BY 1, 2 ORDER BY 1, 2`,
       );
       return res.rows.map((r) => ({
         minute: Number(r.minute),
+        mover: r.mover,
         moves: Number(r.moves),
         oldestAgoSeconds: Number(r.oldest),
       }));
