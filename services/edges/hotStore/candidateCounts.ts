@@ -4,11 +4,11 @@
 // there are no more, the answer is exact. When there are more, it is the share that passed among those read, times
 // the candidates in the range: counted from the index alone up to `scopeCeiling` (10 times the ceiling by default:
 // some 300 leaf pages of the index, exact on tables of millions; plan's 270 ranges use twice), the planner's estimate
-// beyond. A condition that few candidates pass (nearly every ticket held back) thus costs the same as one they all pass.
-// The planner's estimate lags deletes until the next ANALYZE; where the rows deleted since were candidates in the range
-// (the backlog: movers delete cold tickets), they are taken off it (statisticsDrift.ts).
+// beyond, or for a question whose range the movers empty (the backlog), a sample of the table's pages
+// (candidateSample.ts). A condition that few candidates pass (nearly every ticket held back) thus costs the same as one
+// they all pass.
+import { sampledCandidates } from './candidateSample.ts';
 import { tenthsOfMs, type QueryCost, type QueryCosts } from './queryCosts.ts';
-import { rowsGoneSinceStatistics } from './statisticsDrift.ts';
 import type { TableSql } from './tableSql.ts';
 
 /** The candidates a count tests at most, by default: a few milliseconds of an index range and its rows. */
@@ -30,20 +30,16 @@ export interface CandidateQuestion {
   params: unknown[];
   ceiling?: number;
   scopeCeiling?: number;
-  /** The rows deleted since the planner's statistics were candidates in this range: take them off its estimate. */
-  deletesAreInRange?: boolean;
-}
-
-/** The candidates in a range beyond the scope's ceiling: the planner's estimate less the rows deleted since its
- * statistics (when those were in the range), never fewer than the candidates counted. */
-export function candidatesBeyondCeiling(counted: number, planned: number, goneSinceStatistics: number): number {
-  return Math.max(counted, planned - goneSinceStatistics);
+  /** Beyond the scope's ceiling, count the range's candidates in a sample of this many of the table's pages instead
+   * of taking the planner's estimate: for a range the movers are emptying, which the planner's statistics lag. */
+  samplePages?: number;
 }
 
 export async function countCandidates(costs: QueryCosts, t: TableSql, q: CandidateQuestion): Promise<CandidateCount> {
   const ceiling = q.ceiling ?? COUNT_CEILING;
   const scopeCeiling = q.scopeCeiling ?? ceiling * 10;
-  const scope = `FROM ${t.table} t WHERE ${t.candidates()} AND ${q.range}`;
+  const where = `${t.candidates()} AND ${q.range}`;
+  const scope = `FROM ${t.table} t WHERE ${where}`;
   const sample = await costs.costed<{ n: string; hits: string }>(
     q.name,
     `SELECT count(*)::text AS n, count(*) FILTER (WHERE s.hit)::text AS hits
@@ -60,14 +56,17 @@ export async function countCandidates(costs: QueryCosts, t: TableSql, q: Candida
   );
   const counted = Number(inScope.rows[0]?.n ?? 0);
   const beyond = counted > scopeCeiling;
-  const planned = beyond ? (await costs.estimated(q.name, `SELECT 1 ${scope}`, q.params)).rows : 0;
-  const drift = beyond && q.deletesAreInRange ? await rowsGoneSinceStatistics(costs, t.table) : undefined;
-  const candidates = beyond ? candidatesBeyondCeiling(counted, planned, drift?.gone ?? 0) : counted;
+  const sampled =
+    beyond && q.samplePages ? await sampledCandidates(costs, t, where, q.params, q.samplePages) : undefined;
+  const estimated = beyond && !sampled ? (await costs.estimated(q.name, `SELECT 1 ${scope}`, q.params)).rows : 0;
+  // Never fewer than were counted: the index held more than the ceiling.
+  const candidates = beyond ? Math.max(counted, sampled?.rows ?? estimated) : counted;
   const rows = Math.round((hits / read) * candidates);
-  const less = drift ? ` less ${drift.gone.toLocaleString('en')} deleted since its statistics` : '';
-  const basis = beyond
-    ? `more than ${scopeCeiling.toLocaleString('en')} candidates: the planner's estimate of them${less}`
-    : `${counted.toLocaleString('en')} candidates`;
+  const basis = !beyond
+    ? `${counted.toLocaleString('en')} candidates`
+    : sampled
+      ? `more than ${scopeCeiling.toLocaleString('en')} candidates: ${sampled.found.toLocaleString('en')} in a sample of ${Math.round(sampled.percent * 100) / 100}% of the table's pages, scaled`
+      : `more than ${scopeCeiling.toLocaleString('en')} candidates: the planner's estimate of them`;
   const plan = `${sample.cost.plan}; ${hits} of the first ${read.toLocaleString('en')} passed, of ${basis}`;
   return {
     rows,
@@ -76,7 +75,7 @@ export async function countCandidates(costs: QueryCosts, t: TableSql, q: Candida
       name: q.name,
       plan,
       estimatedRows: rows,
-      ms: tenthsOfMs(sample.cost.ms, inScope.cost.ms, drift?.cost.ms ?? 0),
+      ms: tenthsOfMs(sample.cost.ms, inScope.cost.ms, sampled?.cost.ms ?? 0),
       estimate: true,
     },
   };

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { displayName } from '../../core/spec/identifiers.ts';
 import { guarded } from './pool.ts';
 import { countCandidates } from './candidateCounts.ts';
+import { SAMPLE_PAGES } from './candidateSample.ts';
 import { QueryCosts, type QueryCost } from './queryCosts.ts';
 import { LEDGER, type TableSql } from './tableSql.ts';
 
@@ -110,7 +111,7 @@ export class HotInspection {
           range: `${t.activity()} <= ${t.coldBefore('$1')}`,
           filter: `${t.closed()} AND ${t.notHeld()}`,
           params: [coldAfterMs],
-          deletesAreInRange: true,
+          samplePages: SAMPLE_PAGES,
         });
     const oldest = await guarded('reading the oldest cold ticket', () =>
       this.pool.query<{ at: string | null }>(
