@@ -1,7 +1,10 @@
-// The short form of the fault suite, part of `npm test`: on the brief's table, one scenario per component (archiver,
-// Kafka Connect, Kafka, PostgreSQL, cold store) and the network's (Toxiproxy between the archivers and the stores); on a Zammad-shaped table (integer key, xmin versions, timestamps
-// without time zone, closed through lookups), the three faults that strike those hardest, on fewer tickets to keep
-// `npm test` within its budget. The full form is `npm run faults [-- --table zammad]` (see test/faults/README.md).
+// The short form of the fault suite, part of `npm test`: each kind of fault once. On a Zammad-shaped table (integer
+// key, xmin versions, timestamps without time zone, closed through lookups, a conversation in child tables) the three
+// that strike those hardest: an archiver killed, PostgreSQL restarted, Kafka Connect restarted; on the brief's table
+// the others: Kafka restarted, the cold store stopped, the network's faults (Toxiproxy between the archivers and the
+// stores). Nine would be each on both tables; on a 2-core machine at 0.6x the speed of the one the suite was sized
+// on, the nine outran the test file's 20 minutes. The full form is `npm run faults [-- --table zammad]`
+// (see test/faults/README.md).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -27,14 +30,7 @@ interface ShortRun {
 const RUNS: ShortRun[] = [
   {
     table: faultTable('tickets'),
-    scenarios: [
-      'kill-archiver',
-      'restart-connect',
-      'restart-kafka',
-      'restart-postgres',
-      'stop-cold-store',
-      'network-faults',
-    ],
+    scenarios: ['restart-kafka', 'stop-cold-store', 'network-faults'],
     tickets: 12_000,
     minMoved: 4000,
     file: 'results-short.json',
