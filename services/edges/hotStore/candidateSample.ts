@@ -36,7 +36,7 @@ export async function sampledCandidates(
   t: TableSql,
   where: string,
   params: unknown[],
-  samplePages = SAMPLE_PAGES,
+  samplePages: number,
 ): Promise<SampledCandidates> {
   const size = await costs.costed<{ pages: string }>(
     `${t.table}: pages`,
