@@ -98,7 +98,7 @@ export async function archiverStage(
       loaded.load,
       loaded.admin,
       movers,
-      o.baselineSeconds,
+      { seconds: o.baselineSeconds, pairs: o.pairs },
       () => finished,
       (m) => o.log(m),
     );

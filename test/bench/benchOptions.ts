@@ -34,6 +34,12 @@ const command = new Command()
   .name('npm run bench --')
   .description('measure the archiver against a direct batch copier and the stores alone, on one machine in one run')
   .option('--tickets <n>', 'tickets generated for each contender (about 70% cold)', positiveInt, 1_000_000)
+  .option(
+    '--throttled-tickets <n>',
+    'tickets of the throttled part: the throttle, not the table, sets its rate (a few hundred per second on a shared 2-core host), and a 1M backfill at that pace takes hours',
+    positiveInt,
+    100_000,
+  )
   .option('--growth <sizes>', 'ticket counts for the growth runs (archiver, one instance)', DEFAULT_GROWTH)
   .addOption(new Option('--parts <parts>', `comma-separated subset of: ${PARTS.join(', ')}`).default(PARTS.join(',')))
   .option('--repeats <n>', 'repeats of the short parts (ceilings, quiet baselines, freshness rounds)', positiveInt, 3)
@@ -48,6 +54,12 @@ const command = new Command()
   )
   .option('--freshness-tickets <n>', 'tickets falling due per freshness round (over 60 s)', positiveInt, 300)
   .option('--baseline-seconds <n>', 'length of each quiet-traffic window', positiveInt, 20)
+  .option(
+    '--pairs <n>',
+    'pairs of windows (under the contender, then quiet with the movers paused) per contender; the rest runs unpaused',
+    positiveInt,
+    10,
+  )
   .addOption(
     new Option('--path <path>', 'the backfill path of the throttled and growth parts')
       .choices(['events', 'direct'])
@@ -83,6 +95,7 @@ const command = new Command()
 
 export const opts = command.opts<{
   tickets: number;
+  throttledTickets: number;
   growth: string;
   parts: string;
   repeats: number;
@@ -92,6 +105,7 @@ export const opts = command.opts<{
   copierInterval: number;
   freshnessTickets: number;
   baselineSeconds: number;
+  pairs: number;
   path: 'events' | 'direct';
   estimatesSizes: string;
   estimatesRuns: number;

@@ -24,7 +24,7 @@ export async function copierStage(stack: IsolatedStack, o: StageOptions): Promis
       loaded.load,
       loaded.admin,
       { pause: () => copier.pause(), resume: () => copier.resume() },
-      o.baselineSeconds,
+      { seconds: o.baselineSeconds, pairs: o.pairs },
       () => done,
       (m) => o.log(m),
     );

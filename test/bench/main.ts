@@ -45,6 +45,7 @@ const base: StageOptions = {
   repeats: opts.repeats,
   trafficPerSecond: opts.traffic,
   baselineSeconds: opts.baselineSeconds,
+  pairs: opts.pairs,
   freshnessTickets: opts.freshnessTickets,
   copierBatch: opts.copierBatch,
   copierIntervalSeconds: opts.copierInterval,
@@ -68,10 +69,12 @@ const run: BenchRun = {
   ]),
   settings: {
     tickets: opts.tickets,
+    throttledTickets: opts.throttledTickets,
     coldAfter: opts.coldAfter,
     trafficPerSecond: opts.traffic,
     repeats: opts.repeats,
     baselineSeconds: opts.baselineSeconds,
+    pairs: opts.pairs,
     freshnessTickets: opts.freshnessTickets,
     copierBatch: opts.copierBatch,
     copierIntervalSeconds: opts.copierInterval,
@@ -166,13 +169,18 @@ const stages: [Part, () => Promise<void>][] = [
   [
     'throttled',
     async () =>
-      void (run.throttled = await archiverStage(stack, stage(`${opts.path} backfill, throttle on`), 1, {
-        path: opts.path,
-        throttle: true,
-        freshness: false,
-        profile: false,
-        eta: true,
-      })),
+      void (run.throttled = await archiverStage(
+        stack,
+        { ...stage(`${opts.path} backfill, throttle on`), tickets: opts.throttledTickets },
+        1,
+        {
+          path: opts.path,
+          throttle: true,
+          freshness: false,
+          profile: false,
+          eta: true,
+        },
+      )),
   ],
   [
     'growth',

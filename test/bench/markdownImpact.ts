@@ -44,7 +44,8 @@ export function liveTrafficSection(run: BenchRun, cs: BackfillResult[]): string[
     `open tickets, each a commit, and ${Number(run.settings.trafficPerSecond) / 2}/s reads of a ticket and its customer's page); latency from each`,
     "transaction's scheduled start (pgbench's log), so a stall counts on every transaction it delays. Windows of",
     `${w} s alternate: one while the contender works, then one with it paused after a CHECKPOINT and the page cache written`,
-    `back; ${run.settings.repeats} quiet windows before it starts. The p99 ratio is the median (min..max) of each pair's during/quiet.`,
+    `back, for at most ${run.settings.pairs ?? 'unlimited'} pairs (then the contender runs unpaused under the load, as in production, its`,
+    `windows counted as during); ${run.settings.repeats} quiet windows before it starts. The p99 ratio is the median (min..max) of each pair's during/quiet.`,
     '',
     table(
       [

@@ -29,6 +29,8 @@ export interface StageOptions {
   trafficPerSecond: number;
   /** Seconds of each quiet-traffic baseline window. */
   baselineSeconds: number;
+  /** Pairs of windows (under the contender, then quiet with it paused) per contender; the rest runs unpaused. */
+  pairs: number;
   freshnessTickets: number;
   copierBatch: number;
   copierIntervalSeconds: number;

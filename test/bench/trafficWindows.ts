@@ -125,22 +125,26 @@ export async function quietOnly(load: BusinessLoad, db: pg.Pool, seconds: number
 }
 
 /**
- * Alternates a window under the contender with a quiet one (the contender paused) until `done()`; a window under the
- * contender that ended after it was done is dropped (part of it was quiet).
+ * Alternates a window under the contender with a quiet one (the contender paused) until `done()`, for at most `pairs`
+ * pairs; then the load goes on in windows under the contender alone (their latencies count as during, without a
+ * ratio), so that the rest of the run moves as it would in production, never stopped. A window under the contender
+ * that ended after it was done is dropped (part of it was quiet).
  */
 export async function alternate(
   load: BusinessLoad,
   db: pg.Pool,
   movers: Pausable,
-  seconds: number,
+  windows: { seconds: number; pairs: number },
   done: () => boolean,
   log: (m: string) => void,
 ): Promise<AlternatedWindows> {
+  const { seconds } = windows;
   const out: AlternatedWindows = { quiet: [], during: [], pausedSeconds: 0, pauses: [] };
   while (!done()) {
     const during = await load.window(seconds);
     if (done()) break;
     out.during.push(during);
+    if (out.quiet.length >= windows.pairs) continue;
     const pausedAt = performance.now();
     const fromMs = Date.now();
     movers.pause();
